@@ -1,0 +1,32 @@
+# briefgen — quick start: `make brief`, then `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: brief test system install clean
+
+## brief: build the briefing of the bundled corpus (its newest week) into out/
+brief: system $(STAMP)
+	$(BIN)/briefgen daily --corpus corpus --out out --date latest --days 7 --format md,pdf,html,json
+
+## test: run the whole test suite
+test: system $(STAMP)
+	$(BIN)/python -m pytest
+
+## system: check (and where possible install) WeasyPrint's system libraries
+system:
+	@bash scripts/check-system.sh
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

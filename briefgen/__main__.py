@@ -1,0 +1,3 @@
+from briefgen.cli import cli
+
+cli()

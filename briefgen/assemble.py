@@ -1,0 +1,59 @@
+"""Stage 6, assemble: chosen items → a :class:`Briefing` with numbered sources and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from briefgen.models import Article, Briefing, Item, Section, Source
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    """``24–30 Nov 2026``, ``28 Oct – 3 Nov 2026``, ``29 Nov 2026``."""
+    if start == end:
+        return f"{end.day} {end:%b %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
+def coverage_line(articles: Sequence[Article], start: dt.date, end: dt.date) -> str:
+    """``41 articles from 9 sources, 24–30 Nov 2026``."""
+    outlets = {a.source for a in articles if a.source}
+    n, m = len(articles), len(outlets)
+    count = f"{n} article{'s' if n != 1 else ''}"
+    if m:
+        count += f" from {m} source{'s' if m != 1 else ''}"
+    return f"{count}, {date_range(start, end)}"
+
+
+def assemble(
+    title: str,
+    date: dt.date,
+    start: dt.date,
+    end: dt.date,
+    articles: Sequence[Article],
+    key_points: Sequence[Item],
+    sections: Sequence[Section],
+    empty_message: str,
+) -> Briefing:
+    """Number the cited articles in order of first citation and put the briefing together."""
+    by_id = {a.id: a for a in articles}
+    order: dict[str, int] = {}
+    for item in [*key_points, *(i for s in sections for i in s.items)]:
+        for article_id in item.article_ids:
+            order.setdefault(article_id, len(order) + 1)
+    sources = tuple(Source(number, by_id[article_id]) for article_id, number in order.items())
+    return Briefing(
+        title=title,
+        date=date,
+        start=start,
+        end=end,
+        coverage=coverage_line(articles, start, end),
+        key_points=tuple(key_points),
+        sections=tuple(sections),
+        sources=sources,
+        empty_message=empty_message,
+    )

@@ -1,0 +1,168 @@
+"""Configuration in layers: packaged defaults, then the user's file, then command-line flags.
+
+The packaged ``defaults.toml`` holds every key. A user's file only overrides what it sets and
+may add topics; an unknown key, a wrong type or a topic without terms is a :class:`ConfigError`
+naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import ConfigError
+from briefgen.models import Topic
+
+FORMATS = ("md", "pdf", "html", "json")
+
+
+@dataclass(frozen=True)
+class RankingOptions:
+    damping: float = 0.3
+    similarity_threshold: float = 0.1
+    position_weight: float = 0.5
+    redundancy: float = 0.5
+    duplicate: float = 0.7
+    min_words: int = 8
+    max_words: int = 70
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a run needs to know, built in one place by :func:`load_options`."""
+
+    title: str
+    key_points: int
+    items_per_section: int
+    days: int
+    formats: tuple[str, ...]
+    topics: tuple[Topic, ...]
+    empty_section: str
+    ranking: RankingOptions
+
+    def with_overrides(self, **changes: Any) -> Options:
+        """A copy with command-line values laid over the file values (``None`` means unset)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _read_toml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}", "fix the syntax at that line") from exc
+
+
+def packaged_defaults() -> dict[str, Any]:
+    text = (resources.files("briefgen") / "defaults.toml").read_text(encoding="utf-8")
+    return _read_toml(text, "briefgen/defaults.toml")
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], origin: str, where: str = "") -> dict[str, Any]:
+    """``over`` laid on ``base``; keys unknown to ``base`` are refused, except new topics."""
+    merged = dict(base)
+    for key, value in over.items():
+        dotted = f"{where}{key}"
+        if where == "topics.":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{origin}: [{dotted}] must be a table", "write it as [topics.NAME]")
+            merged[key] = _merge(base.get(key, _EMPTY_TOPIC), value, origin, f"{dotted}.")
+            continue
+        if key not in base:
+            known = ", ".join(sorted(base))
+            raise ConfigError(f"{origin}: unknown key '{dotted}'", f"known keys here: {known}")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{origin}: '{dotted}' must be a table", f"write it as [{dotted}]")
+            merged[key] = _merge(base[key], value, origin, f"{dotted}.")
+        else:
+            merged[key] = _check_type(base[key], value, origin, dotted)
+    return merged
+
+
+_EMPTY_TOPIC: dict[str, Any] = {"title": "", "terms": [], "related": [], "exclude": []}
+
+
+def _check_type(default: Any, value: Any, origin: str, dotted: str) -> Any:
+    expected = type(default)
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if expected is list and ok and not all(isinstance(v, str) for v in value):
+        ok = False
+    if not ok:
+        want = {str: "a string", int: "a whole number", float: "a number", list: "a list of strings",
+                bool: "true or false"}.get(expected, expected.__name__)
+        raise ConfigError(f"{origin}: '{dotted}' must be {want}, not {value!r}", f"e.g. {dotted} = {_toml_value(default)}")
+    return value
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value[:3]) + "]"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _topic(name: str, table: dict[str, Any], origin: str) -> Topic:
+    terms = tuple(t.strip().lower() for t in table.get("terms", []) if t.strip())
+    if not terms:
+        raise ConfigError(f"{origin}: topic '{name}' has no terms", f'add terms = ["..."] under [topics.{name}]')
+    return Topic(
+        name=name,
+        title=table.get("title") or name.replace("_", " ").title(),
+        terms=terms,
+        related=tuple(t.strip().lower() for t in table.get("related", []) if t.strip()),
+        exclude=tuple(t.strip().lower() for t in table.get("exclude", []) if t.strip()),
+    )
+
+
+def load_options(config_file: Path | None = None) -> Options:
+    """Options from the packaged defaults with ``config_file`` (if any) laid on top."""
+    data = packaged_defaults()
+    origin = "briefgen/defaults.toml"
+    if config_file is not None:
+        origin = str(config_file)
+        try:
+            text = Path(config_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{origin}: cannot read the config file: {exc.strerror}", "check the path given to --config") from exc
+        data = _merge(data, _read_toml(text, origin), origin)
+    briefing, ranking = data["briefing"], data["ranking"]
+    formats = tuple(briefing["formats"])
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ConfigError(f"{origin}: unknown format '{fmt}' in briefing.formats", f"choose from {', '.join(FORMATS)}")
+    topics = []
+    for name in briefing["topics"]:
+        if name not in data["topics"]:
+            raise ConfigError(f"{origin}: briefing.topics names '{name}', which has no [topics.{name}] table",
+                              "define the topic or remove it from the list")
+        topics.append(_topic(name, data["topics"][name], origin))
+    for key in ("key_points", "items_per_section", "days"):
+        if briefing[key] < (0 if key == "key_points" else 1):
+            raise ConfigError(f"{origin}: briefing.{key} must be at least {0 if key == 'key_points' else 1}")
+    return Options(
+        title=briefing["title"],
+        key_points=briefing["key_points"],
+        items_per_section=briefing["items_per_section"],
+        days=briefing["days"],
+        formats=formats,
+        topics=tuple(topics),
+        empty_section=briefing["empty_section"],
+        ranking=RankingOptions(**ranking),
+    )
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``"md,pdf"`` → ``("md", "pdf")``, refusing unknown names."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ConfigError(f"unknown format '{fmt}'", f"choose from {', '.join(FORMATS)}")
+    if not formats:
+        raise ConfigError("no output format given", f"choose from {', '.join(FORMATS)}")
+    return formats

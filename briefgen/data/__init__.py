@@ -1,0 +1,1 @@
+"""Data files shipped with briefgen: abbreviations, stop words and the like."""

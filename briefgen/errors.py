@@ -1,0 +1,58 @@
+"""briefgen's errors: one base class, specific subclasses, each with a documented exit code.
+
+Library code raises these; only the command line turns them into a one-line message and an
+exit status (see README, "Exit codes").
+"""
+
+from __future__ import annotations
+
+
+class BriefgenError(Exception):
+    """Base of every error briefgen raises on purpose.
+
+    ``hint`` tells the user how to fix the problem; ``exit_code`` is the process status the
+    command line exits with.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class ConfigError(BriefgenError):
+    """A configuration file or option is wrong: unknown key, wrong type, topic without terms."""
+
+    exit_code = 3
+
+
+class InputError(BriefgenError):
+    """The input cannot be used at all: missing corpus folder, unreadable file given by name."""
+
+    exit_code = 4
+
+
+class ArticleError(InputError):
+    """One article cannot be read. The daily run reports it as a warning and goes on."""
+
+    def __init__(self, path: str, message: str, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {message}", hint)
+        self.path = path
+        self.reason = message
+
+
+class NothingToReport(BriefgenError):
+    """The date window holds no article, or the articles hold no sentence to report."""
+
+    exit_code = 5
+
+
+class RenderError(BriefgenError):
+    """An output format could not be produced (e.g. WeasyPrint's system libraries are missing)."""
+
+    exit_code = 6

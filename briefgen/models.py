@@ -1,0 +1,91 @@
+"""Plain value objects that flow through the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as loaded from the corpus.
+
+    ``text`` is the body with paragraphs separated by one blank line and white space inside a
+    paragraph folded to single spaces; every sentence briefgen reports is a substring of it.
+    """
+
+    id: str  #: stable identifier, derived from the file's path relative to the corpus
+    title: str
+    source: str  #: the outlet ("Khyber Wire"); empty when unknown
+    date: dt.date | None
+    url: str  #: canonical link; empty when unknown
+    path: str  #: the file it came from, as given to the loader
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article, with its place in it."""
+
+    text: str
+    article_id: str
+    position: int  #: index among the article's body sentences (headings not counted)
+    paragraph: int  #: index of the paragraph it stands in
+    start: int  #: offset of ``text`` in the article's text
+    is_heading: bool = False  #: sub-headings, datelines and bylines: never reported
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the briefing: a section title and the terms that signal it."""
+
+    name: str
+    title: str
+    terms: tuple[str, ...]  #: words or phrases that make a sentence relevant
+    related: tuple[str, ...] = ()  #: weaker terms: count for less, never enough alone
+    exclude: tuple[str, ...] = ()  #: a sentence holding one of these is never in the section
+
+
+@dataclass(frozen=True)
+class Item:
+    """One bullet: a verbatim sentence and the articles that carry it."""
+
+    text: str
+    article_ids: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Section:
+    topic: str  #: the topic's name ("trade")
+    title: str  #: its heading ("Trade and Economy")
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered entry of the Sources list."""
+
+    number: int
+    article: Article
+
+
+@dataclass(frozen=True)
+class Briefing:
+    title: str
+    date: dt.date
+    start: dt.date  #: first day of the window
+    end: dt.date  #: last day of the window
+    coverage: str  #: "41 articles from 9 sources, 24–30 Nov 2026"
+    key_points: tuple[Item, ...]
+    sections: tuple[Section, ...]
+    sources: tuple[Source, ...]
+    empty_message: str = "No relevant reporting in this period."
+    warnings: tuple[str, ...] = field(default=())
+
+    def source_number(self, article_id: str) -> int:
+        """The number under which an article is listed in Sources."""
+        for source in self.sources:
+            if source.article.id == article_id:
+                return source.number
+        raise KeyError(article_id)

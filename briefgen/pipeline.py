@@ -1,0 +1,88 @@
+"""The briefing pipeline: split → score → rank → select → assemble, on loaded articles.
+
+:func:`build_briefing` runs the stages on the articles of one date window; the command line's
+``daily`` goes through :func:`briefgen.daily.run_daily`, which loads, builds and renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from briefgen.assemble import assemble
+from briefgen.config import Options, RankingOptions
+from briefgen.models import Article, Briefing, Item, Section, Sentence
+from briefgen.rank import biased_lexrank, position_prior, similarity_graph
+from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix
+from briefgen.select import Pick, Ranking, Selector, select
+from briefgen.split import split_article
+
+TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The sentences that may become bullets, with their matrices."""
+
+    sentences: list[Sentence]
+    matrix: TermMatrix
+    relevance: np.ndarray  #: sentences × topics
+    article_index: np.ndarray  #: index into the article list of each sentence
+
+
+def candidates(articles: Sequence[Article], options: Options) -> Candidates:
+    """Split the articles and score every reportable sentence against every topic."""
+    limits = options.ranking
+    sentences: list[Sentence] = []
+    article_index: list[int] = []
+    for index, article in enumerate(articles):
+        for sentence in split_article(article):
+            if not sentence.is_heading and limits.min_words <= len(sentence.text.split()) <= limits.max_words:
+                sentences.append(sentence)
+                article_index.append(index)
+    matrix = term_matrix([s.text for s in sentences])
+    topics = [compile_topic(t) for t in options.topics]
+    return Candidates(sentences, matrix, relevance(matrix, topics), np.array(article_index, dtype=np.int64))
+
+
+def rank_topics(pool: Candidates, options: Options) -> list[Ranking]:
+    """One ranking per topic: biased LexRank over the topic's candidate sentences."""
+    ranking_options: RankingOptions = options.ranking
+    rel = pool.relevance
+    best = rel.max(axis=1) if rel.size else np.zeros(0)
+    positions = np.array([s.position for s in pool.sentences], dtype=np.float64)
+    prior = position_prior(positions, ranking_options.position_weight)
+    rankings = []
+    for j, topic in enumerate(options.topics):
+        rows = np.flatnonzero((rel[:, j] > 0) & (rel[:, j] >= TOPIC_SHARE * best)) if rel.size else np.zeros(0, dtype=np.int64)
+        if len(rows) == 0:
+            rankings.append(Ranking(topic.name, rows, np.zeros(0)))
+            continue
+        graph = similarity_graph(pool.matrix.tfidf[rows], ranking_options.similarity_threshold)
+        bias = rel[rows, j] / rel[rows, j].max() * prior[rows]
+        scores = biased_lexrank(graph, bias, ranking_options.damping)
+        rankings.append(Ranking(topic.name, rows, scores / scores.max()))
+    return rankings
+
+
+def build_briefing(
+    articles: Sequence[Article], options: Options, date: dt.date, start: dt.date, end: dt.date
+) -> Briefing:
+    """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``)."""
+    pool = candidates(articles, options)
+    rankings = rank_topics(pool, options)
+    selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
+    key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section)
+
+    def item(pick: Pick) -> Item:
+        ids = tuple(dict.fromkeys(pool.sentences[r].article_id for r in pick.cited_rows))
+        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4))
+
+    sections = [
+        Section(topic.name, topic.title, tuple(item(p) for p in section_picks[topic.name]))
+        for topic in options.topics
+    ]
+    return assemble(options.title, date, start, end, articles, [item(p) for p in key_picks], sections, options.empty_section)

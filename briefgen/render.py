@@ -1,0 +1,177 @@
+"""Stage 7, render: a :class:`Briefing` → Markdown, HTML, PDF and JSON.
+
+Markdown is written by briefgen, with every piece of article text escaped so that it can only
+ever be text. HTML is python-markdown's rendering of that Markdown, sanitised by nh3 and set
+in a page with ``styles/briefing.css``. The PDF is WeasyPrint's rendering of that HTML, with a
+URL fetcher that refuses every URL: the stylesheet is passed in directly and fonts come from
+the system, so nothing an article says can make the renderer read a file or the network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from importlib import resources
+from typing import Any
+
+import markdown
+import nh3
+
+from briefgen.errors import RenderError
+from briefgen.models import Briefing, Item
+
+log = logging.getLogger(__name__)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_LIST_START = re.compile(r"^(\d+)([.)])(\s)")
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
+
+
+def escape_markdown(text: str) -> str:
+    """Article text made inert in Markdown: shown as the same characters, never as markup."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _LIST_START.sub(r"\1\\\2\3", text)
+    return text.replace("\n", " ")
+
+
+def long_date(date: Any) -> str:
+    return f"{date:%A} {date.day} {date:%B %Y}"
+
+
+def _citations(briefing: Briefing, item: Item) -> str:
+    numbers = sorted(briefing.source_number(a) for a in item.article_ids)
+    return "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
+
+
+def to_markdown(briefing: Briefing) -> str:
+    """The briefing as Markdown (also the source of the HTML and PDF)."""
+    lines = [f"# {escape_markdown(briefing.title)}", "", f"**{long_date(briefing.date)}** · {escape_markdown(briefing.coverage)}", ""]
+
+    def bullets(items: tuple[Item, ...]) -> None:
+        if not items:
+            lines.extend([f"*{escape_markdown(briefing.empty_message)}*", ""])
+            return
+        lines.extend(f"- {escape_markdown(i.text)} {_citations(briefing, i)}" for i in items)
+        lines.append("")
+
+    lines.extend(["## Key points", ""])
+    bullets(briefing.key_points)
+    for section in briefing.sections:
+        lines.extend([f"## {escape_markdown(section.title)}", ""])
+        bullets(section.items)
+    lines.extend(["## Sources", ""])
+    for source in briefing.sources:
+        a = source.article
+        parts = [f"**{escape_markdown(a.title)}**"]
+        details = ", ".join(x for x in (escape_markdown(a.source), f"{a.date.day} {a.date:%b %Y}" if a.date else "") if x)
+        if details:
+            parts.append(f"— {details}.")
+        if a.url and _SAFE_URL.match(a.url):
+            parts.append(f"<{a.url}>")
+        elif a.url:
+            parts.append(escape_markdown(a.url))
+        else:
+            parts.append(f"`{a.path.replace('`', '')}`")
+        lines.append(f'{source.number}. <a id="src-{source.number}"></a>' + " ".join(parts))
+    if not briefing.sources:
+        lines.append("*No article was cited.*")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_ALLOWED_TAGS = {"h1", "h2", "h3", "p", "ul", "ol", "li", "a", "strong", "em", "code", "br"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "id"}, "h1": {"id"}, "h2": {"id"}, "h3": {"id"}}
+
+
+def markdown_to_html(text: str) -> str:
+    """python-markdown's HTML of ``text``, sanitised: no scripts, images, styles or foreign URLs."""
+    body = markdown.markdown(text, extensions=["toc"], output_format="html")
+    return nh3.clean(body, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https"}, link_rel="noopener noreferrer")
+
+
+def stylesheet() -> str:
+    """The text of ``styles/briefing.css`` (installed as ``briefgen.styles``)."""
+    return (resources.files("briefgen.styles") / "briefing.css").read_text(encoding="utf-8")
+
+
+def to_html(briefing: Briefing, markdown_text: str | None = None) -> str:
+    """A standalone HTML page (stylesheet inlined)."""
+    body = markdown_to_html(markdown_text if markdown_text is not None else to_markdown(briefing))
+    title = html.escape(f"{briefing.title} — {briefing.date.isoformat()}")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{title}</title>\n<meta name=\"date\" content=\"{briefing.date.isoformat()}\">\n"
+        f"<style>\n{stylesheet()}</style>\n</head>\n<body>\n<main class=\"briefing\">\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def to_pdf(briefing: Briefing, html_text: str | None = None, refused: list[str] | None = None) -> bytes:
+    """The PDF of the briefing, as bytes. URLs the page asks for are refused (and listed)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango or its friends are missing
+        raise RenderError(f"cannot make the PDF: WeasyPrint is not usable here ({exc})",
+                          "install Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0) or drop pdf from --format") from exc
+    fetcher = _refusing_fetcher(weasyprint, refused if refused is not None else [])
+    page = html_text if html_text is not None else to_html(briefing)
+    document = weasyprint.HTML(string=page, base_url="about:blank", url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_identifier=f"briefgen-{briefing.date.isoformat()}".encode())
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
+    class RefusingFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
+        """Fetches nothing: the briefing's only stylesheet is inline and fonts are local."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            refused.append(url)
+            log.warning("refused to fetch %s while rendering the PDF", url[:200])
+            raise ValueError(f"briefgen does not fetch URLs while rendering: {url[:200]}")
+
+    return RefusingFetcher()
+
+
+def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
+    return {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score}
+
+
+def to_json(briefing: Briefing) -> str:
+    """The briefing as JSON for other tools (schema in the README)."""
+    data = {
+        "title": briefing.title,
+        "date": briefing.date.isoformat(),
+        "window": {"start": briefing.start.isoformat(), "end": briefing.end.isoformat()},
+        "coverage": briefing.coverage,
+        "key_points": [_item_json(briefing, i) for i in briefing.key_points],
+        "sections": [
+            {"topic": s.topic, "title": s.title, "items": [_item_json(briefing, i) for i in s.items]}
+            for s in briefing.sections
+        ],
+        "sources": [
+            {"id": s.number, "title": s.article.title, "source": s.article.source,
+             "date": s.article.date.isoformat() if s.article.date else None, "url": s.article.url, "path": s.article.path}
+            for s in briefing.sources
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_all(briefing: Briefing, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """Every requested format, as bytes keyed by its extension. Markdown and HTML are made once."""
+    md = to_markdown(briefing)
+    html_text = to_html(briefing, md) if {"html", "pdf"} & set(formats) else ""
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "md":
+            out[fmt] = md.encode()
+        elif fmt == "html":
+            out[fmt] = html_text.encode()
+        elif fmt == "json":
+            out[fmt] = to_json(briefing).encode()
+        elif fmt == "pdf":
+            out[fmt] = to_pdf(briefing, html_text)
+    return out

@@ -1,0 +1,125 @@
+"""Stage 3, score: sentences × topics → a TF-IDF matrix and a topic relevance matrix.
+
+A topic's terms are matched on stems (``tariffs`` matches ``tariff``); a phrase matches when
+its stems stand next to each other, stop words aside. A matched term weighs its IDF, so rare
+terms count for more than words every sentence has; ``related`` terms weigh half and never make
+a sentence relevant alone; an ``exclude`` term sets the sentence's relevance to zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefgen.models import Topic
+from briefgen.text import stems
+
+RELATED_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """Stemmed bag-of-words of a list of texts."""
+
+    counts: sp.csr_matrix  #: texts × vocabulary, raw counts
+    tfidf: sp.csr_matrix  #: texts × vocabulary, sublinear TF × IDF, rows of unit length
+    idf: np.ndarray
+    vocabulary: dict[str, int]
+    stems: list[list[str]]  #: each text's stems, in order (for phrase matching)
+    by_term: sp.csc_matrix  #: ``counts`` by column, to find the texts holding a term
+
+
+def term_matrix(texts: Sequence[str]) -> TermMatrix:
+    """Build the count and TF-IDF matrices of ``texts`` in one pass."""
+    vocabulary: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    all_stems = []
+    for text in texts:
+        text_stems = stems(text)
+        all_stems.append(text_stems)
+        indices.extend(vocabulary.setdefault(s, len(vocabulary)) for s in text_stems)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    counts = sp.csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(texts), max(len(vocabulary), 1)))
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
+    tf = counts.copy()
+    tf.data = 1.0 + np.log(tf.data)
+    tfidf = normalize_rows(tf @ sp.diags(idf))
+    return TermMatrix(counts, tfidf, idf, vocabulary, all_stems, counts.tocsc())
+
+
+def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+@dataclass(frozen=True)
+class CompiledTopic:
+    """A topic's terms turned into stem sequences."""
+
+    topic: Topic
+    terms: tuple[tuple[str, ...], ...]
+    related: tuple[tuple[str, ...], ...]
+    exclude: tuple[tuple[str, ...], ...]
+
+
+def compile_topic(topic: Topic) -> CompiledTopic:
+    def seqs(terms: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        return tuple(dict.fromkeys(seq for seq in (tuple(stems(t)) for t in terms) if seq))
+    return CompiledTopic(topic, seqs(topic.terms), seqs(topic.related), seqs(topic.exclude))
+
+
+def _matches(matrix: TermMatrix, seq: tuple[str, ...]) -> np.ndarray:
+    """Row indices of the texts that hold the term (a stem or a phrase of stems)."""
+    columns = [matrix.vocabulary.get(s) for s in seq]
+    if any(c is None for c in columns):
+        return np.empty(0, dtype=np.int64)
+    rows = _column_rows(matrix, columns[0])
+    for column in columns[1:]:
+        rows = np.intersect1d(rows, _column_rows(matrix, column))
+    if len(seq) == 1 or len(rows) == 0:
+        return rows
+    return np.array([r for r in rows if _contains(matrix.stems[r], seq)], dtype=np.int64)
+
+
+def _column_rows(matrix: TermMatrix, column: int) -> np.ndarray:
+    by_term = matrix.by_term
+    return by_term.indices[by_term.indptr[column]:by_term.indptr[column + 1]]
+
+
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    first = needle[0]
+    return any(haystack[i] == first and tuple(haystack[i:i + n]) == needle for i in range(len(haystack) - n + 1))
+
+
+def _weighted(matrix: TermMatrix, terms: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(sum of matched terms' IDF, number of matched terms) per text."""
+    weight = np.zeros(matrix.counts.shape[0])
+    hits = np.zeros(matrix.counts.shape[0])
+    for seq in terms:
+        rows = _matches(matrix, seq)
+        if len(rows):
+            weight[rows] += max(matrix.idf[matrix.vocabulary[s]] for s in seq)
+            hits[rows] += 1
+    return weight, hits
+
+
+def relevance(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:
+    """texts × topics relevance; zero where no strong term of the topic matches."""
+    scores = np.zeros((matrix.counts.shape[0], len(topics)))
+    for j, topic in enumerate(topics):
+        strong, strong_hits = _weighted(matrix, topic.terms)
+        related, _ = _weighted(matrix, topic.related)
+        excluded, _ = _weighted(matrix, topic.exclude)
+        score = strong + RELATED_WEIGHT * related
+        score[(strong_hits == 0) | (excluded > 0)] = 0.0
+        scores[:, j] = score
+    return scores

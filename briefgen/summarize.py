@@ -1,0 +1,132 @@
+"""One ranking contract for briefgen's ranker and sumy's summarisers.
+
+A :data:`Summarizer` takes a document's sentences and a count and returns the indices of the
+chosen sentences in document order — the contract of sumy's ``summarizer(document, count)``.
+briefgen's own ranker and every sumy algorithm are built behind it, so ``briefgen summarize
+--algorithm`` and the evaluation compare them on exactly the same sentences.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from briefgen.config import Options, RankingOptions
+from briefgen.errors import ConfigError
+from briefgen.load import load_article
+from briefgen.models import Topic
+from briefgen.rank import biased_lexrank, position_prior, similarity_graph
+from briefgen.score import compile_topic, relevance, term_matrix
+from briefgen.split import split_article
+from briefgen.text import stop_words, words
+
+Summarizer = Callable[[Sequence[str], int], list[int]]
+
+SUMY_ALGORITHMS = {
+    "lexrank": "sumy.summarizers.lex_rank:LexRankSummarizer",
+    "textrank": "sumy.summarizers.text_rank:TextRankSummarizer",
+    "lsa": "sumy.summarizers.lsa:LsaSummarizer",
+    "luhn": "sumy.summarizers.luhn:LuhnSummarizer",
+    "sumbasic": "sumy.summarizers.sum_basic:SumBasicSummarizer",
+    "kl": "sumy.summarizers.kl:KLSummarizer",
+    "edmundson": "sumy.summarizers.edmundson:EdmundsonSummarizer",
+}
+ALGORITHMS = ("default", "lead", *SUMY_ALGORITHMS)
+
+
+def briefgen_summarizer(options: RankingOptions, topic: Topic | None = None) -> Summarizer:
+    """briefgen's ranker on one document: biased LexRank, the bias being the position prior
+    (times topic relevance when a topic is given)."""
+    compiled = compile_topic(topic) if topic else None
+
+    def summarize(sentences: Sequence[str], count: int) -> list[int]:
+        if not sentences or count <= 0:
+            return []
+        matrix = term_matrix(sentences)
+        bias = position_prior(np.arange(len(sentences)), options.position_weight)
+        if compiled is not None:
+            rel = relevance(matrix, [compiled])[:, 0]
+            bias = bias * (0.1 + (rel / rel.max() if rel.max() > 0 else rel))
+        graph = similarity_graph(matrix.tfidf, options.similarity_threshold)
+        scores = biased_lexrank(graph, bias, options.damping)
+        return top_in_order(scores, count)
+
+    return summarize
+
+
+def lead_summarizer(sentences: Sequence[str], count: int) -> list[int]:
+    """The first ``count`` sentences: the classic news baseline."""
+    return list(range(min(count, len(sentences))))
+
+
+def top_in_order(scores: np.ndarray, count: int) -> list[int]:
+    """Indices of the ``count`` best scores (ties: earlier first), in document order."""
+    best = np.argsort(-scores, kind="stable")[:count]
+    return sorted(int(i) for i in best)
+
+
+class _WordTokenizer:
+    """sumy's tokenizer interface, backed by briefgen's words (no NLTK data needed)."""
+
+    language = "english"
+
+    def to_words(self, text: str) -> tuple[str, ...]:
+        return tuple(words(text))
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return (paragraph,)
+
+
+def sumy_summarizer(name: str, topic: Topic | None = None) -> Summarizer:
+    """sumy's summariser ``name``, on briefgen's sentences."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph
+    from sumy.models.dom import Sentence as SumySentence
+    from sumy.nlp.stemmers import Stemmer
+
+    module_name, _, class_name = SUMY_ALGORITHMS[name].partition(":")
+    summarizer: Any = getattr(importlib.import_module(module_name), class_name)(Stemmer("english"))
+    if name == "edmundson":
+        summarizer.bonus_words = topic.terms if topic else ()
+        summarizer.stigma_words = ()
+        summarizer.null_words = stop_words()
+    else:
+        summarizer.stop_words = stop_words()
+    tokenizer = _WordTokenizer()
+
+    def summarize(sentences: Sequence[str], count: int) -> list[int]:
+        if not sentences or count <= 0:
+            return []
+        wrapped = [SumySentence(s, tokenizer) for s in sentences]
+        document = ObjectDocumentModel([Paragraph(wrapped)])
+        chosen = {id(s) for s in _call(summarizer, name, document, count)}
+        return [i for i, s in enumerate(wrapped) if id(s) in chosen]
+
+    return summarize
+
+
+def _call(summarizer: Any, name: str, document: Any, count: int) -> Any:
+    if name == "edmundson":
+        return summarizer.cue_method(document, count) if summarizer.bonus_words else summarizer.location_method(document, count)
+    return summarizer(document, count)
+
+
+def get_summarizer(name: str, options: Options, topic: Topic | None = None) -> Summarizer:
+    """A summariser by name: ``default`` (briefgen's), ``lead``, or one of sumy's."""
+    if name == "default":
+        return briefgen_summarizer(options.ranking, topic)
+    if name == "lead":
+        return lead_summarizer
+    if name in SUMY_ALGORITHMS:
+        return sumy_summarizer(name, topic)
+    raise ConfigError(f"unknown algorithm '{name}'", f"choose from {', '.join(ALGORITHMS)}")
+
+
+def summarize_file(path: Path, count: int, summarizer: Summarizer) -> list[str]:
+    """The chosen sentences of one article file, in article order (headings never chosen)."""
+    sentences = [s for s in split_article(load_article(path)) if not s.is_heading]
+    texts = [s.text for s in sentences]
+    return [texts[i] for i in summarizer(texts, count)]

@@ -1,0 +1,1 @@
+"""Stylesheets for briefgen's HTML and PDF output (installed as the package ``briefgen.styles``)."""

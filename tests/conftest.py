@@ -1,0 +1,78 @@
+"""Shared builders and fixtures: small made-up articles written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefgen.config import Options, load_options
+from briefgen.models import Article
+
+
+def make_article(
+    text: str,
+    id: str = "a1",
+    title: str = "A headline",
+    source: str = "Test Wire",
+    date: dt.date | None = dt.date(2026, 11, 24),
+    url: str = "",
+    path: str = "corpus/a1.md",
+) -> Article:
+    return Article(id=id, title=title, source=source, date=date, url=url, path=path, text=text)
+
+
+def md_file(folder: Path, name: str, body: str, title: str = "Headline", date: str | None = "2026-11-24",
+            source: str = "Test Wire", url: str = "https://testwire.example/story") -> Path:
+    """Write a Markdown article with front matter into ``folder``."""
+    lines = ["---", f'title: "{title}"']
+    if date is not None:
+        lines.append(f"date: {date}")
+    lines += [f"source: {source}", f"url: {url}", "---", "", body.strip(), ""]
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+TRADE_TEXT = (
+    "Uzbekistan and Pakistan agreed to cut transit tariffs on freight crossing the northern corridor. "
+    "The customs agreement lowers duties on cargo carried by the new railway line by a third. "
+    "Traders in Termez said exports of cotton and fruit could double within a year."
+)
+SECURITY_TEXT = (
+    "Border guards said militants attacked a checkpoint near the frontier overnight, leaving four soldiers wounded. "
+    "Officials blamed an insurgent group for the bombing and promised a wider counter-terrorism operation. "
+    "Police also seized two tonnes of opium from smugglers in a separate raid on the same road."
+)
+RECOGNITION_TEXT = (
+    "The foreign ministry said the government would accept the credentials of a new ambassador next week. "
+    "Diplomats described the move as a step towards formal recognition after months of talks. "
+    "A delegation of envoys is expected to discuss reopening the embassy and restoring full diplomatic relations."
+)
+OFF_TOPIC_TEXT = (
+    "The city's pomegranate festival drew thousands of visitors to the central park on Saturday afternoon. "
+    "Growers from the valley showed more than forty varieties of fruit in painted wooden stalls. "
+    "Children watched puppet shows while musicians played folk songs until late in the evening."
+)
+
+
+@pytest.fixture
+def options() -> Options:
+    return load_options()
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """Four articles over two days: one per topic and one off every topic."""
+    folder = tmp_path / "corpus"
+    md_file(folder, "2026-11-23-tariffs.md", TRADE_TEXT, title="Transit tariffs cut", date="2026-11-23",
+            source="Steppe Ledger", url="https://steppe.example/tariffs")
+    md_file(folder, "2026-11-24-checkpoint.md", SECURITY_TEXT, title="Checkpoint attacked", source="Khyber Wire",
+            url="https://khyber.example/checkpoint")
+    md_file(folder, "2026-11-24-envoy.md", RECOGNITION_TEXT, title="New ambassador", source="Caspian Herald",
+            url="https://caspian.example/envoy")
+    md_file(folder, "2026-11-24-festival.md", OFF_TOPIC_TEXT, title="Pomegranate festival", source="Kabul Evening",
+            url="https://kabul.example/festival")
+    return folder

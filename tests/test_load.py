@@ -1,0 +1,91 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefgen.errors import ArticleError, InputError
+from briefgen.load import in_window, load_article, load_corpus, normalize_body
+from tests.conftest import md_file
+
+
+def test_markdown_front_matter_gives_title_date_source_url(tmp_path: Path) -> None:
+    path = md_file(tmp_path, "story.md", "Trade rose sharply this year. Officials welcomed it.",
+                   title="Trade rises", date="2026-11-25", source="Steppe Ledger", url="https://s.example/1")
+    article = load_article(path)
+    assert article.title == "Trade rises"
+    assert article.date == dt.date(2026, 11, 25)
+    assert article.source == "Steppe Ledger"
+    assert article.url == "https://s.example/1"
+    assert article.text == "Trade rose sharply this year. Officials welcomed it."
+
+
+def test_txt_first_line_is_title_and_date_comes_from_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "2026-11-27-wheat-deal.txt"
+    path.write_text("Wheat deal signed\n\nThe two governments signed a wheat supply deal.\nIt runs for\nthree years.\n")
+    article = load_article(path)
+    assert article.title == "Wheat deal signed"
+    assert article.date == dt.date(2026, 11, 27)
+    assert article.text == "The two governments signed a wheat supply deal. It runs for three years."
+
+
+def test_markdown_links_keep_their_text_and_images_go(tmp_path: Path) -> None:
+    body = "See the [ministry statement](https://m.example/s) for details. ![map](file:///etc/passwd) **Bold** words stay."
+    article = load_article(md_file(tmp_path, "links.md", body))
+    assert article.text == "See the ministry statement for details. Bold words stay."
+
+
+def test_subheading_written_without_blank_line_becomes_its_own_paragraph() -> None:
+    assert normalize_body("Transit fees under review\nThe fees rose twice this year.") == (
+        "Transit fees under review\n\nThe fees rose twice this year."
+    )
+
+
+def test_malformed_front_matter_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text('---\ntitle: "Unclosed\ndate: 2026-11-24\n---\n\nBody text here.\n')
+    with pytest.raises(ArticleError) as info:
+        load_article(path)
+    assert str(path) in str(info.value)
+    assert "malformed front matter" in str(info.value)
+    assert "fix the YAML" in str(info.value)
+
+
+def test_a_date_that_is_not_a_date_is_an_article_error(tmp_path: Path) -> None:
+    path = md_file(tmp_path, "when.md", "Some text about trade.", date="next tuesday")
+    with pytest.raises(ArticleError, match="'next tuesday' is not a date"):
+        load_article(path)
+
+
+def test_missing_corpus_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_one_bad_file_is_reported_and_the_others_load(tmp_path: Path) -> None:
+    md_file(tmp_path, "2026-11-24-good.md", "A good article about tariffs on cotton exports.")
+    (tmp_path / "2026-11-24-binary.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    (tmp_path / "2026-11-24-empty.md").write_text("")
+    result = load_corpus(tmp_path)
+    assert [a.title for a in result.articles] == ["Headline"]
+    reasons = sorted(p.reason for p in result.problems)
+    assert reasons == ["binary file, not text", "no article text"]
+
+
+def test_undated_articles_are_reported_and_left_out_of_windows(tmp_path: Path) -> None:
+    md_file(tmp_path, "nodate.md", "An article nobody dated, about trade.", date=None)
+    result = load_corpus(tmp_path)
+    assert result.undated == [str(tmp_path / "nodate.md")]
+    assert in_window(result.articles, dt.date(2000, 1, 1), dt.date(2100, 1, 1)) == []
+
+
+def test_the_same_story_saved_twice_by_one_outlet_loads_once(tmp_path: Path) -> None:
+    md_file(tmp_path, "a.md", "Exports of fruit rose by a third.")
+    md_file(tmp_path, "b.md", "Exports of fruit rose by a third.")
+    md_file(tmp_path, "c.md", "Exports of fruit rose by a third.", source="Other Outlet")
+    assert len(load_corpus(tmp_path).articles) == 2
+
+
+def test_windows_latin1_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "2026-11-24-cafe.txt"
+    path.write_bytes("Caf\xe9 owners\n\nThe caf\xe9 reopened after the snow.".encode("cp1252"))
+    assert load_article(path).text == "The café reopened after the snow."
