@@ -36,6 +36,8 @@ SUMY_ALGORITHMS = {
     "edmundson": "sumy.summarizers.edmundson:EdmundsonSummarizer",
 }
 ALGORITHMS = ("default", "lead", *SUMY_ALGORITHMS)
+# Edmundson's cue method wants "stigma" words (hedges that mark a sentence as less central).
+EDMUNDSON_STIGMA = ("perhaps", "maybe", "might", "possibly", "reportedly", "allegedly", "unclear", "hardly")
 
 
 def briefgen_summarizer(options: RankingOptions, topic: Topic | None = None) -> Summarizer:
@@ -91,7 +93,7 @@ def sumy_summarizer(name: str, topic: Topic | None = None) -> Summarizer:
     summarizer: Any = getattr(importlib.import_module(module_name), class_name)(Stemmer("english"))
     if name == "edmundson":
         summarizer.bonus_words = topic.terms if topic else ()
-        summarizer.stigma_words = ()
+        summarizer.stigma_words = EDMUNDSON_STIGMA
         summarizer.null_words = stop_words()
     else:
         summarizer.stop_words = stop_words()

@@ -12,6 +12,12 @@ have_lib 'libpango-1.0.so' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
 have_font || missing+=(fontconfig fonts-dejavu-core)
 
+# Recommended, not required: WeasyPrint subsets fonts with it and warns when it is absent.
+if ! have_lib 'libharfbuzz-subset.so' && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null 2>&1) \
+    || echo "briefgen: note: libharfbuzz-subset0 could not be installed; PDFs still render" >&2
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -19,7 +25,7 @@ fi
 echo "briefgen: WeasyPrint (the PDF renderer) needs: ${missing[*]}" >&2
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
   echo "briefgen: installing them with apt-get" >&2
-  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
+  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
     exit 0
   fi
   echo "briefgen: apt-get could not install ${missing[*]}" >&2

@@ -1,0 +1,37 @@
+import numpy as np
+
+from briefgen.models import Topic
+from briefgen.score import compile_topic, relevance, term_matrix
+
+TOPIC = Topic(name="trade", title="Trade", terms=("tariff", "free trade", "railway"), related=("price",), exclude=("cricket",))
+
+
+def rel(texts: list[str], topic: Topic = TOPIC) -> np.ndarray:
+    return relevance(term_matrix(texts), [compile_topic(topic)])[:, 0]
+
+
+def test_terms_match_on_stems() -> None:
+    scores = rel(["New tariffs were announced.", "Nothing relevant here at all."])
+    assert scores[0] > 0 and scores[1] == 0
+
+
+def test_phrase_matches_only_when_its_words_stand_together() -> None:
+    scores = rel(["They signed a free trade pact.", "Trade was not free of trouble."])
+    assert scores[0] > 0 and scores[1] == 0
+
+
+def test_related_terms_alone_do_not_make_a_sentence_relevant() -> None:
+    scores = rel(["Prices rose in the market.", "Prices rose after the tariff."])
+    assert scores[0] == 0 and scores[1] > rel(["Nothing.", "Rose after the tariff."])[1] * 0.99
+
+
+def test_excluded_term_removes_the_sentence() -> None:
+    assert rel(["The cricket board's railway trip was delayed."])[0] == 0
+
+
+def test_rare_terms_weigh_more_than_common_ones() -> None:
+    texts = ["The railway tariff changed."] + ["The tariff was discussed."] * 5 + ["A railway opened."]
+    scores = rel(texts)
+    only_railway = scores[6]
+    only_tariff = scores[1]
+    assert only_railway > only_tariff
