@@ -24,6 +24,7 @@ class RankingOptions:
     damping: float = 0.3
     similarity_threshold: float = 0.1
     position_weight: float = 0.5
+    recency: float = 0.1
     redundancy: float = 0.5
     duplicate: float = 0.7
     min_words: int = 8

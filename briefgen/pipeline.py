@@ -15,7 +15,7 @@ import numpy as np
 from briefgen.assemble import assemble
 from briefgen.config import Options, RankingOptions
 from briefgen.models import Article, Briefing, Item, Section, Sentence
-from briefgen.rank import biased_lexrank, position_prior, similarity_graph
+from briefgen.rank import biased_lexrank, position_prior, recency_prior, similarity_graph, standalone_prior
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix
 from briefgen.select import Pick, Ranking, Selector, select
 from briefgen.split import split_article
@@ -48,13 +48,18 @@ def candidates(articles: Sequence[Article], options: Options) -> Candidates:
     return Candidates(sentences, matrix, relevance(matrix, topics), np.array(article_index, dtype=np.int64))
 
 
-def rank_topics(pool: Candidates, options: Options) -> list[Ranking]:
+def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options, end: dt.date) -> list[Ranking]:
     """One ranking per topic: biased LexRank over the topic's candidate sentences."""
     ranking_options: RankingOptions = options.ranking
     rel = pool.relevance
     best = rel.max(axis=1) if rel.size else np.zeros(0)
     positions = np.array([s.position for s in pool.sentences], dtype=np.float64)
-    prior = position_prior(positions, ranking_options.position_weight)
+    age = np.array([(end - (a.date or end)).days for a in articles], dtype=np.float64)[pool.article_index] if len(pool.article_index) else np.zeros(0)
+    prior = (
+        position_prior(positions, ranking_options.position_weight)
+        * standalone_prior([s.text for s in pool.sentences])
+        * recency_prior(age, ranking_options.recency)
+    )
     rankings = []
     for j, topic in enumerate(options.topics):
         rows = np.flatnonzero((rel[:, j] > 0) & (rel[:, j] >= TOPIC_SHARE * best)) if rel.size else np.zeros(0, dtype=np.int64)
@@ -73,7 +78,7 @@ def build_briefing(
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``)."""
     pool = candidates(articles, options)
-    rankings = rank_topics(pool, options)
+    rankings = rank_topics(pool, articles, options, end)
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section)
 

@@ -9,6 +9,9 @@ over pairs of sentences.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -26,6 +29,23 @@ def position_prior(positions: np.ndarray, weight: float) -> np.ndarray:
     """A news lead prior: 1 for an article's first sentence, decaying towards ``1 - weight``."""
     positions = np.asarray(positions, dtype=np.float64)
     return (1.0 - weight) + weight / np.sqrt(1.0 + positions)
+
+
+def recency_prior(age_days: np.ndarray, rate: float) -> np.ndarray:
+    """1 for the window's last day, ``1 / (1 + rate × age)`` for older articles."""
+    return 1.0 / (1.0 + rate * np.maximum(np.asarray(age_days, dtype=np.float64), 0.0))
+
+
+# Openers that lean on an earlier sentence ("He said…", "But the deal…"): out of their article,
+# as a bullet, they leave the reader asking who or what.
+_DEPENDENT_OPENERS = re.compile(
+    r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|also|however|meanwhile|"
+    r"still|yet|instead|then|there|here)\b", re.I)
+
+
+def standalone_prior(texts: Sequence[str], penalty: float = 0.5) -> np.ndarray:
+    """1 for a sentence that stands on its own, ``penalty`` for one that opens by pointing back."""
+    return np.array([penalty if _DEPENDENT_OPENERS.match(t) else 1.0 for t in texts])
 
 
 def biased_lexrank(

@@ -1,7 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from briefgen.rank import biased_lexrank, position_prior, similarity_graph
+from briefgen.rank import biased_lexrank, position_prior, recency_prior, similarity_graph, standalone_prior
 from briefgen.score import term_matrix
 
 
@@ -39,3 +39,15 @@ def test_position_prior_favours_the_lead() -> None:
     prior = position_prior(np.arange(5), weight=0.5)
     assert prior[0] == 1.0 and all(np.diff(prior) < 0) and prior[-1] > 0.5
     assert np.all(position_prior(np.arange(5), weight=0.0) == 1.0)
+
+
+def test_sentences_that_point_back_are_penalised() -> None:
+    prior = standalone_prior(["He said the cell planned attacks.", "Police said the cell planned attacks.",
+                              "Theirs was a plan.", "But talks failed."])
+    assert prior.tolist() == [0.5, 1.0, 1.0, 0.5]
+
+
+def test_recency_prior_favours_the_newest_day() -> None:
+    prior = recency_prior(np.array([0, 1, 6]), rate=0.1)
+    assert prior[0] == 1.0 and prior[0] > prior[1] > prior[2]
+    assert np.all(recency_prior(np.array([0, 3]), rate=0.0) == 1.0)
