@@ -21,8 +21,8 @@ FORMATS = ("md", "pdf", "html", "json")
 
 @dataclass(frozen=True)
 class RankingOptions:
-    damping: float = 0.3
-    similarity_threshold: float = 0.1
+    damping: float = 0.85
+    similarity_threshold: float = 0.0
     position_weight: float = 0.5
     recency: float = 0.1
     redundancy: float = 0.5

@@ -66,7 +66,7 @@ def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options,
         if len(rows) == 0:
             rankings.append(Ranking(topic.name, rows, np.zeros(0)))
             continue
-        graph = similarity_graph(pool.matrix.tfidf[rows], ranking_options.similarity_threshold)
+        graph = similarity_graph(pool.matrix.counts[rows], ranking_options.similarity_threshold)
         bias = rel[rows, j] / rel[rows, j].max() * prior[rows]
         scores = biased_lexrank(graph, bias, ranking_options.damping)
         rankings.append(Ranking(topic.name, rows, scores / scores.max()))

@@ -53,7 +53,7 @@ def briefgen_summarizer(options: RankingOptions, topic: Topic | None = None) -> 
         if compiled is not None:
             rel = relevance(matrix, [compiled])[:, 0]
             bias = bias * (0.1 + (rel / rel.max() if rel.max() > 0 else rel))
-        graph = similarity_graph(matrix.tfidf, options.similarity_threshold)
+        graph = similarity_graph(matrix.counts, options.similarity_threshold)
         scores = biased_lexrank(graph, bias, options.damping)
         return top_in_order(scores, count)
 

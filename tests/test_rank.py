@@ -31,7 +31,7 @@ def test_central_sentence_wins_with_a_flat_bias() -> None:
         "A museum reopened its doors to visitors.",
     ]
     matrix = term_matrix(texts)
-    scores = biased_lexrank(similarity_graph(matrix.tfidf, 0.1), np.ones(4), damping=0.85)
+    scores = biased_lexrank(similarity_graph(matrix.counts, 0.1), np.ones(4), damping=0.85)
     assert scores.argmin() == 3
 
 
