@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 import click
 
 from briefgen.config import Options, load_options, parse_formats
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, ConfigError, NothingToReport
+from briefgen.evaluate import DEFAULT_SYSTEMS
 from briefgen.summarize import ALGORITHMS, get_summarizer, summarize_file
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -142,7 +143,6 @@ def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm:
         if topic is not None:
             chosen = next((t for t in options.topics if t.name == topic), None)
             if chosen is None:
-                from briefgen.errors import ConfigError
                 raise ConfigError(f"unknown topic '{topic}'", f"choose from {', '.join(t.name for t in options.topics)}")
         summarizer = get_summarizer(algorithm, options, chosen)
         for path in files:
@@ -156,6 +156,140 @@ def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm:
                     click.echo(sentence)
                 if len(files) > 1:
                     click.echo()
+
+    _run(action)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--all", "show_all", is_flag=True, help="Also print sub-headings, datelines and bylines, marked '#'.")
+def sentences(file: Path, show_all: bool) -> None:
+    """Print the sentences briefgen finds in an article, one per line.
+
+    \b
+    Example:
+        briefgen sentences corpus/2026-11-27-tashkent-rail-deal-signed.md
+    """
+    from briefgen.load import load_article
+    from briefgen.split import split_article
+
+    def action() -> None:
+        for sentence in split_article(load_article(file)):
+            if sentence.is_heading:
+                if show_all:
+                    click.echo(f"# {sentence.text}")
+            else:
+                click.echo(sentence.text)
+
+    _run(action)
+
+
+def _progress(label: str) -> Callable[[Any], Any]:
+    """A progress bar on stderr when it is a terminal; otherwise nothing."""
+    def wrap(items: Any) -> Any:
+        if not sys.stderr.isatty():
+            return items
+        items = list(items)
+        return _iterate_with_bar(items, label)
+    return wrap
+
+
+def _iterate_with_bar(items: list[Any], label: str) -> Any:
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        yield from bar
+
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure briefgen against reference data (ROUGE, sentence splitting, topic detection).
+
+    \b
+    Example:
+        briefgen eval rouge ../shared/eval/bbc-news-summary --limit 100
+    """
+
+
+@eval_group.command(name="rouge")
+@click.argument("dataset", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="First N articles of each category.")
+@click.option("--algorithms", default=",".join(DEFAULT_SYSTEMS), show_default=True,
+              help="Comma-separated systems: " + ", ".join(ALGORITHMS) + ".")
+@click.option("--json", "json_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the table as JSON to this file ('-' for stdout).")
+@config_option
+def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Path | None, config_file: Path | None) -> None:
+    """ROUGE-1/2/L F1 of each system against reference summaries, on the same documents.
+
+    DATASET has articles/<category>/*.txt (first line the title) and summaries/<category>/*.txt.
+    Each system picks as many sentences as the reference has.
+
+    \b
+    Example:
+        briefgen eval rouge ../shared/eval/bbc-news-summary --limit 100 --algorithms default,lead,textrank
+    """
+    from briefgen.evaluate import read_summary_dataset, rouge_json, rouge_scores, rouge_table
+
+    def action() -> None:
+        systems = [a.strip() for a in algorithms.split(",") if a.strip()]
+        for name in systems:
+            if name not in ALGORITHMS:
+                raise ConfigError(f"unknown algorithm '{name}'", f"choose from {', '.join(ALGORITHMS)}")
+        cases = read_summary_dataset(dataset, limit)
+        if not cases:
+            raise NothingToReport(f"no article with a reference summary in {dataset}")
+        results = rouge_scores(cases, systems, _options(config_file), progress=_progress("ROUGE"))
+        click.echo(f"{len(cases)} documents, F1 x 100 (rouge-score, stemming on)")
+        click.echo(rouge_table(results))
+        if json_file is not None:
+            text = json.dumps(rouge_json(results), indent=2)
+            if str(json_file) == "-":
+                click.echo(text)
+            else:
+                json_file.write_text(text + "\n", encoding="utf-8")
+
+    _run(action)
+
+
+@eval_group.command(name="sbd")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--show-failures", is_flag=True, help="Print each case that does not match.")
+def eval_sbd(file: Path, show_failures: bool) -> None:
+    """Exact-match accuracy of sentence splitting on golden cases (JSON lines: text, expected).
+
+    \b
+    Example:
+        briefgen eval sbd ../shared/eval/sbd-golden-rules/golden_rules_en.jsonl
+    """
+    from briefgen.sbd import evaluate_golden
+
+    def action() -> None:
+        correct, total, failures = evaluate_golden(file)
+        click.echo(f"{correct}/{total} cases split exactly as expected ({100 * correct / max(total, 1):.1f}%)")
+        if show_failures:
+            for failure in failures:
+                click.echo(f"- {failure['comment']}\n  expected: {failure['expected']}\n  got:      {failure['got']}")
+
+    _run(action)
+
+
+@eval_group.command(name="topics")
+@click.argument("reuters", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--topic", default="trade", show_default=True, help="A topic in force; also the Reuters label compared.")
+@config_option
+def eval_topics(reuters: Path, topic: str, config_file: Path | None) -> None:
+    """Precision, recall and F1 of document-level topic detection on Reuters-21578's test split.
+
+    \b
+    Example:
+        briefgen eval topics ../shared/eval/reuters21578 --topic trade
+    """
+    from briefgen.eval_topics import evaluate_topics
+
+    def action() -> None:
+        result = evaluate_topics(reuters, topic, _options(config_file))
+        click.echo(f"{result.n} test documents, {result.tp + result.fn} labelled '{topic}'")
+        click.echo(f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
+                   f"  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
 
     _run(action)
 

@@ -9,7 +9,6 @@ sentences as its reference has.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,15 +127,3 @@ def rouge_json(results: Sequence[SystemScores]) -> dict[str, object]:
             for r in results
         },
     }
-
-
-def read_golden_cases(path: Path) -> list[dict[str, object]]:
-    """Golden-rule cases from a JSON-lines file: ``text`` and ``expected`` (list of sentences)."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}", "give the path of a .jsonl file of golden cases") from exc
-    try:
-        return [json.loads(line) for line in lines if line.strip()]
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not JSON lines ({exc.msg}, line {exc.lineno})", "each line must be a JSON object") from exc

@@ -48,6 +48,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.errors import InputError
+
 __all__ = ["evaluate_golden", "sentence_spans", "split_sentences"]
 
 # --- compiled constants -------------------------------------------------------------------
@@ -519,16 +521,19 @@ def evaluate_golden(path: str | Path) -> tuple[int, int, list[dict[str, object]]
     """
     correct = total = 0
     failures: list[dict[str, object]] = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            expected = [s.strip() for s in case["expected"]]
-            got = [s.strip() for s in split_sentences(case["text"])]
-            total += 1
-            if got == expected:
-                correct += 1
-            else:
-                failures.append({"text": case["text"], "expected": expected, "got": got})
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        cases = [json.loads(line) for line in lines if line.strip()]
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", "give the path of a .jsonl file of golden cases") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not UTF-8 JSON lines ({exc})", 'each line must be {"text": ..., "expected": [...]}') from exc
+    for case in cases:
+        expected = [s.strip() for s in case["expected"]]
+        got = [s.strip() for s in split_sentences(case["text"])]
+        total += 1
+        if got == expected:
+            correct += 1
+        else:
+            failures.append({"text": case["text"], "expected": expected, "got": got, "comment": case.get("comment", "")})
     return correct, total, failures

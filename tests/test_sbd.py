@@ -311,6 +311,7 @@ def test_evaluate_golden_reports_failures(tmp_path: Path) -> None:
             "text": "Rain fell. Roads flooded.",
             "expected": ["Rain fell. Roads flooded."],
             "got": ["Rain fell.", "Roads flooded."],
+            "comment": "",
         }
     ]
 
