@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: brief test system install clean
+EVAL   ?= ../shared/eval
+
+.PHONY: brief test eval system install clean
 
 ## brief: build the briefing of the bundled corpus (its newest week) into out/
 brief: system $(STAMP)
@@ -13,6 +15,10 @@ brief: system $(STAMP)
 ## test: run the whole test suite
 test: system $(STAMP)
 	$(BIN)/python -m pytest
+
+## eval: measure quality on the shared evaluation data; writes docs/quality.md
+eval: system $(STAMP)
+	$(BIN)/python scripts/quality.py $(EVAL) --out docs/quality.md
 
 ## system: check (and where possible install) WeasyPrint's system libraries
 system:

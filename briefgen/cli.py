@@ -227,7 +227,7 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
     Example:
         briefgen eval rouge ../shared/eval/bbc-news-summary --limit 100 --algorithms default,lead,textrank
     """
-    from briefgen.evaluate import read_summary_dataset, rouge_json, rouge_scores, rouge_table
+    from briefgen.evaluate import read_summary_dataset, rouge_json, rouge_scores, rouge_table, summarizers
 
     def action() -> None:
         systems = [a.strip() for a in algorithms.split(",") if a.strip()]
@@ -237,7 +237,7 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
         cases = read_summary_dataset(dataset, limit)
         if not cases:
             raise NothingToReport(f"no article with a reference summary in {dataset}")
-        results = rouge_scores(cases, systems, _options(config_file), progress=_progress("ROUGE"))
+        results = rouge_scores(cases, summarizers(systems, _options(config_file)), progress=_progress("ROUGE"))
         click.echo(f"{len(cases)} documents, F1 x 100 (rouge-score, stemming on)")
         click.echo(rouge_table(results))
         if json_file is not None:

@@ -9,7 +9,7 @@ sentences as its reference has.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from briefgen.errors import InputError
 from briefgen.load import decode, normalize_body
 from briefgen.models import Article
 from briefgen.split import split_article
-from briefgen.summarize import get_summarizer
+from briefgen.summarize import Summarizer, get_summarizer
 
 MEASURES = ("rouge1", "rouge2", "rougeL")
 DEFAULT_SYSTEMS = ("default", "lead", "lexrank", "textrank", "lsa", "luhn", "sumbasic")
@@ -79,10 +79,13 @@ def _case(category: str, path: Path, reference_path: Path) -> SummaryCase:
     return SummaryCase(category, path.stem, sentences, reference, count)
 
 
+def summarizers(names: Sequence[str], options: Options) -> dict[str, Summarizer]:
+    return {name: get_summarizer(name, options) for name in names}
+
+
 def rouge_scores(
     cases: Sequence[SummaryCase],
-    systems: Sequence[str],
-    options: Options,
+    systems: Mapping[str, Summarizer],
     progress: Callable[[Iterable[SummaryCase]], Iterable[SummaryCase]] = lambda cases: cases,
 ) -> list[SystemScores]:
     """ROUGE-1, ROUGE-2 and ROUGE-L F1 (rouge-score, Porter stemming on) of every system on the
@@ -90,10 +93,9 @@ def rouge_scores(
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(list(MEASURES), use_stemmer=True)
-    summarizers = {name: get_summarizer(name, options) for name in systems}
     results = {name: SystemScores(name) for name in systems}
     for case in progress(cases):
-        for name, summarize in summarizers.items():
+        for name, summarize in systems.items():
             chosen = summarize(case.sentences, case.count)
             summary = " ".join(case.sentences[i] for i in chosen)
             scores = scorer.score(case.reference, summary)

@@ -141,7 +141,15 @@ def test_summarize_unknown_topic_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for name, command in cli.commands.items():
-        result = run(name, "--help")
+    def walk(group: click.Group, path: list[str]):
+        for name, command in group.commands.items():
+            yield [*path, name], command
+            if isinstance(command, click.Group):
+                yield from walk(command, [*path, name])
+
+    commands = list(walk(cli, []))
+    assert {" ".join(p) for p, _ in commands} >= {"daily", "summarize", "topics", "sentences", "eval rouge", "eval sbd", "eval topics"}
+    for path, command in commands:
+        result = run(*path, "--help")
         assert result.exit_code == 0
-        assert command.help and "Example" in command.help, name
+        assert command.help and "Example" in command.help, path

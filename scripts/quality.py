@@ -1,0 +1,112 @@
+"""`make eval`: run briefgen's three evaluations on the shared data, check the floors, and
+write docs/quality.md. Exit status 1 when a floor is not met.
+
+Usage: python scripts/quality.py EVAL_DIR [--out docs/quality.md] [--limit 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import sys
+import time
+from pathlib import Path
+
+from briefgen.config import load_options
+from briefgen.eval_topics import evaluate_topics
+from briefgen.evaluate import DEFAULT_SYSTEMS, read_summary_dataset, rouge_scores, rouge_table, summarizers
+from briefgen.sbd import evaluate_golden
+
+SUMY = ("lexrank", "textrank", "lsa", "luhn", "sumbasic")
+FLOORS = {"rouge2": 73.5, "rouge1": 80.0, "sbd": 46, "trade_f1": 0.80}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("eval_dir", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("docs/quality.md"))
+    parser.add_argument("--limit", type=int, default=100)
+    args = parser.parse_args()
+    options = load_options()
+    checks: list[tuple[str, bool]] = []
+
+    started = time.perf_counter()
+    cases = read_summary_dataset(args.eval_dir / "bbc-news-summary", args.limit)
+    results = rouge_scores(cases, summarizers(DEFAULT_SYSTEMS, options))
+    rouge_seconds = time.perf_counter() - started
+    by_name = {r.system: r for r in results}
+    ours = by_name["default"]
+    categories = sorted(set(ours.categories))
+    checks.append((f"BBC ROUGE-2 {ours.mean('rouge2'):.1f} >= {FLOORS['rouge2']}", ours.mean("rouge2") >= FLOORS["rouge2"]))
+    checks.append((f"BBC ROUGE-1 {ours.mean('rouge1'):.1f} >= {FLOORS['rouge1']}", ours.mean("rouge1") >= FLOORS["rouge1"]))
+    for category in categories:
+        best = max(SUMY, key=lambda s: by_name[s].mean("rouge2", category))
+        mine, theirs = ours.mean("rouge2", category), by_name[best].mean("rouge2", category)
+        checks.append((f"BBC {category} ROUGE-2 {mine:.1f} > best sumy ({best}) {theirs:.1f}", mine > theirs))
+
+    correct, total, failures = evaluate_golden(args.eval_dir / "sbd-golden-rules" / "golden_rules_en.jsonl")
+    checks.append((f"golden rules {correct}/{total} >= {FLOORS['sbd']}/{total}", correct >= FLOORS["sbd"]))
+
+    started = time.perf_counter()
+    trade = evaluate_topics(args.eval_dir / "reuters21578", "trade", options)
+    topics_seconds = time.perf_counter() - started
+    checks.append((f"Reuters trade F1 {trade.f1:.3f} >= {FLOORS['trade_f1']}", trade.f1 >= FLOORS["trade_f1"]))
+
+    failed_cases = "\n".join(f"- `{f['comment']}`" for f in failures) or "- none"
+    report = f"""# Summary quality
+
+Measured by `make eval` (`scripts/quality.py`) on {dt.date.today().isoformat()}, Python {platform.python_version()},
+on the shared evaluation data (`../shared/eval/`, never copied into the project). All systems run in
+one process on the same documents and the same sentences (briefgen's splitter), so the figures
+compare the rankers and nothing else.
+
+## Floors
+
+| check | met |
+|---|---|
+{chr(10).join(f"| {text} | {'yes' if ok else '**no**'} |" for text, ok in checks)}
+
+## ROUGE on BBC News Summary
+
+The first {args.limit} articles of each category ({len(cases)} documents). F1 × 100 from the
+`rouge-score` package with stemming; each system picks as many sentences as the reference has;
+the title (first line) is never a candidate. `default` is briefgen's ranker; `lead` takes the
+first sentences; the others are sumy's summarisers through briefgen's `Summarizer` interface.
+({rouge_seconds:.0f} s for all systems.)
+
+{rouge_table(results)}
+
+Reproduce: `briefgen eval rouge ../shared/eval/bbc-news-summary --limit {args.limit}`.
+
+## Sentence splitting: golden rules
+
+{correct}/{total} cases split exactly as expected, with nothing downloaded (pySBD scores 47/48,
+NLTK's Punkt with an abbreviation list 22/48). Cases that fail:
+
+{failed_cases}
+
+Reproduce: `briefgen eval sbd ../shared/eval/sbd-golden-rules/golden_rules_en.jsonl --show-failures`.
+
+## Topic detection: Reuters-21578 `trade`
+
+Test split (`LEWISSPLIT="TEST"`, `TOPICS="YES"`): {trade.n} documents, {trade.tp + trade.fn} labelled `trade`.
+
+| precision | recall | F1 | tp | fp | fn |
+|---|---|---|---|---|---|
+| {trade.precision:.3f} | {trade.recall:.3f} | {trade.f1:.3f} | {trade.tp} | {trade.fp} | {trade.fn} |
+
+The rule is in `briefgen/eval_topics.py` (`is_about`). ({topics_seconds:.1f} s.)
+
+Reproduce: `briefgen eval topics ../shared/eval/reuters21578 --topic trade`.
+"""
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+    for text, ok in checks:
+        print(f"{'met   ' if ok else 'FAILED'}  {text}")
+    print(f"wrote {args.out}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
