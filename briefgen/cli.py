@@ -10,7 +10,8 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,10 +87,12 @@ def cli() -> None:
               help="Last day of the window (default: today); 'latest' is the newest article's date.")
 @click.option("--days", type=click.IntRange(min=1), default=None, help="Length of the window in days (default 1).")
 @click.option("--format", "formats", default=None, help="Comma-separated: md,pdf,html,json (default md,pdf).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes that load and split the articles.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @config_option
 def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: str | None,
-          quiet: bool, config_file: Path | None) -> None:
+          jobs: int, quiet: bool, config_file: Path | None) -> None:
     """Build the briefing of the articles dated within a window of days.
 
     \b
@@ -106,7 +109,8 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
         options = _options(config_file)
         if formats:
             options = options.with_overrides(formats=parse_formats(formats))
-        result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days)
+        result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
+                           progress=None if quiet else _progress("Loading articles"))
         if not quiet:
             b = result.briefing
             click.echo(f"{b.title} for {b.date.isoformat()}: {b.coverage}")
@@ -184,19 +188,29 @@ def sentences(file: Path, show_all: bool) -> None:
     _run(action)
 
 
-def _progress(label: str) -> Callable[[Any], Any]:
-    """A progress bar on stderr when it is a terminal; otherwise nothing."""
-    def wrap(items: Any) -> Any:
+def _progress(label: str, after: float = 2.0) -> Callable[[Iterable[Any], int], Iterator[Any]]:
+    """A progress bar on stderr, only on a terminal, and only once the work has taken ``after``
+    seconds (short runs print nothing)."""
+
+    def wrap(items: Iterable[Any], length: int) -> Iterator[Any]:
         if not sys.stderr.isatty():
-            return items
-        items = list(items)
-        return _iterate_with_bar(items, label)
+            yield from items
+            return
+        started = time.monotonic()
+        bar = None
+        try:
+            for done, item in enumerate(items, 1):
+                if bar is None and time.monotonic() - started > after:
+                    bar = click.progressbar(length=length, label=label, file=sys.stderr)
+                    bar.update(done - 1)
+                if bar is not None:
+                    bar.update(1)
+                yield item
+        finally:
+            if bar is not None:
+                bar.render_finish()
+
     return wrap
-
-
-def _iterate_with_bar(items: list[Any], label: str) -> Any:
-    with click.progressbar(items, label=label, file=sys.stderr) as bar:
-        yield from bar
 
 
 @cli.group(name="eval")
@@ -237,7 +251,8 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
         cases = read_summary_dataset(dataset, limit)
         if not cases:
             raise NothingToReport(f"no article with a reference summary in {dataset}")
-        results = rouge_scores(cases, summarizers(systems, _options(config_file)), progress=_progress("ROUGE"))
+        bar = _progress("ROUGE", after=0.0)
+        results = rouge_scores(cases, summarizers(systems, _options(config_file)), progress=lambda items: bar(items, len(cases)))
         click.echo(f"{len(cases)} documents, F1 x 100 (rouge-score, stemming on)")
         click.echo(rouge_table(results))
         if json_file is not None:

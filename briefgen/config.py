@@ -27,6 +27,7 @@ class RankingOptions:
     recency: float = 0.1
     redundancy: float = 0.5
     duplicate: float = 0.7
+    pool_size: int = 1500
     min_words: int = 8
     max_words: int = 70
 

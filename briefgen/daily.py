@@ -13,11 +13,13 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import in_window, load_corpus
 from briefgen.models import Article, Briefing
+from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
 from briefgen.render import render_all
 
@@ -58,10 +60,13 @@ def run_daily(
     today: dt.date,
     date: dt.date | str | None = None,
     days: int | None = None,
+    jobs: int = 1,
+    progress: Progress[Any] | None = None,
 ) -> DailyResult:
     """Build and write the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest
-    article's date). Files go to ``out/YYYY-MM-DD/briefing.<format>``."""
-    loaded = load_corpus(corpus)
+    article's date). Files go to ``out/YYYY-MM-DD/briefing.<format>``. ``jobs`` worker processes
+    load the files; ``progress`` wraps the stream of loaded files (e.g. a progress bar)."""
+    loaded = load_corpus(corpus, jobs=jobs, progress=progress)
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
     days = days or options.days
@@ -75,7 +80,7 @@ def run_daily(
     if not articles:
         span = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
         raise NothingToReport(f"no article in {corpus} is dated {span}", _coverage_hint(loaded.articles))
-    briefing = build_briefing(articles, options, end, start, end)
+    briefing = build_briefing(articles, options, end, start, end, jobs=jobs)
     rendered = render_all(briefing, options.formats)
     folder = Path(out) / end.isoformat()
     paths = [write_atomic(folder / f"briefing.{fmt}", data) for fmt, data in rendered.items()]

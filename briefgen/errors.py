@@ -24,6 +24,9 @@ class BriefgenError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} ({self.hint})"
 
+    def __reduce__(self) -> tuple[object, ...]:  # survive pickling across worker processes
+        return (type(self), (self.message, self.hint))
+
 
 class ConfigError(BriefgenError):
     """A configuration file or option is wrong: unknown key, wrong type, topic without terms."""
@@ -44,6 +47,9 @@ class ArticleError(InputError):
         super().__init__(f"{path}: {message}", hint)
         self.path = path
         self.reason = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.reason, self.hint))
 
 
 class NothingToReport(BriefgenError):

@@ -19,6 +19,7 @@ import yaml
 
 from briefgen.errors import ArticleError, InputError
 from briefgen.models import Article
+from briefgen.parallel import Progress, map_items
 
 SUFFIXES = (".txt", ".md", ".markdown")
 MAX_BYTES = 5_000_000
@@ -44,8 +45,10 @@ class LoadResult:
     undated: list[str] = field(default_factory=list)  #: paths of articles without any date
 
 
-def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES) -> LoadResult:
-    """Load every article file under ``folder`` (recursively), in path order."""
+def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
+                progress: Progress[Article | ArticleError] | None = None) -> LoadResult:
+    """Load every article file under ``folder`` (recursively), in path order, over ``jobs``
+    processes."""
     folder = Path(folder)
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
@@ -54,11 +57,10 @@ def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES) -> LoadResult:
     paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in wanted and not _hidden(p, folder))
     result = LoadResult()
     seen: set[tuple[str, str]] = set()
-    for path in paths:
-        try:
-            article = load_article(path, article_id=path.relative_to(folder).with_suffix("").as_posix())
-        except ArticleError as problem:
-            result.problems.append(problem)
+    jobs_list = [(path, path.relative_to(folder).with_suffix("").as_posix()) for path in paths]
+    for article in map_items(_load_or_problem, jobs_list, jobs, progress):
+        if isinstance(article, ArticleError):
+            result.problems.append(article)
             continue
         key = (article.source, hashlib.sha1(article.text.encode()).hexdigest())
         if key in seen:  # the same story saved twice from one outlet
@@ -66,8 +68,15 @@ def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES) -> LoadResult:
         seen.add(key)
         result.articles.append(article)
         if article.date is None:
-            result.undated.append(str(path))
+            result.undated.append(article.path)
     return result
+
+
+def _load_or_problem(job: tuple[Path, str]) -> Article | ArticleError:
+    try:
+        return load_article(job[0], article_id=job[1])
+    except ArticleError as problem:
+        return problem
 
 
 def _hidden(path: Path, root: Path) -> bool:

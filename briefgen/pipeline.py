@@ -15,6 +15,7 @@ import numpy as np
 from briefgen.assemble import assemble
 from briefgen.config import Options, RankingOptions
 from briefgen.models import Article, Briefing, Item, Section, Sentence
+from briefgen.parallel import map_items
 from briefgen.rank import biased_lexrank, position_prior, recency_prior, similarity_graph, standalone_prior
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix
 from briefgen.select import Pick, Ranking, Selector, select
@@ -33,13 +34,14 @@ class Candidates:
     article_index: np.ndarray  #: index into the article list of each sentence
 
 
-def candidates(articles: Sequence[Article], options: Options) -> Candidates:
-    """Split the articles and score every reportable sentence against every topic."""
+def candidates(articles: Sequence[Article], options: Options, jobs: int = 1) -> Candidates:
+    """Split the articles (over ``jobs`` processes) and score every reportable sentence against
+    every topic."""
     limits = options.ranking
     sentences: list[Sentence] = []
     article_index: list[int] = []
-    for index, article in enumerate(articles):
-        for sentence in split_article(article):
+    for index, article_sentences in enumerate(map_items(split_article, articles, jobs)):
+        for sentence in article_sentences:
             if not sentence.is_heading and limits.min_words <= len(sentence.text.split()) <= limits.max_words:
                 sentences.append(sentence)
                 article_index.append(index)
@@ -66,18 +68,21 @@ def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options,
         if len(rows) == 0:
             rankings.append(Ranking(topic.name, rows, np.zeros(0)))
             continue
-        graph = similarity_graph(pool.matrix.counts[rows], ranking_options.similarity_threshold)
         bias = rel[rows, j] / rel[rows, j].max() * prior[rows]
+        if len(rows) > ranking_options.pool_size:  # keep the graph small: the likeliest candidates
+            keep = np.sort(np.argsort(-bias, kind="stable")[:ranking_options.pool_size])
+            rows, bias = rows[keep], bias[keep]
+        graph = similarity_graph(pool.matrix.counts[rows], ranking_options.similarity_threshold)
         scores = biased_lexrank(graph, bias, ranking_options.damping)
         rankings.append(Ranking(topic.name, rows, scores / scores.max()))
     return rankings
 
 
 def build_briefing(
-    articles: Sequence[Article], options: Options, date: dt.date, start: dt.date, end: dt.date
+    articles: Sequence[Article], options: Options, date: dt.date, start: dt.date, end: dt.date, jobs: int = 1
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``)."""
-    pool = candidates(articles, options)
+    pool = candidates(articles, options, jobs)
     rankings = rank_topics(pool, articles, options, end)
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section)

@@ -153,3 +153,17 @@ def test_every_command_has_help_with_an_example() -> None:
         result = run(*path, "--help")
         assert result.exit_code == 0
         assert command.help and "Example" in command.help, path
+
+
+def test_jobs_give_the_same_briefing_and_the_same_warnings(small_corpus: Path, tmp_path: Path) -> None:
+    (small_corpus / "2026-11-24-binary.txt").write_bytes(b"\x00\x01binary")
+    for name in ["copy-a", "copy-b", "copy-c", "copy-d"]:  # enough files for the worker pool to be used
+        (small_corpus / f"2026-11-24-{name}.txt").write_text(f"Note {name}\n\nA short note about the weather today, nothing more to say here.\n")
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = run("daily", "--corpus", str(small_corpus), "--out", str(out), "--date", "2026-11-24", "--format", "md,json", "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+        assert f"warning: skipped {small_corpus / '2026-11-24-binary.txt'}: binary file, not text" in result.stderr
+        outputs.append((out / "2026-11-24" / "briefing.md").read_text())
+    assert outputs[0] == outputs[1]
