@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 EVAL   ?= ../shared/eval
 
-.PHONY: brief test eval system install clean
+.PHONY: brief test eval bench system install clean
 
 ## brief: build the briefing of the bundled corpus (its newest week) into out/
 brief: system $(STAMP)
@@ -19,6 +19,10 @@ test: system $(STAMP)
 ## eval: measure quality on the shared evaluation data; writes docs/quality.md
 eval: system $(STAMP)
 	$(BIN)/python scripts/quality.py $(EVAL) --out docs/quality.md
+
+## bench: measure speed and scale on the shared evaluation data; writes docs/performance.md
+bench: system $(STAMP)
+	$(BIN)/python scripts/bench.py $(EVAL) --out docs/performance.md
 
 ## system: check (and where possible install) WeasyPrint's system libraries
 system:
