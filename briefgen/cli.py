@@ -1,7 +1,8 @@
 """The ``briefgen`` command line: thin click commands over the library.
 
 Exit codes: 0 success; 1 unexpected error; 2 usage error; 3 configuration error; 4 input error;
-5 nothing to report; 6 rendering error.
+5 nothing to report; 6 rendering error; 7 delivery failure; 8 lock timeout; 9 partial success
+(the briefing was written, but some article files were skipped).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import logging
 import sys
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,15 +28,35 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("briefgen")
 
 
+PARTIAL_SUCCESS = 9
+
+
 class _StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
 
 
-def _setup_logging(quiet: bool = False) -> None:
-    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
-        log.addHandler(_StderrHandler())
-    log.setLevel(logging.ERROR if quiet else logging.WARNING)
+def _setup_logging(quiet: bool = False, log_file: Path | None = None) -> None:
+    """Warnings to stderr (errors only with ``quiet``); everything from INFO up, with
+    timestamps, to ``log_file``."""
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+        handler.close()
+    stderr = _StderrHandler()
+    stderr.setLevel(logging.ERROR if quiet else logging.WARNING)
+    log.addHandler(stderr)
+    log.setLevel(logging.WARNING)
+    if log_file is not None:
+        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        file_handler.setLevel(logging.INFO)
+        log.addHandler(file_handler)
+        log.setLevel(logging.INFO)
+
+
+def log_file_option(f: F) -> F:
+    return click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                        help="Append a timestamped log of the run to this file.")(f)
 
 
 def config_option(f: F) -> F:
@@ -42,13 +64,17 @@ def config_option(f: F) -> F:
                         help="A TOML file laid over the packaged defaults.")(f)
 
 
-def _run(action: Callable[[], None]) -> None:
+def _run(action: Callable[[], int | None]) -> None:
     """Run a command's action; turn briefgen's errors into one line and an exit code."""
     try:
-        action()
+        code = action()
     except BriefgenError as exc:
+        if any(isinstance(h, logging.FileHandler) for h in log.handlers):
+            log.error("%s%s", exc.message, f" (hint: {exc.hint})" if exc.hint else "")
         click.echo(f"Error: {exc.message}" + (f"\nHint: {exc.hint}" if exc.hint else ""), err=True)
         sys.exit(exc.exit_code)
+    if code:
+        sys.exit(code)
 
 
 def _options(config_file: Path | None) -> Options:
@@ -89,35 +115,97 @@ def cli() -> None:
 @click.option("--format", "formats", default=None, help="Comma-separated: md,pdf,html,json (default md,pdf).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that load and split the articles.")
+@click.option("--no-history", is_flag=True, help="Report even what the previous briefing already reported.")
+@click.option("--send", "send_after", is_flag=True, help="E-mail the PDF to the [delivery] recipients afterwards.")
+@click.option("--dry-run", is_flag=True, help="With --send: write the e-mail as a .eml file instead of sending it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@log_file_option
 @config_option
 def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: str | None,
-          jobs: int, quiet: bool, config_file: Path | None) -> None:
+          jobs: int, no_history: bool, send_after: bool, dry_run: bool, quiet: bool, log_file: Path | None,
+          config_file: Path | None) -> None:
     """Build the briefing of the articles dated within a window of days.
 
     \b
     Examples:
         briefgen daily                                  # today's articles in ./corpus
         briefgen daily --date 2026-11-29 --days 7 --format md,pdf,json
-        briefgen daily --corpus ~/news --out ~/briefings --config desk.toml
+        briefgen daily --corpus ~/news --out ~/briefings --config desk.toml --send --quiet
+
+    \b
+    Writes OUT/YYYY-MM-DD/briefing.FORMAT (and briefing.json, the archive's record), points
+    OUT/latest at the newest date and rewrites OUT/index.md and OUT/index.html. Exit status:
+    0 success, 9 written but some article files skipped, 5 nothing to report, 8 another run
+    holds the lock, 7 the e-mail failed (see the README for all codes).
     """
     from briefgen.daily import run_daily
 
-    _setup_logging(quiet)
+    _setup_logging(quiet, log_file)
 
-    def action() -> None:
+    def action() -> int | None:
         options = _options(config_file)
         if formats:
             options = options.with_overrides(formats=parse_formats(formats))
+        if no_history:
+            options = options.with_overrides(output=replace(options.output, history=False))
+        if send_after and "pdf" not in options.formats:
+            options = options.with_overrides(formats=(*options.formats, "pdf"))
+        log.info("briefgen daily: corpus %s, out %s, date %s", corpus, out, date or "today")
         result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
                            progress=None if quiet else _progress("Loading articles"))
+        b = result.briefing
         if not quiet:
-            b = result.briefing
             click.echo(f"{b.title} for {b.date.isoformat()}: {b.coverage}")
             for path in result.paths:
                 click.echo(str(path))
-            if result.problems:
-                click.echo(f"{len(result.problems)} file(s) skipped, see the warnings above", err=True)
+        if result.problems:
+            log.warning("%d file(s) skipped, see the warnings above", len(result.problems))
+        if send_after:
+            _send(out, b.date, options, dry_run, quiet)
+        return PARTIAL_SUCCESS if result.partial else None
+
+    _run(action)
+
+
+def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quiet: bool) -> None:
+    from briefgen.archive import find
+    from briefgen.deliver import deliver
+
+    briefing = find(out, options.output.basename, date)
+    written = deliver(briefing, options.output.basename, options.delivery, dry_run=dry_run)
+    if written is not None:
+        log.info("wrote %s", written)
+        if not quiet:
+            click.echo(str(written))
+    elif not quiet:
+        click.echo(f"sent {briefing.date.isoformat()} to {', '.join(options.delivery.recipients)}")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+              help="The archive folder `briefgen daily` writes to.")
+@click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing (default: the newest in the archive).")
+@click.option("--dry-run", is_flag=True, help="Write the e-mail as OUT/DATE/briefing.eml instead of sending it.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@log_file_option
+@config_option
+def send(out: Path, date: dt.date | str | None, dry_run: bool, quiet: bool, log_file: Path | None,
+         config_file: Path | None) -> None:
+    """E-mail an archived briefing's PDF to the recipients in [delivery].
+
+    The SMTP user name and password come from the environment variables named in [delivery]
+    (BRIEFGEN_SMTP_USER and BRIEFGEN_SMTP_PASSWORD by default). A failed send is retried with
+    back-off, then exits with status 7; the briefing files stay in place.
+
+    \b
+    Examples:
+        briefgen send --config desk.toml
+        briefgen send --date 2026-11-29 --dry-run --config desk.toml
+    """
+    _setup_logging(quiet, log_file)
+
+    def action() -> None:
+        _send(out, None if date in (None, "latest") else date, _options(config_file), dry_run, quiet)  # type: ignore[arg-type]
 
     _run(action)
 

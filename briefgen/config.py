@@ -27,9 +27,35 @@ class RankingOptions:
     recency: float = 0.1
     redundancy: float = 0.5
     duplicate: float = 0.7
+    developing: float = 0.35
     pool_size: int = 1500
     min_words: int = 8
     max_words: int = 70
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    basename: str = "briefing"  #: files are OUT/YYYY-MM-DD/<basename>.<format>
+    history: bool = True  #: leave out what the previous briefing in the archive reported
+    lock_timeout: float = 300.0  #: seconds a run waits for another run on the same folder
+
+
+SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+    subject: str = "{title} — {date}"
+    username_env: str = "BRIEFGEN_SMTP_USER"
+    password_env: str = "BRIEFGEN_SMTP_PASSWORD"
+    retries: int = 3
+    retry_delay: float = 5.0
+    timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,8 @@ class Options:
     topics: tuple[Topic, ...]
     empty_section: str
     ranking: RankingOptions
+    output: OutputOptions = OutputOptions()
+    delivery: DeliveryOptions = DeliveryOptions()
 
     def with_overrides(self, **changes: Any) -> Options:
         """A copy with command-line values laid over the file values (``None`` means unset)."""
@@ -147,7 +175,17 @@ def load_options(config_file: Path | None = None) -> Options:
     for key in ("key_points", "items_per_section", "days"):
         if briefing[key] < (0 if key == "key_points" else 1):
             raise ConfigError(f"{origin}: briefing.{key} must be at least {0 if key == 'key_points' else 1}")
+    output = OutputOptions(**data["output"])
+    if not output.basename or "/" in output.basename or output.basename.startswith("."):
+        raise ConfigError(f"{origin}: output.basename '{output.basename}' is not a plain file name", 'e.g. basename = "briefing"')
+    delivery_table = dict(data["delivery"], recipients=tuple(data["delivery"]["recipients"]))
+    delivery = DeliveryOptions(**delivery_table)
+    if delivery.security not in SECURITY:
+        raise ConfigError(f"{origin}: delivery.security must be one of {', '.join(SECURITY)}, not '{delivery.security}'",
+                          'e.g. security = "starttls"')
     return Options(
+        output=output,
+        delivery=delivery,
         title=briefing["title"],
         key_points=briefing["key_points"],
         items_per_section=briefing["items_per_section"],

@@ -1,20 +1,15 @@
-"""The daily run: load the corpus, pick the date window, build the briefing, write the files.
-
-Every file is written under a temporary name and renamed into place, so a run that fails at
-any point leaves the previous briefing of that date whole.
-"""
+"""The daily run: load the corpus, pick the date window, build the briefing, archive the files."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.archive import locked, previous, reported_sentences, update_links, write_all
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import in_window, load_corpus
@@ -29,10 +24,16 @@ log = logging.getLogger(__name__)
 @dataclass
 class DailyResult:
     briefing: Briefing
-    paths: list[Path]
+    paths: list[Path]  #: the files of the requested formats
     articles: list[Article]
     problems: list[ArticleError] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)
+    history_from: dt.date | None = None  #: the date of the briefing whose items were not repeated
+
+    @property
+    def partial(self) -> bool:
+        """Some article files could not be read."""
+        return bool(self.problems)
 
 
 def resolve_window(date: dt.date | None, days: int, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -63,9 +64,13 @@ def run_daily(
     jobs: int = 1,
     progress: Progress[Any] | None = None,
 ) -> DailyResult:
-    """Build and write the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest
-    article's date). Files go to ``out/YYYY-MM-DD/briefing.<format>``. ``jobs`` worker processes
-    load the files; ``progress`` wraps the stream of loaded files (e.g. a progress bar)."""
+    """Build the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest article's
+    date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
+
+    Unless ``options.output.history`` is off, what the previous briefing in the archive reported
+    is not repeated. Everything is rendered before anything is written, and every file is
+    renamed into place, so a failure leaves the archive as it was.
+    """
     loaded = load_corpus(corpus, jobs=jobs, progress=progress)
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
@@ -80,24 +85,16 @@ def run_daily(
     if not articles:
         span = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
         raise NothingToReport(f"no article in {corpus} is dated {span}", _coverage_hint(loaded.articles))
-    briefing = build_briefing(articles, options, end, start, end, jobs=jobs)
-    rendered = render_all(briefing, options.formats)
-    folder = Path(out) / end.isoformat()
-    paths = [write_atomic(folder / f"briefing.{fmt}", data) for fmt, data in rendered.items()]
-    return DailyResult(briefing, paths, articles, loaded.problems, loaded.undated)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    basename = options.output.basename
+    with locked(Path(out), options.output.lock_timeout):
+        earlier = previous(Path(out), basename, end) if options.output.history else None
+        history = reported_sentences(earlier.record) if earlier else []
+        briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history)
+        formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
+        rendered = render_all(briefing, formats)
+        folder = Path(out) / end.isoformat()
+        written = write_all(folder, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
+        update_links(Path(out), basename)
+    paths = [p for p in written if p.suffix[1:] in options.formats]
+    log.info("wrote %s (%s)", folder, briefing.coverage)
+    return DailyResult(briefing, paths, articles, loaded.problems, loaded.undated, earlier.date if earlier else None)

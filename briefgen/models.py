@@ -53,6 +53,7 @@ class Item:
     text: str
     article_ids: tuple[str, ...]
     score: float
+    developing: bool = False  #: updates a story the previous briefing reported
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from briefgen.config import Options, RankingOptions
 from briefgen.models import Article, Briefing, Item, Section, Sentence
 from briefgen.parallel import map_items
 from briefgen.rank import biased_lexrank, position_prior, recency_prior, similarity_graph, standalone_prior
-from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix
+from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
 from briefgen.select import Pick, Ranking, Selector, select
 from briefgen.split import split_article
 
@@ -78,18 +78,39 @@ def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options,
     return rankings
 
 
+def history_similarity(pool: Candidates, history: Sequence[str]) -> np.ndarray:
+    """Each candidate's highest cosine similarity to a sentence reported before."""
+    if not history or not pool.sentences:
+        return np.zeros(len(pool.sentences))
+    similarity = pool.matrix.tfidf @ transform(pool.matrix, history).T
+    return np.asarray(similarity.max(axis=1).todense()).ravel()
+
+
 def build_briefing(
-    articles: Sequence[Article], options: Options, date: dt.date, start: dt.date, end: dt.date, jobs: int = 1
+    articles: Sequence[Article],
+    options: Options,
+    date: dt.date,
+    start: dt.date,
+    end: dt.date,
+    jobs: int = 1,
+    history: Sequence[str] = (),
 ) -> Briefing:
-    """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``)."""
+    """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``).
+
+    ``history`` holds the sentences the previous briefing reported: a candidate that repeats one
+    (cosine ≥ ``duplicate``) is left out; one close to it (≥ ``developing``) is marked developing.
+    """
     pool = candidates(articles, options, jobs)
     rankings = rank_topics(pool, articles, options, end)
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
+    seen = history_similarity(pool, history)
+    selector.exclude(np.flatnonzero(seen >= options.ranking.duplicate))
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section)
 
     def item(pick: Pick) -> Item:
         ids = tuple(dict.fromkeys(pool.sentences[r].article_id for r in pick.cited_rows))
-        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4))
+        developing = bool(seen[pick.row] >= options.ranking.developing)
+        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing)
 
     sections = [
         Section(topic.name, topic.title, tuple(item(p) for p in section_picks[topic.name]))

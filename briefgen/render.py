@@ -54,7 +54,8 @@ def to_markdown(briefing: Briefing) -> str:
         if not items:
             lines.extend([f"*{escape_markdown(briefing.empty_message)}*", ""])
             return
-        lines.extend(f"- {escape_markdown(i.text)} {_citations(briefing, i)}" for i in items)
+        lines.extend(f"- {'**Developing:** ' if i.developing else ''}{escape_markdown(i.text)} {_citations(briefing, i)}"
+                     for i in items)
         lines.append("")
 
     lines.extend(["## Key points", ""])
@@ -136,7 +137,8 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
-    return {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score}
+    return {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
+            "developing": item.developing}
 
 
 def to_json(briefing: Briefing) -> str:

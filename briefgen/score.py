@@ -48,10 +48,28 @@ def term_matrix(texts: Sequence[str]) -> TermMatrix:
     counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
+    return TermMatrix(counts, _weigh(counts, idf), idf, vocabulary, all_stems, counts.tocsc())
+
+
+def _weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF × IDF, rows of unit length."""
     tf = counts.copy()
     tf.data = 1.0 + np.log(tf.data)
-    tfidf = normalize_rows(tf @ sp.diags(idf))
-    return TermMatrix(counts, tfidf, idf, vocabulary, all_stems, counts.tocsc())
+    return normalize_rows(tf @ sp.diags(idf))
+
+
+def transform(matrix: TermMatrix, texts: Sequence[str]) -> sp.csr_matrix:
+    """TF-IDF rows of other ``texts`` in ``matrix``'s vocabulary (unknown stems are left out)."""
+    rows, columns = [], []
+    for row, text in enumerate(texts):
+        for s in stems(text):
+            column = matrix.vocabulary.get(s)
+            if column is not None:
+                rows.append(row)
+                columns.append(column)
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(texts), matrix.counts.shape[1]))
+    counts.sum_duplicates()
+    return _weigh(counts, matrix.idf)
 
 
 def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -49,6 +49,10 @@ class Selector:
         self.taken = np.zeros(n, dtype=bool)
         self.max_similarity = np.zeros(n)
 
+    def exclude(self, rows: np.ndarray) -> None:
+        """Never pick these rows (e.g. what the previous briefing already reported)."""
+        self.taken[rows] = True
+
     def pick(self, ranking: Ranking) -> Pick | None:
         """The best remaining candidate of ``ranking``, or ``None`` when none is left."""
         available = ~self.taken[ranking.rows] & (self.max_similarity[ranking.rows] < self.redundancy)

@@ -59,7 +59,8 @@ def test_one_bad_article_is_a_warning_and_the_briefing_goes_on(small_corpus: Pat
     bad = small_corpus / "2026-11-24-broken.md"
     bad.write_text('---\ntitle: "unclosed\n---\nText.\n')
     result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path), "--date", "2026-11-24", "--format", "md")
-    assert result.exit_code == 0
+    assert result.exit_code == 9  # partial success
+    assert "warning: 1 file(s) skipped, see the warnings above" in result.stderr
     assert f"warning: skipped {bad}: malformed front matter (line 2) (fix the YAML between the --- lines)" in result.stderr
     assert (tmp_path / "2026-11-24" / "briefing.md").exists()
 
@@ -163,7 +164,7 @@ def test_jobs_give_the_same_briefing_and_the_same_warnings(small_corpus: Path, t
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}"
         result = run("daily", "--corpus", str(small_corpus), "--out", str(out), "--date", "2026-11-24", "--format", "md,json", "--jobs", jobs)
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 9, result.output
         assert f"warning: skipped {small_corpus / '2026-11-24-binary.txt'}: binary file, not text" in result.stderr
         outputs.append((out / "2026-11-24" / "briefing.md").read_text())
     assert outputs[0] == outputs[1]

@@ -105,7 +105,8 @@ def test_json_follows_the_documented_schema() -> None:
     data = json.loads(to_json(sample_briefing()))
     assert set(data) == {"title", "date", "window", "coverage", "key_points", "sections", "sources"}
     assert data["window"] == {"start": "2026-11-23", "end": "2026-11-24"}
-    assert data["key_points"][0] == {"text": "Tariffs on freight fell by a third, officials said.", "sources": [1, 2], "score": 1.0}
+    assert data["key_points"][0] == {"text": "Tariffs on freight fell by a third, officials said.", "sources": [1, 2], "score": 1.0,
+                                  "developing": False}
     assert [s["topic"] for s in data["sections"]] == ["trade", "security", "recognition"]
     assert data["sections"][2]["items"] == []
     assert data["sources"][1] == {"id": 2, "title": "Checkpoint *attacked*", "source": "", "date": "2026-11-24",

@@ -1,0 +1,143 @@
+"""Deliver: e-mail an archived briefing's PDF, with its key points as the message body.
+
+Settings come from ``[delivery]``; the SMTP user name and password come from the environment
+variables it names, never from the file. A failed send is retried with exponential back-off and
+then raises :class:`DeliveryError`; the briefing's files are never touched.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from briefgen.archive import ArchivedBriefing, write_atomic
+from briefgen.config import DeliveryOptions
+from briefgen.errors import BriefgenError, ConfigError, InputError
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(BriefgenError):
+    """The SMTP server could not be reached or refused the message, after every retry."""
+
+    exit_code = 7
+
+
+def _key_points(record: dict[str, Any]) -> list[tuple[str, list[int]]]:
+    return [(str(i["text"]), [int(n) for n in i.get("sources", [])]) for i in record.get("key_points", [])]
+
+
+def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions) -> EmailMessage:
+    """The e-mail: key points as plain text and HTML, the PDF attached."""
+    if not delivery.recipients:
+        raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
+    if not delivery.sender:
+        raise ConfigError("no sender address", 'set sender = "..." under [delivery] in the config file')
+    record = briefing.record
+    title, date, coverage = str(record.get("title", "Briefing")), briefing.date.isoformat(), str(record.get("coverage", ""))
+    try:
+        subject = delivery.subject.format(title=title, date=date, coverage=coverage)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"delivery.subject '{delivery.subject}' has an unknown field ({exc})",
+                          "use {title}, {date} and {coverage}") from exc
+    sources = {int(s["id"]): s for s in record.get("sources", [])}
+    points = _key_points(record)
+
+    def cite(numbers: list[int]) -> str:
+        return ", ".join(f"{sources[n].get('source') or sources[n].get('title', '')}" for n in numbers if n in sources)
+
+    text = [f"{title} — {date}", coverage, "", "Key points:", ""]
+    text += [f"- {t} ({cite(n)})" for t, n in points] or ["(none)"]
+    text += ["", f"The full briefing is attached ({pdf.name})."]
+    page = [f"<h1>{html.escape(title)} — {date}</h1>", f"<p>{html.escape(coverage)}</p>", "<h2>Key points</h2>", "<ul>"]
+    page += [f"<li>{html.escape(t)} <small>({html.escape(cite(n))})</small></li>" for t, n in points]
+    page += ["</ul>", f"<p>The full briefing is attached ({html.escape(pdf.name)}).</p>"]
+
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = delivery.sender
+    message["To"] = ", ".join(delivery.recipients)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain="briefgen.local")
+    message.set_content("\n".join(text) + "\n")
+    message.add_alternative("<!DOCTYPE html><html><body>" + "\n".join(page) + "</body></html>\n", subtype="html")
+    message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=f"{pdf.stem}-{date}.pdf")
+    return message
+
+
+def _connect(delivery: DeliveryOptions) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    if delivery.security == "tls":
+        return smtplib.SMTP_SSL(delivery.host, delivery.port, timeout=delivery.timeout, context=context)
+    client = smtplib.SMTP(delivery.host, delivery.port, timeout=delivery.timeout)
+    if delivery.security == "starttls":
+        client.starttls(context=context)
+    return client
+
+
+def send_once(message: EmailMessage, delivery: DeliveryOptions) -> None:
+    with _connect(delivery) as client:
+        user, password = os.environ.get(delivery.username_env), os.environ.get(delivery.password_env)
+        if user and password:
+            client.login(user, password)
+        refused = client.send_message(message)
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        error = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"server answered {exc.smtp_code} {error}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "recipients refused: " + "; ".join(
+            f"{r} ({c} {e.decode(errors='replace') if isinstance(e, bytes) else e})" for r, (c, e) in exc.recipients.items())
+    return f"{type(exc).__name__}: {exc}"
+
+
+def send(
+    message: EmailMessage,
+    delivery: DeliveryOptions,
+    sleep: Callable[[float], None] = time.sleep,
+    attempt: Callable[[EmailMessage, DeliveryOptions], None] = send_once,
+) -> int:
+    """Send, retrying ``delivery.retries`` times with doubling delays. Returns the attempts made."""
+    delay = delivery.retry_delay
+    for number in range(1, delivery.retries + 2):
+        try:
+            attempt(message, delivery)
+            log.info("sent %s to %s (attempt %d)", message["Subject"], message["To"], number)
+            return number
+        except (smtplib.SMTPException, OSError) as exc:
+            reason = _describe(exc)
+            if number > delivery.retries:
+                raise DeliveryError(f"could not send the briefing to {delivery.host}:{delivery.port} after {number} attempts: {reason}",
+                                    "the briefing files are in place; check [delivery] and the server, then run `briefgen send`") from exc
+            log.warning("send attempt %d failed (%s); retrying in %g s", number, reason, delay)
+            sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def deliver(briefing: ArchivedBriefing, basename: str, delivery: DeliveryOptions, dry_run: bool = False,
+            sleep: Callable[[float], None] = time.sleep) -> Path | None:
+    """E-mail the archived briefing's PDF; with ``dry_run``, write the message as ``.eml`` instead
+    and return its path."""
+    pdf = briefing.folder / f"{basename}.pdf"
+    if not pdf.is_file():
+        raise InputError(f"no PDF for {briefing.date.isoformat()} in {briefing.folder}",
+                         "run `briefgen daily` with pdf among the formats first")
+    message = build_message(briefing, pdf, delivery)
+    if dry_run:
+        return write_atomic(briefing.folder / f"{basename}.eml", bytes(message))
+    send(message, delivery, sleep=sleep)
+    return None
