@@ -390,7 +390,7 @@ def eval_topics(reuters: Path, topic: str, config_file: Path | None) -> None:
 
     def action() -> None:
         result = evaluate_topics(reuters, topic, _options(config_file))
-        click.echo(f"{result.n} test documents, {result.tp + result.fn} labelled '{topic}'")
+        click.echo(f"{result.n_docs} test documents, {result.tp + result.fn} labelled '{topic}'")
         click.echo(f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
                    f"  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
 

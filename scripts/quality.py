@@ -90,7 +90,7 @@ Reproduce: `briefgen eval sbd ../shared/eval/sbd-golden-rules/golden_rules_en.js
 
 ## Topic detection: Reuters-21578 `trade`
 
-Test split (`LEWISSPLIT="TEST"`, `TOPICS="YES"`): {trade.n} documents, {trade.tp + trade.fn} labelled `trade`.
+Test split (`LEWISSPLIT="TEST"`, `TOPICS="YES"`): {trade.n_docs} documents, {trade.tp + trade.fn} labelled `trade`.
 
 | precision | recall | F1 | tp | fp | fn |
 |---|---|---|---|---|---|
