@@ -73,8 +73,8 @@ def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            staged.append((name, Path(tmp)))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            staged.append((name, Path(tmp_name)))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
@@ -117,7 +117,7 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
 
 def archived(out: Path, basename: str) -> list[ArchivedBriefing]:
     """Every briefing in the archive with a readable record, newest first."""
-    found = []
+    found: list[ArchivedBriefing] = []
     if not out.is_dir():
         return found
     for folder in out.iterdir():

@@ -125,7 +125,7 @@ def to_pdf(briefing: Briefing, html_text: str | None = None, refused: list[str] 
 
 
 def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
-    class RefusingFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
+    class RefusingFetcher(weasyprint.urls.URLFetcher):
         """Fetches nothing: the briefing's only stylesheet is inline and fonts are local."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

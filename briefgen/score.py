@@ -96,9 +96,9 @@ def compile_topic(topic: Topic) -> CompiledTopic:
 
 def _matches(matrix: TermMatrix, seq: tuple[str, ...]) -> np.ndarray:
     """Row indices of the texts that hold the term (a stem or a phrase of stems)."""
-    columns = [matrix.vocabulary.get(s) for s in seq]
-    if any(c is None for c in columns):
+    if any(s not in matrix.vocabulary for s in seq):
         return np.empty(0, dtype=np.int64)
+    columns = [matrix.vocabulary[s] for s in seq]
     rows = _column_rows(matrix, columns[0])
     for column in columns[1:]:
         rows = np.intersect1d(rows, _column_rows(matrix, column))

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -71,10 +72,10 @@ def ranking_bench(paths: list[Path], quick: bool) -> list[dict[str, float]]:
     rows = []
     for n in (800,) if quick else (800, 3200):
         sentences = document(paths, n)
-        row: dict[str, float] = {"sentences": n, "briefgen": best_of(lambda: ours(sentences, 10), 5)}
+        row: dict[str, float] = {"sentences": n, "briefgen": best_of(partial(ours, sentences, 10), 5)}
         for name in ("lexrank", "textrank"):
             theirs = sumy_summarizer(name)
-            row[name] = best_of(lambda: theirs(sentences, 10), 1)
+            row[name] = best_of(partial(theirs, sentences, 10), 1)
         rows.append(row)
         print(f"ranking {n}: " + ", ".join(f"{k} {v:.3f}s" for k, v in row.items() if k != "sentences"), flush=True)
     return rows

@@ -1,7 +1,13 @@
 import numpy as np
 import scipy.sparse as sp
 
-from briefgen.rank import biased_lexrank, position_prior, recency_prior, similarity_graph, standalone_prior
+from briefgen.rank import (
+    biased_lexrank,
+    position_prior,
+    recency_prior,
+    similarity_graph,
+    standalone_prior,
+)
 from briefgen.score import term_matrix
 
 
