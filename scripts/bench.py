@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from floors import finish, floors_table
 
 from briefgen.config import load_options
 from briefgen.load import decode, in_window, load_corpus, normalize_body
@@ -186,9 +187,7 @@ place, never copied into the project).
 
 ## Floors
 
-| check | met |
-|---|---|
-{chr(10).join(f"| {text} | {'yes' if ok else '**no**'} |" for text, ok in checks)}
+{floors_table(checks)}
 
 ## 1. Ranking: briefgen against sumy, same sentences, same process
 
@@ -231,14 +230,9 @@ WeasyPrint rendering of the {int(largest['articles'])}-article briefing ({pdf_by
 make bench            # or: .venv/bin/python scripts/bench.py ../shared/eval
 ```
 """
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
     (args.out.with_suffix(".json")).write_text(json.dumps({"ranking": ranking, "daily": daily, "pdf_seconds": pdf_seconds,
                                                            "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base}, indent=2) + "\n")
-    for text, ok in checks:
-        print(f"{'met   ' if ok else 'FAILED'}  {text}")
-    print(f"wrote {args.out}")
-    return 0 if all(ok for _, ok in checks) else 1
+    return finish(args.out, report, checks)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,17 @@ import sys
 import time
 from pathlib import Path
 
+from floors import finish, floors_table
+
 from briefgen.config import load_options
 from briefgen.eval_topics import evaluate_topics
-from briefgen.evaluate import DEFAULT_SYSTEMS, read_summary_dataset, rouge_scores, rouge_table, summarizers
+from briefgen.evaluate import (
+    DEFAULT_SYSTEMS,
+    read_summary_dataset,
+    rouge_scores,
+    rouge_table,
+    summarizers,
+)
 from briefgen.sbd import evaluate_golden
 
 SUMY = ("lexrank", "textrank", "lsa", "luhn", "sumbasic")
@@ -63,9 +71,7 @@ compare the rankers and nothing else.
 
 ## Floors
 
-| check | met |
-|---|---|
-{chr(10).join(f"| {text} | {'yes' if ok else '**no**'} |" for text, ok in checks)}
+{floors_table(checks)}
 
 ## ROUGE on BBC News Summary
 
@@ -100,12 +106,7 @@ The rule is in `briefgen/eval_topics.py` (`is_about`). ({topics_seconds:.1f} s.)
 
 Reproduce: `briefgen eval topics ../shared/eval/reuters21578 --topic trade`.
 """
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
-    for text, ok in checks:
-        print(f"{'met   ' if ok else 'FAILED'}  {text}")
-    print(f"wrote {args.out}")
-    return 0 if all(ok for _, ok in checks) else 1
+    return finish(args.out, report, checks)
 
 
 if __name__ == "__main__":
