@@ -1,9 +1,14 @@
-"""Stage 6, assemble: chosen items → a :class:`Briefing` with numbered sources and coverage."""
+"""Stage 6, assemble: chosen items → a :class:`Briefing` with numbered sources and coverage.
+
+An article the loader merged with copies from other outlets (``Article.also_in``) is cited
+together with them: each bullet from it cites every outlet once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from briefgen.models import Article, Briefing, Item, Section, Source
 
@@ -19,8 +24,29 @@ def date_range(start: dt.date, end: dt.date) -> str:
     return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
 
 
+def with_copies(articles: Sequence[Article]) -> list[Article]:
+    """The articles and, after each, the copies merged into it (``also_in``)."""
+    return [m for a in articles for m in (a, *a.also_in)]
+
+
+def cite_copies(item: Item, by_id: dict[str, Article]) -> Item:
+    """``item`` citing also the copies of the articles it cites, each outlet once."""
+    ids: list[str] = []
+    outlets: set[str] = set()
+    for article_id in item.article_ids:
+        article = by_id[article_id]
+        for member in (article, *article.also_in):
+            outlet = member.source.casefold()
+            if member.id in ids or (member is not article and outlet and outlet in outlets):
+                continue
+            ids.append(member.id)
+            outlets.add(outlet)
+    return item if tuple(ids) == item.article_ids else replace(item, article_ids=tuple(ids))
+
+
 def coverage_line(articles: Sequence[Article], start: dt.date, end: dt.date) -> str:
-    """``41 articles from 9 sources, 24–30 Nov 2026``."""
+    """``41 articles from 9 sources, 24–30 Nov 2026`` (merged copies count as articles)."""
+    articles = with_copies(articles)
     outlets = {a.source for a in articles if a.source}
     n, m = len(articles), len(outlets)
     count = f"{n} article{'s' if n != 1 else ''}"
@@ -41,6 +67,9 @@ def assemble(
 ) -> Briefing:
     """Number the cited articles in order of first citation and put the briefing together."""
     by_id = {a.id: a for a in articles}
+    key_points = [cite_copies(i, by_id) for i in key_points]
+    sections = [replace(s, items=tuple(cite_copies(i, by_id) for i in s.items)) for s in sections]
+    by_id.update((m.id, m) for m in with_copies(articles))
     order: dict[str, int] = {}
     for item in [*key_points, *(i for s in sections for i in s.items)]:
         for article_id in item.article_ids:

@@ -12,8 +12,8 @@ import json
 import logging
 import sys
 import time
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -329,7 +329,13 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
     Example:
         briefgen eval rouge ../shared/eval/bbc-news-summary --limit 100 --algorithms default,lead,textrank
     """
-    from briefgen.evaluate import read_summary_dataset, rouge_json, rouge_scores, rouge_table, summarizers
+    from briefgen.evaluate import (
+        read_summary_dataset,
+        rouge_json,
+        rouge_scores,
+        rouge_table,
+        summarizers,
+    )
 
     def action() -> None:
         systems = [a.strip() for a in algorithms.split(",") if a.strip()]

@@ -59,6 +59,13 @@ class DeliveryOptions:
 
 
 @dataclass(frozen=True)
+class InputOptions:
+    """How the corpus is read (``[input]``)."""
+
+    max_bytes: int = 5_000_000  #: a larger file is skipped with a warning
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything a run needs to know, built in one place by :func:`load_options`."""
 
@@ -72,6 +79,7 @@ class Options:
     ranking: RankingOptions
     output: OutputOptions = OutputOptions()
     delivery: DeliveryOptions = DeliveryOptions()
+    input: InputOptions = InputOptions()
 
     def with_overrides(self, **changes: Any) -> Options:
         """A copy with command-line values laid over the file values (``None`` means unset)."""
@@ -175,6 +183,8 @@ def load_options(config_file: Path | None = None) -> Options:
     for key in ("key_points", "items_per_section", "days"):
         if briefing[key] < (0 if key == "key_points" else 1):
             raise ConfigError(f"{origin}: briefing.{key} must be at least {0 if key == 'key_points' else 1}")
+    if data["input"]["max_bytes"] < 1:
+        raise ConfigError(f"{origin}: input.max_bytes must be at least 1", "e.g. input.max_bytes = 5000000 (5 MB)")
     output = OutputOptions(**data["output"])
     if not output.basename or "/" in output.basename or output.basename.startswith("."):
         raise ConfigError(f"{origin}: output.basename '{output.basename}' is not a plain file name", 'e.g. basename = "briefing"')
@@ -194,6 +204,7 @@ def load_options(config_file: Path | None = None) -> Options:
         topics=tuple(topics),
         empty_section=briefing["empty_section"],
         ranking=RankingOptions(**ranking),
+        input=InputOptions(**data["input"]),
     )
 
 

@@ -71,9 +71,11 @@ def run_daily(
     is not repeated. Everything is rendered before anything is written, and every file is
     renamed into place, so a failure leaves the archive as it was.
     """
-    loaded = load_corpus(corpus, jobs=jobs, progress=progress)
+    loaded = load_corpus(corpus, jobs=jobs, progress=progress, max_bytes=options.input.max_bytes)
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
+    for warning in loaded.warnings:
+        log.warning("%s", warning)
     days = days or options.days
     if date == "latest":
         date = newest_date(loaded.articles)

@@ -1,171 +1,296 @@
 """Stage 1, load: files in a corpus folder → :class:`~briefgen.models.Article` objects.
 
-Supported now: ``.txt`` (first line the title when a blank line follows it) and ``.md`` with
-optional YAML front matter (``title``, ``date``, ``source``, ``url``). A date may also come from
-the file name (``2026-11-29-some-slug.md``). Each unreadable article becomes an
-:class:`~briefgen.errors.ArticleError` in :attr:`LoadResult.problems`; the others load.
+Formats (one reader each, in :mod:`briefgen.readers`): ``.txt``, ``.md``/``.markdown`` with
+optional YAML front matter, ``.html``/``.htm`` (main text by trafilatura), RSS and Atom feeds
+(``.xml``, ``.rss``, ``.atom``: one article per entry) and ``.jsonl`` (one article per line).
+A date may also come from the file name (``2026-11-29-some-slug.md``).
+
+Nothing here writes to the corpus folder. Each unusable file or entry becomes an
+:class:`~briefgen.errors.ArticleError` in :attr:`LoadResult.problems` and the others load;
+non-fatal findings (a guessed encoding, text without sentence punctuation) are
+:attr:`LoadResult.warnings`. Near-duplicate articles from different outlets (the same wire
+story) are merged into one article that remembers the others in ``also_in``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
+import logging
+import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
+from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, InputError
 from briefgen.models import Article
 from briefgen.parallel import Progress, map_items
+from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
 
-SUFFIXES = (".txt", ".md", ".markdown")
-MAX_BYTES = 5_000_000
+log = logging.getLogger(__name__)
+
+SUFFIXES = tuple(READERS)
+MAX_BYTES = 5_000_000  #: the default size limit of one file (``[input] max_bytes``)
+LONG_RUN = 1000  #: words without sentence punctuation past which a warning is given
 
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_ISO_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d|$)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _SPACES = re.compile(r"\s+")
-# Markdown that must not reach a sentence as markup: images go, links keep their text.
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_SENTENCE_END = re.compile(r"[.!?。！？…]")
 
 
 @dataclass
 class LoadResult:
-    """What :func:`load_corpus` found: the articles, and one problem per file it left out."""
+    """What :func:`load_corpus` found: the articles, one problem per file or entry it left out,
+    and warnings about what it loaded."""
 
     articles: list[Article] = field(default_factory=list)
     problems: list[ArticleError] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)  #: paths of articles without any date
+    warnings: list[str] = field(default_factory=list)  #: non-fatal, one line each, naming the file
+
+
+@dataclass
+class FileResult:
+    """What one file gave: its articles, the entries left out, and warnings."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[ArticleError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
-                progress: Progress[Article | ArticleError] | None = None) -> LoadResult:
-    """Load every article file under ``folder`` (recursively), in path order, over ``jobs``
-    processes."""
+                progress: Progress[FileResult] | None = None, max_bytes: int = MAX_BYTES) -> LoadResult:
+    """Load every article file under ``folder`` (recursively, hidden files and folders
+    skipped), in path order, over ``jobs`` processes. The folder is only ever read.
+    Problems and warnings are returned, for the caller to report."""
     folder = Path(folder)
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise InputError(f"corpus folder {folder} {what}", "pass the folder of articles with --corpus DIR")
-    wanted = tuple(s.lower() for s in suffixes)
-    paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in wanted and not _hidden(p, folder))
     result = LoadResult()
-    seen: set[tuple[str, str]] = set()
-    jobs_list = [(path, path.relative_to(folder).with_suffix("").as_posix()) for path in paths]
-    for article in map_items(_load_or_problem, jobs_list, jobs, progress):
-        if isinstance(article, ArticleError):
-            result.problems.append(article)
-            continue
-        key = (article.source, hashlib.sha1(article.text.encode()).hexdigest())
-        if key in seen:  # the same story saved twice from one outlet
-            continue
-        seen.add(key)
-        result.articles.append(article)
-        if article.date is None:
-            result.undated.append(article.path)
+    paths = list_files(folder, tuple(s.lower() for s in suffixes), result.problems)
+    jobs_list = [(path, _article_id(path, folder), max_bytes) for path in paths]
+    loaded: list[Article] = []
+    for found in map_items(_load_job, jobs_list, jobs, progress):
+        loaded.extend(found.articles)
+        result.problems.extend(found.problems)
+        result.warnings.extend(found.warnings)
+    result.articles = merge_duplicates(_unique_ids(loaded))
+    result.undated = [m.path for a in result.articles for m in (a, *a.also_in) if m.date is None]
     return result
 
 
-def _load_or_problem(job: tuple[Path, str]) -> Article | ArticleError:
+def list_files(folder: Path, suffixes: tuple[str, ...], problems: list[ArticleError]) -> list[Path]:
+    """The files under ``folder`` with one of ``suffixes``, sorted; hidden files and folders are
+    skipped, symbolic links to folders are not followed, and a folder that cannot be listed is
+    a problem."""
+
+    def unlistable(error: OSError) -> None:
+        problems.append(ArticleError(str(error.filename), f"cannot list the folder: {error.strerror or error}",
+                                     "check that it exists and is readable"))
+
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=unlistable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root, f) for f in files if not f.startswith(".") and os.path.splitext(f)[1].lower() in suffixes)
+    return sorted(found)
+
+
+def _article_id(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).with_suffix("").as_posix()
+
+
+def _load_job(job: tuple[Path, str, int]) -> FileResult:
+    path, article_id, max_bytes = job
     try:
-        return load_article(job[0], article_id=job[1])
+        return load_file(path, article_id, max_bytes)
     except ArticleError as problem:
-        return problem
+        return FileResult(problems=[problem])
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def load_article(path: Path, article_id: str | None = None) -> Article:
-    """Read one article file; raise :class:`ArticleError` when it cannot be used."""
+def load_article(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES) -> Article:
+    """Read a file of one article; raise :class:`ArticleError` when it cannot be used (or holds
+    several articles: a feed or JSON lines file). Warnings are logged."""
     path = Path(path)
-    raw = _read_bytes(path)
-    text = decode(raw, str(path))
-    reader = _READERS.get(path.suffix.lower(), _read_txt)
-    meta, body = reader(text, str(path))
-    body = normalize_body(body)
+    found = load_file(path, article_id, max_bytes)
+    for warning in found.warnings:
+        log.warning("%s", warning)
+    if len(found.articles) == 1:
+        return found.articles[0]
+    if found.articles:
+        raise ArticleError(str(path), f"holds {len(found.articles)} articles, not one",
+                           "give a file of one article, or put it in a corpus folder for briefgen daily")
+    if found.problems:
+        raise found.problems[0]
+    raise ArticleError(str(path), "no article in the file", "check that it holds article text")
+
+
+def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES) -> FileResult:
+    """Every article of one file, the entries it had to leave out, and warnings. Raises
+    :class:`ArticleError` when the whole file is unusable.
+
+    ``article_id`` (the path in the corpus without suffix) is the id of a file's one article;
+    the articles of a feed or JSON lines file are ``<id><suffix>#<entry or line number>``."""
+    path = Path(path)
+    origin = str(path)
+    raw = read_bytes(path, max_bytes)
+    if not raw.strip():
+        raise ArticleError(origin, "no article text", "the file is empty or holds only front matter")
+    reader = READERS.get(path.suffix.lower(), read_txt)
+    reading = _read(reader, raw, origin)
+    found = FileResult(problems=list(reading.problems), warnings=list(reading.warnings))
+    base_id = article_id or path.with_suffix("").name
+    for draft in reading.drafts:
+        draft_id = f"{base_id}{path.suffix}#{draft.entry}" if reading.several else base_id
+        where = f"{origin} {draft.where}" if draft.where else origin
+        try:
+            article = make_article(draft, path, draft_id, where)
+        except ArticleError as problem:
+            found.problems.append(problem)
+            continue
+        found.articles.append(article)
+        found.warnings.extend(text_warnings(article.text, where))
+    if not found.articles and not found.problems:
+        raise ArticleError(origin, "no article text", "the file is empty or holds only front matter")
+    return found
+
+
+def _read(reader: Reader, raw: bytes, origin: str) -> Reading:
+    """``reader(raw, origin)``; a parser that fails on content it cannot cope with (third-party
+    code on hostile input) costs this file only, with the reason in the problem."""
+    try:
+        return reader(raw, origin)
+    except ArticleError:
+        raise
+    except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:
+        raise ArticleError(origin, f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]})",
+                           "check the file; remove it from the corpus if it is not an article") from exc
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, read without blocking (a named pipe
+    or device is refused, not waited on), and only ever opened for reading."""
+    origin = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ArticleError(origin, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(origin, "not a regular file", "remove it from the corpus folder")
+        if info.st_size > max_bytes:
+            raise ArticleError(origin, f"file is {_size(info.st_size)}, over the {_size(max_bytes)} limit",
+                               "split it, remove it from the corpus, or raise [input] max_bytes")
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ArticleError(origin, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable") from exc
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(raw) > max_bytes:  # it grew after it was measured
+        raise ArticleError(origin, f"file is over the {_size(max_bytes)} limit",
+                           "split it, remove it from the corpus, or raise [input] max_bytes")
+    return raw
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def decode(raw: bytes, origin: str) -> str:
+    """Bytes → text: a byte-order mark or UTF-8, else the encoding charset-normalizer guesses."""
+    return decode_bytes(raw, origin).text
+
+
+def make_article(draft: Draft, path: Path, article_id: str, origin: str) -> Article:
+    """An :class:`Article` from a reader's draft: text cleaned and normalised, metadata checked."""
+    body = normalize_body(clean_text(draft.body))
     if not body:
-        raise ArticleError(str(path), "no article text", "the file is empty or holds only front matter")
-    title = str(meta.get("title") or "").strip() or _title_from_name(path)
+        raise ArticleError(origin, "no article text", _EMPTY_HINTS.get(path.suffix.lower(), _EMPTY_HINTS[""])
+                           if not draft.where else "give the entry some text")
+    meta = draft.meta
+    title = _SPACES.sub(" ", clean_text(_as_text(meta.get("title")))).strip() or _title_from_name(path)
     return Article(
-        id=article_id or path.with_suffix("").name,
-        title=_SPACES.sub(" ", title),
-        source=str(meta.get("source") or "").strip(),
-        date=_parse_date(meta.get("date"), str(path)) or _date_from_name(path.name),
-        url=str(meta.get("url") or "").strip(),
+        id=article_id,
+        title=title,
+        source=_SPACES.sub(" ", clean_text(_as_text(meta.get("source")))).strip(),
+        date=_parse_date(meta.get("date"), origin) or _date_from_name(path.name),
+        url=_SPACES.sub("", clean_text(_as_text(meta.get("url")))),
         path=str(path),
         text=body,
     )
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ArticleError(str(path), f"file is {size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit",
-                               "split it or remove it from the corpus")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(str(path), f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable") from exc
-
-
-def decode(raw: bytes, origin: str) -> str:
-    """Bytes → text: UTF-8 (with or without BOM), else Windows-1252."""
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ArticleError(origin, "binary file, not text", "remove it from the corpus folder")
-    for encoding in ("utf-8-sig", "utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("cp1252", errors="replace")
-
-
-def _read_md(text: str, origin: str) -> tuple[dict[str, object], str]:
-    meta: dict[str, object] = {}
-    match = _FRONT_MATTER.match(text)
-    if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 2})" if mark is not None else ""
-            raise ArticleError(origin, f"malformed front matter{where}", "fix the YAML between the --- lines") from exc
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ArticleError(origin, "malformed front matter: not a set of key: value lines", "fix the YAML between the --- lines")
-        meta = loaded or {}
-        text = text[match.end():]
-    body = _MD_HEADING.sub(lambda m: "\n\n" + m.group(1) + "\n\n", text)
-    body = _MD_IMAGE.sub("", body)
-    body = _MD_LINK.sub(r"\1", body)
-    body = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3), body)
-    body = _HTML_TAG.sub("", body)
-    if not meta.get("title"):
-        first, _, rest = body.strip().partition("\n\n")
-        if first and "\n" not in first and len(first) < 200 and match is None and rest:
-            meta["title"], body = first, rest
-    return meta, body
-
-
-def _read_txt(text: str, origin: str) -> tuple[dict[str, object], str]:
-    first, sep, rest = text.strip().partition("\n")
-    if sep and rest.startswith(("\n", "\r\n")) and len(first) < 200 and rest.strip():
-        return {"title": first.strip()}, rest
-    return {}, text
-
-
-_READERS: dict[str, Callable[[str, str], tuple[dict[str, object], str]]] = {
-    ".md": _read_md,
-    ".markdown": _read_md,
-    ".txt": _read_txt,
+_EMPTY_HINTS = {
+    "": "the file is empty or holds only front matter",
+    ".html": "the page holds no article text, only markup",
+    ".htm": "the page holds no article text, only markup",
 }
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def text_warnings(text: str, origin: str) -> list[str]:
+    """Warnings about text briefgen can load but hardly quote: no sentence punctuation at all,
+    or a run of more than :data:`LONG_RUN` words without any."""
+    if not _SENTENCE_END.search(text):
+        return [f"{origin}: no sentence punctuation (. ! ?) at all: no sentence in it can be quoted"]
+    longest = max(len(run.split()) for run in _SENTENCE_END.split(text))
+    if longest > LONG_RUN:
+        return [f"{origin}: a run of {longest:,} words without sentence punctuation: too long to quote as a sentence"]
+    return []
+
+
+def _unique_ids(articles: list[Article]) -> list[Article]:
+    """The articles, each id made unique (``a.md`` and ``a.html`` both give ``a``)."""
+    seen: set[str] = set()
+    unique = []
+    for article in articles:
+        article_id = article.id
+        if article_id in seen:
+            article_id = f"{article.id}{Path(article.path).suffix}"
+            n = 2
+            while article_id in seen:
+                article_id, n = f"{article.id}{Path(article.path).suffix}~{n}", n + 1
+            article = replace(article, id=article_id)
+        seen.add(article_id)
+        unique.append(article)
+    return unique
+
+
+def merge_duplicates(articles: list[Article]) -> list[Article]:
+    """One article per group of near-duplicates (:mod:`briefgen.dedupe`): the first keeps its
+    text and lists the copies from other outlets in ``also_in``; a copy from an outlet already
+    in the group (or a byte-identical copy from an unknown outlet) is dropped."""
+    merged = []
+    for group in duplicate_groups([a.text for a in articles]):
+        members: list[Article] = []
+        for article in (articles[i] for i in group):
+            if not any(_same_outlet(article, kept) for kept in members):
+                members.append(article)
+        merged.append(replace(members[0], also_in=tuple(members[1:])))
+    return merged
+
+
+def _same_outlet(a: Article, b: Article) -> bool:
+    if a.source or b.source:
+        return a.source.casefold() == b.source.casefold()
+    return hashlib.sha1(a.text.encode()).digest() == hashlib.sha1(b.text.encode()).digest()
 
 
 def normalize_body(body: str) -> str:
@@ -178,7 +303,7 @@ def normalize_body(body: str) -> str:
     for block in _BLANK_LINES.split(body.replace("\r\n", "\n").replace("\r", "\n").strip()):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         while len(lines) > 1 and _is_label_line(lines[0]):
-            paragraphs.append(lines.pop(0))
+            paragraphs.append(_SPACES.sub(" ", lines.pop(0)))
         if lines:
             paragraphs.append(_SPACES.sub(" ", " ".join(lines)))
     return "\n\n".join(p for p in paragraphs if p)
@@ -188,22 +313,33 @@ def _is_label_line(line: str) -> bool:
     return len(line.split()) <= 12 and not line.endswith((".", "!", "?", ":", ";", ",", '"', "”", "'", "’"))
 
 
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d.%m.%Y")
+
+
 def _parse_date(value: object, origin: str) -> dt.date | None:
+    """A date from metadata: a date, an ISO date (with any time after it), a few written forms,
+    or an RFC 2822 date as feeds and mail write them."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y"):
+    text = str(value).strip()[:100]
+    match = _ISO_PREFIX.match(text)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            pass
+    for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     try:
-        return dt.datetime.fromisoformat(text).date()
-    except ValueError:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
         raise ArticleError(origin, f"date '{text}' is not a date", "write it as YYYY-MM-DD") from None
 
 
@@ -223,5 +359,12 @@ def _title_from_name(path: Path) -> str:
 
 
 def in_window(articles: Iterable[Article], start: dt.date, end: dt.date) -> list[Article]:
-    """The dated articles from ``start`` to ``end``, both included."""
-    return [a for a in articles if a.date is not None and start <= a.date <= end]
+    """The dated articles from ``start`` to ``end``, both included. Of a merged group (an
+    article and its ``also_in`` copies) the members dated in the window are kept: the first of
+    them carries the text, the others stay in its ``also_in``."""
+    chosen = []
+    for article in articles:
+        inside = [m for m in (replace(article, also_in=()), *article.also_in) if m.date is not None and start <= m.date <= end]
+        if inside:
+            chosen.append(replace(inside[0], also_in=tuple(inside[1:])))
+    return chosen

@@ -21,6 +21,9 @@ class Article:
     url: str  #: canonical link; empty when unknown
     path: str  #: the file it came from, as given to the loader
     text: str
+    #: near-identical copies from other outlets (the same wire story), merged into this article
+    #: by the loader: their text is not ranked, but each bullet from this article cites them too
+    also_in: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True)

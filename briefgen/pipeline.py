@@ -16,7 +16,13 @@ from briefgen.assemble import assemble
 from briefgen.config import Options, RankingOptions
 from briefgen.models import Article, Briefing, Item, Section, Sentence
 from briefgen.parallel import map_items
-from briefgen.rank import biased_lexrank, position_prior, recency_prior, similarity_graph, standalone_prior
+from briefgen.rank import (
+    biased_lexrank,
+    position_prior,
+    recency_prior,
+    similarity_graph,
+    standalone_prior,
+)
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
 from briefgen.select import Pick, Ranking, Selector, select
 from briefgen.split import split_article
