@@ -152,7 +152,7 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
             options = options.with_overrides(formats=(*options.formats, "pdf"))
         log.info("briefgen daily: corpus %s, out %s, date %s", corpus, out, date or "today")
         result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
-                           progress=None if quiet else _progress("Loading articles"))
+                           progress=None if quiet else _progress_since(time.monotonic()))
         b = result.briefing
         if not quiet:
             click.echo(f"{b.title} for {b.date.isoformat()}: {b.coverage}")
@@ -276,19 +276,24 @@ def sentences(file: Path, show_all: bool) -> None:
     _run(action)
 
 
-def _progress(label: str, after: float = 2.0) -> Callable[[Iterable[Any], int], Iterator[Any]]:
+def _progress_since(started: float) -> Callable[[str], Callable[[Iterable[Any], int], Iterator[Any]]]:
+    """Progress bars for the stages of one run, shown once the run has taken two seconds."""
+    return lambda label: _progress(label, started=started)
+
+
+def _progress(label: str, after: float = 2.0, started: float | None = None) -> Callable[[Iterable[Any], int], Iterator[Any]]:
     """A progress bar on stderr, only on a terminal, and only once the work has taken ``after``
-    seconds (short runs print nothing)."""
+    seconds since ``started`` (default: since the stream began), so short runs print nothing."""
 
     def wrap(items: Iterable[Any], length: int) -> Iterator[Any]:
         if not sys.stderr.isatty():
             yield from items
             return
-        started = time.monotonic()
+        since = time.monotonic() if started is None else started
         bar = None
         try:
             for done, item in enumerate(items, 1):
-                if bar is None and time.monotonic() - started > after:
+                if bar is None and time.monotonic() - since > after:
                     bar = click.progressbar(length=length, label=label, file=sys.stderr)
                     bar.update(done - 1)
                 if bar is not None:

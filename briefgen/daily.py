@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ def run_daily(
     date: dt.date | str | None = None,
     days: int | None = None,
     jobs: int = 1,
-    progress: Progress[Any] | None = None,
+    progress: Callable[[str], Progress[Any]] | None = None,
 ) -> DailyResult:
     """Build the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest article's
     date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
@@ -71,7 +71,8 @@ def run_daily(
     is not repeated. Everything is rendered before anything is written, and every file is
     renamed into place, so a failure leaves the archive as it was.
     """
-    loaded = load_corpus(corpus, jobs=jobs, progress=progress, max_bytes=options.input.max_bytes)
+    loaded = load_corpus(corpus, jobs=jobs, progress=progress("Loading articles") if progress else None,
+                         max_bytes=options.input.max_bytes)
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
     for warning in loaded.warnings:
@@ -91,7 +92,8 @@ def run_daily(
     with locked(Path(out), options.output.lock_timeout):
         earlier = previous(Path(out), basename, end) if options.output.history else None
         history = reported_sentences(earlier.record) if earlier else []
-        briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history)
+        briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
+                                  progress=progress("Splitting sentences") if progress else None)
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats)
         folder = Path(out) / end.isoformat()

@@ -15,7 +15,7 @@ import numpy as np
 from briefgen.assemble import assemble
 from briefgen.config import Options, RankingOptions
 from briefgen.models import Article, Briefing, Item, Section, Sentence
-from briefgen.parallel import map_items
+from briefgen.parallel import Progress, map_items
 from briefgen.rank import (
     biased_lexrank,
     position_prior,
@@ -40,13 +40,14 @@ class Candidates:
     article_index: np.ndarray  #: index into the article list of each sentence
 
 
-def candidates(articles: Sequence[Article], options: Options, jobs: int = 1) -> Candidates:
+def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
+               progress: Progress[list[Sentence]] | None = None) -> Candidates:
     """Split the articles (over ``jobs`` processes) and score every reportable sentence against
     every topic."""
     limits = options.ranking
     sentences: list[Sentence] = []
     article_index: list[int] = []
-    for index, article_sentences in enumerate(map_items(split_article, articles, jobs)):
+    for index, article_sentences in enumerate(map_items(split_article, articles, jobs, progress)):
         for sentence in article_sentences:
             if not sentence.is_heading and limits.min_words <= len(sentence.text.split()) <= limits.max_words:
                 sentences.append(sentence)
@@ -100,13 +101,14 @@ def build_briefing(
     end: dt.date,
     jobs: int = 1,
     history: Sequence[str] = (),
+    progress: Progress[list[Sentence]] | None = None,
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``).
 
     ``history`` holds the sentences the previous briefing reported: a candidate that repeats one
     (cosine ≥ ``duplicate``) is left out; one close to it (≥ ``developing``) is marked developing.
     """
-    pool = candidates(articles, options, jobs)
+    pool = candidates(articles, options, jobs, progress)
     rankings = rank_topics(pool, articles, options, end)
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
     seen = history_similarity(pool, history)
