@@ -28,7 +28,6 @@ class DailyResult:
     articles: list[Article]
     problems: list[ArticleError] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)
-    history_from: dt.date | None = None  #: the date of the briefing whose items were not repeated
 
     @property
     def partial(self) -> bool:
@@ -101,4 +100,4 @@ def run_daily(
         update_links(Path(out), basename)
     paths = [p for p in written if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", folder, briefing.coverage)
-    return DailyResult(briefing, paths, articles, loaded.problems, loaded.undated, earlier.date if earlier else None)
+    return DailyResult(briefing, paths, articles, loaded.problems, loaded.undated)

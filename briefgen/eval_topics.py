@@ -47,8 +47,14 @@ import numpy as np
 from briefgen.config import Options, load_options
 from briefgen.models import Topic
 from briefgen.sbd import split_sentences
-from briefgen.score import CompiledTopic, TermMatrix, compile_topic, relevance, term_matrix
-from briefgen.score import _matches as matching_rows  # terms match exactly as in relevance()
+from briefgen.score import (
+    CompiledTopic,
+    TermMatrix,
+    compile_topic,
+    relevance,
+    term_matrix,
+    term_rows,
+)
 
 MIN_SHARE = 0.25  #: share of a document's sentences that must be relevant to the topic
 MIN_TERMS = 4  #: distinct strong terms its relevant sentences must hold...
@@ -154,7 +160,7 @@ def _distinct_terms(matrix: TermMatrix, compiled: CompiledTopic, relevant: np.nd
     """How many distinct strong terms each document holds in its relevant sentences."""
     count = np.zeros(n_docs)
     for seq in compiled.terms:
-        rows = matching_rows(matrix, seq)
+        rows = term_rows(matrix, seq)
         rows = rows[relevant[rows]]
         if len(rows):
             count[np.unique(owner[rows])] += 1

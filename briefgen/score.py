@@ -94,7 +94,7 @@ def compile_topic(topic: Topic) -> CompiledTopic:
     return CompiledTopic(topic, seqs(topic.terms), seqs(topic.related), seqs(topic.exclude))
 
 
-def _matches(matrix: TermMatrix, seq: tuple[str, ...]) -> np.ndarray:
+def term_rows(matrix: TermMatrix, seq: tuple[str, ...]) -> np.ndarray:
     """Row indices of the texts that hold the term (a stem or a phrase of stems)."""
     if any(s not in matrix.vocabulary for s in seq):
         return np.empty(0, dtype=np.int64)
@@ -123,7 +123,7 @@ def _weighted(matrix: TermMatrix, terms: tuple[tuple[str, ...], ...]) -> tuple[n
     weight = np.zeros(matrix.counts.shape[0])
     hits = np.zeros(matrix.counts.shape[0])
     for seq in terms:
-        rows = _matches(matrix, seq)
+        rows = term_rows(matrix, seq)
         if len(rows):
             weight[rows] += max(matrix.idf[matrix.vocabulary[s]] for s in seq)
             hits[rows] += 1
