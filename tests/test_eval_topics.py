@@ -7,17 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from briefgen.doctopic import MIN_SHARE, is_about, topic_scores
 from briefgen.eval_topics import (
-    MIN_SHARE,
     ReutersDoc,
     TopicEval,
     evaluate_docs,
     evaluate_topics,
-    is_about,
     prf,
     read_reuters,
     split_docs,
-    topic_scores,
 )
 from briefgen.models import Topic
 
