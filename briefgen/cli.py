@@ -8,6 +8,7 @@ Exit codes: 0 success; 1 unexpected error; 2 usage error; 3 configuration error;
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import sys
@@ -389,21 +390,88 @@ def eval_sbd(file: Path, show_failures: bool) -> None:
 @eval_group.command(name="topics")
 @click.argument("reuters", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--topic", default="trade", show_default=True, help="A topic in force; also the Reuters label compared.")
+@click.option("--learn", "learned", is_flag=True,
+              help="Also learn the topic from the TRAIN split (`briefgen learn`'s model) and score that.")
+@click.option("--save-model", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="With --learn: keep the learned model in this file.")
 @config_option
-def eval_topics(reuters: Path, topic: str, config_file: Path | None) -> None:
+def eval_topics(reuters: Path, topic: str, learned: bool, save_model: Path | None, config_file: Path | None) -> None:
     """Precision, recall and F1 of document-level topic detection on Reuters-21578's test split.
+
+    The topic's terms decide by the rule of `briefgen.doctopic`; with --learn, a model is also
+    fitted on the TRAIN split's stories and their labels (nothing of it ships with briefgen).
 
     \b
     Example:
-        briefgen eval topics ../shared/eval/reuters21578 --topic trade
+        briefgen eval topics ../shared/eval/reuters21578 --topic trade --learn
     """
-    from briefgen.eval_topics import evaluate_topics
+    from briefgen.eval_topics import TopicEval, evaluate_learned, evaluate_topics
+
+    def row(label: str, result: TopicEval) -> str:
+        return (f"{label:<28} precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
+                f"  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
 
     def action() -> None:
-        result = evaluate_topics(reuters, topic, _options(config_file))
+        options = _options(config_file)
+        result = evaluate_topics(reuters, topic, options)
         click.echo(f"{result.n_docs} test documents, {result.tp + result.fn} labelled '{topic}'")
-        click.echo(f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
-                   f"  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
+        click.echo(row("terms (the topic's rule)", result))
+        if learned:
+            learned_result, model = evaluate_learned(reuters, topic, options, save_model)
+            click.echo(row("learned from TRAIN", learned_result))
+            click.echo(f"  the model: C={model.info['C']}, term-rule weight {model.prior_weight:g}, chosen when "
+                       f"{model.info['validation']} (F1 {model.info['validation_f1']:.3f})")
+
+    _run(action)
+
+
+@cli.command()
+@click.option("--topic", "topic_name", required=True, help="The topic to learn (one of `briefgen topics`).")
+@click.option("--about", "about_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A folder of articles that are about the topic.")
+@click.option("--not-about", "other_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="A folder of articles that are not.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Where to write the model (.npz); name it in the topic's table as model = \"...\".")
+@config_option
+def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, config_file: Path | None) -> None:
+    """Learn which articles are about a topic from articles you have sorted.
+
+    The model reads every article of both folders (any format `daily` reads), oldest first, and
+    chooses its settings on the newest fifth of them. Set `model = "FILE"` in the topic's table
+    of your config, and the topic's section only draws on articles the model accepts.
+
+    \b
+    Example:
+        briefgen learn --topic trade --about marked/trade --not-about marked/other -o trade.npz
+    """
+    from briefgen.archive import write_atomic
+    from briefgen.learn import article_text, learn_topic
+    from briefgen.load import load_corpus
+
+    _setup_logging()
+
+    def action() -> None:
+        options = _options(config_file)
+        topic = next((t for t in options.topics if t.name == topic_name), None)
+        if topic is None:
+            raise ConfigError(f"no topic named '{topic_name}'", f"topics in force: {', '.join(t.name for t in options.topics)}")
+        examples, copies = [], 0
+        for folder, label in ((about_dir, True), (other_dir, False)):
+            loaded = load_corpus(folder, max_bytes=options.input.max_bytes)
+            for problem in loaded.problems:
+                log.warning("skipped %s", problem)
+            examples += [(a.date or dt.date.min, a.id, label, article_text(a)) for a in loaded.articles]
+            copies += loaded.duplicates
+        examples.sort(key=lambda e: (e[0], e[1]))  # oldest first: the newest are held out
+        model = learn_topic([e[3] for e in examples], [e[2] for e in examples], topic)
+        buffer = io.BytesIO()
+        model.save(buffer)
+        write_atomic(output, buffer.getvalue())
+        info = model.info
+        merged = f"; {copies} near-duplicates counted once" if copies else ""
+        click.echo(f"learned '{topic_name}' from {info['examples']} articles ({info['positives']} about it{merged}) -> {output}")
+        click.echo(f"F1 {info['validation_f1']:.3f} when {info['validation']}")
 
     _run(action)
 
@@ -426,5 +494,7 @@ def topics(config_file: Path | None) -> None:
                 click.echo(f"  related: {', '.join(topic.related)}")
             if topic.exclude:
                 click.echo(f"  exclude: {', '.join(topic.exclude)}")
+            if topic.model:
+                click.echo(f"  model: {topic.model}")
 
     _run(action)

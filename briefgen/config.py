@@ -106,7 +106,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any], origin: str, where: str =
         if where == "topics.":
             if not isinstance(value, dict):
                 raise ConfigError(f"{origin}: [{dotted}] must be a table", "write it as [topics.NAME]")
-            merged[key] = _merge(base.get(key, _EMPTY_TOPIC), value, origin, f"{dotted}.")
+            merged[key] = _merge({**_EMPTY_TOPIC, **base.get(key, {})}, value, origin, f"{dotted}.")
             continue
         if key not in base:
             known = ", ".join(sorted(base))
@@ -120,7 +120,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any], origin: str, where: str =
     return merged
 
 
-_EMPTY_TOPIC: dict[str, Any] = {"title": "", "terms": [], "related": [], "exclude": []}
+_EMPTY_TOPIC: dict[str, Any] = {"title": "", "terms": [], "related": [], "exclude": [], "model": ""}
 
 
 def _check_type(default: Any, value: Any, origin: str, dotted: str) -> Any:
@@ -145,7 +145,7 @@ def _toml_value(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _topic(name: str, table: dict[str, Any], origin: str) -> Topic:
+def _topic(name: str, table: dict[str, Any], origin: str, base_dir: Path | None) -> Topic:
     terms = tuple(t.strip().lower() for t in table.get("terms", []) if t.strip())
     if not terms:
         raise ConfigError(f"{origin}: topic '{name}' has no terms", f'add terms = ["..."] under [topics.{name}]')
@@ -155,7 +155,18 @@ def _topic(name: str, table: dict[str, Any], origin: str) -> Topic:
         terms=terms,
         related=tuple(t.strip().lower() for t in table.get("related", []) if t.strip()),
         exclude=tuple(t.strip().lower() for t in table.get("exclude", []) if t.strip()),
+        model=_model_path(table.get("model", ""), base_dir),
     )
+
+
+def _model_path(value: str, base_dir: Path | None) -> str:
+    """A topic model's path; a relative one is taken from the config file's folder."""
+    if not value.strip():
+        return ""
+    path = Path(value).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    return str(path)
 
 
 def load_options(config_file: Path | None = None) -> Options:
@@ -179,7 +190,7 @@ def load_options(config_file: Path | None = None) -> Options:
         if name not in data["topics"]:
             raise ConfigError(f"{origin}: briefing.topics names '{name}', which has no [topics.{name}] table",
                               "define the topic or remove it from the list")
-        topics.append(_topic(name, data["topics"][name], origin))
+        topics.append(_topic(name, data["topics"][name], origin, Path(config_file).parent if config_file else None))
     for key in ("key_points", "items_per_section", "days"):
         if briefing[key] < (0 if key == "key_points" else 1):
             raise ConfigError(f"{origin}: briefing.{key} must be at least {0 if key == 'key_points' else 1}")

@@ -34,13 +34,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from briefgen.doctopic import topic_scores
 from briefgen.errors import BriefgenError
-from briefgen.models import Topic
+from briefgen.models import Article, Topic
 from briefgen.text import stems
 
 HOLDOUT = 0.2  #: the newest share of the examples on which the settings are chosen
@@ -55,6 +57,28 @@ class LearnError(BriefgenError):
     """The examples cannot train a model, or a model file cannot be read."""
 
     exit_code = 3
+
+
+def article_text(article: Article) -> str:
+    """What a model reads of an article: its headline, then its text."""
+    return f"{article.title}\n\n{article.text}" if article.title else article.text
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int, topic: Topic) -> LearnedTopic:
+    return LearnedTopic.load(Path(path), topic)
+
+
+def model_for(topic: Topic) -> LearnedTopic | None:
+    """The model named by ``topic.model``, read once per process (and again when the file changes)."""
+    if not topic.model:
+        return None
+    try:
+        mtime = Path(topic.model).stat().st_mtime_ns
+    except OSError as exc:
+        raise LearnError(f"{topic.model}: cannot read the model of topic '{topic.name}': {exc.strerror}",
+                         f"train it with `briefgen learn --topic {topic.name}`, or remove model from [topics.{topic.name}]") from exc
+    return _load_cached(topic.model, mtime, topic)
 
 
 def features(text: str) -> list[str]:
@@ -99,16 +123,19 @@ class LearnedTopic:
         """Whether each text is about the topic."""
         return self.decision(texts) >= self.threshold
 
-    def save(self, path: Path) -> None:
-        """Write the model to ``path`` (an ``.npz`` archive of plain arrays)."""
-        header = {"format": FORMAT_VERSION, "topic": self.topic.name, "terms": list(self.topic.terms),
+    def save(self, path: Path | BinaryIO) -> None:
+        """Write the model to ``path``, a file name or a binary stream (an ``.npz`` archive of plain arrays)."""
+        header = {"format": FORMAT_VERSION, "topic": self.topic.name, "title": self.topic.title, "terms": list(self.topic.terms),
                   "related": list(self.topic.related), "exclude": list(self.topic.exclude), "info": self.info}
-        with open(path, "wb") as handle:
-            np.savez_compressed(
-                handle, vocabulary=np.array(self.vocabulary, dtype=str), idf=self.idf, coef=self.coef,
-                settings=np.array([self.intercept, self.prior_weight, self.threshold]),
-                header=np.array(json.dumps(header)),
-            )
+        if isinstance(path, (str, Path)):  # through a handle: numpy would add ".npz" to a name without it
+            with open(path, "wb") as handle:
+                self.save(handle)
+            return
+        np.savez_compressed(
+            path, vocabulary=np.array(self.vocabulary, dtype=str), idf=self.idf, coef=self.coef,
+            settings=np.array([self.intercept, self.prior_weight, self.threshold]),
+            header=np.array(json.dumps(header)),
+        )
 
     @classmethod
     def load(cls, path: Path, topic: Topic | None = None) -> LearnedTopic:
@@ -130,7 +157,7 @@ class LearnedTopic:
         if header.get("format") != FORMAT_VERSION or not (len(vocabulary) == len(idf) == len(coef)):
             raise LearnError(f"{path}: not a briefgen topic model of format {FORMAT_VERSION}", "train it again with `briefgen learn`")
         if topic is None:
-            topic = Topic(header["topic"], header["topic"], tuple(header["terms"]), tuple(header["related"]), tuple(header["exclude"]))
+            topic = Topic(header["topic"], header.get("title", header["topic"]), tuple(header["terms"]), tuple(header["related"]), tuple(header["exclude"]))
         return cls(topic, vocabulary, idf, coef, intercept, prior_weight, threshold, dict(header.get("info", {})))
 
 

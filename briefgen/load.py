@@ -53,6 +53,7 @@ class LoadResult:
     problems: list[ArticleError] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)  #: paths of articles without any date
     warnings: list[str] = field(default_factory=list)  #: non-fatal, one line each, naming the file
+    duplicates: int = 0  #: entries merged into a near-identical article (kept in ``also_in`` or dropped)
 
 
 @dataclass
@@ -82,6 +83,7 @@ def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
         result.problems.extend(found.problems)
         result.warnings.extend(found.warnings)
     result.articles = merge_duplicates(_unique_ids(loaded))
+    result.duplicates = len(loaded) - len(result.articles)
     result.undated = [m.path for a in result.articles for m in (a, *a.also_in) if m.date is None]
     return result
 

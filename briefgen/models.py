@@ -47,6 +47,9 @@ class Topic:
     terms: tuple[str, ...]  #: words or phrases that make a sentence relevant
     related: tuple[str, ...] = ()  #: weaker terms: count for less, never enough alone
     exclude: tuple[str, ...] = ()  #: a sentence holding one of these is never in the section
+    #: a model learned from labelled articles (``briefgen learn``): when set, the section only
+    #: draws on articles the model judges to be about the topic
+    model: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import numpy as np
 
 from briefgen.assemble import assemble
 from briefgen.config import Options, RankingOptions
+from briefgen.learn import article_text, model_for
 from briefgen.models import Article, Briefing, Item, Section, Sentence
 from briefgen.parallel import Progress, map_items
 from briefgen.rank import (
@@ -54,7 +55,14 @@ def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
                 article_index.append(index)
     matrix = term_matrix([s.text for s in sentences])
     topics = [compile_topic(t) for t in options.topics]
-    return Candidates(sentences, matrix, relevance(matrix, topics), np.array(article_index, dtype=np.int64))
+    owner = np.array(article_index, dtype=np.int64)
+    scores = relevance(matrix, topics)
+    for j, topic in enumerate(options.topics):
+        model = model_for(topic)
+        if model is not None and len(owner):  # the section draws on the articles the model accepts
+            about = model.predict([article_text(a) for a in articles])
+            scores[~about[owner], j] = 0.0
+    return Candidates(sentences, matrix, scores, owner)
 
 
 def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options, end: dt.date) -> list[Ranking]:

@@ -182,4 +182,34 @@ def test_eval_topics_command_prints_precision_recall_f1(sgml_folder: Path) -> No
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "1 test documents, 1 labelled 'trade'"
-    assert lines[1].startswith("precision ")
+    assert lines[1].startswith("terms (the topic's rule)     precision 0.000  recall 0.000  F1 0.000")
+    assert len(lines) == 2
+
+
+def _story(newid: int, split: str, topics: tuple[str, ...], text: str) -> str:
+    labels = "".join(f"<D>{t}</D>" for t in topics)
+    return (f'<REUTERS TOPICS="YES" LEWISSPLIT="{split}" NEWID="{newid}"><TOPICS>{labels}</TOPICS>'
+            f"<TEXT><TITLE>STORY {newid}</TITLE><BODY>{text}</BODY></TEXT></REUTERS>\n")
+
+
+def test_eval_topics_learn_fits_on_train_and_scores_test(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from briefgen.cli import cli
+    from briefgen.learn import LearnedTopic
+    from tests.test_learn import make_examples
+
+    train, test = make_examples(100, seed=11), make_examples(30, seed=12)
+    stories = [_story(i, "TRAIN", ("trade",) if about else ("grain",), text)
+               for i, (text, about) in enumerate(zip(*train, strict=True))]
+    stories += [_story(1000 + i, "TEST", ("trade",) if about else (), text)
+                for i, (text, about) in enumerate(zip(*test, strict=True))]
+    (tmp_path / "reut2-000.sgm").write_text("".join(stories), encoding="latin-1")
+    model_file = tmp_path / "trade.npz"
+    result = CliRunner().invoke(cli, ["eval", "topics", str(tmp_path), "--learn", "--save-model", str(model_file)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "30 test documents, 12 labelled 'trade'"
+    assert lines[2].startswith("learned from TRAIN           precision 1.000  recall 1.000  F1 1.000")
+    assert "scored on the newest 20" in lines[3]
+    assert LearnedTopic.load(model_file).info["examples"] == 100
