@@ -56,6 +56,7 @@ class DeliveryOptions:
     retries: int = 3
     retry_delay: float = 5.0
     timeout: float = 30.0
+    ca_file: str = ""  #: extra certificate authorities (PEM) to trust for TLS
 
 
 @dataclass(frozen=True)
@@ -155,12 +156,12 @@ def _topic(name: str, table: dict[str, Any], origin: str, base_dir: Path | None)
         terms=terms,
         related=tuple(t.strip().lower() for t in table.get("related", []) if t.strip()),
         exclude=tuple(t.strip().lower() for t in table.get("exclude", []) if t.strip()),
-        model=_model_path(table.get("model", ""), base_dir),
+        model=_config_path(table.get("model", ""), base_dir),
     )
 
 
-def _model_path(value: str, base_dir: Path | None) -> str:
-    """A topic model's path; a relative one is taken from the config file's folder."""
+def _config_path(value: str, base_dir: Path | None) -> str:
+    """A file named in the config; a relative path is taken from the config file's folder."""
     if not value.strip():
         return ""
     path = Path(value).expanduser()
@@ -199,7 +200,9 @@ def load_options(config_file: Path | None = None) -> Options:
     output = OutputOptions(**data["output"])
     if not output.basename or "/" in output.basename or output.basename.startswith("."):
         raise ConfigError(f"{origin}: output.basename '{output.basename}' is not a plain file name", 'e.g. basename = "briefing"')
-    delivery_table = dict(data["delivery"], recipients=tuple(data["delivery"]["recipients"]))
+    base_dir = Path(config_file).parent if config_file else None
+    delivery_table = dict(data["delivery"], recipients=tuple(data["delivery"]["recipients"]),
+                          ca_file=_config_path(data["delivery"]["ca_file"], base_dir))
     delivery = DeliveryOptions(**delivery_table)
     if delivery.security not in SECURITY:
         raise ConfigError(f"{origin}: delivery.security must be one of {', '.join(SECURITY)}, not '{delivery.security}'",

@@ -74,8 +74,19 @@ def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptio
     return message
 
 
-def _connect(delivery: DeliveryOptions) -> smtplib.SMTP:
+def tls_context(delivery: DeliveryOptions) -> ssl.SSLContext:
+    """Certificate-verifying TLS: the system's authorities, plus ``delivery.ca_file`` if set."""
     context = ssl.create_default_context()
+    if delivery.ca_file:
+        try:
+            context.load_verify_locations(cafile=delivery.ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"delivery.ca_file {delivery.ca_file}: not a readable PEM file of certificates ({exc})",
+                              "point ca_file at your mail server's CA certificate, or leave it empty") from exc
+    return context
+
+
+def _connect(delivery: DeliveryOptions, context: ssl.SSLContext) -> smtplib.SMTP:
     if delivery.security == "tls":
         return smtplib.SMTP_SSL(delivery.host, delivery.port, timeout=delivery.timeout, context=context)
     client = smtplib.SMTP(delivery.host, delivery.port, timeout=delivery.timeout)
@@ -85,7 +96,7 @@ def _connect(delivery: DeliveryOptions) -> smtplib.SMTP:
 
 
 def send_once(message: EmailMessage, delivery: DeliveryOptions) -> None:
-    with _connect(delivery) as client:
+    with _connect(delivery, tls_context(delivery)) as client:
         user, password = os.environ.get(delivery.username_env), os.environ.get(delivery.password_env)
         if user and password:
             client.login(user, password)
@@ -117,6 +128,16 @@ def send(
             attempt(message, delivery)
             log.info("sent %s to %s (attempt %d)", message["Subject"], message["To"], number)
             return number
+        except ssl.SSLCertVerificationError as exc:  # trying again will not make the certificate trusted
+            raise DeliveryError(f"could not send the briefing to {delivery.host}:{delivery.port}: the server's certificate "
+                                f"is not trusted ({exc.verify_message})",
+                                "check delivery.host, or set delivery.ca_file to the CA that signed the server's certificate; "
+                                "the briefing files are in place") from exc
+        except smtplib.SMTPAuthenticationError as exc:  # nor will the same password be accepted next time
+            raise DeliveryError(f"could not send the briefing to {delivery.host}:{delivery.port}: the server refused the login "
+                                f"({_describe(exc)})",
+                                f"check the user name and password in ${delivery.username_env} and ${delivery.password_env}; "
+                                "the briefing files are in place") from exc
         except (smtplib.SMTPException, OSError) as exc:
             reason = _describe(exc)
             if number > delivery.retries:

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def features(text: str) -> list[str]:
     return text_stems + [f"{a} {b}" for a, b in zip(text_stems, text_stems[1:], strict=False)]
 
 
-def _vectorizer(vocabulary: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
+def _vectorizer(vocabulary: dict[str, int] | None = None) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=1 if vocabulary else 2, vocabulary=vocabulary)
@@ -176,7 +176,7 @@ def _best_threshold(scores: np.ndarray, gold: np.ndarray) -> tuple[float, float]
     return float((ranked[best] + below) / 2), float(f1[best])
 
 
-def _fit(matrix, labels: np.ndarray, c: float):  # type: ignore[no-untyped-def]
+def _fit(matrix: Any, labels: np.ndarray, c: float) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, max_iter=5000).fit(matrix, labels)
@@ -202,8 +202,8 @@ def _validation_scores(texts: Sequence[str], labels: np.ndarray) -> tuple[list[t
         scores = []
         for fit_on, score_on in folds:
             vec = _vectorizer()
-            model = _fit(vec.fit_transform([texts[i] for i in fit_on]), labels[fit_on], c)
-            scores.append(model.decision_function(vec.transform([texts[i] for i in score_on])))
+            model = _fit(vec.fit_transform([texts[int(i)] for i in fit_on]), labels[fit_on], c)
+            scores.append(model.decision_function(vec.transform([texts[int(i)] for i in score_on])))
         results.append((c, np.concatenate(scores), np.concatenate([score_on for _, score_on in folds])))
     return results, how
 
