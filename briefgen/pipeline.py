@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from briefgen.rank import (
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
 from briefgen.select import Pick, Ranking, Selector, select
 from briefgen.split import split_article
+
+log = logging.getLogger(__name__)
 
 TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
 
@@ -62,6 +65,7 @@ def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
         if model is not None and len(owner):  # the section draws on the articles the model accepts
             about = model.predict([article_text(a) for a in articles])
             scores[~about[owner], j] = 0.0
+            log.info("topic %s: its model accepts %d of %d articles", topic.name, int(about.sum()), len(articles))
     return Candidates(sentences, matrix, scores, owner)
 
 

@@ -170,9 +170,11 @@ def test_learn_command_writes_a_model_that_daily_uses(tmp_path: Path) -> None:
 
     for extra, expect_market in (([], True), (["--config", str(config)], False)):
         out = tmp_path / ("out-model" if extra else "out-plain")
+        log_file = tmp_path / f"{out.name}.log"
         result = CliRunner().invoke(cli, ["daily", "--corpus", str(corpus), "--out", str(out), "--date", "2026-11-24",
-                                          "--format", "md", "--no-history", *extra])
+                                          "--format", "md", "--no-history", "--log-file", str(log_file), *extra])
         assert result.exit_code == 0, result.output
+        assert ("topic trade: its model accepts 1 of 2 articles" in log_file.read_text()) is not expect_market
         briefing = (out / "2026-11-24" / "briefing.md").read_text()
         trade_section = briefing.split("## Trade and Economy", 1)[1].split("\n## ", 1)[0]
         assert any(sentence in trade_section for sentence in POLICY[:6])
