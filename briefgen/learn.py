@@ -20,10 +20,10 @@ Choosing the settings
 News drifts: the names and the quarrels of next month are not this month's. So the regularisation
 ``C``, the prior's weight and the threshold are chosen the way the model will be used — fitted on
 the older examples and scored on the newest :data:`HOLDOUT` share of them (the examples are
-taken in the order given: oldest first). A random cross-validation would reward memorising this
-month's names; on Reuters-21578 it picks a threshold that lets in far too much of the next
-month's news. When the newest examples hold too few positives, stratified cross-validation is
-used instead. The model is then refitted on every example.
+taken in the order given: oldest first). A random cross-validation rewards memorising this
+month's names: on Reuters-21578, a threshold chosen that way (with class-balanced weights) kept
+precision at 0.64 on the later test month. When the newest examples hold too few positives,
+stratified cross-validation is used instead. The model is then refitted on every example.
 
 The saved model is a NumPy ``.npz`` archive of plain arrays (vocabulary, IDF, weights and the
 settings), read back with ``allow_pickle=False``: a model file from elsewhere can hold no code.
