@@ -419,8 +419,8 @@ def eval_topics(reuters: Path, topic: str, learned: bool, save_model: Path | Non
         if learned:
             learned_result, model = evaluate_learned(reuters, topic, options, save_model)
             click.echo(row("learned from TRAIN", learned_result))
-            click.echo(f"  the model: C={model.info['C']}, term-rule weight {model.prior_weight:g}, chosen when "
-                       f"{model.info['validation']} (F1 {model.info['validation_f1']:.3f})")
+            click.echo(f"  the model: C={model.info['C']}, term-rule weight {model.prior_weight:g}; validation F1 "
+                       f"{model.info['validation_f1']:.3f} ({model.info['validation']})")
 
     _run(action)
 
@@ -471,7 +471,7 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
         info = model.info
         merged = f"; {copies} near-duplicates counted once" if copies else ""
         click.echo(f"learned '{topic_name}' from {info['examples']} articles ({info['positives']} about it{merged}) -> {output}")
-        click.echo(f"F1 {info['validation_f1']:.3f} when {info['validation']}")
+        click.echo(f"validation F1 {info['validation_f1']:.3f} ({info['validation']})")
 
     _run(action)
 

@@ -115,7 +115,7 @@ rule is in `briefgen/doctopic.py`, its constants were chosen on TRAIN. ({topics_
 *Learned*: `briefgen/learn.py` fitted on the {model.info['examples']} TRAIN stories, oldest first,
 labelled with Reuters' `trade` — a logistic regression over stems and stem pairs with the term
 rule as a prior. Its settings (C={model.info['C']}, term-rule weight {model.prior_weight:g}, threshold)
-were chosen when {model.info['validation']} (F1 {model.info['validation_f1']:.3f} there); TEST is
+were chosen by validation on TRAIN alone ({model.info['validation']}: F1 {model.info['validation_f1']:.3f}); TEST is
 only scored. Nothing learned from Reuters ships with briefgen: the model is fitted afresh on
 each run. ({learn_seconds:.0f} s.)
 

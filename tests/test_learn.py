@@ -158,7 +158,7 @@ def test_learn_command_writes_a_model_that_daily_uses(tmp_path: Path) -> None:
     learned = re.fullmatch(r"learned 'trade' from (\d+) articles \((\d+) about it(?:; (\d+) near-duplicates counted once)?\) -> (.*)", first)
     assert learned is not None, first
     assert int(learned[1]) + int(learned[3] or 0) == 100 and learned[4] == str(model_file)
-    assert re.fullmatch(r"F1 \d\.\d{3} when trained on the oldest \d+ examples, scored on the newest \d+", second)
+    assert re.fullmatch(r"validation F1 \d\.\d{3} \(trained on the oldest \d+ examples, scored on the newest \d+\)", second)
 
     # the week's news: one trade-policy story, one market report full of "trade" and "traders"
     corpus = tmp_path / "corpus"
