@@ -405,19 +405,27 @@ def eval_topics(reuters: Path, topic: str, learned: bool, save_model: Path | Non
     Example:
         briefgen eval topics ../shared/eval/reuters21578 --topic trade --learn
     """
-    from briefgen.eval_topics import TopicEval, evaluate_learned, evaluate_topics
+    from briefgen.eval_topics import (
+        TopicEval,
+        evaluate_docs,
+        evaluate_learned,
+        find_topic,
+        read_reuters,
+        split_docs,
+    )
 
     def row(label: str, result: TopicEval) -> str:
         return (f"{label:<28} precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
                 f"  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
 
     def action() -> None:
-        options = _options(config_file)
-        result = evaluate_topics(reuters, topic, options)
+        chosen = find_topic(_options(config_file), topic)
+        docs = read_reuters(reuters)  # read once for both detectors
+        result = evaluate_docs(split_docs(docs, "TEST"), chosen, topic)
         click.echo(f"{result.n_docs} test documents, {result.tp + result.fn} labelled '{topic}'")
         click.echo(row("terms (the topic's rule)", result))
         if learned:
-            learned_result, model = evaluate_learned(reuters, topic, options, save_model)
+            learned_result, model = evaluate_learned(docs, chosen, topic, save_model)
             click.echo(row("learned from TRAIN", learned_result))
             click.echo(f"  the model: C={model.info['C']}, term-rule weight {model.prior_weight:g}; validation F1 "
                        f"{model.info['validation_f1']:.3f} ({model.info['validation']})")

@@ -186,12 +186,13 @@ def load_options(config_file: Path | None = None) -> Options:
     for fmt in formats:
         if fmt not in FORMATS:
             raise ConfigError(f"{origin}: unknown format '{fmt}' in briefing.formats", f"choose from {', '.join(FORMATS)}")
+    base_dir = Path(config_file).parent if config_file else None  # relative paths start here
     topics = []
     for name in briefing["topics"]:
         if name not in data["topics"]:
             raise ConfigError(f"{origin}: briefing.topics names '{name}', which has no [topics.{name}] table",
                               "define the topic or remove it from the list")
-        topics.append(_topic(name, data["topics"][name], origin, Path(config_file).parent if config_file else None))
+        topics.append(_topic(name, data["topics"][name], origin, base_dir))
     for key in ("key_points", "items_per_section", "days"):
         if briefing[key] < (0 if key == "key_points" else 1):
             raise ConfigError(f"{origin}: briefing.{key} must be at least {0 if key == 'key_points' else 1}")
@@ -200,7 +201,6 @@ def load_options(config_file: Path | None = None) -> Options:
     output = OutputOptions(**data["output"])
     if not output.basename or "/" in output.basename or output.basename.startswith("."):
         raise ConfigError(f"{origin}: output.basename '{output.basename}' is not a plain file name", 'e.g. basename = "briefing"')
-    base_dir = Path(config_file).parent if config_file else None
     delivery_table = dict(data["delivery"], recipients=tuple(data["delivery"]["recipients"]),
                           ca_file=_config_path(data["delivery"]["ca_file"], base_dir))
     delivery = DeliveryOptions(**delivery_table)

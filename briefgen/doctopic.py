@@ -30,6 +30,7 @@ which :func:`is_about` compares with :data:`MIN_SHARE`. The three constants were
 Reuters-21578 TRAIN split alone (:func:`briefgen.eval_topics.sweep`), then the TEST split was
 scored once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

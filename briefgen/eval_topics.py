@@ -169,21 +169,21 @@ def evaluate_topics(folder: Path, topic_name: str = "trade", options: Options | 
     return evaluate_docs(docs, find_topic(options, topic_name), topic_name)
 
 
-def evaluate_learned(folder: Path, topic_name: str = "trade", options: Options | None = None,
+def evaluate_learned(docs: Sequence[ReutersDoc], topic: Topic, gold_topic: str,
                      model_file: Path | None = None) -> tuple[TopicEval, LearnedTopic]:
-    """P/R/F1 on the TEST split of a topic learned from the TRAIN split (:mod:`briefgen.learn`).
+    """P/R/F1 on the TEST split of ``docs`` of ``topic`` learned from their TRAIN split
+    (:mod:`briefgen.learn`), against ``gold_topic`` among their labels.
 
-    The model sees the TRAIN stories only, oldest first (by ``NEWID``), labelled with whether
-    ``topic_name`` is among their <TOPICS>; it is fitted afresh on each run (nothing learned from
-    Reuters ships with briefgen) and saved to ``model_file`` when one is given.
+    The model sees the TRAIN stories only, oldest first (by ``NEWID``); it is fitted afresh on
+    each run (nothing learned from Reuters ships with briefgen) and saved to ``model_file`` when
+    one is given.
     """
-    docs = read_reuters(folder)
     train = sorted(split_docs(docs, "TRAIN"), key=lambda d: d.newid)
     test = split_docs(docs, "TEST")
-    model = learn_topic([d.text for d in train], [topic_name in d.topics for d in train], find_topic(options, topic_name))
+    model = learn_topic([d.text for d in train], [gold_topic in d.topics for d in train], topic)
     if model_file is not None:
         model.save(model_file)
-    result = prf(model.predict([d.text for d in test]), [topic_name in d.topics for d in test], topic_name)
+    result = prf(model.predict([d.text for d in test]), [gold_topic in d.topics for d in test], topic.name)
     return result, model
 
 
