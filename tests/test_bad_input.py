@@ -8,7 +8,6 @@ import hashlib
 import logging
 import os
 import threading
-import time
 import tracemalloc
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,8 +19,9 @@ from briefgen.cli import cli
 from briefgen.config import load_options
 from briefgen.errors import ArticleError
 from briefgen.load import FileResult, load_corpus, read_bytes
-from briefgen.pipeline import build_briefing
+from briefgen.pipeline import build_briefing, candidates
 from tests.conftest import SECURITY_TEXT, TRADE_TEXT, md_file
+from tests.steps import growth, python_steps
 
 GOOD = "2026-11-24-good.md"
 
@@ -113,10 +113,11 @@ def test_one_sentence_of_5000_words_loads_with_a_warning_and_the_briefing_goes_o
     folder, bad = corpus_with(tmp_path, "2026-11-24-run-on.md", f"---\ntitle: Run-on\n---\n\n{sentence}\n")
     assert "a run of 5,000 words without sentence punctuation" in one_warning(folder, bad)
     articles = load_corpus(folder).articles
-    started = time.perf_counter()
+    options = load_options()
+    # The run-on never reaches the ranker, whose graph grows with the square of its candidates' words.
+    assert all(len(s.text.split()) <= options.ranking.max_words for s in candidates(articles, options).sentences)
     day = dt.date(2026, 11, 24)
-    briefing = build_briefing(articles, load_options(), day, day, day)
-    assert time.perf_counter() - started < 10
+    briefing = build_briefing(articles, options, day, day, day)
     assert all(len(i.text.split()) < 100 for s in briefing.sections for i in s.items)
 
 
@@ -165,14 +166,13 @@ def billion_laughs(levels: int = 10) -> str:
 def test_xml_entity_expansion_bomb_is_refused_quickly(tmp_path: Path, content: str | bytes) -> None:
     folder, bad = corpus_with(tmp_path, "2026-11-24-bomb.xml", content)
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         reason = one_problem(folder, bad)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert "refused as a possible entity-expansion bomb" in reason
-    assert time.perf_counter() - started < 5 and peak < 50_000_000
+    assert peak < 50_000_000  # expanded, the entities would take gigabytes
 
 
 def test_external_entity_is_refused(tmp_path: Path) -> None:
@@ -258,16 +258,18 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
     assert problem.reason == "not a regular file"
 
 
-def test_10000_tiny_files_load_quickly(tmp_path: Path) -> None:
-    folder = tmp_path / "corpus"
+def notes(folder: Path, n: int) -> Path:
     folder.mkdir()
-    for n in range(10_000):
-        (folder / f"2026-11-24-note-{n:05d}.txt").write_text(f"Note {n}\n\nDepot {n} logged cargo {n * 7} on time.\n")
-    started = time.perf_counter()
-    result = load_corpus(folder)
-    elapsed = time.perf_counter() - started
-    assert len(result.articles) == 10_000 and result.problems == []
-    assert elapsed < 8, f"{elapsed:.1f} s"
+    for i in range(n):
+        (folder / f"2026-11-24-note-{i:05d}.txt").write_text(f"Note {i}\n\nDepot {i} logged cargo {i * 7} on time.\n")
+    return folder
+
+
+def test_loading_work_grows_in_step_with_the_number_of_files(tmp_path: Path) -> None:
+    result = load_corpus(notes(tmp_path / "many", 2000))
+    assert len(result.articles) == 2000 and result.problems == []
+    # Four times the files run about four times as many steps of briefgen's code, not sixteen.
+    assert growth(lambda n: python_steps(load_corpus, notes(tmp_path / str(n), n)), 250) < 4.5
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from briefgen.sbd import evaluate_golden, sentence_spans, split_sentences
+from tests.steps import growth, python_steps
 
 GOLDEN = (
     Path(__file__).resolve().parents[2]
@@ -283,18 +283,23 @@ def test_long_text_without_punctuation_is_one_sentence() -> None:
     assert sentence_spans(text) == [(0, len(text))]
 
 
-def test_speed_on_a_megabyte() -> None:
-    paragraph = (
-        "Gen. Ahmadi told reporters in St. Petersburg on Nov. 24 that the U.S. plan would cost "
-        '$1.2 billion. "It will not work," he said at 9 a.m. The U.N. disagreed... Officials '
-        "from Harlow & Co. said growth was 3.5 per cent.\n\n"
-    )
-    text = paragraph * (1_000_000 // len(paragraph))
-    started = time.perf_counter()
-    spans = sentence_spans(text)
-    elapsed = time.perf_counter() - started
-    assert len(spans) == 4 * (1_000_000 // len(paragraph))
-    assert elapsed < 4.0
+NEWS_PARAGRAPH = (
+    "Gen. Ahmadi told reporters in St. Petersburg on Nov. 24 that the U.S. plan would cost "
+    '$1.2 billion. "It will not work," he said at 9 a.m. The U.N. disagreed... Officials '
+    "from Harlow & Co. said growth was 3.5 per cent.\n\n"
+)
+
+
+def test_a_megabyte_is_split_whole() -> None:
+    text = NEWS_PARAGRAPH * (1_000_000 // len(NEWS_PARAGRAPH))
+    assert len(sentence_spans(text)) == 4 * (1_000_000 // len(NEWS_PARAGRAPH))
+
+
+@pytest.mark.parametrize("unit", [NEWS_PARAGRAPH, NEWS_PARAGRAPH.replace("\n\n", " "), "budget talks continue "],
+                         ids=["paragraphs", "one-paragraph", "no-punctuation"])
+def test_splitting_work_grows_in_step_with_the_text(unit: str) -> None:
+    # Four times the text runs about four times as many steps of the splitter, not sixteen.
+    assert growth(lambda n: python_steps(sentence_spans, unit * n), 100) < 4.5
 
 
 def test_evaluate_golden_reports_failures(tmp_path: Path) -> None:
