@@ -20,6 +20,9 @@ from briefgen.models import Article, Briefing, Item, Section, Sentence
 from briefgen.parallel import Progress, map_items
 from briefgen.rank import (
     biased_lexrank,
+    blend,
+    lead_prior,
+    lead_share,
     position_prior,
     recency_prior,
     similarity_graph,
@@ -70,17 +73,18 @@ def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
 
 
 def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options, end: dt.date) -> list[Ranking]:
-    """One ranking per topic: biased LexRank over the topic's candidate sentences."""
+    """One ranking per topic: biased LexRank over the topic's candidate sentences, blended with
+    the articles' leads as much as the section is short beside its candidates
+    (:func:`briefgen.rank.lead_share`: a section of 5 bullets from 40 candidates takes leads)."""
     ranking_options: RankingOptions = options.ranking
     rel = pool.relevance
     best = rel.max(axis=1) if rel.size else np.zeros(0)
     positions = np.array([s.position for s in pool.sentences], dtype=np.float64)
     age = np.array([(end - (a.date or end)).days for a in articles], dtype=np.float64)[pool.article_index] if len(pool.article_index) else np.zeros(0)
-    prior = (
-        position_prior(positions, ranking_options.position_weight)
-        * standalone_prior([s.text for s in pool.sentences])
-        * recency_prior(age, ranking_options.recency)
-    )
+    recency = recency_prior(age, ranking_options.recency)
+    texts = [s.text for s in pool.sentences]
+    prior = position_prior(positions, ranking_options.position_weight) * standalone_prior(texts) * recency
+    lead = lead_prior(texts, pool.article_index, ranking_options.min_words) * recency
     rankings = []
     for j, topic in enumerate(options.topics):
         rows = np.flatnonzero((rel[:, j] > 0) & (rel[:, j] >= TOPIC_SHARE * best)) if rel.size else np.zeros(0, dtype=np.int64)
@@ -93,6 +97,9 @@ def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options,
             rows, bias = rows[keep], bias[keep]
         graph = similarity_graph(pool.matrix.counts[rows], ranking_options.similarity_threshold)
         scores = biased_lexrank(graph, bias, ranking_options.damping)
+        share = lead_share(options.items_per_section, len(rows), ranking_options.lead_until, ranking_options.central_from)
+        if share > 0:
+            scores = blend(scores, lead[rows] * rel[rows, j], share)
         rankings.append(Ranking(topic.name, rows, scores / scores.max()))
     return rankings
 

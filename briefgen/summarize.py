@@ -19,8 +19,8 @@ from briefgen.config import Options, RankingOptions
 from briefgen.errors import ConfigError
 from briefgen.load import load_article
 from briefgen.models import Topic
-from briefgen.rank import biased_lexrank, position_prior, similarity_graph
-from briefgen.score import compile_topic, relevance, term_matrix
+from briefgen.rank import biased_lexrank, blend, lead_prior, lead_share, position_prior, similarity_graph
+from briefgen.score import CompiledTopic, compile_topic, relevance, term_matrix
 from briefgen.split import split_article
 from briefgen.text import stop_words, words
 
@@ -41,23 +41,35 @@ EDMUNDSON_STIGMA = ("perhaps", "maybe", "might", "possibly", "reportedly", "alle
 
 
 def briefgen_summarizer(options: RankingOptions, topic: Topic | None = None) -> Summarizer:
-    """briefgen's ranker on one document: biased LexRank, the bias being the position prior
-    (times topic relevance when a topic is given)."""
+    """briefgen's ranker on one document: :func:`document_scores` blended as much as the
+    summary is short beside the document (:func:`briefgen.rank.lead_share`)."""
     compiled = compile_topic(topic) if topic else None
 
     def summarize(sentences: Sequence[str], count: int) -> list[int]:
         if not sentences or count <= 0:
             return []
-        matrix = term_matrix(sentences)
-        bias = position_prior(np.arange(len(sentences)), options.position_weight)
-        if compiled is not None:
-            rel = relevance(matrix, [compiled])[:, 0]
-            bias = bias * (0.1 + (rel / rel.max() if rel.max() > 0 else rel))
-        graph = similarity_graph(matrix.counts, options.similarity_threshold)
-        scores = biased_lexrank(graph, bias, options.damping)
-        return top_in_order(scores, count)
+        centrality, lead = document_scores(sentences, options, compiled)
+        share = lead_share(count, len(sentences), options.lead_until, options.central_from)
+        return top_in_order(blend(centrality, lead, share), count)
 
     return summarize
+
+
+def document_scores(sentences: Sequence[str], options: RankingOptions,
+                    topic: CompiledTopic | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two scores of each sentence of one document: its centrality (biased LexRank, the bias
+    being the position prior) and its place in the lead (:func:`briefgen.rank.lead_prior`),
+    each times the topic's relevance when a topic is given."""
+    matrix = term_matrix(sentences)
+    weight = np.ones(len(sentences))
+    if topic is not None:
+        rel = relevance(matrix, [topic])[:, 0]
+        weight = 0.1 + (rel / rel.max() if rel.max() > 0 else rel)
+    bias = position_prior(np.arange(len(sentences)), options.position_weight) * weight
+    graph = similarity_graph(matrix.counts, options.similarity_threshold)
+    centrality = biased_lexrank(graph, bias, options.damping)
+    lead = lead_prior(sentences, np.zeros(len(sentences)), options.min_words) * weight
+    return centrality, lead
 
 
 def lead_summarizer(sentences: Sequence[str], count: int) -> list[int]:
