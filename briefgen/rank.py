@@ -45,16 +45,100 @@ def recency_prior(age_days: np.ndarray, rate: float) -> np.ndarray:
     return 1.0 / (1.0 + rate * np.maximum(np.asarray(age_days, dtype=np.float64), 0.0))
 
 
-# Openers that lean on an earlier sentence ("He said…", "But the deal…"): out of their article,
-# as a bullet, they leave the reader asking who or what.
-_DEPENDENT_OPENERS = re.compile(
-    r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|but|and|also|however|meanwhile|"
-    r"still|yet|instead|then|there|here)\b", re.I)
+# Openers that lean on an earlier sentence ("He said…", "But the deal…", "The statement welcomed…"):
+# out of their article, as a bullet, they leave the reader asking who or what. The patterns are
+# matched on the sentence with its opening quotation marks removed and its first letter lowered
+# (unless its first word is in capitals: "US officials…", "IT workers…").
+_END = r"(?![\w'’-])"  # the end of a word: "So-called" is not "So", "Theirs" not "Their"
+_OPENING_MARKS = re.compile(r"^[\"“”'‘’(\[«\s—–-]+")
+_CONNECTIVE = re.compile(
+    r"^(?:but|and|or|nor|so|yet|still|however|meanwhile|instead|also|then|nevertheless|nonetheless|moreover|"
+    r"furthermore|besides|otherwise|likewise|similarly|therefore|thus|hence|consequently|accordingly|indeed|"
+    r"in addition|in turn|in response|in return|as a result|by contrast|in contrast|on the other hand|"
+    r"at the same time|even so|after that|before that|since then|until then|by then|that's why|that’s why|"
+    r"despite (?:this|that|these|those|it|them)|because of (?:this|that|it)|according to (?:him|her|them|it)|"
+    r"asked|here|another|neither|both|such)" + _END)
+_PRONOUN = re.compile(r"^(?:he|she|it|they|his|her|its|their|him|them)(?:['’](?:s|d|ll|re|ve))?" + _END)
+# "It is unclear whether…", "It is hard to say…", "It is believed the…": here "it" stands for what
+# follows, not for something said before.
+_EXPLETIVE_IT = re.compile(
+    r"^it(?:['’]s| is| was| has been| had been| will be| would be| remains| seems| seemed| appears| appeared)"
+    r"(?: not| also| still| now| yet| always| often| too)?(?: \w+ly)? (?:"
+    r"\w+ (?:that|whether|if|how|why|when|where|what|who)\b|"
+    r"(?:believed|understood|thought|feared|hoped|reported|said|claimed|alleged|estimated|known) (?!to\b)|"
+    r"(?:hard|easy|difficult|important|impossible|possible|necessary|vital|crucial|essential|unusual|rare|"
+    r"common|illegal|legal|safe|dangerous|wrong|right|better|best|worth|time|too early|too soon) (?:to|for)\b|"
+    r"to be seen\b)")
+_FIRST_PERSON = re.compile(r"^(?:[iI]|we|you|my|our|your|me|us)(?:['’](?:m|s|d|ll|re|ve))?" + _END)
+# Who speaks: a name or a description after the quotation ("…," said Jane Ahmadi / "…," an elder
+# said / "…," Ahmadi told reporters), not a pronoun ("…," he said).
+_NOT_PRONOUN = r"(?!(?:he|she|they|it|we|I)\b)"
+_NAMED_SPEAKER = re.compile(
+    r"[,?!…—–-][\"”’'] +" + _NOT_PRONOUN + r"\w|\b(?:said|says|told|added|wrote|explained) " + _NOT_PRONOUN + r"\w"
+    r"|[A-Z][\w'’-]+,? (?:said|says|told|added|wrote|explained)\b|\baccording to (?!(?:him|her|them)\b)\w")
+_OPENING_QUOTE = re.compile(r"^[\"“‘']")
+_QUOTATION_MARK = re.compile(r"[\"“”]")
+_CLOSING_QUOTE = re.compile(r"[.,?!…—–-][\"”](?:\s|$)|[^\"“]”")  # speech ends in punctuation, then the mark
+_DEMONSTRATIVE = re.compile(
+    r"^(?:this|that|these|those)" + _END +
+    r"(?! (?:year|week|month|morning|afternoon|evening|night|weekend|spring|summer|autumn|winter|season|quarter)"
+    r"(?:['’]s)?\b)")
+# "The move…", "The two sides…", "The 29-year-old…": a definite noun phrase, in lower case, whose
+# referent an earlier sentence named (one that says which — "The move by Russia…" — stands alone).
+_ANAPHORIC_NOUN = (
+    r"(?:move|deal|statement|decision|agreement|accord|pact|announcement|measures?|step|plan|proposal|remarks|"
+    r"comments|letter|report|incident|case|verdict|ruling|talks|meeting|visit|trip|project|line|scheme|bill|"
+    r"law|policy|offer|request|warning|message|claims?|allegations|changes|news|operation|man|woman|men|women|"
+    r"boy|girl|child|children|couple|pair|family|company|firm|group|sides?|country|countries|city|town|"
+    r"village|area|region|officials?|spokes(?:man|woman|person)|minister|ministry|president|leaders?|"
+    r"government|sources?|victims?|suspects?|former|latter|same|others?|rest|latest|next|\d+-year-old)")
+_DEFINITE = re.compile(
+    r"^the (?:two|three|four|five|six|(?:[a-z][\w-]* ){0,2}" + _ANAPHORIC_NOUN + ")" + _END +
+    r"(?! (?:of|by|between|to|from|for|on|in|at|with|against|that|who|which|whose|over|under)\b)")
+# "The authority would…", "The economy has…": any definite phrase in lower case as the subject of
+# an auxiliary or a verb of saying.
+_DEFINITE_SUBJECT = re.compile(
+    r"^the (?:[a-z][\w-]* ){1,3}(?:is|was|are|were|has|had|have|will|would|could|can|may|might|must|should|"
+    r"did|does|do|said|says|added|told|also)\b")
+_NONE_THERE = re.compile(r"^there (?:is|was|are|were|has been|have been|had been) no\b")
+# A pronoun subject after a short fronted phrase or a conjunction: "In a statement, he said…",
+# "On Tuesday, they…", "Because I like…", "If it passes…".
+_FRONTED_PRONOUN = re.compile(
+    r"^(?:[^,]{1,40}, (?:he|she|they|it) (?!is\b|was\b)\w|(?:because|if|when|while|although|though|as|since|"
+    r"after|before|once|until|unless) (?:I|we|you|he|she|they|it)\b)")
+
+
+def points_back(text: str) -> bool:
+    """Whether a sentence opens by pointing back to an earlier one, so that, out of its article,
+    a reader cannot tell who or what it is about: a pronoun subject ("He said…", "In a
+    statement, they…"), a connective ("But…", "However, …"), a demonstrative ("This…"), a
+    definite phrase that names nothing ("The move…", "The two sides…", "The 29-year-old…"), or
+    a quotation, or words in the first person, that do not say who speaks."""
+    if _continues_quotation(text):
+        return True
+    quoted = bool(_OPENING_QUOTE.match(text))
+    text = _OPENING_MARKS.sub("", text)
+    first = text.split(" ", 1)[0]
+    if not (len(first) > 1 and first.isupper()):  # "US officials…", "IT workers…" stay as they are
+        text = text[:1].lower() + text[1:]
+    if _PRONOUN.match(text):
+        return not _EXPLETIVE_IT.match(text)
+    if quoted or _FIRST_PERSON.match(text) or text.rstrip("\"”’' ").endswith("?"):
+        return not _NAMED_SPEAKER.search(text)
+    return any(p.match(text) for p in
+               (_CONNECTIVE, _DEMONSTRATIVE, _DEFINITE, _DEFINITE_SUBJECT, _NONE_THERE, _FRONTED_PRONOUN))
+
+
+def _continues_quotation(text: str) -> bool:
+    """The sentence's first quotation mark closes a quotation begun in an earlier sentence
+    ("… are not," said Normatov.)."""
+    first = _QUOTATION_MARK.search(text)
+    return bool(first and _CLOSING_QUOTE.match(text, first.start() - 1 if first.start() else 0))
 
 
 def standalone_prior(texts: Sequence[str], penalty: float = 0.5) -> np.ndarray:
     """1 for a sentence that stands on its own, ``penalty`` for one that opens by pointing back."""
-    return np.array([penalty if _DEPENDENT_OPENERS.match(t) else 1.0 for t in texts])
+    return np.array([penalty if points_back(t) else 1.0 for t in texts])
 
 
 def biased_lexrank(
@@ -87,58 +171,3 @@ def biased_lexrank(
             return updated
         scores = updated
     return scores
-
-
-# --------------------------------------------------------------------------- the lead
-
-# What cannot open a summary of a news story: a quotation, or a sentence that leans on the one
-# before it — a pronoun or first-person subject, a connective. Narrower than :func:`points_back`
-# (which judges a bullet read among other articles' bullets): in a summary of one article,
-# "The 29-year-old…" after the lead that named him reads well.
-_NOT_A_LEAD = re.compile(
-    r"^(?:[\"“‘']|(?:he|she|it|they|we|i|you|his|her|its|their|this|that|these|those|but|and|or|so|also|"
-    r"however|meanwhile|still|yet|instead|then|there|here)(?![\w'’-]))", re.I)
-
-
-def opens_story(text: str, min_words: int) -> bool:
-    """Whether a sentence could be the lead of a summary: at least ``min_words`` words, not a
-    quotation, not leaning on an earlier sentence."""
-    return len(text.split()) >= min_words and not _NOT_A_LEAD.match(text)
-
-
-def lead_prior(texts: Sequence[str], articles: np.ndarray, min_words: int) -> np.ndarray:
-    """The news lead as a ranking: ``1 / (1 + q)`` for the ``q``-th sentence of its article (in
-    the order given) that :func:`opens_story`; a sentence that does not scores a thousandth of
-    that by its plain position, below every one that does, in the same order among themselves.
-    ``articles`` gives each sentence's article; an article's sentences come in article order."""
-    articles = np.asarray(articles)
-    n = len(texts)
-    if n == 0:
-        return np.zeros(0)
-    opens = np.array([opens_story(t, min_words) for t in texts])
-    first = np.r_[True, articles[1:] != articles[:-1]]  # where each article's run begins
-    starts = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    index = np.arange(n) - starts  # position within the article
-    before = np.cumsum(opens) - opens  # openers before each sentence, all articles
-    q = before - before[starts]
-    return np.where(opens, 1.0 / (1.0 + q), 1e-3 / (1.0 + index))
-
-
-def lead_share(count: int, total: int, lead_until: float, central_from: float) -> float:
-    """How much the lead decides which ``count`` of ``total`` sentences to keep: 1 when they
-    are at most ``lead_until`` of them (a short summary: the lead tells the story), 0 from
-    ``central_from`` on (a long one: the sentences that carry the most of the text), linear
-    in between."""
-    if total <= 0 or central_from <= lead_until:
-        return 1.0 if total > 0 and count / total <= lead_until else 0.0
-    return float(np.clip((central_from - count / total) / (central_from - lead_until), 0.0, 1.0))
-
-
-def blend(centrality: np.ndarray, lead: np.ndarray, share: float) -> np.ndarray:
-    """``centrality^(1 - share) × lead^share`` (both scaled to a maximum of 1 first)."""
-    def scaled(x: np.ndarray) -> np.ndarray:
-        top = x.max() if len(x) else 0.0
-        return x / top if top > 0 else np.ones_like(x)
-    if share <= 0.0:
-        return centrality
-    return scaled(centrality) ** (1.0 - share) * scaled(lead) ** share

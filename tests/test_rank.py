@@ -1,8 +1,10 @@
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from briefgen.rank import (
     biased_lexrank,
+    points_back,
     position_prior,
     recency_prior,
     similarity_graph,
@@ -57,3 +59,54 @@ def test_recency_prior_favours_the_newest_day() -> None:
     prior = recency_prior(np.array([0, 1, 6]), rate=0.1)
     assert prior[0] == 1.0 and prior[0] > prior[1] > prior[2]
     assert np.all(recency_prior(np.array([0, 3]), rate=0.0) == 1.0)
+
+
+@pytest.mark.parametrize("text", [
+    "He claimed that the railway would open within five years.",
+    "He praised the customs agreement as a turning point.",
+    "The statement welcomed the agreement on the railway.",
+    "But talks on the transit fees broke down on Friday.",
+    "They said the crossing would reopen on Monday.",
+    "Its closure has left 3,000 trucks waiting.",
+    "The move angered officials in Islamabad.",
+    "The deal lowers duties on cargo by a third.",
+    "The decision was taken after months of talks.",
+    "The two sides agreed to meet again in January.",
+    "Both governments named a target of $5 billion a year.",
+    "This is the first such visit since 2021.",
+    "These figures do not include informal trade.",
+    "The 29-year-old was arrested at the border.",
+    "The authority would pave the way for new trade pacts.",
+    "However, the ministry gave no date for the signing.",
+    "In a statement, he said the attack was planned abroad.",
+    "It was the first visit by Russian legislators.",
+    "There was no immediate claim of responsibility.",
+    '"We will not sell raw stone any more," he said.',
+    "We will not sell raw stone in trucks any more.",
+    'A kitchen laboratory cannot," said a researcher in Kabul.',
+    "Where are the traders supposed to go?",
+])
+def test_sentences_that_open_by_pointing_back(text: str) -> None:
+    assert points_back(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Uzbekistan cut transit tariffs on Afghan fruit by a third.",
+    "Police said the cell planned attacks in three cities.",
+    "US officials said the talks would resume in Doha.",
+    "IT workers in Almaty went on strike on Monday.",
+    "So-called dry ports have opened on both sides of the border.",
+    "This year's harvest was the largest since 2019.",
+    "The Trans-Afghan railway will cost about $4.8 billion.",
+    "The Torkham crossing reopened to pedestrians on Thursday.",
+    "The move by Kazakhstan drew criticism from Western diplomats.",
+    "The two-day summit opened in Tashkent on Monday.",
+    "It is unclear whether the line will be finished by 2030.",
+    "There are 2,000 trucks waiting on both sides of the border.",
+    '"We will not sell raw stone any more," said Najibullah Safi, a ministry spokesman.',
+    '"This railway is a contract written in steel," an Afghan delegate said.',
+    'Officials called it a "historic" day for the region.',
+    "Theirs was a plan to cut freight costs by half.",
+])
+def test_sentences_that_stand_alone(text: str) -> None:
+    assert not points_back(text)
