@@ -23,6 +23,7 @@ from briefgen.rank import (
     blend,
     lead_prior,
     lead_share,
+    points_back,
     position_prior,
     recency_prior,
     similarity_graph,
@@ -126,9 +127,15 @@ def build_briefing(
 
     ``history`` holds the sentences the previous briefing reported: a candidate that repeats one
     (cosine ≥ ``duplicate``) is left out; one close to it (≥ ``developing``) is marked developing.
+    A sentence that opens by pointing back ("He said…", "The move…") is never a bullet. The
+    sections are chosen first; the key points are their leading bullets and stay in them.
     """
     pool = candidates(articles, options, jobs, progress)
     rankings = rank_topics(pool, articles, options, end)
+    standalone = np.ones(len(pool.sentences), dtype=bool)
+    for row in np.unique(np.concatenate([r.rows for r in rankings])) if rankings else ():
+        standalone[row] = not points_back(pool.sentences[row].text)
+    rankings = [r.keeping(standalone) for r in rankings]
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
     seen = history_similarity(pool, history)
     selector.exclude(np.flatnonzero(seen >= options.ranking.duplicate))

@@ -1,10 +1,15 @@
-"""Stage 5, select: ranked candidates → the bullets of Key points and of each section.
+"""Stage 5, select: ranked candidates → the bullets of each section, and the Key points among them.
 
 Maximal marginal relevance (Carbonell and Goldstein, 1998): each pick maximises
 ``λ·score − (1 − λ)·(highest similarity to anything already chosen)``, across all sections, so
-no sentence appears twice and no section repeats another. A candidate too close to a chosen
-sentence (cosine ≥ ``redundancy``) is never picked; one from another article that says the
-same thing (cosine ≥ ``duplicate``) adds its article to the chosen item's citations instead.
+no sentence appears in two sections and no section repeats another. A candidate too close to a
+chosen sentence (cosine ≥ ``redundancy``) is never picked; one from another article that says
+the same thing (cosine ≥ ``duplicate``) adds its article to the chosen item's citations instead.
+
+The sections are filled first, in turns, so that every topic with a candidate gets bullets; the
+Key points are then the sections' first bullets (then their second, …): each key point also
+heads its section. A sentence that opens by pointing back (:func:`briefgen.rank.points_back`)
+is never a candidate (:meth:`Ranking.keeping`): a shorter section beats a bullet nobody can place.
 """
 
 from __future__ import annotations
@@ -24,6 +29,12 @@ class Ranking:
     topic: str
     rows: np.ndarray
     scores: np.ndarray
+
+    def keeping(self, allowed: np.ndarray) -> Ranking:
+        """The ranking of the rows where ``allowed`` (a mask over all rows) holds, its best at 1."""
+        keep = allowed[self.rows]
+        rows, scores = self.rows[keep], self.scores[keep]
+        return Ranking(self.topic, rows, scores / scores.max() if len(scores) and scores.max() > 0 else scores)
 
 
 @dataclass
@@ -53,9 +64,17 @@ class Selector:
         """Never pick these rows (e.g. what the previous briefing already reported)."""
         self.taken[rows] = True
 
+    def _open(self, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` may still be picked: neither taken nor too close to a chosen one."""
+        return ~self.taken[rows] & (self.max_similarity[rows] < self.redundancy)
+
+    def available(self, ranking: Ranking) -> int:
+        """How many of ``ranking``'s candidates may still be picked."""
+        return int(self._open(ranking.rows).sum())
+
     def pick(self, ranking: Ranking) -> Pick | None:
         """The best remaining candidate of ``ranking``, or ``None`` when none is left."""
-        available = ~self.taken[ranking.rows] & (self.max_similarity[ranking.rows] < self.redundancy)
+        available = self._open(ranking.rows)
         if not available.any():
             return None
         rows, scores = ranking.rows[available], ranking.scores[available]
@@ -82,22 +101,25 @@ class Selector:
 def select(
     selector: Selector, rankings: list[Ranking], key_points: int, per_section: int
 ) -> tuple[list[Pick], dict[str, list[Pick]]]:
-    """Key points first (each topic's best in turn), then each section's bullets."""
-    keys: list[Pick] = []
-    exhausted: set[str] = set()
-    while len(keys) < key_points and len(exhausted) < len(rankings):
-        for ranking in rankings:
-            if len(keys) >= key_points or ranking.topic in exhausted:
-                continue
+    """Each section's bullets, then the key points chosen among them.
+
+    The sections pick in turns, one bullet each a turn, the section with the fewest candidates
+    left first, so that a sentence relevant to two topics goes where it is needed and no section
+    starves another. The key points are the sections' first bullets, then their second bullets,
+    and so on, until there are ``key_points``: the briefing's most important items across topics,
+    each also standing at its place in its section. Among bullets of the same rank, one that more
+    articles carry comes first, then the higher score, then the earlier section.
+    """
+    sections: dict[str, list[Pick]] = {r.topic: [] for r in rankings}
+    open_rankings = list(rankings) if per_section > 0 else []
+    while open_rankings:
+        for ranking in sorted(open_rankings, key=selector.available):
             pick = selector.pick(ranking)
-            if pick is None:
-                exhausted.add(ranking.topic)
-            else:
-                keys.append(pick)
-    sections: dict[str, list[Pick]] = {}
-    for ranking in rankings:
-        picks: list[Pick] = []
-        while len(picks) < per_section and (pick := selector.pick(ranking)) is not None:
-            picks.append(pick)
-        sections[ranking.topic] = picks
+            if pick is not None:
+                sections[ranking.topic].append(pick)
+            if pick is None or len(sections[ranking.topic]) >= per_section:
+                open_rankings.remove(ranking)
+    order = [(rank, -len(pick.cited_rows), -pick.score, number, pick)
+             for number, picks in enumerate(sections.values()) for rank, pick in enumerate(picks)]
+    keys = [pick for *_, pick in sorted(order, key=lambda o: o[:4])[:key_points]]
     return keys, sections

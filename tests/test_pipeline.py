@@ -1,10 +1,16 @@
 import datetime as dt
+from dataclasses import replace
+from itertools import zip_longest
 from pathlib import Path
+
+import pytest
 
 from briefgen.config import Options
 from briefgen.load import load_corpus
 from briefgen.models import Briefing
 from briefgen.pipeline import build_briefing
+from briefgen.render import to_markdown
+from briefgen.standalone import pointing_back_share
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article
 
 DAY = dt.date(2026, 11, 24)
@@ -29,9 +35,13 @@ def test_each_topic_gets_its_own_article_and_the_off_topic_one_is_never_cited(sm
         assert all(all(topic_of[section.topic] in a for a in i.article_ids) for i in section.items), section
 
 
-def test_no_sentence_appears_twice(small_corpus: Path, options: Options) -> None:
-    texts = [i.text for i in all_items(brief(load_corpus(small_corpus).articles, options))]
+def test_no_sentence_appears_in_two_sections_and_every_key_point_stands_in_its_section(
+        small_corpus: Path, options: Options) -> None:
+    b = brief(load_corpus(small_corpus).articles, options)
+    texts = [i.text for s in b.sections for i in s.items]
     assert len(texts) == len(set(texts))
+    assert len({i.text for i in b.key_points}) == len(b.key_points)
+    assert {i.text for i in b.key_points} <= set(texts)
 
 
 def test_every_bullet_is_a_verbatim_sentence_of_its_first_article(small_corpus: Path, options: Options) -> None:
@@ -46,7 +56,7 @@ def test_near_identical_sentences_from_two_outlets_are_one_item_citing_both(opti
     copy = "Uzbekistan and Pakistan agreed on Monday to cut the transit tariffs on freight crossing the northern railway corridor."
     a = make_article(wire + " Traders welcomed the customs change at the border.", id="one", source="A")
     b = make_article(copy + " Officials said exports would grow next year.", id="two", source="B")
-    items = [i for i in all_items(brief([a, b], options)) if "Uzbekistan" in i.text]
+    items = [i for s in brief([a, b], options).sections for i in s.items if "Uzbekistan" in i.text]
     assert len(items) == 1
     assert set(items[0].article_ids) == {"one", "two"}
 
@@ -54,7 +64,7 @@ def test_near_identical_sentences_from_two_outlets_are_one_item_citing_both(opti
 def test_a_section_with_nothing_relevant_is_empty(options: Options) -> None:
     b = brief([make_article(TRADE_TEXT, id="t"), make_article(OFF_TOPIC_TEXT, id="o")], options)
     sections = {s.topic: s for s in b.sections}
-    assert sections["trade"].items or b.key_points
+    assert sections["trade"].items
     assert sections["security"].items == () and sections["recognition"].items == ()
     assert b.empty_message == options.empty_section
 
@@ -76,3 +86,55 @@ def test_coverage_line_counts_articles_sources_and_dates(small_corpus: Path, opt
     articles = load_corpus(small_corpus).articles
     b = build_briefing(articles, options, DAY, dt.date(2026, 11, 23), DAY)
     assert b.coverage == "4 articles from 4 sources, 23–24 Nov 2026"
+
+
+# Three topics, one sentence a line, each sentence about its topic alone and naming what it is about.
+TRADE_LINES = [
+    "Uzbekistan cut transit tariffs on Afghan fruit carried through the Termez dry port by a third.",
+    "Traders in Mazar-i-Sharif expect cotton shipments along the northern rail corridor to double next year.",
+    "Kazakhstan opened a customs post for lorries hauling flour to the Hairatan free trade zone.",
+    "Pakistan signed a transit trade pact letting Afghan goods reach Karachi without new duties.",
+    "A joint venture will build a pipeline carrying gas from Turkmenistan to markets in the south.",
+]
+SECURITY_LINES = [
+    "Militants attacked a police checkpoint in Kunduz province overnight, wounding four soldiers.",
+    "Border guards seized two tonnes of opium from smugglers on the Panj river.",
+    "A roadside bomb exploded near a market in Jalalabad, killing three civilians.",
+    "Insurgent fighters took a district centre in Badakhshan after heavy clashes with troops.",
+]
+RECOGNITION_LINES = [
+    "Kazakhstan will accept the credentials of an ambassador appointed by the Taliban government.",
+    "Russia urged its neighbours at the Moscow summit to follow its formal recognition of Kabul.",
+    "An envoy from Qatar reopened the embassy in Kabul after three years of diplomatic absence.",
+]
+LINES = {"trade": TRADE_LINES, "security": SECURITY_LINES, "recognition": RECOGNITION_LINES}
+
+
+def test_one_article_a_topic_each_section_shows_the_key_point_about_it(options: Options) -> None:
+    off_topic = OFF_TOPIC_TEXT.split(". ")[1] + "."
+    articles = [make_article(f"{LINES[t][0]} {off_topic}", id=t) for t in LINES]
+    b = brief(articles, options)
+    assert sorted(i.text for i in b.key_points) == sorted(lines[0] for lines in LINES.values())
+    for section in b.sections:
+        assert [i.text for i in section.items] == [LINES[section.topic][0]]
+    assert options.empty_section not in to_markdown(b)
+
+
+@pytest.mark.parametrize("per_section", [5, 3])
+def test_one_article_on_every_topic_gives_each_section_all_its_sentences(options: Options, per_section: int) -> None:
+    lines = [line for group in zip_longest(*LINES.values()) for line in group if line]
+    b = brief([make_article(" ".join(lines), id="all")], replace(options, items_per_section=per_section))
+    for section in b.sections:
+        texts = {i.text for i in section.items}
+        assert len(texts) == min(per_section, len(LINES[section.topic])) and texts <= set(LINES[section.topic])
+
+
+def test_bullets_never_open_by_pointing_back(options: Options) -> None:
+    text = (f"{TRADE_LINES[0]} He said the customs change would lower duties on cargo carried by rail by a third. "
+            "The move was welcomed by traders at the dry port, who expect tariffs on freight to fall further. "
+            "But exporters warned that the cut in transit tariffs would come too late for this year's harvest. "
+            f"{TRADE_LINES[1]}")
+    b = brief([make_article(text, id="t")], options)
+    [trade] = [s for s in b.sections if s.topic == "trade"]
+    assert sorted(i.text for i in trade.items) == sorted(TRADE_LINES[:2])
+    assert pointing_back_share(b) == (0, 2)
