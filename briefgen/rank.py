@@ -87,7 +87,8 @@ _DEMONSTRATIVE = re.compile(
 # referent an earlier sentence named (one that says which — "The move by Russia…" — stands alone).
 _ANAPHORIC_NOUN = (
     r"(?:move|deal|statement|decision|agreement|accord|pact|announcement|measures?|step|plan|proposal|remarks|"
-    r"comments|letter|report|incident|case|verdict|ruling|talks|meeting|visit|trip|project|line|scheme|bill|"
+    r"comments|letter|report|incident|attacks?|assault|blast|bombing|explosion|clash(?:es)?|raid|shooting|"
+    r"fighting|fire|crash|closure|case|verdict|ruling|talks|meeting|visit|trip|project|line|scheme|bill|"
     r"law|policy|offer|request|warning|message|claims?|allegations|changes|news|operation|man|woman|men|women|"
     r"boy|girl|child|children|couple|pair|family|company|firm|group|sides?|country|countries|city|town|"
     r"village|area|region|officials?|spokes(?:man|woman|person)|minister|ministry|president|leaders?|"
