@@ -103,10 +103,15 @@ _DEFINITE_SUBJECT = re.compile(
     r"did|does|do|said|says|added|told|also)\b")
 _NONE_THERE = re.compile(r"^there (?:is|was|are|were|has been|have been|had been) no\b")
 # A pronoun subject after a short fronted phrase or a conjunction: "In a statement, he said…",
-# "On Tuesday, they…", "Because I like…", "If it passes…".
+# "On Tuesday, they…", "Because I like…", "If it passes…"; or a fronted phrase with a pronoun
+# whose clause does not name its subject: "Following her venture …, the designer has…" (but
+# "After his election, President Ahmadi said…" names him).
 _FRONTED_PRONOUN = re.compile(
     r"^(?:[^,]{1,40}, (?:he|she|they|it) (?!is\b|was\b)\w|(?:because|if|when|while|although|though|as|since|"
-    r"after|before|once|until|unless) (?:I|we|you|he|she|they|it)\b)")
+    r"after|before|once|until|unless) (?:I|we|you|he|she|they|it)\b|"
+    r"(?:after|before|following|despite|during|in|on|with|since|unlike|like|as|while|although|though|when|"
+    r"because|once|until|for|at|by|upon|amid|\w+ing)\b[^,]{0,80}\b(?:he|she|they|his|her|their|him|them)\b"
+    r"[^,]{0,80}, (?:the|a|an|this|these)\b)")
 
 
 def points_back(text: str) -> bool:
