@@ -6,6 +6,8 @@
    (BBC News Summary, dates assigned here over seven days): wall time, peak memory, and the
    exponent of time against article count.
 3. PDF rendering time of the 2,000-article briefing.
+4. Sentence splitting of 1 MB and 4 MB of real article text, as paragraphs and as one paragraph:
+   the ratio of the two times, measured in one run (4 is linear).
 
 Usage: python scripts/bench.py EVAL_DIR [--out docs/performance.md] [--quick]
 """
@@ -32,12 +34,14 @@ from briefgen.load import decode, in_window, load_corpus, normalize_body
 from briefgen.models import Article
 from briefgen.pipeline import build_briefing
 from briefgen.render import to_html, to_pdf
+from briefgen.sbd import sentence_spans
 from briefgen.split import split_article
 from briefgen.summarize import briefgen_summarizer, sumy_summarizer
 
 END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
-FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0}
+FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0,
+          "split_ratio": 4.8}
 
 
 def best_of(fn, runs: int) -> float:
@@ -142,6 +146,24 @@ def pdf_bench(corpus: Path) -> tuple[float, int]:
     return seconds, len(to_pdf(briefing, html))
 
 
+def split_bench(paths: list[Path]) -> list[dict[str, float]]:
+    """Seconds to split 1 MB and 4 MB of article text, laid out as paragraphs and as one paragraph."""
+    bodies: list[str] = []
+    size = 0
+    for path in paths:
+        body = decode(path.read_bytes(), str(path)).strip().partition("\n")[2]
+        bodies.append(normalize_body(body))
+        size += len(body)
+        if size >= 1_000_000:
+            break
+    rows = []
+    for layout, joiner in (("paragraphs", "\n\n"), ("one paragraph", " ")):
+        text = joiner.join(bodies)[:1_000_000]
+        one, four = (best_of(partial(sentence_spans, joiner.join([text] * n)), 3) for n in (1, 4))
+        rows.append({"layout": layout, "mb1": one, "mb4": four})
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("eval_dir", type=Path)
@@ -155,6 +177,7 @@ def main() -> int:
         daily = daily_bench(paths, Path(tmp), args.quick)
         pdf_seconds, pdf_bytes = pdf_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
     print(f"pdf: {pdf_seconds:.2f}s", flush=True)
+    splitting = split_bench(paths)
 
     largest = daily[-1]
     growth = exponent(daily, "seconds_j1")
@@ -170,6 +193,8 @@ def main() -> int:
          growth <= FLOORS["exponent"]),
         (f"PDF of the {int(largest['articles'])}-article briefing: {pdf_seconds:.2f} s (floor {FLOORS['pdf_seconds']:.0f} s)",
          pdf_seconds <= FLOORS["pdf_seconds"]),
+        *((f"splitting 4 MB against 1 MB, {r['layout']}: {r['mb4'] / r['mb1']:.2f}× the time (floor {FLOORS['split_ratio']}×)",
+           r["mb4"] / r["mb1"] <= FLOORS["split_ratio"]) for r in splitting),
     ]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -179,6 +204,8 @@ def main() -> int:
     daily_rows = "\n".join(
         f"| {int(r['articles'])} | {r['seconds_j1']:.2f} s | {r['memory_mb_j1']:.0f} MB | {r['seconds_j2']:.2f} s | {r['memory_mb_j2']:.0f} MB |"
         for r in daily)
+    split_rows = "\n".join(f"| {r['layout']} | {r['mb1']:.2f} s | {r['mb4']:.2f} s | {r['mb4'] / r['mb1']:.2f}× |"
+                           for r in splitting)
     report = f"""# Performance
 
 Measured by `make bench` (`scripts/bench.py`) on {dt.date.today().isoformat()}: {os.cpu_count()} cores ({cpu}),
@@ -223,6 +250,16 @@ sparse product.
 
 WeasyPrint rendering of the {int(largest['articles'])}-article briefing ({pdf_bytes // 1024} KB): **{pdf_seconds:.2f} s**
 (best of 3, HTML already made).
+
+## 4. Sentence splitting
+
+`sbd.sentence_spans` on 1 MB of BBC article text and on the same text four times over, laid out as
+paragraphs and as a single paragraph (best of 3, one run). The ratio, not the seconds, is the
+measure: 4 is linear, 16 would be quadratic.
+
+| layout | 1 MB | 4 MB | ratio |
+|---|---|---|---|
+{split_rows}
 
 ## Reproduce
 
