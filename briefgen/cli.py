@@ -255,7 +255,9 @@ def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm:
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--all", "show_all", is_flag=True, help="Also print sub-headings, datelines and bylines, marked '#'.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also print the lines set aside (sub-headings, datelines, bylines, captions, boilerplate), "
+                   "each as '# <kind>: <text>'.")
 def sentences(file: Path, show_all: bool) -> None:
     """Print the sentences briefgen finds in an article, one per line.
 
@@ -270,7 +272,7 @@ def sentences(file: Path, show_all: bool) -> None:
         for sentence in split_article(load_article(file)):
             if sentence.is_heading:
                 if show_all:
-                    click.echo(f"# {sentence.text}")
+                    click.echo(f"# {sentence.kind}: {sentence.text}")
             else:
                 click.echo(sentence.text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,28 @@ class Article:
     also_in: tuple[Article, ...] = ()
 
 
+#: What a piece of an article is: prose (``body``), or a line set aside and never reported — a
+#: sub-heading, a dateline ("KABUL, Nov. 24 (Wire) —", "(CNN)"), a byline, a photo caption,
+#: or boilerplate ("Scroll down for video", "READ MORE: …", "Advertisement").
+SentenceKind = Literal["body", "heading", "dateline", "byline", "caption", "boilerplate"]
+SENTENCE_KINDS: tuple[SentenceKind, ...] = ("body", "heading", "dateline", "byline", "caption", "boilerplate")
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence of an article, with its place in it."""
 
     text: str
     article_id: str
-    position: int  #: index among the article's body sentences (headings not counted)
+    position: int  #: index among the article's body sentences (set-aside lines not counted)
     paragraph: int  #: index of the paragraph it stands in
     start: int  #: offset of ``text`` in the article's text
-    is_heading: bool = False  #: sub-headings, datelines and bylines: never reported
+    kind: SentenceKind = "body"  #: ``body`` is prose; every other kind is set aside
+
+    @property
+    def is_heading(self) -> bool:
+        """True for every kind but ``body``: a line set aside, never reported."""
+        return self.kind != "body"
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,8 @@ _SPEECH_TAG = re.compile(
 )
 
 _CURRENCY = "$£€¥₹"
+#: A dash standing alone after a sentence's end, opening a list item on the same line.
+_DASH_ITEMS = frozenset({"-", "–", "—", "•"})
 _SENTENCE_TERMINALS = (".", "!", "?", "…", "‽")
 _QUOTES = "\"'”’»"
 
@@ -422,6 +424,8 @@ def _candidate_cut(para: str, m: re.Match[str], last_cut: int, lexicon: _Lexicon
     ctx = _context(para, m)
     if not ctx.next_word and not ctx.next_open:
         return ctx.end  # end of paragraph
+    if ctx.next_word in _DASH_ITEMS and not ctx.next_open:
+        return _dash_item_cut(para, ctx, lexicon)
     if not _opens_sentence(ctx.next_word) or _inside_parenthesis(para, ctx.end):
         return None
     term = ctx.term
@@ -436,6 +440,20 @@ def _candidate_cut(para: str, m: re.Match[str], last_cut: int, lexicon: _Lexicon
     kind = _classify_token(ctx, lexicon)
     if kind is not None:
         return _abbreviation_cut(kind, ctx, lexicon.starters, para, last_cut)
+    return ctx.end
+
+
+def _dash_item_cut(para: str, ctx: _Context, lexicon: _Lexicon) -> int | None:
+    """Where a sentence ends before a dash-led list item written on the same line
+    ("... its appeal." - Michael Howard: ...): after a full stop, ``!`` or ``?`` on a plain
+    word, when a capitalised word follows the dash."""
+    dash = _NEXT.match(para, ctx.end)
+    after = _NEXT.match(para, dash.end()) if dash else None
+    word = after.group("word") if after else ""
+    if not _opens_sentence(word) or word[0].isdigit():
+        return None
+    if ctx.term[0] == "." and (ctx.term != "." or _classify_token(ctx, lexicon) is not None):
+        return None
     return ctx.end
 
 

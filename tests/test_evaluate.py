@@ -83,4 +83,4 @@ def test_sentences_command_prints_one_sentence_per_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["sentences", str(path)])
     assert result.stdout == "The U.S. envoy met Dr. Karimi in St. Petersburg.\nTalks went well.\n"
     result = CliRunner().invoke(cli, ["sentences", str(path), "--all"])
-    assert result.stdout.startswith("# By Ann Lee\n")
+    assert result.stdout.startswith("# byline: By Ann Lee\n")
