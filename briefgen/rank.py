@@ -3,8 +3,13 @@
 Biased LexRank (Otterbacher et al., 2005): a random walk that, at each step, either follows an
 edge of the cosine-similarity graph (with probability ``damping``) or jumps to a sentence drawn
 from the bias — here topic relevance times a news position prior. Its stationary distribution,
-found by power iteration on scipy sparse matrices, scores the sentences. No Python loop runs
-over pairs of sentences.
+found by power iteration on scipy sparse matrices, scores the sentences' centrality. No Python
+loop runs over pairs of sentences.
+
+News puts what matters first, and the fewer sentences are kept, the more that counts: the
+centrality is blended with the articles' leads (:func:`lead_prior`) as much as the summary is
+short beside its candidates (:func:`lead_share`, :func:`blend`). :func:`points_back` finds the
+sentences that lean on an earlier one, which a briefing never quotes on their own.
 """
 
 from __future__ import annotations
