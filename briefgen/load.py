@@ -3,7 +3,10 @@
 Formats (one reader each, in :mod:`briefgen.readers`): ``.txt``, ``.md``/``.markdown`` with
 optional YAML front matter, ``.html``/``.htm`` (main text by trafilatura), RSS and Atom feeds
 (``.xml``, ``.rss``, ``.atom``: one article per entry) and ``.jsonl`` (one article per line).
-A date may also come from the file name (``2026-11-29-some-slug.md``).
+A date may also come from the file name (``2026-11-29-some-slug.md``). Every reader's text is
+normalised the same way (:func:`normalize_body`): paragraphs found whatever the layout —
+blank-line paragraphs, one paragraph per line, hard-wrapped, or flattened onto one line —
+by :mod:`briefgen.layout`, separated by one blank line, white space folded.
 
 Nothing here writes to the corpus folder. Each unusable file or entry becomes an
 :class:`~briefgen.errors.ArticleError` in :attr:`LoadResult.problems` and the others load;
@@ -27,6 +30,7 @@ from pathlib import Path
 
 from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, InputError
+from briefgen.layout import paragraphs
 from briefgen.models import Article
 from briefgen.parallel import Progress, map_items
 from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
@@ -39,7 +43,6 @@ LONG_RUN = 1000  #: words without sentence punctuation past which a warning is g
 
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _ISO_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d|$)")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？…]")
 
@@ -298,21 +301,12 @@ def _same_outlet(a: Article, b: Article) -> bool:
 def normalize_body(body: str) -> str:
     """Paragraphs separated by one blank line, white space inside each folded to one space.
 
-    A short line that opens a block and is followed by more lines (a sub-heading or byline
-    written without a blank line after it) becomes a paragraph of its own.
+    What a line break means is decided per document by :mod:`briefgen.layout`: blank-line
+    paragraphs, one paragraph per line, hard-wrapped text and text flattened onto one line
+    with a lone " . " where a line ended all give the same paragraphs, and a sub-heading,
+    caption or byline on a line of its own stays a paragraph of its own.
     """
-    paragraphs: list[str] = []
-    for block in _BLANK_LINES.split(body.replace("\r\n", "\n").replace("\r", "\n").strip()):
-        lines = [line.strip() for line in block.split("\n") if line.strip()]
-        while len(lines) > 1 and _is_label_line(lines[0]):
-            paragraphs.append(_SPACES.sub(" ", lines.pop(0)))
-        if lines:
-            paragraphs.append(_SPACES.sub(" ", " ".join(lines)))
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def _is_label_line(line: str) -> bool:
-    return len(line.split()) <= 12 and not line.endswith((".", "!", "?", ":", ";", ",", '"', "”", "'", "’"))
+    return "\n\n".join(paragraphs(body))
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%d.%m.%Y")

@@ -2,7 +2,8 @@
 
 One reader per format, each ``reader(raw, origin) -> Reading``:
 
-- ``.txt``: plain text, the first line the title when a blank line follows it;
+- ``.txt``: plain text, the first line the title when it looks like one (short, without a full
+  stop at its end) and is a paragraph of its own;
 - ``.md``/``.markdown``: optional YAML front matter, then Markdown as static-site generators
   write it (inline HTML, kramdown attribute lists, Liquid tags, images, links) turned into
   plain text;
@@ -34,6 +35,8 @@ from typing import Any
 import yaml
 
 from briefgen.errors import ArticleError
+from briefgen.layout import BY_ALONE as _BY_ALONE
+from briefgen.layout import paragraphs
 
 Meta = dict[str, object]
 
@@ -159,16 +162,34 @@ def clean_text(text: str) -> str:
 
 # --------------------------------------------------------------------------- plain text
 
+#: A first line longer than this (words) is the opening sentence, not a title.
+TITLE_WORDS = 16
+_TITLE_END = re.compile(r"(?<!\.)[.!][\"'”’»)\]]*\Z")  # a full stop or "!", not an ellipsis
+
+
 def read_txt(raw: bytes, origin: str) -> Reading:
-    """Plain text; the first line is the title when a blank line follows it."""
+    """Plain text; the first line is the title when it looks like one (:func:`txt_title`)."""
     reading = Reading()
     text = _text(raw, origin, reading)
-    first, sep, rest = text.strip().partition("\n")
-    if sep and rest.startswith(("\n", "\r\n")) and len(first) < 200 and rest.strip():
-        reading.drafts.append(Draft({"title": first.strip()}, rest))
-    else:
-        reading.drafts.append(Draft({}, text))
+    title, body = txt_title(text)
+    reading.drafts.append(Draft({"title": title} if title else {}, body))
     return reading
+
+
+def txt_title(text: str) -> tuple[str, str]:
+    """``(title, body)`` of a plain-text article. The first line is the title when it is a
+    paragraph of its own — a blank line follows it, or the text has one paragraph per line
+    (:mod:`briefgen.layout`) — and looks like a headline: at most :data:`TITLE_WORDS` words,
+    not ending with a full stop or "!" (a question or a trailing ellipsis may end a headline).
+    Otherwise the title is empty and the first line is body text."""
+    first, sep, rest = text.strip().partition("\n")
+    line = first.strip()
+    if not (sep and rest.strip() and len(line) < 200 and len(line.split()) <= TITLE_WORDS
+            and not _TITLE_END.search(line) and not _BY_ALONE.fullmatch(line)):
+        return "", text
+    if rest.lstrip(" \t\r").startswith("\n") or paragraphs(text)[0] == line:
+        return line, rest
+    return "", text
 
 
 # --------------------------------------------------------------------------- Markdown

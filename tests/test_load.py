@@ -25,7 +25,41 @@ def test_txt_first_line_is_title_and_date_comes_from_file_name(tmp_path: Path) -
     article = load_article(path)
     assert article.title == "Wheat deal signed"
     assert article.date == dt.date(2026, 11, 27)
-    assert article.text == "The two governments signed a wheat supply deal. It runs for three years."
+    assert article.text == "The two governments signed a wheat supply deal.\n\nIt runs for three years."
+
+
+def test_txt_first_line_that_is_a_sentence_is_body_text(tmp_path: Path) -> None:
+    path = tmp_path / "2026-11-27-wheat-deal.txt"
+    path.write_text("Wheat exports to Afghanistan jumped 76% to 1.1m tonnes in the three months to October.\n\n"
+                    "Traders credited the new rail link.\n")
+    article = load_article(path)
+    assert article.title == "Wheat deal"  # from the file name
+    assert article.text.startswith("Wheat exports to Afghanistan jumped 76%")
+
+
+@pytest.mark.parametrize(("first_line", "is_title"), [
+    ("Wheat deal signed", True),
+    ("Can Tashkent pay for the railway?", True),  # a question may be a headline
+    ("Rivals of the new rail link...", True),
+    ("Wheat deal signed.", False),  # a full stop ends a sentence
+    ("Deal signed!", False),
+    ("By", False),
+    ("Officials from both countries said the wheat deal would run for three years from next spring on", False),
+])
+def test_txt_title_only_when_the_first_line_looks_like_one(tmp_path: Path, first_line: str, is_title: bool) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(f"{first_line}\n\nThe two governments signed a wheat supply deal on Friday.\n")
+    assert (load_article(path).title == first_line) is is_title
+
+
+def test_txt_title_followed_by_one_paragraph_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text("Rail pact signed\nOfficials signed the rail pact on Friday.\nFinancing details\n"
+                    "The line will cost $4.8bn, the ministry said.\n")
+    article = load_article(path)
+    assert article.title == "Rail pact signed"
+    assert article.text.split("\n\n") == [
+        "Officials signed the rail pact on Friday.", "Financing details", "The line will cost $4.8bn, the ministry said."]
 
 
 def test_markdown_links_keep_their_text_and_images_go(tmp_path: Path) -> None:
@@ -38,6 +72,13 @@ def test_subheading_written_without_blank_line_becomes_its_own_paragraph() -> No
     assert normalize_body("Transit fees under review\nThe fees rose twice this year.") == (
         "Transit fees under review\n\nThe fees rose twice this year."
     )
+
+
+def test_paragraphs_are_the_same_in_every_layout() -> None:
+    expected = "Transit fees under review\n\nThe fees rose twice this year, the ministry said on Friday in Kabul."
+    assert normalize_body("Transit fees under review\n\nThe fees rose twice this year, the ministry said on Friday in Kabul.") == expected
+    assert normalize_body("Transit fees under review\nThe fees rose twice this year, the ministry said on Friday in Kabul.") == expected
+    assert normalize_body("Transit fees under review . The fees rose twice this year, the ministry said on Friday in Kabul.") == expected
 
 
 def test_malformed_front_matter_names_file_and_line(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_rss_feed_gives_one_article_per_entry(tmp_path: Path) -> None:
 def test_html_to_text_drops_scripts_styles_and_frames_with_their_content() -> None:
     fragment = ('<p>Tariffs fell.</p><script>steal()</script><style>p { x: url(file:///etc/passwd) }</style>'
                 '<iframe src="https://evil.example">frame text</iframe><noscript>no</noscript><p>Trade <b>rose</b>.<br>Again.</p>')
-    assert normalize_body(html_to_text(fragment)) == "Tariffs fell.\n\nTrade rose. Again."
+    assert normalize_body(html_to_text(fragment)) == "Tariffs fell.\n\nTrade rose.\n\nAgain."
     assert html_to_text("<p>Control\x01 characters\x1b are dropped.</p>").strip() == "Control characters are dropped."
 
 
@@ -201,7 +201,7 @@ def test_static_site_markdown_loses_all_markup_and_keeps_link_text(tmp_path: Pat
         "Officials from both countries met in Termez on Monday.\n\n"
         "The crossing at Hairatan.\n\n"
         "Talks resume\n\n"
-        "Read the ministry statement and the full text here. A new map was published. Traders & hauliers welcomed it.\n\n"
+        "Read the ministry statement and the full text here.\n\nA new map was published.\n\nTraders & hauliers welcomed it.\n\n"
         "Trade will *grow*, the minister said.\n\n"
         "The statement was issued in Russian."
     )

@@ -1,5 +1,9 @@
-import pytest
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import cli
 from briefgen.load import normalize_body
 from briefgen.sbd import split_sentences
 from briefgen.split import is_label, line_kind, split_article
@@ -116,8 +120,28 @@ def test_a_short_sentence_with_end_punctuation_is_prose() -> None:
     assert is_label("Talks resume in Doha")
 
 
+def test_rail_pact_reproduction_of_issue_10(tmp_path: Path) -> None:
+    path = tmp_path / "b.txt"
+    path.write_text("Rail pact signed\nKABUL, AFGHANISTAN – Officials signed the rail pact on Friday.\n"
+                    "Financing details\nThe line will cost $4.8bn, the ministry said.\n")
+    result = CliRunner().invoke(cli, ["sentences", "--all", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("# dateline: KABUL, AFGHANISTAN\nOfficials signed the rail pact on Friday.\n"
+                             "# heading: Financing details\nThe line will cost $4.8bn, the ministry said.\n")
+
+
 def test_a_dash_led_list_item_on_the_same_line_opens_a_sentence() -> None:
     assert split_sentences('He said: "It must change." - Farida Noori: Rail Deal is on air at 9pm. '
                            "Trade - and transit - rose. In the U.S. - Canada talks ended.") == [
         'He said: "It must change."', "- Farida Noori: Rail Deal is on air at 9pm.",
         "Trade - and transit - rose.", "In the U.S. - Canada talks ended."]
+
+
+def test_a_txt_whose_first_line_is_a_sentence_keeps_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Quarterly profits at the Termez rail operator jumped 76% to $1.1m in the three months to October.\n\n"
+                    "The firm benefited from higher freight volumes.\n")
+    result = CliRunner().invoke(cli, ["sentences", str(path)])
+    assert result.stdout.splitlines() == [
+        "Quarterly profits at the Termez rail operator jumped 76% to $1.1m in the three months to October.",
+        "The firm benefited from higher freight volumes."]
