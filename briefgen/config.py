@@ -24,8 +24,8 @@ class RankingOptions:
     damping: float = 0.85
     similarity_threshold: float = 0.0
     position_weight: float = 0.5
-    lead_until: float = 0.25
-    central_from: float = 0.4
+    lead_until: float = 0.3
+    central_from: float = 0.35
     recency: float = 0.1
     redundancy: float = 0.5
     duplicate: float = 0.7
