@@ -27,7 +27,6 @@ from briefgen.rank import (
     position_prior,
     recency_prior,
     similarity_graph,
-    standalone_prior,
 )
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
 from briefgen.select import Pick, Ranking, Selector, select
@@ -36,6 +35,7 @@ from briefgen.split import split_article
 log = logging.getLogger(__name__)
 
 TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
+POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Candidates:
     matrix: TermMatrix
     relevance: np.ndarray  #: sentences × topics
     article_index: np.ndarray  #: index into the article list of each sentence
+    standalone: np.ndarray  #: False where a sentence opens by pointing back (never a bullet)
 
 
 def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
@@ -70,7 +71,8 @@ def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
             about = model.predict([article_text(a) for a in articles])
             scores[~about[owner], j] = 0.0
             log.info("topic %s: its model accepts %d of %d articles", topic.name, int(about.sum()), len(articles))
-    return Candidates(sentences, matrix, scores, owner)
+    standalone = np.array([not points_back(s.text) for s in sentences], dtype=bool)
+    return Candidates(sentences, matrix, scores, owner, standalone)
 
 
 def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options, end: dt.date) -> list[Ranking]:
@@ -84,7 +86,7 @@ def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options,
     age = np.array([(end - (a.date or end)).days for a in articles], dtype=np.float64)[pool.article_index] if len(pool.article_index) else np.zeros(0)
     recency = recency_prior(age, ranking_options.recency)
     texts = [s.text for s in pool.sentences]
-    prior = position_prior(positions, ranking_options.position_weight) * standalone_prior(texts) * recency
+    prior = position_prior(positions, ranking_options.position_weight) * np.where(pool.standalone, 1.0, POINTING_BACK) * recency
     lead = lead_prior(texts, pool.article_index, ranking_options.min_words) * recency
     rankings = []
     for j, topic in enumerate(options.topics):
@@ -132,10 +134,7 @@ def build_briefing(
     """
     pool = candidates(articles, options, jobs, progress)
     rankings = rank_topics(pool, articles, options, end)
-    standalone = np.ones(len(pool.sentences), dtype=bool)
-    for row in np.unique(np.concatenate([r.rows for r in rankings])) if rankings else ():
-        standalone[row] = not points_back(pool.sentences[row].text)
-    rankings = [r.keeping(standalone) for r in rankings]
+    rankings = [r.keeping(pool.standalone) for r in rankings]
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
     seen = history_similarity(pool, history)
     selector.exclude(np.flatnonzero(seen >= options.ranking.duplicate))

@@ -147,11 +147,6 @@ def _continues_quotation(text: str) -> bool:
     return bool(first and _CLOSING_QUOTE.match(text, first.start() - 1 if first.start() else 0))
 
 
-def standalone_prior(texts: Sequence[str], penalty: float = 0.5) -> np.ndarray:
-    """1 for a sentence that stands on its own, ``penalty`` for one that opens by pointing back."""
-    return np.array([penalty if points_back(t) else 1.0 for t in texts])
-
-
 def biased_lexrank(
     graph: sp.csr_matrix,
     bias: np.ndarray,
