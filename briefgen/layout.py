@@ -5,7 +5,7 @@ paragraph per line (copied from a web page, most scrapers and feeds, trafilatura
 hard-wrapped at a fixed width (Reuters-21578 wraps at about 65 columns and indents the first
 line of each paragraph); and all on one line, where a line that had no end punctuation was
 joined with a lone period between spaces (CNN/DailyMail: ``By . Daily Mail Reporter .``,
-``… brand in Asia . Atletico Madrid manager Diego Simeone speaks to the media . Wang …``).
+``… reopened on Monday . Trucks queue at the crossing at dawn . Traders said …``).
 
 The rules, in order:
 

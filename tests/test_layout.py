@@ -225,7 +225,7 @@ def test_real_articles_give_the_same_sentences_in_every_layout(layout: str, real
     each layout; the body sentences must not change. Two layouts lose information for a few
     articles, which are left out of those layouts only and counted: one line, where a paragraph
     break hides behind an abbreviation; hard wrapping, where the text itself has a hyphen before
-    a space ("over-the-counter- trading"), which a wrap at that space makes a broken word."""
+    a space ("cross-border- trade"), which a wrap at that space makes a broken word."""
     failures, left_out = [], 0
     for name, text in real_articles:
         canonical = normalize_body(text)
