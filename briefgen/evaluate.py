@@ -14,9 +14,9 @@ Two summary data set formats are read:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-import json
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +85,7 @@ def read_pairs(path: Path, limit: int | None = None) -> list[SummaryCase]:
     """The first ``limit`` article/reference pairs of a JSON lines file; every system picks
     :data:`PAIRS_COUNT` sentences. The category is the data set's folder name."""
     category = path.parent.name
-    cases = []
+    cases: list[SummaryCase] = []
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if limit is not None and len(cases) >= limit:

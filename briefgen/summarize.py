@@ -19,7 +19,14 @@ from briefgen.config import Options, RankingOptions
 from briefgen.errors import ConfigError
 from briefgen.load import load_article
 from briefgen.models import Topic
-from briefgen.rank import biased_lexrank, blend, lead_prior, lead_share, position_prior, similarity_graph
+from briefgen.rank import (
+    biased_lexrank,
+    blend,
+    lead_prior,
+    lead_share,
+    position_prior,
+    similarity_graph,
+)
 from briefgen.score import CompiledTopic, compile_topic, relevance, term_matrix
 from briefgen.split import split_article
 from briefgen.text import stop_words, words

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.config import Options
 from briefgen import dedupe
+from briefgen.config import Options
 from briefgen.dedupe import candidate_pairs, duplicate_groups, jaccard
 from briefgen.errors import ArticleError
 from briefgen.load import in_window, load_article, load_corpus, normalize_body
