@@ -15,7 +15,7 @@ Two summary data set formats are read:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,22 +84,28 @@ def read_summary_dataset(folder: Path, limit: int | None = None) -> list[Summary
 def read_pairs(path: Path, limit: int | None = None) -> list[SummaryCase]:
     """The first ``limit`` article/reference pairs of a JSON lines file; every system picks
     :data:`PAIRS_COUNT` sentences. The category is the data set's folder name."""
-    category = path.parent.name
-    cases: list[SummaryCase] = []
-    with path.open(encoding="utf-8") as lines:
+    return [SummaryCase(path.parent.name, name, article_sentences(name, str(path), text), reference, PAIRS_COUNT)
+            for name, text, reference in pair_rows(path, limit)]
+
+
+def pair_rows(path: Path, limit: int | None = None) -> Iterator[tuple[str, str, str]]:
+    """``(id, article, reference)`` of the first ``limit`` lines of a ``pairs.jsonl`` file;
+    a line that is not such an object is an :class:`InputError` naming it."""
+    taken = 0
+    with Path(path).open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
-            if limit is not None and len(cases) >= limit:
-                break
+            if limit is not None and taken >= limit:
+                return
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
-                name, text, reference = str(row["id"]), row["article"], row["reference"]
+                name, text, reference = str(row["id"]), str(row["article"]), str(row["reference"])
             except (ValueError, KeyError, TypeError) as exc:
                 raise InputError(f"{path} line {number} is not an article/reference pair ({exc})",
                                  'each line must be a JSON object with "id", "article" and "reference"') from exc
-            cases.append(SummaryCase(category, name, article_sentences(name, str(path), text), str(reference), PAIRS_COUNT))
-    return cases
+            taken += 1
+            yield name, text, reference
 
 
 def article_sentences(name: str, path: str, body: str) -> tuple[str, ...]:

@@ -9,11 +9,11 @@ briefed like ``make brief`` and on a ``pairs.jsonl`` evaluation file briefed as 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from briefgen.config import Options, load_options
 from briefgen.daily import newest_date, resolve_window
+from briefgen.evaluate import pair_rows
 from briefgen.load import in_window, load_corpus, normalize_body
 from briefgen.models import Article, Briefing
 from briefgen.pipeline import build_briefing
@@ -43,12 +43,7 @@ def corpus_pointing_back(corpus: Path, days: int = 7, options: Options | None = 
 def pairs_pointing_back(pairs: Path, options: Options | None = None) -> tuple[int, int]:
     """:func:`pointing_back_share` of the briefing of every article of a ``pairs.jsonl`` file
     (``{"id", "article", ...}`` a line, e.g. ``cnndm-bump``), all dated on one day, as one corpus."""
-    articles = []
-    for line in Path(pairs).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            article_id = str(record["id"])
-            articles.append(Article(article_id, "", "", PAIRS_DAY, "", f"{pairs}#{article_id}",
-                                    normalize_body(record["article"])))
+    articles = [Article(name, "", "", PAIRS_DAY, "", f"{pairs}#{name}", normalize_body(text))
+                for name, text, _reference in pair_rows(Path(pairs))]
     briefing = build_briefing(articles, options or load_options(), PAIRS_DAY, PAIRS_DAY, PAIRS_DAY)
     return pointing_back_share(briefing)
