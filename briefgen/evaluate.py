@@ -240,3 +240,124 @@ def fit_lead_share(datasets: Mapping[str, Sequence[SummaryCase]], options: Optio
     return LeadFit(until, central, folds,
                    {name: (100 * float(v[:, 0].mean()), 100 * float(v[:, 1].mean())) for name, v in held_out.items()},
                    tuple(chosen_by_fold))
+
+
+# --------------------------------------------------------------------------- stories
+
+BASELINE_THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(1, 10)) + tuple(round(0.05 * i, 2) for i in range(2, 13))
+
+
+@dataclass(frozen=True)
+class LabelledArticle:
+    """An article of a story-labelled data set: what it says, when, and its story."""
+
+    title: str
+    text: str  #: the title's article text (may be empty: titles only)
+    day: float  #: days since 1 January of year 1, with the time of day when known
+    story: str
+
+
+@dataclass(frozen=True)
+class BCubed:
+    precision: float
+    recall: float
+    f1: float
+
+
+def read_labelled_stories(path: Path) -> list[LabelledArticle]:
+    """A story-labelled JSON lines file (``story_id``, ``date``, ``title``, optional ``text``);
+    a line that is not such an object is an :class:`InputError` naming it."""
+    import datetime as dt
+
+    articles = []
+    with Path(path).open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                stamp = dt.datetime.fromisoformat(str(row["date"]).replace("Z", "+00:00"))
+                day = stamp.toordinal() + (stamp.hour * 3600 + stamp.minute * 60 + stamp.second) / 86400
+                articles.append(LabelledArticle(str(row["title"]), str(row.get("text") or ""), day, str(row["story_id"])))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{path} line {number} is not a story-labelled article ({exc})",
+                                 'each line must be a JSON object with "story_id", "date" and "title"') from exc
+    return articles
+
+
+def story_windows(articles: Sequence[LabelledArticle], window: str) -> list[list[LabelledArticle]]:
+    """The articles by calendar day or by ISO week (``window`` is ``day`` or ``week``), in time order."""
+    import datetime as dt
+
+    groups: dict[object, list[LabelledArticle]] = {}
+    for article in articles:
+        date = dt.date.fromordinal(int(article.day))
+        groups.setdefault(date if window == "day" else date.isocalendar()[:2], []).append(article)
+    return [groups[key] for key in sorted(groups)]  # type: ignore[type-var]
+
+
+def bcubed(labels: Sequence[object], truth: Sequence[object]) -> BCubed:
+    """BCubed precision, recall and F1 of a clustering against the true classes (Bagga and
+    Baldwin, 1998): for each item, the share of its cluster that is of its class, and the share
+    of its class that is in its cluster, averaged over the items."""
+    from collections import Counter
+
+    together = Counter(zip(labels, truth, strict=True))
+    clusters, classes = Counter(labels), Counter(truth)
+    n = len(labels)
+    precision = sum(together[(a, b)] / clusters[a] for a, b in zip(labels, truth, strict=True)) / n
+    recall = sum(together[(a, b)] / classes[b] for a, b in zip(labels, truth, strict=True)) / n
+    return BCubed(precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+def _mean(scores: Sequence[BCubed]) -> BCubed:
+    return BCubed(*(float(np.mean([getattr(s, f) for s in scores])) for f in ("precision", "recall", "f1")))
+
+
+def evaluate_stories(articles: Sequence[LabelledArticle], window: str,
+                     settings: object | None = None) -> dict[str, BCubed]:
+    """BCubed scores, averaged over the windows, of briefgen's story grouping and of two
+    baselines on the same windows: every article alone, and TF-IDF cosine (title and text, no
+    time) with average-link clustering at its best threshold on these articles."""
+    from briefgen.stories import StorySettings, story_labels
+
+    settings = settings if isinstance(settings, StorySettings) else StorySettings()
+    windows = story_windows(articles, window)
+    truths = [[a.story for a in w] for w in windows]
+    ours = [bcubed(story_labels([f"{a.title} {_lead(a.text)}" for a in w], np.array([a.day for a in w]), settings).tolist(), t)
+            for w, t in zip(windows, truths, strict=True)]
+    alone = [bcubed(list(range(len(t))), t) for t in truths]
+    trees = [_dendrogram([f"{a.title} {a.text}" for a in w]) for w in windows]
+    baseline = max((_mean([bcubed(_cut(tree, len(t), threshold), t) for tree, t in zip(trees, truths, strict=True)])
+                    for threshold in BASELINE_THRESHOLDS), key=lambda s: s.f1)
+    return {"briefgen": _mean(ours), "TF-IDF average link (best threshold)": baseline, "every article alone": _mean(alone)}
+
+
+def _lead(text: str) -> str:
+    """The first sentences of a text, as :func:`briefgen.stories.article_key` takes them."""
+    from briefgen.sbd import split_sentences
+    from briefgen.stories import LEAD_SENTENCES
+
+    return " ".join(split_sentences(text)[:LEAD_SENTENCES]) if text else ""
+
+
+def _dendrogram(texts: Sequence[str]) -> np.ndarray | None:
+    """scipy's average-link tree of the texts by TF-IDF cosine distance (``None`` for one text),
+    to be cut at any threshold (the baseline's search for its best one)."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    from briefgen.score import term_matrix
+
+    if len(texts) < 2:
+        return None
+    tfidf = term_matrix(texts).tfidf
+    distance = 1.0 - np.clip((tfidf @ tfidf.T).toarray(), 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    return linkage(squareform(np.maximum(distance, distance.T), checks=False), "average")
+
+
+def _cut(tree: np.ndarray | None, n: int, threshold: float) -> list[int]:
+    from scipy.cluster.hierarchy import fcluster
+
+    return [0] * n if tree is None else fcluster(tree, 1.0 - threshold, "distance").tolist()

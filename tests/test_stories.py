@@ -1,0 +1,86 @@
+"""Stories: articles grouped into the events they report, and how the grouping is measured."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
+from briefgen.stories import average_link, group_articles
+from tests.conftest import make_article
+
+
+def _partition(labels: list[int]) -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(label, set()).add(index)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_sparse_average_link_is_exactly_scipys_average_linkage(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 40
+    similarity = rng.random((n, n)) * (rng.random((n, n)) < 0.15)  # sparse: most pairs share nothing
+    similarity = np.triu(similarity, 1)
+    similarity = similarity + similarity.T
+    threshold = 0.12
+    ours = average_link(sp.csr_matrix(similarity), threshold).tolist()
+    distance = 1.0 - similarity
+    np.fill_diagonal(distance, 0.0)
+    theirs = fcluster(linkage(squareform(distance, checks=False), "average"), 1.0 - threshold, "distance").tolist()
+    assert _partition(ours) == _partition(theirs)
+    assert 1 < len(_partition(ours)) < n  # the case is not trivial
+
+
+RAIL = ("Uzbekistan, Afghanistan and Pakistan signed a framework agreement on the Trans-Afghan railway in Tashkent on "
+        "Monday. The 760-kilometre line would link Termez with Peshawar through Mazar-i-Sharif and Kabul.")
+RAIL_AGAIN = ("Officials from Uzbekistan, Afghanistan and Pakistan signed the Trans-Afghan railway framework agreement in "
+              "Tashkent. The line from Termez to Peshawar would run through Mazar-i-Sharif and Kabul.")
+ATTACK = ("Gunmen attacked a police checkpoint in Kunduz province overnight, killing three officers, the provincial "
+          "police spokesman said. Two attackers were killed in the firefight.")
+ATTACK_LATER = ("Gunmen attacked a police checkpoint in Kunduz province on Sunday night, killing two officers, the "
+                "provincial police spokesman said. One attacker was arrested after the firefight.")
+
+
+def test_reports_of_one_event_are_one_story_and_a_like_event_a_week_later_is_another() -> None:
+    day = dt.date(2026, 11, 23)
+    articles = [
+        make_article(RAIL, id="rail", title="Trans-Afghan railway agreement signed in Tashkent", date=day),
+        make_article(ATTACK, id="attack", title="Three police officers killed in Kunduz checkpoint attack", date=day),
+        make_article(RAIL_AGAIN, id="rail2", title="Railway deal signed by Uzbekistan, Afghanistan and Pakistan",
+                     source="Other Wire", date=day + dt.timedelta(days=1)),
+        make_article(ATTACK_LATER, id="attack2", title="Two police officers killed in Kunduz checkpoint attack",
+                     date=day + dt.timedelta(days=8)),
+    ]
+    assert group_articles(articles) == [[0, 2], [1], [3]]
+    assert group_articles([]) == []
+
+
+def test_bcubed_counts_each_article_once() -> None:
+    perfect = bcubed(["a", "a", "b"], [1, 1, 2])
+    assert (perfect.precision, perfect.recall, perfect.f1) == (1.0, 1.0, 1.0)
+    lumped = bcubed(["x", "x", "x"], [1, 1, 2])
+    assert lumped.recall == 1.0 and lumped.precision == pytest.approx((2 / 3 + 2 / 3 + 1 / 3) / 3)
+
+
+def test_evaluate_stories_reports_briefgen_beside_both_baselines(tmp_path: Path) -> None:
+    rows = [
+        {"story_id": 1, "date": "2026-11-23", "title": "Trans-Afghan railway agreement signed in Tashkent", "text": RAIL},
+        {"story_id": 1, "date": "2026-11-24", "title": "Railway deal signed by three countries", "text": RAIL_AGAIN},
+        {"story_id": 2, "date": "2026-11-24", "title": "Police officers killed in Kunduz attack", "text": ATTACK},
+        {"story_id": 3, "date": "2026-12-01T08:30:00Z", "title": "Kunduz checkpoint attacked again", "text": ATTACK_LATER},
+    ]
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    articles = read_labelled_stories(path)
+    assert [len(w) for w in story_windows(articles, "week")] == [3, 1] and len(story_windows(articles, "day")) == 3
+    scores = evaluate_stories(articles, "week")
+    assert list(scores) == ["briefgen", "TF-IDF average link (best threshold)", "every article alone"]
+    assert scores["briefgen"].f1 == 1.0
+    assert scores["every article alone"].precision == 1.0 and scores["every article alone"].recall < 1.0
