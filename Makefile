@@ -2,41 +2,57 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+BRIEF_STAMP := $(VENV)/.installed-brief
+TEST_STAMP  := $(VENV)/.installed-test
 
 EVAL   ?= ../shared/eval
 
 .PHONY: brief test eval bench system install clean
 
 ## brief: build the briefing of the bundled corpus (its newest week) into out/
-brief: system $(STAMP)
+brief: system $(BRIEF_STAMP)
+	@echo "briefgen: briefing the newest week of corpus/ into out/"
 	$(BIN)/briefgen daily --corpus corpus --out out --date latest --days 7 --format md,pdf,html,json
+	@echo "briefgen: done. Open out/index.html in a browser: it lists every briefing in out/."
 
 ## test: run the whole test suite
-test: system $(STAMP)
+test: system $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 ## eval: measure quality on the shared evaluation data; writes docs/quality.md
-eval: system $(STAMP)
+eval: system $(TEST_STAMP)
 	$(BIN)/python scripts/quality.py $(EVAL) --out docs/quality.md
 
 ## bench: measure speed and scale on the shared evaluation data; writes docs/performance.md
-bench: system $(STAMP)
+bench: system $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py $(EVAL) --out docs/performance.md
 
 ## system: check (and where possible install) WeasyPrint's system libraries
 system:
+	@echo "briefgen: checking the system libraries the PDF needs (Pango, a font)"
 	@bash scripts/check-system.sh
 
-install: $(STAMP)
+## install: install briefgen and what briefing needs (no test extras) into .venv
+install: $(BRIEF_STAMP)
 
 $(BIN)/python:
+	@echo "briefgen: creating the virtual environment $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-
-$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	@echo "briefgen: upgrading pip in $(VENV)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+# The briefing alone: briefgen and its dependencies, none of the extras.
+$(BRIEF_STAMP): $(BIN)/python setup.cfg pyproject.toml
+	@echo "briefgen: installing briefgen and the packages briefing needs into $(VENV) (the first time takes a few minutes)"
+	$(BIN)/python -m pip install --progress-bar off -e .
 	@touch $@
 
+# Everything the tests, `make eval` and `make bench` use: the test extra pulls in eval and learn.
+$(TEST_STAMP): $(BIN)/python setup.cfg pyproject.toml
+	@echo "briefgen: installing briefgen with its test extras (pytest, rouge-score, scikit-learn, ...) into $(VENV)"
+	$(BIN)/python -m pip install --progress-bar off -e '.[test]'
+	@touch $@ $(BRIEF_STAMP)
+
+## clean: remove the virtual environment and build files; never the archive out/
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

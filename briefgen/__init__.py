@@ -11,13 +11,30 @@ The pipeline, one module a stage, data flowing forward:
 7. :mod:`briefgen.render` — Briefing → Markdown, HTML, PDF, JSON
 
 :func:`briefgen.daily.run_daily` runs them all for a date window and writes the files.
+
+The names below are imported on first use, so that ``import briefgen`` (and with it the
+``briefgen`` command's start-up) loads nothing it does not need.
 """
 
-import logging
+from __future__ import annotations
 
-from briefgen.errors import BriefgenError
-from briefgen.models import Article, Briefing, Item, Section, Sentence, Source, Topic
+import importlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefgen.errors import BriefgenError
+    from briefgen.models import Article, Briefing, Item, Section, Sentence, Source, Topic
 
 __all__ = ["Article", "Briefing", "BriefgenError", "Item", "Section", "Sentence", "Source", "Topic"]
+
+_HOME = {name: "briefgen.models" for name in __all__} | {"BriefgenError": "briefgen.errors"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'briefgen' has no attribute '{name}'")
+
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

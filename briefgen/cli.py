@@ -1,35 +1,54 @@
 """The ``briefgen`` command line: thin click commands over the library.
 
-Exit codes: 0 success; 1 unexpected error; 2 usage error; 3 configuration error; 4 input error;
-5 nothing to report; 6 rendering error; 7 delivery failure; 8 lock timeout; 9 partial success
-(the briefing was written, but some article files were skipped).
+Exit codes: 0 success; 1 unexpected error; 2 usage error; 3 configuration error (including an
+optional extra that is not installed); 4 input error; 5 nothing to report; 6 rendering error;
+7 delivery failure; 8 lock timeout; 9 partial success (the briefing was written, but some article
+files were skipped); 130 interrupted (Ctrl-C).
+
+Only click, the configuration and the errors are imported here: each command imports the stages
+it runs (NumPy, SciPy, WeasyPrint, sumy…) when it runs, so ``briefgen --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
 import logging
+import os
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefgen.config import Options, load_options, parse_formats
-from briefgen.errors import BriefgenError, ConfigError, NothingToReport
-from briefgen.evaluate import DEFAULT_SYSTEMS
-from briefgen.summarize import ALGORITHMS, get_summarizer, summarize_file
+from briefgen.algorithms import ALGORITHMS, DEFAULT_SYSTEMS
+from briefgen.config import FORMATS, Options, default_config_path, load_options, parse_formats
+from briefgen.errors import ArticleError, BriefgenError, ConfigError, InputError, NothingToReport
+
+if TYPE_CHECKING:
+    from briefgen.models import Article
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("briefgen")
 
 
 PARTIAL_SUCCESS = 9
+INTERRUPTED = 130  #: the shell's status for a process stopped by SIGINT (128 + 2)
+MAX_DAYS = 3660  #: the longest window --days accepts: ten years
+#: every file suffix the corpus reader takes (``briefgen.load.SUFFIXES``; a test keeps them equal)
+CORPUS_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl")
+STDIN = "-"
+#: optional dependencies: top-level module → (extra, package on PyPI, what needs it)
+EXTRAS = {
+    "rouge_score": ("eval", "rouge-score", "ROUGE scoring"),
+    "sklearn": ("learn", "scikit-learn", "training or applying a topic model"),
+}
 
 
 class _StderrHandler(logging.Handler):
@@ -65,37 +84,107 @@ def config_option(f: F) -> F:
                         help="A TOML file laid over the packaged defaults.")(f)
 
 
+def _fail(message: str, hint: str | None, code: int) -> None:
+    """Print ``Error: message`` and ``Hint: hint`` on stderr (and to the log file, if any); exit."""
+    if any(isinstance(h, logging.FileHandler) for h in log.handlers):
+        log.error("%s%s", message, f" (hint: {hint})" if hint else "")
+    click.echo(f"Error: {message}" + (f"\nHint: {hint}" if hint else ""), err=True)
+    sys.exit(code)
+
+
 def _run(action: Callable[[], int | None]) -> None:
     """Run a command's action; turn briefgen's errors into one line and an exit code."""
     try:
         code = action()
     except BriefgenError as exc:
-        if any(isinstance(h, logging.FileHandler) for h in log.handlers):
-            log.error("%s%s", exc.message, f" (hint: {exc.hint})" if exc.hint else "")
-        click.echo(f"Error: {exc.message}" + (f"\nHint: {exc.hint}" if exc.hint else ""), err=True)
-        sys.exit(exc.exit_code)
+        _fail(exc.message, exc.hint, exc.exit_code)
     if code:
         sys.exit(code)
 
 
 def _options(config_file: Path | None) -> Options:
-    return load_options(config_file)
+    """The options in force: ``--config``, else the file found by :func:`default_config_path`."""
+    return load_options(config_file if config_file is not None else default_config_path(os.environ))
+
+
+class UsageError(click.UsageError):
+    """A usage error with briefgen's hint (click's own errors get a hint made from the option)."""
+
+    def __init__(self, message: str, hint: str, ctx: click.Context | None = None) -> None:
+        super().__init__(message, ctx)
+        self.hint = hint
+
+
+def _usage_hint(exc: click.UsageError) -> str:
+    if isinstance(exc, UsageError):
+        return exc.hint
+    where = exc.ctx.command_path if exc.ctx else "briefgen"
+    param = getattr(exc, "param", None)
+    help_text = getattr(param, "help", None)
+    if param is not None and help_text:
+        return f"{', '.join(param.opts)}: {help_text.rstrip('.')}; see '{where} --help'"
+    return f"see '{where} --help'"
+
+
+class BriefgenGroup(click.Group):
+    """click's group with briefgen's conventions: every error, click's usage errors included, is
+    one ``Error:`` line and a ``Hint:`` line on stderr with a documented exit status; Ctrl-C is
+    ``Error: interrupted`` and status 130; a missing optional extra names the extra to install."""
+
+    group_class = type  # subgroups (`briefgen eval`) follow the same conventions
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `briefgen` alone prints the help
+                exc.show()
+                sys.exit(exc.exit_code)
+            _fail(" ".join(exc.format_message().split()), _usage_hint(exc), exc.exit_code)
+        except click.Abort:
+            _fail("interrupted", None, INTERRUPTED)
+        except click.ClickException as exc:
+            _fail(" ".join(exc.format_message().split()), None, exc.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            if sys.stderr.isatty():
+                click.echo(err=True)  # end the line the terminal's ^C is on
+            _fail("interrupted", None, INTERRUPTED)
+        except ModuleNotFoundError as exc:
+            top = (exc.name or "").partition(".")[0]
+            if top not in EXTRAS:
+                raise
+            extra, package, purpose = EXTRAS[top]
+            command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+            _fail(f"{command} needs the '{extra}' extra for {purpose} ({package} is not installed)",
+                  f"pip install 'briefgen[{extra}]'", ConfigError.exit_code)
 
 
 class _DateOrLatest(click.ParamType):
+    """A date as YYYY-MM-DD, or ``latest`` in any case (returned as ``"latest"``)."""
+
     name = "YYYY-MM-DD|latest"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, dt.date) or value == "latest":
+        if isinstance(value, dt.date):
             return value
+        if str(value).strip().lower() == "latest":
+            return "latest"
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"'{value}' is not a date: write YYYY-MM-DD or 'latest'", param, ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="briefgen")
+@click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(None, "-V", "--version", package_name="briefgen", prog_name="briefgen")
 def cli() -> None:
     """Offline daily briefings from a folder of news articles.
 
@@ -105,15 +194,17 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(short_help="Build and archive the briefing of a window of days.")
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
-              help="Folder of articles (.txt, .md).")
+              help="Folder of articles, read recursively: " + " ".join(CORPUS_SUFFIXES) + ".")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="Folder the briefing is written to, as OUT/YYYY-MM-DD/briefing.FORMAT.")
 @click.option("--date", type=_DateOrLatest(), default=None,
-              help="Last day of the window (default: today); 'latest' is the newest article's date.")
-@click.option("--days", type=click.IntRange(min=1), default=None, help="Length of the window in days (default 1).")
-@click.option("--format", "formats", default=None, help="Comma-separated: md,pdf,html,json (default md,pdf).")
+              help="Last day of the window (default: today); LATEST, in any case, is the newest article's date.")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=None,
+              help=f"Length of the window in days, 1 to {MAX_DAYS} (default: [briefing] days, 1).")
+@click.option("--format", "formats", metavar=",".join(FORMATS), default=None,
+              help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, md,pdf).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that load and split the articles.")
 @click.option("--no-history", is_flag=True, help="Report even what the previous briefing already reported.")
@@ -139,11 +230,15 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
     0 success, 9 written but some article files skipped, 5 nothing to report, 8 another run
     holds the lock, 7 the e-mail failed (see the README for all codes).
     """
+    if dry_run and not send_after:
+        raise UsageError("--dry-run only applies with --send",
+                         "add --send to write the e-mail as a .eml file, or leave out --dry-run")
     from briefgen.daily import run_daily
 
     _setup_logging(quiet, log_file)
 
     def action() -> int | None:
+        _refuse_empty(corpus)
         options = _options(config_file)
         if formats:
             options = options.with_overrides(formats=parse_formats(formats))
@@ -168,6 +263,17 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
     _run(action)
 
 
+def _refuse_empty(corpus: Path) -> None:
+    """An existing corpus folder without a single article file is an input error of its own,
+    not an empty date window."""
+    from briefgen.load import SUFFIXES, list_files
+
+    problems: list[ArticleError] = []
+    if corpus.is_dir() and not list_files(corpus, SUFFIXES, problems) and not problems:
+        raise InputError(f"corpus folder {corpus} is empty: it holds no article file",
+                         f"put articles ({' '.join(SUFFIXES)}) in it, or pass another folder with --corpus DIR")
+
+
 def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quiet: bool) -> None:
     from briefgen.archive import find
     from briefgen.deliver import deliver
@@ -182,10 +288,10 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
         click.echo(f"sent {briefing.date.isoformat()} to {', '.join(options.delivery.recipients)}")
 
 
-@cli.command()
+@cli.command(short_help="E-mail an archived briefing's PDF.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="The archive folder `briefgen daily` writes to.")
-@click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing (default: the newest in the archive).")
+@click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
 @click.option("--dry-run", is_flag=True, help="Write the e-mail as OUT/DATE/briefing.eml instead of sending it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
@@ -211,26 +317,35 @@ def send(out: Path, date: dt.date | str | None, dry_run: bool, quiet: bool, log_
     _run(action)
 
 
-@cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@cli.command(short_help="Summarise articles one by one.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("-n", "count", type=click.IntRange(min=1), default=3, show_default=True, help="Sentences per summary.")
 @click.option("--topic", default=None, help="Bias the summary towards this topic.")
 @click.option("--algorithm", type=click.Choice(ALGORITHMS), default="default", show_default=True,
               help="briefgen's ranker, the lead baseline, or one of sumy's summarisers.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: the sentences, under '== PATH' when there are several articles; json: one object per line.")
 @config_option
 def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm: str, output_format: str,
               config_file: Path | None) -> None:
     """Summarise articles one by one, each in its own sentences.
 
+    FILES are article files, folders (every article in them, in path order, near-duplicate
+    copies once, unreadable files skipped with a warning and exit status 9), or '-' for one
+    article on standard input.
+
     \b
     Examples:
         briefgen summarize corpus/2026-11-27-*.md -n 2
-        briefgen summarize article.txt --algorithm textrank --format json
+        briefgen summarize corpus --algorithm textrank --format json
+        curl -s https://example.org/story.html | briefgen summarize -
     """
+    from briefgen.load import load_corpus
+    from briefgen.summarize import get_summarizer, summarize_article
+
     _setup_logging()
 
-    def action() -> None:
+    def action() -> int | None:
         options = _options(config_file)
         chosen = None
         if topic is not None:
@@ -238,38 +353,125 @@ def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm:
             if chosen is None:
                 raise ConfigError(f"unknown topic '{topic}'", f"choose from {', '.join(t.name for t in options.topics)}")
         summarizer = get_summarizer(algorithm, options, chosen)
+        articles: list[tuple[str, Article]] = []
+        skipped = 0
         for path in files:
-            sentences = summarize_file(path, count, summarizer)
-            if output_format == "json":
-                click.echo(json.dumps({"path": str(path), "sentences": sentences}, ensure_ascii=False))
+            if str(path) != STDIN and path.is_dir():
+                loaded = load_corpus(path, max_bytes=options.input.max_bytes)
+                for problem in loaded.problems:
+                    log.warning("skipped %s", problem)
+                for warning in loaded.warnings:
+                    log.warning("%s", warning)
+                skipped += len(loaded.problems)
+                articles += [(_label(a), a) for a in loaded.articles]
             else:
-                if len(files) > 1:
-                    click.echo(f"== {path}")
-                for sentence in sentences:
-                    click.echo(sentence)
-                if len(files) > 1:
-                    click.echo()
+                articles.append((str(path), _read_article(path, options.input.max_bytes)))
+        for label, article in articles:
+            chosen_sentences = summarize_article(article, count, summarizer)
+            if output_format == "json":
+                click.echo(json.dumps({"path": label, "sentences": chosen_sentences}, ensure_ascii=False))
+                continue
+            if len(articles) > 1:
+                click.echo(f"== {label}")
+            for sentence in chosen_sentences:
+                click.echo(sentence)
+            if len(articles) > 1:
+                click.echo()
+        if skipped:
+            log.warning("%d file(s) skipped, see the warnings above", skipped)
+            return PARTIAL_SUCCESS
+        return None
 
     _run(action)
 
 
-@cli.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def _label(article: Article) -> str:
+    """Where an article of a folder came from: its path, and its entry in a feed or JSON lines file."""
+    entry = article.id.rpartition("#")[2] if "#" in article.id else ""
+    return f"{article.path}#{entry}" if entry else article.path
+
+
+def _stdin_suffix(raw: bytes) -> str:
+    """Which reader takes standard input, by its first character: front matter, markup or text."""
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return {b"-": ".md", b"<": ".html"}.get(head, ".txt")
+
+
+def _read_article(path: Path, max_bytes: int | None = None) -> Article:
+    """The article of one file named on the command line, or of standard input for '-' (read as
+    Markdown when it opens with front matter '---', as HTML when it opens with '<', else as
+    plain text). A file that cannot be used is an error whose hint fits a single file."""
+    from briefgen.load import MAX_BYTES, load_article
+
+    limit = max_bytes or MAX_BYTES
+    try:
+        if str(path) != STDIN:
+            return load_article(path, max_bytes=limit)
+        with click.open_file(STDIN, "rb") as stdin:
+            raw = stdin.read(limit + 1)  # one byte over: read_bytes says "over the limit"
+        with tempfile.TemporaryDirectory(prefix="briefgen-") as folder:
+            temp = Path(folder, "stdin" + _stdin_suffix(raw))
+            temp.write_bytes(raw)
+            with _renamed_in_log(str(temp), "<stdin>"):
+                return replace(load_article(temp, "stdin", max_bytes=limit), path=STDIN)
+    except ArticleError as exc:
+        where = "<stdin>" if str(path) == STDIN else exc.path
+        raise ArticleError(where, exc.reason, _single_file_hint(exc.hint)) from exc
+
+
+def _single_file_hint(hint: str | None) -> str | None:
+    """The library's hints speak of the corpus folder; for a file named on the command line,
+    say what fits one file."""
+    if not hint or "corpus" not in hint or "for briefgen daily" in hint:
+        return hint
+    if "max_bytes" in hint:
+        return "split it, or raise [input] max_bytes in a config file"
+    return "give an article as " + " ".join(CORPUS_SUFFIXES) + " text"
+
+
+@contextlib.contextmanager
+def _renamed_in_log(old: str, new: str) -> Iterator[None]:
+    """Within the block, messages on briefgen's log handlers say ``new`` where they said ``old``."""
+
+    class Rename(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            message = record.getMessage()
+            if old in message:
+                record.msg, record.args = message.replace(old, new), ()
+            return True
+
+    rename = Rename()
+    handlers = list(log.handlers)
+    for handler in handlers:
+        handler.addFilter(rename)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(rename)
+
+
+@cli.command(short_help="Print the sentences briefgen finds in an article.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--all", "show_all", is_flag=True,
               help="Also print the lines set aside (sub-headings, datelines, bylines, captions, boilerplate), "
                    "each as '# <kind>: <text>'.")
 def sentences(file: Path, show_all: bool) -> None:
     """Print the sentences briefgen finds in an article, one per line.
 
+    FILE is an article file, or '-' for standard input.
+
     \b
-    Example:
+    Examples:
         briefgen sentences corpus/2026-11-27-tashkent-rail-deal-signed.md
+        briefgen sentences --all - < article.txt
     """
-    from briefgen.load import load_article
     from briefgen.split import split_article
 
+    _setup_logging()
+
     def action() -> None:
-        for sentence in split_article(load_article(file)):
+        for sentence in split_article(_read_article(file)):
             if sentence.is_heading:
                 if show_all:
                     click.echo(f"# {sentence.kind}: {sentence.text}")
@@ -309,7 +511,7 @@ def _progress(label: str, after: float = 2.0, started: float | None = None) -> C
     return wrap
 
 
-@cli.group(name="eval")
+@cli.group(name="eval", short_help="Measure briefgen on reference data.")
 def eval_group() -> None:
     """Measure briefgen against reference data (ROUGE, sentence splitting, topic detection).
 
@@ -435,7 +637,7 @@ def eval_topics(reuters: Path, topic: str, learned: bool, save_model: Path | Non
     _run(action)
 
 
-@cli.command()
+@cli.command(short_help="Learn a topic's line from articles you have sorted.")
 @click.option("--topic", "topic_name", required=True, help="The topic to learn (one of `briefgen topics`).")
 @click.option("--about", "about_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="A folder of articles that are about the topic.")
@@ -486,7 +688,7 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
     _run(action)
 
 
-@cli.command()
+@cli.command(short_help="List the topics in force, with their terms.")
 @config_option
 def topics(config_file: Path | None) -> None:
     """List the topics in force, with their terms.

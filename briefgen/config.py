@@ -8,6 +8,7 @@ naming the file and the key.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -170,6 +171,26 @@ def _config_path(value: str, base_dir: Path | None) -> str:
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
     return str(path)
+
+
+def default_config_path(environ: Mapping[str, str]) -> Path | None:
+    """The config file to use when none is given with ``--config``: the file named by
+    ``$BRIEFGEN_CONFIG`` when that is set, else ``$XDG_CONFIG_HOME/briefgen/config.toml``
+    (``XDG_CONFIG_HOME`` defaulting to ``~/.config``) when it exists, else ``None``."""
+    named = environ.get("BRIEFGEN_CONFIG", "")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"$BRIEFGEN_CONFIG names {path}, which is not a file",
+                              "point BRIEFGEN_CONFIG at a config file, or unset it")
+        return path
+    xdg = environ.get("XDG_CONFIG_HOME", "")
+    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative value is ignored
+        root = Path(xdg)
+    else:
+        root = (Path(environ["HOME"]) if environ.get("HOME") else Path.home()) / ".config"
+    path = root / "briefgen" / "config.toml"
+    return path if path.exists() else None
 
 
 def load_options(config_file: Path | None = None) -> Options:

@@ -29,7 +29,6 @@ from briefgen.split import split_article
 from briefgen.summarize import Summarizer, get_summarizer
 
 MEASURES = ("rouge1", "rouge2", "rougeL")
-DEFAULT_SYSTEMS = ("default", "lead", "lexrank", "textrank", "lsa", "luhn", "sumbasic")
 PAIRS_FILE = "pairs.jsonl"
 PAIRS_COUNT = 3  #: sentences each system picks on a data set of abstractive references
 

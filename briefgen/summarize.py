@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from briefgen.algorithms import ALGORITHMS, SUMY_ALGORITHMS
 from briefgen.config import Options, RankingOptions
 from briefgen.errors import ConfigError
 from briefgen.load import load_article
-from briefgen.models import Topic
+from briefgen.models import Article, Topic
 from briefgen.rank import (
     biased_lexrank,
     blend,
@@ -33,16 +34,6 @@ from briefgen.text import stop_words, words
 
 Summarizer = Callable[[Sequence[str], int], list[int]]
 
-SUMY_ALGORITHMS = {
-    "lexrank": "sumy.summarizers.lex_rank:LexRankSummarizer",
-    "textrank": "sumy.summarizers.text_rank:TextRankSummarizer",
-    "lsa": "sumy.summarizers.lsa:LsaSummarizer",
-    "luhn": "sumy.summarizers.luhn:LuhnSummarizer",
-    "sumbasic": "sumy.summarizers.sum_basic:SumBasicSummarizer",
-    "kl": "sumy.summarizers.kl:KLSummarizer",
-    "edmundson": "sumy.summarizers.edmundson:EdmundsonSummarizer",
-}
-ALGORITHMS = ("default", "lead", *SUMY_ALGORITHMS)
 # Edmundson's cue method wants "stigma" words (hedges that mark a sentence as less central).
 EDMUNDSON_STIGMA = ("perhaps", "maybe", "might", "possibly", "reportedly", "allegedly", "unclear", "hardly")
 
@@ -146,8 +137,12 @@ def get_summarizer(name: str, options: Options, topic: Topic | None = None) -> S
     raise ConfigError(f"unknown algorithm '{name}'", f"choose from {', '.join(ALGORITHMS)}")
 
 
+def summarize_article(article: Article, count: int, summarizer: Summarizer) -> list[str]:
+    """The chosen sentences of one article, in article order (headings never chosen)."""
+    texts = [s.text for s in split_article(article) if not s.is_heading]
+    return [texts[i] for i in summarizer(texts, count)]
+
+
 def summarize_file(path: Path, count: int, summarizer: Summarizer) -> list[str]:
     """The chosen sentences of one article file, in article order (headings never chosen)."""
-    sentences = [s for s in split_article(load_article(path)) if not s.is_heading]
-    texts = [s.text for s in sentences]
-    return [texts[i] for i in summarizer(texts, count)]
+    return summarize_article(load_article(path), count, summarizer)

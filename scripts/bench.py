@@ -8,6 +8,7 @@
 3. PDF rendering time of the 2,000-article briefing.
 4. Sentence splitting of 1 MB and 4 MB of real article text, as paragraphs and as one paragraph:
    the ratio of the two times, measured in one run (4 is linear).
+5. `briefgen --help`: wall time of the command in a fresh process (start-up and imports).
 
 Usage: python scripts/bench.py EVAL_DIR [--out docs/performance.md] [--quick]
 """
@@ -41,7 +42,7 @@ from briefgen.summarize import briefgen_summarizer, sumy_summarizer
 END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0,
-          "split_ratio": 4.8}
+          "split_ratio": 4.8, "help_seconds": 0.3}
 
 
 def best_of(fn, runs: int) -> float:
@@ -51,6 +52,15 @@ def best_of(fn, runs: int) -> float:
         fn()
         times.append(time.perf_counter() - started)
     return min(times)
+
+
+def help_seconds(runs: int = 7) -> float:
+    """Wall time of `briefgen --help` in a fresh process, best of ``runs``: the interpreter's
+    start-up and the command line's imports, which must not include the pipeline's."""
+    script = Path(sys.executable).with_name("briefgen")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "briefgen"]
+    command.append("--help")
+    return best_of(partial(subprocess.run, command, check=True, stdout=subprocess.DEVNULL), runs)
 
 
 def article_paths(bbc: Path) -> list[Path]:
@@ -178,6 +188,8 @@ def main() -> int:
         pdf_seconds, pdf_bytes = pdf_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
     print(f"pdf: {pdf_seconds:.2f}s", flush=True)
     splitting = split_bench(paths)
+    help_time = help_seconds()
+    print(f"briefgen --help: {help_time:.3f}s", flush=True)
 
     largest = daily[-1]
     growth = exponent(daily, "seconds_j1")
@@ -195,6 +207,7 @@ def main() -> int:
          pdf_seconds <= FLOORS["pdf_seconds"]),
         *((f"splitting 4 MB against 1 MB, {r['layout']}: {r['mb4'] / r['mb1']:.2f}× the time (floor {FLOORS['split_ratio']}×)",
            r["mb4"] / r["mb1"] <= FLOORS["split_ratio"]) for r in splitting),
+        (f"`briefgen --help`: {help_time:.2f} s wall (floor {FLOORS['help_seconds']} s)", help_time <= FLOORS["help_seconds"]),
     ]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -261,6 +274,12 @@ measure: 4 is linear, 16 would be quadratic.
 |---|---|---|---|
 {split_rows}
 
+## 5. Start-up: `briefgen --help`
+
+`briefgen --help` in a fresh process, best of 7: **{help_time:.3f} s**, interpreter start-up
+included. The command line imports only click and the configuration; each command imports the
+stages it runs (NumPy, SciPy, WeasyPrint, sumy, trafilatura…) when it runs.
+
 ## Reproduce
 
 ```sh
@@ -268,7 +287,8 @@ make bench            # or: .venv/bin/python scripts/bench.py ../shared/eval
 ```
 """
     (args.out.with_suffix(".json")).write_text(json.dumps({"ranking": ranking, "daily": daily, "pdf_seconds": pdf_seconds,
-                                                           "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base}, indent=2) + "\n")
+                                                           "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base,
+                                                           "help_seconds": help_time}, indent=2) + "\n")
     return finish(args.out, report, checks)
 
 

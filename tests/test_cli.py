@@ -11,7 +11,7 @@ from tests.conftest import TRADE_TEXT, md_file
 
 
 def run(*args: str) -> "click.testing.Result":
-    return CliRunner().invoke(cli, list(args))
+    return CliRunner().invoke(cli, list(args), prog_name="briefgen")
 
 
 def test_daily_writes_markdown_and_pdf_and_prints_the_paths(small_corpus: Path, tmp_path: Path) -> None:
@@ -168,3 +168,255 @@ def test_jobs_give_the_same_briefing_and_the_same_warnings(small_corpus: Path, t
         assert f"warning: skipped {small_corpus / '2026-11-24-binary.txt'}: binary file, not text" in result.stderr
         outputs.append((out / "2026-11-24" / "briefing.md").read_text())
     assert outputs[0] == outputs[1]
+
+
+# --------------------------------------------------------------------------- the CLI's conventions (issue 11)
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from briefgen.load import SUFFIXES  # noqa: E402
+from tests.test_learn import make_examples  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The tests see no config of the person running them."""
+    monkeypatch.delenv("BRIEFGEN_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+def error_lines(result: "click.testing.Result") -> list[str]:
+    return result.stderr.splitlines()
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (["--days", "0"], "Error: Invalid value for '--days': 0 is not in the range 1<=x<=3660."),
+    (["--days", "100000000"], "Error: Invalid value for '--days': 100000000 is not in the range 1<=x<=3660."),
+    (["--date", "2026-13-01"], "Error: Invalid value for '--date': '2026-13-01' is not a date: write YYYY-MM-DD or 'latest'"),
+    (["--dayz", "3"], "Error: No such option '--dayz'. (Did you mean one of: '--date', '--days'?)"),
+    (["--dry-run"], "Error: --dry-run only applies with --send"),
+])
+def test_usage_errors_are_one_error_line_and_a_hint(small_corpus: Path, tmp_path: Path, args: list[str], error: str) -> None:
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path / "out"), *args)
+    assert result.exit_code == 2
+    assert len(error_lines(result)) == 2
+    assert error_lines(result)[0] == error
+    assert error_lines(result)[1].startswith("Hint: ")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_usage_error_hint_explains_the_option() -> None:
+    result = run("daily", "--days", "0")
+    assert error_lines(result)[1] == ("Hint: --days: Length of the window in days, 1 to 3660 (default: [briefing] days, 1); "
+                                      "see 'briefgen daily --help'")
+    result = run("dialy")
+    assert result.exit_code == 2
+    assert error_lines(result) == ["Error: No such command 'dialy'. Did you mean 'daily'?", "Hint: see 'briefgen --help'"]
+
+
+@pytest.mark.parametrize("latest", ["latest", "Latest", "LATEST"])
+def test_date_latest_in_any_case(small_corpus: Path, tmp_path: Path, latest: str) -> None:
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path), "--date", latest, "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "2026-11-24" / "briefing.md").exists()
+    assert "--date YYYY-MM-DD|LATEST " in run("daily", "--help").stdout
+
+
+def test_an_empty_corpus_folder_says_it_is_empty(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "notes.pdf").write_bytes(b"%PDF-")  # not a format briefgen reads
+    result = run("daily", "--corpus", str(corpus), "--out", str(tmp_path / "out"), "--date", "latest")
+    assert result.exit_code == 4
+    assert error_lines(result) == [
+        f"Error: corpus folder {corpus} is empty: it holds no article file",
+        f"Hint: put articles ({' '.join(SUFFIXES)}) in it, or pass another folder with --corpus DIR"]
+
+
+@pytest.mark.parametrize("command", ["sentences", "summarize"])
+def test_a_bad_file_named_on_the_command_line_gets_a_hint_for_one_file(tmp_path: Path, command: str) -> None:
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    result = run(command, str(bad))
+    assert result.exit_code == 4
+    assert error_lines(result)[0] == f"Error: {bad}: binary file, not text"
+    assert "corpus" not in result.stderr
+    assert error_lines(result)[1] == "Hint: give an article as " + " ".join(SUFFIXES) + " text"
+
+
+def test_help_lists_every_corpus_format_and_every_output_format() -> None:
+    text = " ".join(run("daily", "--help").stdout.split())
+    assert "Folder of articles, read recursively: " + " ".join(SUFFIXES) + "." in text
+    assert "--format md,pdf,html,json" in text and "any of md, pdf, html, json" in text
+
+
+def test_the_command_list_is_not_cut_off() -> None:
+    result = run("--help")
+    commands = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    assert len(commands) == len(cli.commands)
+    assert not any(line.rstrip().endswith("...") for line in commands), commands
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(flag: str) -> None:
+    result = run(flag)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("briefgen, version ")
+
+
+def test_python_m_briefgen_names_briefgen() -> None:
+    done = subprocess.run([sys.executable, "-m", "briefgen", "--version"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0
+    assert done.stdout.startswith("briefgen, version ")
+    done = subprocess.run([sys.executable, "-m", "briefgen", "daily", "--days", "0"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and done.stderr.startswith("Error: Invalid value for '--days'")
+
+
+def test_the_command_line_loads_no_heavy_module_before_a_command_runs() -> None:
+    heavy = ["numpy", "scipy", "sklearn", "weasyprint", "trafilatura", "sumy", "rouge_score", "markdown", "nh3", "feedparser"]
+    code = f"import sys, briefgen.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_summarize_and_sentences_read_standard_input() -> None:
+    result = CliRunner().invoke(cli, ["sentences", "-"], input=TRADE_TEXT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Uzbekistan and Pakistan agreed to cut transit tariffs on freight crossing the northern corridor.",
+        "The customs agreement lowers duties on cargo carried by the new railway line by a third.",
+        "Traders in Termez said exports of cotton and fruit could double within a year."]
+    article = f'---\ntitle: "Tariffs cut"\ndate: 2026-11-24\n---\n\n{TRADE_TEXT}\n'
+    result = CliRunner().invoke(cli, ["summarize", "-", "-n", "1", "--format", "json"], input=article)
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["path"] == "-" and len(line["sentences"]) == 1 and line["sentences"][0] in TRADE_TEXT
+
+
+def test_standard_input_problems_name_stdin() -> None:
+    result = CliRunner().invoke(cli, ["sentences", "-"], input="")
+    assert result.exit_code == 4
+    assert error_lines(result)[0] == "Error: <stdin>: no article text"
+    result = CliRunner().invoke(cli, ["sentences", "-"], input="words without any end at all")
+    assert result.exit_code == 0
+    assert result.stderr == "warning: <stdin>: no sentence punctuation (. ! ?) at all: no sentence in it can be quoted\n"
+
+
+def test_summarize_a_folder_takes_its_articles_in_path_order(small_corpus: Path) -> None:
+    result = run("summarize", str(small_corpus), "-n", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    paths = [json.loads(line)["path"] for line in result.stdout.splitlines()]
+    assert paths == sorted(str(p) for p in small_corpus.glob("*.md"))
+    (small_corpus / "2026-11-25-binary.txt").write_bytes(b"\x00\x01binary")
+    result = run("summarize", str(small_corpus), "-n", "1")
+    assert result.exit_code == 9  # partial success: the others are summarised
+    assert result.stdout.startswith(f"== {small_corpus / '2026-11-23-tariffs.md'}\n")
+    assert f"warning: skipped {small_corpus / '2026-11-25-binary.txt'}: binary file, not text" in result.stderr
+
+
+def _desk(path: Path, title: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"[briefing]\ntitle = '{title}'\ntopics = ['trade']\n")
+    return path
+
+
+def _title(small_corpus: Path, out: Path, *args: str) -> str:
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(out), "--date", "latest", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "2026-11-24" / "briefing.json").read_text())["title"]
+
+
+def test_config_is_found_in_the_environment_then_in_xdg_config_home(small_corpus: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _title(small_corpus, tmp_path / "o1") == "Daily Briefing"
+    xdg = tmp_path / "xdg"
+    _desk(xdg / "briefgen" / "config.toml", "From XDG")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(xdg))
+    assert _title(small_corpus, tmp_path / "o2") == "From XDG"
+    monkeypatch.setenv("BRIEFGEN_CONFIG", str(_desk(tmp_path / "env.toml", "From BRIEFGEN_CONFIG")))
+    assert _title(small_corpus, tmp_path / "o3") == "From BRIEFGEN_CONFIG"
+    given = _desk(tmp_path / "given.toml", "From --config")
+    assert _title(small_corpus, tmp_path / "o4", "--config", str(given)) == "From --config"
+
+
+def test_config_default_home_is_dot_config(small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    _desk(tmp_path / "home" / ".config" / "briefgen" / "config.toml", "From ~/.config")
+    assert _title(small_corpus, tmp_path / "o") == "From ~/.config"
+
+
+def test_briefgen_config_naming_no_file_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFGEN_CONFIG", str(tmp_path / "gone.toml"))
+    result = run("topics")
+    assert result.exit_code == 3
+    assert error_lines(result) == [f"Error: $BRIEFGEN_CONFIG names {tmp_path / 'gone.toml'}, which is not a file",
+                                   "Hint: point BRIEFGEN_CONFIG at a config file, or unset it"]
+
+
+def test_rouge_without_the_eval_extra_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for part, text in (("articles", f"Tariffs cut\n\n{TRADE_TEXT}\n"), ("summaries", TRADE_TEXT.split(". ")[0] + ".\n")):
+        (tmp_path / "data" / part / "business").mkdir(parents=True)
+        (tmp_path / "data" / part / "business" / "001.txt").write_text(text)
+    monkeypatch.setitem(sys.modules, "rouge_score", None)  # as if rouge-score were not installed
+    result = run("eval", "rouge", str(tmp_path / "data"), "--algorithms", "lead")
+    assert result.exit_code == 3
+    assert error_lines(result) == [
+        "Error: briefgen eval rouge needs the 'eval' extra for ROUGE scoring (rouge-score is not installed)",
+        "Hint: pip install 'briefgen[eval]'"]
+
+
+def test_learn_without_the_learn_extra_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i, (text, about) in enumerate(zip(*make_examples(30, seed=2), strict=True)):
+        md_file(tmp_path / ("about" if about else "other"), f"{i:02d}.md", text, title=f"Story {i}", date=f"2026-10-{i + 1:02d}")
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn.feature_extraction.text", None)
+    result = run("learn", "--topic", "trade", "--about", str(tmp_path / "about"), "--not-about", str(tmp_path / "other"),
+                 "-o", str(tmp_path / "trade.npz"))
+    assert result.exit_code == 3
+    assert error_lines(result) == [
+        "Error: briefgen learn needs the 'learn' extra for training or applying a topic model (scikit-learn is not installed)",
+        "Hint: pip install 'briefgen[learn]'"]
+    assert not (tmp_path / "trade.npz").exists()
+
+
+def test_ctrl_c_is_one_line_and_status_130(small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("briefgen.daily.run_daily", interrupted)
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 130
+    assert result.stderr == "Error: interrupted\n"
+
+
+def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
+    """SIGINT while `briefgen summarize -` waits for its input: no traceback, status 130."""
+    command = [sys.executable, "-m", "briefgen", "summarize", "-"]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, cwd=ROOT, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    time.sleep(1.0)  # past the interpreter's start-up, so Python's SIGINT handler is in place
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out, err) == (130, "", "Error: interrupted\n")
+
+
+def test_make_clean_keeps_the_archive() -> None:
+    done = subprocess.run(["make", "-n", "clean"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0
+    assert "rm " in done.stdout
+    assert " out" not in done.stdout.replace("$(VENV)", "")
+
+
+def test_license_file_matches_the_package_metadata() -> None:
+    assert "license = MIT\n" in (ROOT / "setup.cfg").read_text()
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License\n\nCopyright (c) ")
