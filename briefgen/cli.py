@@ -521,7 +521,7 @@ def eval_group() -> None:
     """
 
 
-@eval_group.command(name="rouge")
+@eval_group.command(name="rouge", short_help="ROUGE of every system against reference summaries.")
 @click.argument("dataset", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="First N articles of each category.")
 @click.option("--algorithms", default=",".join(DEFAULT_SYSTEMS), show_default=True,
@@ -569,7 +569,7 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
     _run(action)
 
 
-@eval_group.command(name="sbd")
+@eval_group.command(name="sbd", short_help="Sentence splitting against golden cases.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--show-failures", is_flag=True, help="Print each case that does not match.")
 def eval_sbd(file: Path, show_failures: bool) -> None:
@@ -591,7 +591,36 @@ def eval_sbd(file: Path, show_failures: bool) -> None:
     _run(action)
 
 
-@eval_group.command(name="topics")
+@eval_group.command(name="stories", short_help="Story grouping against story-labelled articles (BCubed).")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--window", type=click.Choice(["day", "week"]), default="week", show_default=True,
+              help="Group the articles of each calendar day or ISO week.")
+def eval_stories(file: Path, window: str) -> None:
+    """BCubed precision, recall and F1 of story grouping on story-labelled articles.
+
+    FILE is JSON lines with story_id, date, title and optional text. Beside briefgen: every
+    article alone, and TF-IDF average-link clustering at its best threshold on FILE.
+
+    \b
+    Example:
+        briefgen eval stories ../shared/eval/story-clusters/allsides-2021.jsonl --window week
+    """
+    from briefgen.evaluate import evaluate_stories, read_labelled_stories, story_windows
+
+    def action() -> None:
+        articles = read_labelled_stories(file)
+        if not articles:
+            raise NothingToReport(f"no article in {file}")
+        click.echo(f"{len(articles)} articles in {len(story_windows(articles, window))} windows of a {window}; "
+                   "BCubed, averaged over the windows")
+        click.echo("| system | precision | recall | F1 |\n|---|---|---|---|")
+        for system, score in evaluate_stories(articles, window).items():
+            click.echo(f"| {system} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} |")
+
+    _run(action)
+
+
+@eval_group.command(name="topics", short_help="Topic detection on Reuters-21578's test split.")
 @click.argument("reuters", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--topic", default="trade", show_default=True, help="A topic in force; also the Reuters label compared.")
 @click.option("--learn", "learned", is_flag=True,

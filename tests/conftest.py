@@ -11,6 +11,13 @@ from briefgen.config import Options, load_options
 from briefgen.models import Article
 
 
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A developer's own configuration ($BRIEFGEN_CONFIG, ~/.config/briefgen) never reaches a test."""
+    monkeypatch.delenv("BRIEFGEN_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+
+
 def make_article(
     text: str,
     id: str = "a1",

@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from click.testing import CliRunner
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from briefgen.cli import cli
 from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
 from briefgen.stories import average_link, group_articles
 from tests.conftest import make_article
@@ -84,3 +86,18 @@ def test_evaluate_stories_reports_briefgen_beside_both_baselines(tmp_path: Path)
     assert list(scores) == ["briefgen", "TF-IDF average link (best threshold)", "every article alone"]
     assert scores["briefgen"].f1 == 1.0
     assert scores["every article alone"].precision == 1.0 and scores["every article alone"].recall < 1.0
+
+
+def test_eval_stories_prints_the_table_and_names_a_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.jsonl"
+    path.write_text(json.dumps({"story_id": 1, "date": "2026-11-23", "title": "Rail deal signed", "text": RAIL}) + "\n"
+                    + json.dumps({"story_id": 1, "date": "2026-11-24", "title": "Railway deal signed", "text": RAIL_AGAIN}) + "\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "stories", str(path), "--window", "day"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "2 articles in 2 windows of a day; BCubed, averaged over the windows"
+    assert "| every article alone | 1.000 | 1.000 | 1.000 |" in result.stdout  # one article a day: nothing to group
+    with path.open("a", encoding="utf-8") as f:
+        f.write('{"date": "2026-11-25", "title": "No story"}\n')
+    result = CliRunner().invoke(cli, ["eval", "stories", str(path)])
+    assert result.exit_code == 4 and "labelled.jsonl line 3 is not a story-labelled article" in result.stderr
