@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import smtplib
 import ssl
 import stat
@@ -33,20 +34,35 @@ class DeliveryError(BriefgenError):
     exit_code = 7
 
 
+#: line breaks and other control characters, which must never reach a header
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _key_points(record: dict[str, Any]) -> list[tuple[str, list[int]]]:
     return [(i["text"], list(i["sources"])) for i in record["key_points"]]
 
 
+def one_line(text: str) -> str:
+    """``text`` as one header line: every run of line breaks, other control characters and
+    white space becomes one space, so that nothing in it can start a header of its own."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions) -> EmailMessage:
-    """The e-mail: key points as plain text and HTML, the PDF attached."""
+    """The e-mail: key points as plain text and HTML, the PDF attached. The subject is made one
+    line (:func:`one_line`); an address holding a line break is refused."""
     if not delivery.recipients:
         raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
     if not delivery.sender:
         raise ConfigError("no sender address", 'set sender = "..." under [delivery] in the config file')
+    for key, address in [("sender", delivery.sender), *(("recipients", r) for r in delivery.recipients)]:
+        if _CONTROL.search(address):
+            raise ConfigError(f"delivery.{key} holds a line break or another control character: {address!r}",
+                              "write each address on one line, e.g. \"Briefings <briefings@example.org>\"")
     record = briefing.record  # checked by archive.read_record
     title, date, coverage = record["title"], briefing.date.isoformat(), record["coverage"]
     try:
-        subject = delivery.subject.format(title=title, date=date, coverage=coverage)
+        subject = one_line(delivery.subject.format(title=title, date=date, coverage=coverage))
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(f"delivery.subject '{delivery.subject}' has an unknown field ({exc})",
                           "use {title}, {date} and {coverage}") from exc

@@ -1,9 +1,11 @@
 """The archive as input and as output: bad records, file modes, output errors, the atomic swap of
-a date's folder, left-overs of killed runs, ``latest`` and symlinks, records that are links or FIFOs."""
+a date's folder, left-overs of killed runs, ``latest`` and symlinks, a safe e-mail subject."""
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import errno
 import json
 import os
@@ -15,9 +17,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 import briefgen.archive
-from briefgen.archive import archived, clean_leftovers, publish, record_problem
+from briefgen.archive import ArchivedBriefing, archived, clean_leftovers, publish, record_problem
 from briefgen.cli import cli
-from briefgen.errors import OutputError
+from briefgen.config import DeliveryOptions
+from briefgen.deliver import build_message
+from briefgen.errors import ConfigError, OutputError
 from tests.conftest import md_file
 
 TARIFFS = (
@@ -322,3 +326,18 @@ def test_publish_writes_a_new_date_in_one_rename(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="not the symbolic link briefgen keeps there"):
         publish(tmp_path, dt.date(2026, 11, 24), "briefing", {"briefing.md": b"# y\n"})
     assert (tmp_path / "2026-11-24" / "briefing.md").read_bytes() == b"# x\n"
+
+
+# --- the send side: a title with CR/LF cannot inject a header ----------------------------------
+
+def test_a_title_with_line_breaks_cannot_inject_a_header(tmp_path: Path) -> None:
+    pdf = tmp_path / "briefing.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    record = {**GOOD, "title": "Morning\r\nBcc: someone@example.org\r\n\r\nbody"}
+    briefing = ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, record)
+    delivery = DeliveryOptions(sender="Briefings <b@example.org>", recipients=("desk@example.org",))
+    message = email.message_from_bytes(bytes(build_message(briefing, pdf, delivery)), policy=email.policy.default)
+    assert message["Subject"] == "Morning Bcc: someone@example.org body — 2026-11-23"
+    assert message["Bcc"] is None
+    with pytest.raises(ConfigError, match="delivery.sender"):
+        build_message(briefing, pdf, DeliveryOptions(sender="b@example.org\r\nBcc: x@example.org", recipients=("d@example.org",)))
