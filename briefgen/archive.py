@@ -73,13 +73,13 @@ def _token() -> str:
     return secrets.token_hex(8)
 
 
-def _output_error(exc: OSError, doing: str, where: Path) -> OutputError:
+def _output_error(exc: OSError, doing: str, where: Path, instead: str = " (or choose another --out)") -> OutputError:
     """``exc`` as a one-line error saying what could not be done, with a hint that fits its cause."""
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        hint = f"free some space on the disk that holds {where} (or choose another --out), then run again"
+        hint = f"free some space on the disk that holds {where}{instead}, then run again"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = f"make {where} writable for this user (or choose another --out), then run again"
+        hint = f"make {where} writable for this user{instead}, then run again"
     else:
         hint = f"check {where}, then run again"
     return OutputError(f"{doing}: {reason}", hint + "; no file was left half-written")
@@ -121,7 +121,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
                 tmp.unlink()
             raise
     except OSError as exc:
-        raise _output_error(exc, f"cannot write {path}", path.parent) from exc
+        raise _output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
     return path
 
 
@@ -481,13 +481,14 @@ def reported_sentences(record: Mapping[str, Any]) -> list[str]:
 
 
 def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:
-    """The archived briefing of ``date`` (``None``: the newest sound one). Raises
-    :class:`InputError` if there is none, or if the record of ``date`` is not sound."""
+    """The archived briefing of ``date`` (``None``: the newest). Raises :class:`InputError` if
+    there is none, or if the record of ``date`` (or of the newest date) is not sound: an older
+    briefing is never sent in its place."""
     briefings, bad = _scan(out, basename)
+    if date is None and bad and (not briefings or max(bad) > briefings[0].date):
+        date = max(bad)
     if date is not None and date in bad:
         raise bad[date]
-    if date is None:
-        _warn({d: e for d, e in bad.items() if not briefings or d > briefings[0].date})
     match = next((b for b in briefings if date is None or b.date == date), None)
     if match is None:
         dates = ", ".join(b.date.isoformat() for b in briefings[:5]) or "none"

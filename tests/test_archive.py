@@ -93,11 +93,22 @@ def test_a_bad_record_is_a_warning_and_every_later_run_goes_on(name: str, corpus
         assert f"warning: ignored {record}: " in result.stderr
         assert (out / "latest").resolve() == (out / "2026-11-24").resolve()
         assert "2026-11-24" in (out / "index.md").read_text()
-    # sending that very day is a clear input error; the newest good one still goes
+    # sending that very day is a clear input error
     result = run("send", "--out", str(out), "--date", "2026-11-23", "--dry-run")
     assert result.exit_code == 4
     assert result.stderr.splitlines()[-2].startswith(f"Error: {record} is not a briefing record: ")
     assert result.stderr.splitlines()[-1] == "Hint: re-run `briefgen daily --date 2026-11-23` to rebuild it"
+
+
+def test_send_of_the_newest_never_falls_back_to_an_older_briefing(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert daily(corpus, out, "2026-11-23").exit_code == 0
+    assert daily(corpus, out, "2026-11-24").exit_code == 0
+    (out / "2026-11-24" / "briefing.json").write_text("null")
+    result = run("send", "--out", str(out), "--dry-run")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"Error: {out / '2026-11-24' / 'briefing.json'} is not a briefing record: "
+                                    "the top level is null, not an object\n")
 
 
 def test_a_good_record_passes_and_the_reasons_name_the_field() -> None:
