@@ -440,7 +440,12 @@ def _scan(out: Path, basename: str) -> tuple[list[ArchivedBriefing], dict[dt.dat
     bad: dict[dt.date, InputError] = {}
     if not out.is_dir():
         return found, bad
-    for folder in out.iterdir():
+    try:
+        folders = list(out.iterdir())
+    except OSError as exc:
+        raise InputError(f"cannot read the output folder {out}: {exc.strerror or exc}",
+                         "make it readable for this user, or pass the right --out") from exc
+    for folder in folders:
         if not (_DATE_DIR.match(folder.name) and folder.is_dir() and not folder.is_symlink()):
             continue
         try:
