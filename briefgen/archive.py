@@ -9,32 +9,51 @@
       index.md, index.html                                  every briefing, newest first
       .briefgen.lock                                        held while a run writes
 
-Every file is written to a temporary name and renamed into place; ``briefing.json`` is always
-kept, as the archive's record of what each briefing reported (history, index, email).
+A date's files are written into a fresh folder ``OUT/.briefgen-new.<date>.<token>`` and that
+folder is swapped in for ``OUT/<date>`` in one step (:func:`publish`), so one run's files are
+never mixed with another's. Every file gets the modes the umask gives. ``briefing.json`` is
+always kept, as the archive's record of what each briefing reported (history, index, e-mail);
+records are checked when read, and one that is not sound is left out with a warning.
+Failures to write raise :class:`OutputError`; nothing earlier is changed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import errno
 import fcntl
+import functools
 import html
 import json
+import logging
 import os
 import re
-import tempfile
+import secrets
+import shutil
+import stat
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError, InputError
+from briefgen.errors import BriefgenError, InputError, OutputError
 from briefgen.render import escape_markdown
 
+log = logging.getLogger(__name__)
+
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: what briefgen itself leaves behind when a run is killed, and nothing else: a date's new
+#: folder being written, an old one set aside, and temporary files (``.index.md.<token>.tmp``)
+_STAGING = re.compile(r"^\.briefgen-new\.(\d{4}-\d{2}-\d{2})\.[0-9a-f]{16}$")
+_ASIDE = re.compile(r"^\.briefgen-old\.(\d{4}-\d{2}-\d{2})\.[0-9a-f]{16}$")
+_TEMP_FILE = re.compile(r"^\..+\.[0-9a-f]{16}\.tmp$")
 LOCK_NAME = ".briefgen.lock"
+LATEST = "latest"
+MAX_RECORD_BYTES = 64 * 2**20  #: a record larger than this is not one briefgen wrote
 
 
 class LockTimeout(BriefgenError):
@@ -47,41 +66,256 @@ class LockTimeout(BriefgenError):
 class ArchivedBriefing:
     date: dt.date
     folder: Path
-    record: dict[str, Any]  #: the briefing's JSON
+    record: dict[str, Any]  #: the briefing's JSON, checked by :func:`record_problem`
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
+def _output_error(exc: OSError, doing: str, where: Path, instead: str = " (or choose another --out)") -> OutputError:
+    """``exc`` as a one-line error saying what could not be done, with a hint that fits its cause."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = f"free some space on the disk that holds {where}{instead}, then run again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = f"make {where} writable for this user{instead}, then run again"
+    else:
+        hint = f"check {where}, then run again"
+    return OutputError(f"{doing}: {reason}", hint + "; no file was left half-written")
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path``, which must not exist, with the modes the umask gives; write and sync it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the names in ``folder`` durable (a rename is only on disk once its folder is synced)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    return write_all(path.parent, {path.name: data})[0]
-
-
-def write_all(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write every file to a temporary name first, then rename them all into place: a failure
-    while writing leaves every earlier file of the folder as it was."""
-    folder.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, with
+    the modes the umask gives. Raises :class:`OutputError`, leaving ``path`` as it was."""
+    tmp = path.parent / f".{path.name}.{_token()}.tmp"
     try:
+        try:
+            _write_new(tmp, data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+    except OSError as exc:
+        raise _output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
+    return path
+
+
+def ensure_folder(out: Path) -> None:
+    """Create the output folder if it is missing; refuse a path that is something else."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise OutputError(f"cannot use {out} as the output folder: it is not a folder",
+                          "pass --out a folder, or a path where one can be created")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise OutputError(f"cannot use {out} as the output folder: it is not a folder",
+                          "pass --out a folder, or a path where one can be created") from exc
+    except OSError as exc:
+        raise _output_error(exc, f"cannot create the output folder {out}", out.parent) from exc
+
+
+def _what(path: Path) -> str:
+    return "a folder" if path.is_dir() else "a file" if path.is_file() else "a special file"
+
+
+def check_targets(out: Path, date: dt.date) -> None:
+    """Refuse, before anything is written, a date that is not a real folder inside ``out`` (a
+    file, or a symbolic link that would make the run write elsewhere) and a ``latest`` that is not
+    a symbolic link (briefgen never replaces what it did not make)."""
+    folder = out / date.isoformat()
+    if folder.is_symlink():
+        raise OutputError(f"{folder} is a symbolic link; briefgen writes only real folders inside the output folder",
+                          f"remove the link (what it points to is not touched), or move the real folder into {out}")
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise OutputError(f"{folder} is {_what(folder)}, not a briefing folder",
+                          "move it out of the output folder; briefgen writes each date's briefing into a folder of its own")
+    _check_latest(out)
+
+
+def _check_latest(out: Path) -> None:
+    link = out / LATEST
+    if os.path.lexists(link) and not link.is_symlink():
+        raise OutputError(f"{link} is {_what(link)}, not the symbolic link briefgen keeps there",
+                          "move it away: briefgen only ever replaces a `latest` that is a symbolic link")
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library without renameat2
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+    Returns False where the system or the file system cannot, so that the caller falls back to
+    two renames; raises ``OSError`` for any other failure."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _carry_over(old: Path, new: Path, basename: str, names: set[str]) -> None:
+    """Copy into ``new`` what ``old`` holds besides a run's own files (``<basename>.*``) and
+    briefgen's temporary files: files (hard-linked where possible), folders and links."""
+    for entry in os.scandir(old):
+        if entry.name.startswith(f"{basename}.") or entry.name in names or _TEMP_FILE.match(entry.name):
+            continue
+        target = new / entry.name
+        if entry.is_symlink():
+            os.symlink(os.readlink(entry.path), target)
+        elif entry.is_dir(follow_symlinks=False):
+            shutil.copytree(entry.path, target, symlinks=True)
+        elif entry.is_file(follow_symlinks=False):
+            try:
+                os.link(entry.path, target, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(entry.path, target, follow_symlinks=False)
+        else:
+            log.warning("left out %s when replacing %s: not a file, folder or link", entry.path, old)
+
+
+def _remove_folder(folder: Path) -> bool:
+    """Delete a folder briefgen set aside; a failure is a warning (the next run tries again)."""
+    try:
+        shutil.rmtree(folder)
+        return True
+    except OSError as exc:
+        log.warning("could not remove %s (%s); the next run tries again", folder, exc.strerror or exc)
+        return False
+
+
+def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes]) -> list[Path]:
+    """Make ``out/<date>`` hold ``files`` (plus what the folder held besides ``<basename>.*``), in
+    one step, and return the files' paths.
+
+    The files are written into a fresh folder ``out/.briefgen-new.<date>.<token>`` and that folder
+    is exchanged with ``out/<date>`` by one atomic rename (``renameat2`` ``RENAME_EXCHANGE``), so a
+    reader of ``out/<date>`` sees the old set or the new set and nothing in between; then the old
+    folder is deleted. Where the exchange is not available, the old folder is renamed aside to
+    ``out/.briefgen-old.<date>.<token>`` and the new one renamed in: for that instant the date is
+    missing, never mixed. Raises :class:`OutputError`, leaving ``out/<date>`` as it was.
+    """
+    folder = out / date.isoformat()
+    check_targets(out, date)
+    staging = out / f".briefgen-new.{date.isoformat()}.{_token()}"
+    current = folder
+    old: Path | None = None
+    try:
+        os.mkdir(staging, 0o777)
         for name, data in files.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            staged.append((name, Path(tmp_name)))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-    except BaseException:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for name, tmp in staged:
-        os.replace(tmp, folder / name)
+            current = folder / name  # named as the user will know it; written in the staging folder
+            _write_new(staging / name, data)
+        current = folder
+        if folder.is_dir():
+            _carry_over(folder, staging, basename, set(files))
+        _sync_folder(staging)
+        if not folder.is_dir():
+            os.rename(staging, folder)
+        elif exchange(staging, folder):
+            old = staging  # the exchange left the old files under the staging name
+        else:
+            old = out / f".briefgen-old.{date.isoformat()}.{_token()}"
+            os.rename(folder, old)
+            try:
+                os.rename(staging, folder)
+            except OSError:
+                os.rename(old, folder)
+                old = None
+                raise
+        _sync_folder(out)
+    except OSError as exc:
+        if old is None and staging.is_dir() and not staging.is_symlink():
+            _remove_folder(staging)
+        raise _output_error(exc, f"cannot write {current}", out) from exc
+    if old is not None:
+        _remove_folder(old)
     return [folder / name for name in files]
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove what a killed run left in ``out``, and nothing else: new date folders it did not
+    swap in (``.briefgen-new.<date>.<token>``), old ones it set aside (``.briefgen-old.…``: put
+    back if their date is missing, else deleted) and its temporary files
+    (``.<name>.<16 hex digits>.tmp``, in ``out`` and in the date folders). Returns what it deleted."""
+    removed: list[Path] = []
+
+    def unlink(path: Path) -> None:
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError as exc:
+            log.warning("could not remove %s (%s)", path, exc.strerror or exc)
+
+    for entry in sorted(os.scandir(out), key=lambda e: e.name):
+        path = Path(entry.path)
+        real_dir = entry.is_dir(follow_symlinks=False)
+        aside = _ASIDE.match(entry.name)
+        if real_dir and aside and not os.path.lexists(out / aside[1]):
+            try:
+                os.rename(path, out / aside[1])
+                log.warning("put back %s, which a killed run had set aside", out / aside[1])
+            except OSError as exc:
+                log.warning("could not put back %s (%s)", path, exc.strerror or exc)
+        elif real_dir and (aside or _STAGING.match(entry.name)):
+            if _remove_folder(path):
+                removed.append(path)
+        elif _TEMP_FILE.match(entry.name) and not real_dir:
+            unlink(path)
+        elif real_dir and _DATE_DIR.match(entry.name):
+            for sub in os.scandir(path):
+                if _TEMP_FILE.match(sub.name) and not sub.is_dir(follow_symlinks=False):
+                    unlink(Path(sub.path))
+    return removed
 
 
 @contextmanager
 def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
     """Hold the output folder's lock; wait up to ``timeout`` seconds for another run."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK_NAME, "a+") as handle:
+    ensure_folder(out)
+    try:
+        handle = open(out / LOCK_NAME, "a+")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as exc:
+        raise _output_error(exc, f"cannot open the lock file {out / LOCK_NAME}", out) from exc
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -104,36 +338,162 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def archived(out: Path, basename: str) -> list[ArchivedBriefing]:
-    """Every briefing in the archive with a readable record, newest first."""
+# --- reading --------------------------------------------------------------------------------
+
+_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool"}
+#: the fields of a record (as ``render.to_json`` writes it) that the history, the index and
+#: ``send`` read, and the types of the others when present
+_RECORD: dict[str, Any] = {
+    "title": "string", "date?": "string", "window?": {"start": "string", "end": "string"}, "coverage": "string",
+    "key_points": [_ITEM],
+    "sections": [{"topic?": "string", "title?": "string", "items": [_ITEM]}],
+    "sources": [{"id": "int", "title?": "string", "source?": "string", "date?": "string|null", "url?": "string",
+                 "path?": "string"}],
+}
+_TYPE_NAMES = {"string": "a string", "int": "a whole number", "number": "a number", "bool": "true or false",
+               "string|null": "a string or null"}
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else "null"
+
+
+def _problem(value: object, spec: Any, where: str) -> str | None:
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            return f"{where or 'the top level'} is {_kind(value)}, not an object"
+        for key, sub in spec.items():
+            name = key.rstrip("?")
+            path = f"{where}.{name}" if where else name
+            if name not in value:
+                if not key.endswith("?"):
+                    return f"{path} is missing"
+            elif problem := _problem(value[name], sub, path):
+                return problem
+        return None
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            return f"{where} is {_kind(value)}, not a list"
+        return next((p for i, v in enumerate(value) if (p := _problem(v, spec[0], f"{where}[{i}]"))), None)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    fits = {"string": isinstance(value, str), "int": number and isinstance(value, int), "number": number,
+            "bool": isinstance(value, bool), "string|null": value is None or isinstance(value, str)}[spec]
+    return None if fits else f"{where} is {_kind(value)}, not {_TYPE_NAMES[spec]}"
+
+
+def record_problem(record: object) -> str | None:
+    """What makes ``record`` unusable as a briefing record (``None``: nothing). Checked: the
+    fields that the history, the index and ``send`` read, and the types of every field briefgen
+    writes that is present."""
+    return _problem(record, _RECORD, "")
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """The briefing record at ``path``, checked. Raises :class:`InputError` naming the file and
+    what is wrong; ``FileNotFoundError`` if there is none. A symbolic link, a FIFO or anything but
+    a regular file is never opened for reading."""
+    def bad(reason: str) -> InputError:
+        date = path.parent.name
+        return InputError(f"{path} is not a briefing record: {reason}",
+                          f"re-run `briefgen daily --date {date}` to rebuild it" if _DATE_DIR.match(date) else None)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise bad("it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror or str(exc)) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise bad("not a regular file")
+        if info.st_size > MAX_RECORD_BYTES:
+            raise bad(f"larger than {MAX_RECORD_BYTES // 2**20} MB")
+        try:
+            data = handle.read(MAX_RECORD_BYTES + 1)
+        except OSError as exc:
+            raise bad(exc.strerror or str(exc)) from exc
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise bad("not UTF-8 text") from None
+    except RecursionError:
+        raise bad("nested too deeply") from None
+    except ValueError as exc:
+        raise bad(f"not JSON ({exc})") from None
+    problem = record_problem(record)
+    if problem:
+        raise bad(problem)
+    return record
+
+
+def _scan(out: Path, basename: str) -> tuple[list[ArchivedBriefing], dict[dt.date, InputError]]:
+    """The sound briefings of the archive, newest first, and the dates whose record is not."""
     found: list[ArchivedBriefing] = []
+    bad: dict[dt.date, InputError] = {}
     if not out.is_dir():
-        return found
-    for folder in out.iterdir():
-        if not (folder.is_dir() and not folder.is_symlink() and _DATE_DIR.match(folder.name)):
+        return found, bad
+    try:
+        folders = list(out.iterdir())
+    except OSError as exc:
+        raise InputError(f"cannot read the output folder {out}: {exc.strerror or exc}",
+                         "make it readable for this user, or pass the right --out") from exc
+    for folder in folders:
+        if not (_DATE_DIR.match(folder.name) and folder.is_dir() and not folder.is_symlink()):
             continue
         try:
-            record = json.loads((folder / f"{basename}.json").read_text(encoding="utf-8"))
-            found.append(ArchivedBriefing(dt.date.fromisoformat(folder.name), folder, record))
-        except (OSError, ValueError):
+            date = dt.date.fromisoformat(folder.name)
+        except ValueError:
             continue
-    return sorted(found, key=lambda b: b.date, reverse=True)
+        try:
+            found.append(ArchivedBriefing(date, folder, read_record(folder / f"{basename}.json")))
+        except FileNotFoundError:
+            continue
+        except InputError as exc:
+            bad[date] = exc
+    return sorted(found, key=lambda b: b.date, reverse=True), bad
 
 
-def previous(out: Path, basename: str, date: dt.date) -> ArchivedBriefing | None:
-    """The newest archived briefing dated before ``date``."""
-    return next((b for b in archived(out, basename) if b.date < date), None)
+def _warn(bad: Mapping[dt.date, InputError]) -> None:
+    for date in sorted(bad):
+        log.warning("ignored %s", bad[date].message.replace(" is not a briefing record: ", ": not a briefing record: ", 1))
+
+
+def archived(out: Path, basename: str) -> list[ArchivedBriefing]:
+    """Every briefing in the archive with a sound record, newest first. A record that is not
+    (not JSON, wrong shape, not a regular file) is left out, with a warning naming the file."""
+    found, bad = _scan(out, basename)
+    _warn(bad)
+    return found
+
+
+def previous(briefings: list[ArchivedBriefing], date: dt.date) -> ArchivedBriefing | None:
+    """The newest of ``briefings`` (newest first, as :func:`archived` gives them) dated before ``date``."""
+    return next((b for b in briefings if b.date < date), None)
 
 
 def reported_sentences(record: Mapping[str, Any]) -> list[str]:
-    """The texts of every item a briefing record reported."""
-    items = [*record.get("key_points", []), *(i for s in record.get("sections", []) for i in s.get("items", []))]
-    return [str(i["text"]) for i in items if isinstance(i, dict) and "text" in i]
+    """The texts of every item a (checked) briefing record reported."""
+    items = [*record["key_points"], *(i for s in record["sections"] for i in s["items"])]
+    return [i["text"] for i in items]
 
 
 def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:
-    """The archived briefing of ``date`` (``None``: the newest)."""
-    briefings = archived(out, basename)
+    """The archived briefing of ``date`` (``None``: the newest). Raises :class:`InputError` if
+    there is none, or if the record of ``date`` (or of the newest date) is not sound: an older
+    briefing is never sent in its place."""
+    briefings, bad = _scan(out, basename)
+    if date is None and bad and (not briefings or max(bad) > briefings[0].date):
+        date = max(bad)
+    if date is not None and date in bad:
+        raise bad[date]
     match = next((b for b in briefings if date is None or b.date == date), None)
     if match is None:
         dates = ", ".join(b.date.isoformat() for b in briefings[:5]) or "none"
@@ -143,26 +503,33 @@ def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:
 
 
 def update_links(out: Path, basename: str) -> list[Path]:
-    """Point ``latest`` at the newest date and rewrite ``index.md`` and ``index.html``."""
-    briefings = archived(out, basename)
+    """Point ``latest`` at the newest date with a sound record and rewrite ``index.md`` and
+    ``index.html``. Unsound records are left out silently (:func:`archived` warns about them).
+    ``latest`` is only ever replaced if it is a symbolic link; raises :class:`OutputError`."""
+    briefings, _ = _scan(out, basename)
     if not briefings:
         return []
-    newest = briefings[0].folder.name
-    link = out / "latest"
-    tmp = out / f".latest.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(newest, target_is_directory=True)
-    os.replace(tmp, link)
+    _check_latest(out)
+    link = out / LATEST
+    tmp = out / f".{LATEST}.{_token()}.tmp"
+    try:
+        tmp.symlink_to(briefings[0].folder.name, target_is_directory=True)
+        os.replace(tmp, link)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise _output_error(exc, f"cannot point {link} at {briefings[0].folder.name}", out) from exc
     lines = ["# Briefings", ""]
     rows = []
     for b in briefings:
         files = sorted(p.name for p in b.folder.iterdir() if p.name.startswith(f"{basename}.") and not p.name.endswith(".tmp"))
         links = " · ".join(f"[{name.rsplit('.', 1)[1]}]({b.folder.name}/{name})" for name in files)
-        coverage = str(b.record.get("coverage", ""))
-        title = str(b.record.get("title", basename))
+        coverage, title = b.record["coverage"], b.record["title"]
         lines.append(f"- **{b.date.isoformat()}** — {escape_markdown(title)}: {escape_markdown(coverage)} ({links})")
         cells = ", ".join(f'<a href="{html.escape(b.folder.name)}/{html.escape(n)}">{html.escape(n.rsplit(".", 1)[1])}</a>' for n in files)
         rows.append(f"<li><strong>{b.date.isoformat()}</strong> — {html.escape(title)}: {html.escape(coverage)} ({cells})</li>")
     page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Briefings</title>\n</head>\n"
             "<body>\n<h1>Briefings</h1>\n<ul>\n" + "\n".join(rows) + "\n</ul>\n</body>\n</html>\n")
-    return write_all(out, {"index.md": ("\n".join(lines) + "\n").encode(), "index.html": page.encode()}) + [link]
+    written = [write_atomic(out / "index.md", ("\n".join(lines) + "\n").encode()),
+               write_atomic(out / "index.html", page.encode())]
+    return [*written, link]

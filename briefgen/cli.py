@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 unexpected error; 2 usage error; 3 configuration error (including an
 optional extra that is not installed); 4 input error; 5 nothing to report; 6 rendering error;
 7 delivery failure; 8 lock timeout; 9 partial success (the briefing was written, but some article
-files were skipped); 130 interrupted (Ctrl-C).
+files were skipped); 10 output error (the output folder cannot take the files); 130 interrupted
+(Ctrl-C).
 
 Only click, the configuration and the errors are imported here: each command imports the stages
 it runs (NumPy, SciPy, WeasyPrint, sumy…) when it runs, so ``briefgen --help`` stays fast.
@@ -228,7 +229,8 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
     Writes OUT/YYYY-MM-DD/briefing.FORMAT (and briefing.json, the archive's record), points
     OUT/latest at the newest date and rewrites OUT/index.md and OUT/index.html. Exit status:
     0 success, 9 written but some article files skipped, 5 nothing to report, 8 another run
-    holds the lock, 7 the e-mail failed (see the README for all codes).
+    holds the lock, 10 the output folder cannot take the files, 7 the e-mail failed (see the
+    README for all codes).
     """
     if dry_run and not send_after:
         raise UsageError("--dry-run only applies with --send",
@@ -275,11 +277,14 @@ def _refuse_empty(corpus: Path) -> None:
 
 
 def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quiet: bool) -> None:
-    from briefgen.archive import find
+    from briefgen.archive import find, locked
     from briefgen.deliver import deliver
 
-    briefing = find(out, options.output.basename, date)
-    written = deliver(briefing, options.output.basename, options.delivery, dry_run=dry_run)
+    # A dry run writes the .eml into the archive: under the lock, so that a daily run never
+    # swaps the date's folder away under it. A real send only reads (and may retry for minutes).
+    with locked(out, options.output.lock_timeout) if dry_run else contextlib.nullcontext():
+        briefing = find(out, options.output.basename, date)
+        written = deliver(briefing, options.output.basename, options.delivery, dry_run=dry_run)
     if written is not None:
         log.info("wrote %s", written)
         if not quiet:

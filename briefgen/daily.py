@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.archive import locked, previous, reported_sentences, update_links, write_all
+from briefgen.archive import (
+    archived,
+    check_targets,
+    clean_leftovers,
+    locked,
+    previous,
+    publish,
+    reported_sentences,
+    update_links,
+)
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import in_window, load_corpus
@@ -67,8 +76,11 @@ def run_daily(
     date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
 
     Unless ``options.output.history`` is off, what the previous briefing in the archive reported
-    is not repeated. Everything is rendered before anything is written, and every file is
-    renamed into place, so a failure leaves the archive as it was.
+    is not repeated (a record that is not sound is skipped with a warning). What a killed run
+    left behind is cleaned up first. Everything is rendered before anything is written, and the
+    date's folder is replaced whole in one step (:func:`briefgen.archive.publish`), so a failure
+    leaves the archive as it was. Raises :class:`~briefgen.errors.OutputError` when the output
+    folder cannot take the files.
     """
     loaded = load_corpus(corpus, jobs=jobs, progress=progress("Loading articles") if progress else None,
                          max_bytes=options.input.max_bytes)
@@ -87,17 +99,19 @@ def run_daily(
     if not articles:
         span = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
         raise NothingToReport(f"no article in {corpus} is dated {span}", _coverage_hint(loaded.articles))
-    basename = options.output.basename
-    with locked(Path(out), options.output.lock_timeout):
-        earlier = previous(Path(out), basename, end) if options.output.history else None
+    basename, out = options.output.basename, Path(out)
+    with locked(out, options.output.lock_timeout):
+        clean_leftovers(out)
+        check_targets(out, end)
+        existing = archived(out, basename)  # warns once about each record that is not sound
+        earlier = previous(existing, end) if options.output.history else None
         history = reported_sentences(earlier.record) if earlier else []
         briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
                                   progress=progress("Splitting sentences") if progress else None)
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats)
-        folder = Path(out) / end.isoformat()
-        written = write_all(folder, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
-        update_links(Path(out), basename)
+        written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
+        update_links(out, basename)
     paths = [p for p in written if p.suffix[1:] in options.formats]
-    log.info("wrote %s (%s)", folder, briefing.coverage)
+    log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
     return DailyResult(briefing, paths, articles, loaded.problems, loaded.undated)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import smtplib
 import ssl
+import stat
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -32,24 +34,39 @@ class DeliveryError(BriefgenError):
     exit_code = 7
 
 
+#: line breaks and other control characters, which must never reach a header
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _key_points(record: dict[str, Any]) -> list[tuple[str, list[int]]]:
-    return [(str(i["text"]), [int(n) for n in i.get("sources", [])]) for i in record.get("key_points", [])]
+    return [(i["text"], list(i["sources"])) for i in record["key_points"]]
+
+
+def one_line(text: str) -> str:
+    """``text`` as one header line: every run of line breaks, other control characters and
+    white space becomes one space, so that nothing in it can start a header of its own."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions) -> EmailMessage:
-    """The e-mail: key points as plain text and HTML, the PDF attached."""
+    """The e-mail: key points as plain text and HTML, the PDF attached. The subject is made one
+    line (:func:`one_line`); an address holding a line break is refused."""
     if not delivery.recipients:
         raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
     if not delivery.sender:
         raise ConfigError("no sender address", 'set sender = "..." under [delivery] in the config file')
-    record = briefing.record
-    title, date, coverage = str(record.get("title", "Briefing")), briefing.date.isoformat(), str(record.get("coverage", ""))
+    for key, address in [("sender", delivery.sender), *(("recipients", r) for r in delivery.recipients)]:
+        if _CONTROL.search(address):
+            raise ConfigError(f"delivery.{key} holds a line break or another control character: {address!r}",
+                              "write each address on one line, e.g. \"Briefings <briefings@example.org>\"")
+    record = briefing.record  # checked by archive.read_record
+    title, date, coverage = record["title"], briefing.date.isoformat(), record["coverage"]
     try:
-        subject = delivery.subject.format(title=title, date=date, coverage=coverage)
+        subject = one_line(delivery.subject.format(title=title, date=date, coverage=coverage))
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(f"delivery.subject '{delivery.subject}' has an unknown field ({exc})",
                           "use {title}, {date} and {coverage}") from exc
-    sources = {int(s["id"]): s for s in record.get("sources", [])}
+    sources = {s["id"]: s for s in record["sources"]}
     points = _key_points(record)
 
     def cite(numbers: list[int]) -> str:
@@ -151,10 +168,10 @@ def send(
 
 def deliver(briefing: ArchivedBriefing, basename: str, delivery: DeliveryOptions, dry_run: bool = False,
             sleep: Callable[[float], None] = time.sleep) -> Path | None:
-    """E-mail the archived briefing's PDF; with ``dry_run``, write the message as ``.eml`` instead
-    and return its path."""
+    """E-mail the archived briefing's PDF (a regular file, never a symbolic link); with
+    ``dry_run``, write the message as ``.eml`` instead and return its path."""
     pdf = briefing.folder / f"{basename}.pdf"
-    if not pdf.is_file():
+    if not (pdf.exists() and stat.S_ISREG(pdf.lstat().st_mode)):  # never a link to a file elsewhere
         raise InputError(f"no PDF for {briefing.date.isoformat()} in {briefing.folder}",
                          "run `briefgen daily` with pdf among the formats first")
     message = build_message(briefing, pdf, delivery)

@@ -62,3 +62,11 @@ class RenderError(BriefgenError):
     """An output format could not be produced (e.g. WeasyPrint's system libraries are missing)."""
 
     exit_code = 6
+
+
+class OutputError(BriefgenError):
+    """The output folder cannot take the briefing: not a folder, read-only, a full disk, or a file
+    or symbolic link where briefgen keeps a folder or its ``latest`` link. Nothing earlier is
+    changed."""
+
+    exit_code = 10
