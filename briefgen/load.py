@@ -28,8 +28,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefgen.config import MAX_DAYS
 from briefgen.dedupe import duplicate_groups
-from briefgen.errors import ArticleError, InputError
+from briefgen.errors import ArticleError, ConfigError, InputError
 from briefgen.files import Unreadable, is_utf8_name, printable, read_regular, size_text
 from briefgen.layout import paragraphs
 from briefgen.models import Article
@@ -356,6 +357,20 @@ def _title_from_name(path: Path) -> str:
     stem = _FILENAME_DATE.sub("", path.stem).strip("-_ ")
     title = stem.replace("-", " ").replace("_", " ").strip().capitalize() or path.name
     return _SPACES.sub(" ", clean_text(title)).strip() or "Untitled"
+
+
+def window(end: dt.date, days: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the window of ``days`` ending on ``end``; a length outside
+    1 to :data:`~briefgen.config.MAX_DAYS`, or one that would start before year 1, is a
+    :class:`ConfigError`."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ConfigError(f"a window of {days} days is not possible: the window is 1 to {MAX_DAYS} days",
+                          f"pass --days (or set briefing.days) between 1 and {MAX_DAYS}")
+    try:
+        return end - dt.timedelta(days=days - 1), end
+    except OverflowError:
+        raise ConfigError(f"a window of {days} days ending on {end.isoformat()} would start before the year 1",
+                          "pass a later --date or a smaller --days") from None
 
 
 def in_window(articles: Iterable[Article], start: dt.date, end: dt.date) -> list[Article]:
