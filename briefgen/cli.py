@@ -29,8 +29,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen.algorithms import ALGORITHMS, DEFAULT_SYSTEMS
-from briefgen.config import FORMATS, Options, default_config_path, load_options, parse_formats
-from briefgen.errors import ArticleError, BriefgenError, ConfigError, InputError, NothingToReport
+from briefgen.config import (
+    FORMATS,
+    MAX_DAYS,
+    Options,
+    default_config_path,
+    load_options,
+    parse_formats,
+)
+from briefgen.errors import ArticleError, BriefgenError, ConfigError, NothingToReport
 
 if TYPE_CHECKING:
     from briefgen.models import Article
@@ -41,7 +48,6 @@ log = logging.getLogger("briefgen")
 
 PARTIAL_SUCCESS = 9
 INTERRUPTED = 130  #: the shell's status for a process stopped by SIGINT (128 + 2)
-MAX_DAYS = 3660  #: the longest window --days accepts: ten years
 #: every file suffix the corpus reader takes (``briefgen.load.SUFFIXES``; a test keeps them equal)
 CORPUS_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl")
 STDIN = "-"
@@ -240,7 +246,6 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
     _setup_logging(quiet, log_file)
 
     def action() -> int | None:
-        _refuse_empty(corpus)
         options = _options(config_file)
         if formats:
             options = options.with_overrides(formats=parse_formats(formats))
@@ -263,17 +268,6 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
         return PARTIAL_SUCCESS if result.partial else None
 
     _run(action)
-
-
-def _refuse_empty(corpus: Path) -> None:
-    """An existing corpus folder without a single article file is an input error of its own,
-    not an empty date window."""
-    from briefgen.load import SUFFIXES, list_files
-
-    problems: list[ArticleError] = []
-    if corpus.is_dir() and not list_files(corpus, SUFFIXES, problems) and not problems:
-        raise InputError(f"corpus folder {corpus} is empty: it holds no article file",
-                         f"put articles ({' '.join(SUFFIXES)}) in it, or pass another folder with --corpus DIR")
 
 
 def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quiet: bool) -> None:

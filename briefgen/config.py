@@ -1,12 +1,15 @@
 """Configuration in layers: packaged defaults, then the user's file, then command-line flags.
 
 The packaged ``defaults.toml`` holds every key. A user's file only overrides what it sets and
-may add topics; an unknown key, a wrong type or a topic without terms is a :class:`ConfigError`
-naming the file and the key.
+may add topics; an unknown key, a wrong type, a number outside its range (:data:`RANGES`, also
+stated in ``defaults.toml``), a topic without terms or a file that is not UTF-8 TOML is a
+:class:`ConfigError` naming the file and the key. The file is read like any file briefgen does
+not own (:mod:`briefgen.files`): a named pipe or a device is refused, never waited on.
 """
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -15,9 +18,61 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import ConfigError
+from briefgen.files import Unreadable, printable, read_regular
 from briefgen.models import Topic
 
 FORMATS = ("md", "pdf", "html", "json")
+MAX_CONFIG_BYTES = 1_000_000  #: a config file larger than this is refused
+MAX_DAYS = 3660  #: the longest date window, in days (about ten years)
+MAX_BASENAME_BYTES = 200  #: output.basename at most (a file name is 255 bytes, the suffix follows)
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a number in the config may take: ``low`` to ``high``, each end included unless
+    ``above``/``below`` says the value must be strictly above ``low``/below ``high``."""
+
+    low: float
+    high: float
+    above: bool = False
+    below: bool = False
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` is a finite number within the range (NaN and infinities never are)."""
+        if isinstance(value, float) and not math.isfinite(value):
+            return False
+        return (value > self.low if self.above else value >= self.low) and (value < self.high if self.below else value <= self.high)
+
+    def __str__(self) -> str:
+        """``0 to 1``, ``0 to under 1``, ``over 0 to 3600``."""
+        low, high = (str(int(v)) if float(v).is_integer() else f"{v:g}" for v in (self.low, self.high))
+        return f"{'over ' if self.above else ''}{low} to {'under ' if self.below else ''}{high}"
+
+
+#: The range of every number in the config (``defaults.toml`` states each beside its key).
+RANGES: dict[str, Range] = {
+    "briefing.key_points": Range(0, 100),
+    "briefing.items_per_section": Range(1, 100),
+    "briefing.days": Range(1, MAX_DAYS),
+    "output.lock_timeout": Range(0, 86_400),
+    "delivery.port": Range(1, 65_535),
+    "delivery.retries": Range(0, 20),
+    "delivery.retry_delay": Range(0, 3_600),
+    "delivery.timeout": Range(0, 3_600, above=True),
+    "input.max_bytes": Range(1, 100_000_000),
+    "ranking.damping": Range(0, 1, below=True),
+    "ranking.similarity_threshold": Range(0, 10),
+    "ranking.position_weight": Range(0, 1),
+    "ranking.lead_until": Range(0, 1),
+    "ranking.central_from": Range(0, 1),
+    "ranking.recency": Range(0, 10),
+    "ranking.redundancy": Range(0, 1),
+    "ranking.duplicate": Range(0, 1),
+    "ranking.developing": Range(0, 1),
+    "ranking.pool_size": Range(1, 100_000),
+    "ranking.min_words": Range(1, 1_000),
+    "ranking.max_words": Range(1, 1_000),
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +150,8 @@ def _read_toml(text: str, origin: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: not valid TOML: {exc}", "fix the syntax at that line") from exc
+    except ValueError as exc:  # Python refuses to read a whole number of thousands of digits
+        raise ConfigError(f"{origin}: a number in it has too many digits to be read", "write numbers of a sane size") from exc
 
 
 def packaged_defaults() -> dict[str, Any]:
@@ -193,17 +250,53 @@ def default_config_path(environ: Mapping[str, str]) -> Path | None:
     return path if path.exists() else None
 
 
+def read_config_text(config_file: Path) -> str:
+    """The text of a config file: a regular file of at most :data:`MAX_CONFIG_BYTES`, in UTF-8."""
+    origin = printable(config_file)
+    try:
+        raw = read_regular(Path(config_file), MAX_CONFIG_BYTES)
+    except Unreadable as exc:
+        hint = ("give a TOML file (a named pipe or a device is not read)" if exc.kind == "not_regular"
+                else "check the path given to --config or $BRIEFGEN_CONFIG")
+        raise ConfigError(f"{origin}: cannot read the config file: {exc.reason}", hint) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{origin}: the config file is not UTF-8 text (line {line} holds a byte that is not UTF-8)",
+                          "save it as UTF-8") from exc
+
+
+def _check_ranges(data: dict[str, Any], origin: str) -> None:
+    for dotted, allowed in RANGES.items():
+        table, key = dotted.split(".")
+        value = data[table][key]
+        if not allowed.holds(value):
+            shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:12]}… ({len(repr(value))} digits)"
+            raise ConfigError(f"{origin}: {dotted} must be {allowed}, not {shown}",
+                              f"e.g. {dotted} = {_toml_value(packaged_defaults()[table][key])} (the default)")
+    ranking = data["ranking"]
+    if ranking["min_words"] > ranking["max_words"]:
+        raise ConfigError(f"{origin}: ranking.min_words ({ranking['min_words']}) is above ranking.max_words ({ranking['max_words']})",
+                          "make min_words at most max_words")
+
+
+def check_basename(basename: str, origin: str) -> None:
+    """Refuse an ``output.basename`` that is not a plain, printable file name."""
+    if (not basename or "/" in basename or "\\" in basename or basename.startswith(".") or not basename.isprintable()
+            or len(basename.encode("utf-8", "surrogatepass")) > MAX_BASENAME_BYTES):
+        raise ConfigError(f"{origin}: output.basename '{printable(basename)}' is not a plain file name "
+                          f"(printable characters, no / or \\, not starting with '.', at most {MAX_BASENAME_BYTES} bytes)",
+                          'e.g. basename = "briefing"')
+
+
 def load_options(config_file: Path | None = None) -> Options:
     """Options from the packaged defaults with ``config_file`` (if any) laid on top."""
     data = packaged_defaults()
     origin = "briefgen/defaults.toml"
     if config_file is not None:
-        origin = str(config_file)
-        try:
-            text = Path(config_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{origin}: cannot read the config file: {exc.strerror}", "check the path given to --config") from exc
-        data = _merge(data, _read_toml(text, origin), origin)
+        origin = printable(config_file)
+        data = _merge(data, _read_toml(read_config_text(Path(config_file)), origin), origin)
     briefing, ranking = data["briefing"], data["ranking"]
     formats = tuple(briefing["formats"])
     for fmt in formats:
@@ -216,14 +309,9 @@ def load_options(config_file: Path | None = None) -> Options:
             raise ConfigError(f"{origin}: briefing.topics names '{name}', which has no [topics.{name}] table",
                               "define the topic or remove it from the list")
         topics.append(_topic(name, data["topics"][name], origin, base_dir))
-    for key in ("key_points", "items_per_section", "days"):
-        if briefing[key] < (0 if key == "key_points" else 1):
-            raise ConfigError(f"{origin}: briefing.{key} must be at least {0 if key == 'key_points' else 1}")
-    if data["input"]["max_bytes"] < 1:
-        raise ConfigError(f"{origin}: input.max_bytes must be at least 1", "e.g. input.max_bytes = 5000000 (5 MB)")
+    _check_ranges(data, origin)
     output = OutputOptions(**data["output"])
-    if not output.basename or "/" in output.basename or output.basename.startswith("."):
-        raise ConfigError(f"{origin}: output.basename '{output.basename}' is not a plain file name", 'e.g. basename = "briefing"')
+    check_basename(output.basename, origin)
     delivery_table = dict(data["delivery"], recipients=tuple(data["delivery"]["recipients"]),
                           ca_file=_config_path(data["delivery"]["ca_file"], base_dir))
     delivery = DeliveryOptions(**delivery_table)

@@ -21,7 +21,7 @@ from briefgen.archive import (
 )
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
-from briefgen.load import in_window, load_corpus
+from briefgen.load import in_window, load_corpus, window
 from briefgen.models import Article, Briefing
 from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
@@ -45,9 +45,8 @@ class DailyResult:
 
 
 def resolve_window(date: dt.date | None, days: int, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The window's first and last day. ``date=None`` means today."""
-    end = date or today
-    return end - dt.timedelta(days=days - 1), end
+    """The window's first and last day (:func:`briefgen.load.window`). ``date=None`` means today."""
+    return window(date or today, days)
 
 
 def newest_date(articles: Sequence[Article]) -> dt.date | None:

@@ -31,7 +31,10 @@ settings), read back with ``allow_pickle=False``: a model file from elsewhere ca
 
 from __future__ import annotations
 
+import io
 import json
+import stat
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +45,7 @@ import numpy as np
 
 from briefgen.doctopic import topic_scores
 from briefgen.errors import BriefgenError
+from briefgen.files import Unreadable, printable, read_regular
 from briefgen.models import Article, Topic
 from briefgen.text import stems
 
@@ -51,6 +55,7 @@ PRIOR_WEIGHTS = (0.0, 2.0, 4.0)  #: weights of the topic's term rule tried
 MIN_EXAMPLES = 5  #: positives and negatives needed, each
 MIN_HOLDOUT_POSITIVES = 5  #: fewer among the newest examples → cross-validation instead
 FORMAT_VERSION = 1
+MAX_MODEL_BYTES = 500_000_000  #: a model file larger than this is refused
 
 
 class LearnError(BriefgenError):
@@ -73,12 +78,14 @@ def model_for(topic: Topic) -> LearnedTopic | None:
     """The model named by ``topic.model``, read once per process (and again when the file changes)."""
     if not topic.model:
         return None
+    hint = f"train it with `briefgen learn --topic {topic.name}`, or remove model from [topics.{topic.name}]"
     try:
-        mtime = Path(topic.model).stat().st_mtime_ns
+        info = Path(topic.model).stat()
     except OSError as exc:
-        raise LearnError(f"{topic.model}: cannot read the model of topic '{topic.name}': {exc.strerror}",
-                         f"train it with `briefgen learn --topic {topic.name}`, or remove model from [topics.{topic.name}]") from exc
-    return _load_cached(topic.model, mtime, topic)
+        raise LearnError(f"{printable(topic.model)}: cannot read the model of topic '{topic.name}': {exc.strerror}", hint) from exc
+    if not stat.S_ISREG(info.st_mode):  # checked again on the opened file (LearnedTopic.load)
+        raise LearnError(f"{printable(topic.model)}: the model of topic '{topic.name}' is not a regular file", hint)
+    return _load_cached(topic.model, info.st_mtime_ns, topic)
 
 
 def features(text: str) -> list[str]:
@@ -143,21 +150,37 @@ class LearnedTopic:
 
         ``topic`` is the topic in force; when omitted, the topic's terms as they were at training
         time are used (they feed the model's prior, so a changed term list changes its scores).
+        The file must be a regular file of at most :data:`MAX_MODEL_BYTES` (a named pipe or a
+        device is refused, never waited on).
         """
+        origin = printable(path)
         try:
-            with np.load(path, allow_pickle=False) as archive:
+            raw = read_regular(Path(path), MAX_MODEL_BYTES)
+        except Unreadable as exc:
+            if exc.kind == "io" and not Path(path).exists():
+                raise LearnError(f"{origin}: no such model file", "train one with `briefgen learn`") from exc
+            raise LearnError(f"{origin}: cannot read the model file: {exc.reason}", "train one with `briefgen learn`") from exc
+        if not raw.startswith(b"PK\x03\x04"):
+            raise LearnError(f"{origin}: not a briefgen topic model (not a NumPy .npz archive)", "train one with `briefgen learn`")
+        try:
+            with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
                 header = json.loads(str(archive["header"]))
+                if not isinstance(header, dict):
+                    raise ValueError("its header is not a JSON object")
                 vocabulary = [str(v) for v in archive["vocabulary"]]
                 idf, coef = archive["idf"].astype(np.float64), archive["coef"].astype(np.float64)
                 intercept, prior_weight, threshold = (float(v) for v in archive["settings"])
-        except FileNotFoundError as exc:
-            raise LearnError(f"{path}: no such model file", "train one with `briefgen learn`") from exc
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise LearnError(f"{path}: not a briefgen topic model ({exc})", "train one with `briefgen learn`") from exc
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+            raise LearnError(f"{origin}: not a briefgen topic model ({exc})", "train one with `briefgen learn`") from exc
         if header.get("format") != FORMAT_VERSION or not (len(vocabulary) == len(idf) == len(coef)):
-            raise LearnError(f"{path}: not a briefgen topic model of format {FORMAT_VERSION}", "train it again with `briefgen learn`")
+            raise LearnError(f"{origin}: not a briefgen topic model of format {FORMAT_VERSION}", "train it again with `briefgen learn`")
         if topic is None:
-            topic = Topic(header["topic"], header.get("title", header["topic"]), tuple(header["terms"]), tuple(header["related"]), tuple(header["exclude"]))
+            try:
+                terms, related, exclude = (tuple(str(t) for t in header[key]) for key in ("terms", "related", "exclude"))
+                topic = Topic(str(header["topic"]), str(header.get("title", header["topic"])), terms, related, exclude)
+            except (KeyError, TypeError) as exc:
+                raise LearnError(f"{origin}: not a briefgen topic model (its header has no usable {exc})",
+                                 "train it again with `briefgen learn`") from exc
         return cls(topic, vocabulary, idf, coef, intercept, prior_weight, threshold, dict(header.get("info", {})))
 
 

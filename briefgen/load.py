@@ -23,13 +23,14 @@ import hashlib
 import logging
 import os
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefgen.config import MAX_DAYS
 from briefgen.dedupe import duplicate_groups
-from briefgen.errors import ArticleError, InputError
+from briefgen.errors import ArticleError, ConfigError, InputError
+from briefgen.files import Unreadable, is_utf8_name, printable, read_regular
 from briefgen.layout import paragraphs
 from briefgen.models import Article
 from briefgen.parallel import Progress, map_items
@@ -72,14 +73,22 @@ def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
                 progress: Progress[FileResult] | None = None, max_bytes: int = MAX_BYTES) -> LoadResult:
     """Load every article file under ``folder`` (recursively, hidden files and folders
     skipped), in path order, over ``jobs`` processes. The folder is only ever read.
-    Problems and warnings are returned, for the caller to report."""
+    Problems and warnings are returned, for the caller to report; a folder without a single
+    article file (and nothing unreadable in it) is an :class:`InputError` of its own."""
     folder = Path(folder)
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
-        raise InputError(f"corpus folder {folder} {what}", "pass the folder of articles with --corpus DIR")
+        raise InputError(f"corpus folder {printable(folder)} {what}", "pass the folder of articles with --corpus DIR")
+    if not is_utf8_name(folder):
+        raise InputError(f"the name of the corpus folder {printable(folder)} is not valid UTF-8",
+                         "rename the folder, or pass it through a symbolic link with a UTF-8 name")
     result = LoadResult()
-    paths = list_files(folder, tuple(s.lower() for s in suffixes), result.problems)
-    jobs_list = [(path, _article_id(path, folder), max_bytes) for path in paths]
+    suffixes = tuple(s.lower() for s in suffixes)
+    paths = list_files(folder, suffixes, result.problems)
+    if not paths and not result.problems:
+        raise InputError(f"corpus folder {printable(folder)} is empty: it holds no article file",
+                         f"put articles ({' '.join(suffixes)}) in it, or pass another folder with --corpus DIR")
+    jobs_list = [(path, _article_id(path, folder), max_bytes, folder) for path in paths]
     loaded: list[Article] = []
     for found in map_items(_load_job, jobs_list, jobs, progress):
         loaded.extend(found.articles)
@@ -93,11 +102,11 @@ def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
 
 def list_files(folder: Path, suffixes: tuple[str, ...], problems: list[ArticleError]) -> list[Path]:
     """The files under ``folder`` with one of ``suffixes``, sorted; hidden files and folders are
-    skipped, symbolic links to folders are not followed, and a folder that cannot be listed is
-    a problem."""
+    skipped, symbolic links to folders are not followed (links to files are listed: the loader
+    checks where they lead), and a folder that cannot be listed is a problem."""
 
     def unlistable(error: OSError) -> None:
-        problems.append(ArticleError(str(error.filename), f"cannot list the folder: {error.strerror or error}",
+        problems.append(ArticleError(printable(str(error.filename)), f"cannot list the folder: {error.strerror or error}",
                                      "check that it exists and is readable"))
 
     found: list[Path] = []
@@ -111,10 +120,10 @@ def _article_id(path: Path, folder: Path) -> str:
     return path.relative_to(folder).with_suffix("").as_posix()
 
 
-def _load_job(job: tuple[Path, str, int]) -> FileResult:
-    path, article_id, max_bytes = job
+def _load_job(job: tuple[Path, str, int, Path]) -> FileResult:
+    path, article_id, max_bytes, folder = job
     try:
-        return load_file(path, article_id, max_bytes)
+        return load_file(path, article_id, max_bytes, corpus=folder)
     except ArticleError as problem:
         return FileResult(problems=[problem])
 
@@ -123,28 +132,34 @@ def load_article(path: Path, article_id: str | None = None, max_bytes: int = MAX
     """Read a file of one article; raise :class:`ArticleError` when it cannot be used (or holds
     several articles: a feed or JSON lines file). Warnings are logged."""
     path = Path(path)
-    found = load_file(path, article_id, max_bytes)
+    found = load_file(path, article_id, max_bytes)  # named by the user: a link is followed
     for warning in found.warnings:
         log.warning("%s", warning)
     if len(found.articles) == 1:
         return found.articles[0]
     if found.articles:
-        raise ArticleError(str(path), f"holds {len(found.articles)} articles, not one",
+        raise ArticleError(printable(path), f"holds {len(found.articles)} articles, not one",
                            "give a file of one article, or put it in a corpus folder for briefgen daily")
     if found.problems:
         raise found.problems[0]
-    raise ArticleError(str(path), "no article in the file", "check that it holds article text")
+    raise ArticleError(printable(path), "no article in the file", "check that it holds article text")
 
 
-def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES) -> FileResult:
+def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES,
+              corpus: Path | None = None) -> FileResult:
     """Every article of one file, the entries it had to leave out, and warnings. Raises
     :class:`ArticleError` when the whole file is unusable.
 
     ``article_id`` (the path in the corpus without suffix) is the id of a file's one article;
-    the articles of a feed or JSON lines file are ``<id><suffix>#<entry or line number>``."""
+    the articles of a feed or JSON lines file are ``<id><suffix>#<entry or line number>``.
+    With ``corpus`` (the folder it was found in), a symbolic link leading outside that folder
+    is refused. A name that is not valid UTF-8 is refused before the file is read; problems and
+    warnings name the file in a printable form (:func:`briefgen.files.printable`)."""
     path = Path(path)
-    origin = str(path)
-    raw = read_bytes(path, max_bytes)
+    origin = printable(path)
+    if not is_utf8_name(path):
+        raise ArticleError(origin, "the file name is not valid UTF-8", "rename the file: its name must be UTF-8")
+    raw = read_bytes(path, max_bytes, corpus)
     if not raw.strip():
         raise ArticleError(origin, "no article text", "the file is empty or holds only front matter")
     reader = READERS.get(path.suffix.lower(), read_txt)
@@ -178,37 +193,28 @@ def _read(reader: Reader, raw: bytes, origin: str) -> Reading:
                            "check the file; remove it from the corpus if it is not an article") from exc
 
 
-def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES, corpus: Path | None = None) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``, read without blocking (a named pipe
-    or device is refused, not waited on), and only ever opened for reading."""
-    origin = str(path)
+    or device is refused, not waited on), and only ever opened for reading. With ``corpus``,
+    the file must lie inside that folder once symbolic links are resolved."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise ArticleError(origin, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable") from exc
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ArticleError(origin, "not a regular file", "remove it from the corpus folder")
-        if info.st_size > max_bytes:
-            raise ArticleError(origin, f"file is {_size(info.st_size)}, over the {_size(max_bytes)} limit",
-                               "split it, remove it from the corpus, or raise [input] max_bytes")
-        with os.fdopen(fd, "rb", closefd=True) as handle:
-            fd = -1
-            raw = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise ArticleError(origin, f"cannot read the file: {exc.strerror or exc}", "check that it exists and is readable") from exc
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(raw) > max_bytes:  # it grew after it was measured
-        raise ArticleError(origin, f"file is over the {_size(max_bytes)} limit",
-                           "split it, remove it from the corpus, or raise [input] max_bytes")
-    return raw
+        return read_regular(Path(path), max_bytes, corpus)
+    except Unreadable as exc:
+        hints = _CORPUS_HINTS if corpus is not None else _FILE_HINTS
+        raise ArticleError(printable(path), exc.reason, hints.get(exc.kind, hints["io"])) from exc
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+_CORPUS_HINTS = {
+    "io": "check that it exists and is readable",
+    "not_regular": "remove it from the corpus folder",
+    "too_large": "split it, remove it from the corpus, or raise [input] max_bytes",
+    "outside": "copy the file into the corpus folder if it is meant to be briefed",
+}
+_FILE_HINTS = {
+    "io": "check that it exists and is readable",
+    "not_regular": "give a regular file of article text",
+    "too_large": "split it, or raise [input] max_bytes",
+}
 
 
 def decode(raw: bytes, origin: str) -> str:
@@ -350,8 +356,25 @@ def _date_from_name(name: str) -> dt.date | None:
 
 
 def _title_from_name(path: Path) -> str:
+    """A title made of the file name (``2026-11-24-border-talks.md`` → "Border talks"), on one
+    line, control characters dropped."""
     stem = _FILENAME_DATE.sub("", path.stem).strip("-_ ")
-    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or path.name
+    title = stem.replace("-", " ").replace("_", " ").strip().capitalize() or path.name
+    return _SPACES.sub(" ", clean_text(title)).strip() or "Untitled"
+
+
+def window(end: dt.date, days: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the window of ``days`` ending on ``end``; a length outside
+    1 to :data:`~briefgen.config.MAX_DAYS`, or one that would start before year 1, is a
+    :class:`ConfigError`."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ConfigError(f"a window of {days} days is not possible: the window is 1 to {MAX_DAYS} days",
+                          f"pass --days (or set briefing.days) between 1 and {MAX_DAYS}")
+    try:
+        return end - dt.timedelta(days=days - 1), end
+    except OverflowError:
+        raise ConfigError(f"a window of {days} days ending on {end.isoformat()} would start before the year 1",
+                          "pass a later --date or a smaller --days") from None
 
 
 def in_window(articles: Iterable[Article], start: dt.date, end: dt.date) -> list[Article]:

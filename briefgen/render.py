@@ -1,8 +1,10 @@
 """Stage 7, render: a :class:`Briefing` → Markdown, HTML, PDF and JSON.
 
 Markdown is written by briefgen, with every piece of article text escaped so that it can only
-ever be text. HTML is python-markdown's rendering of that Markdown, sanitised by nh3 and set
-in a page with ``styles/briefing.css``. The PDF is WeasyPrint's rendering of that HTML, with a
+ever be text. A source is cited by its title, outlet, date and link, never by the file it came
+from (a local path is no business of a reader's): the path stays in the JSON record. HTML is
+python-markdown's rendering of that Markdown, sanitised by nh3 and set in a page with
+``styles/briefing.css``. The PDF is WeasyPrint's rendering of that HTML, with a
 URL fetcher that refuses every URL: the stylesheet is passed in directly and fonts come from
 the system, so nothing an article says can make the renderer read a file or the network.
 """
@@ -27,14 +29,16 @@ log = logging.getLogger(__name__)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LIST_START = re.compile(r"^(\d+)([.)])(\s)")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
+_BREAKS = re.compile(r"\s+")  # every kind of line break (\r, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029) and space
 
 
 def escape_markdown(text: str) -> str:
-    """Article text made inert in Markdown: shown as the same characters, never as markup."""
+    """Article text made inert in Markdown: shown as the same characters, never as markup, and
+    on one line (a line break of any kind could start a heading, a list or a raw HTML block)."""
+    text = _BREAKS.sub(" ", text).strip()
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _LIST_START.sub(r"\1\\\2\3", text)
-    return text.replace("\n", " ")
+    return _LIST_START.sub(r"\1\\\2\3", text)
 
 
 def long_date(date: Any) -> str:
@@ -74,8 +78,6 @@ def to_markdown(briefing: Briefing) -> str:
             parts.append(f"<{a.url}>")
         elif a.url:
             parts.append(escape_markdown(a.url))
-        else:
-            parts.append(f"`{a.path.replace('`', '')}`")
         lines.append(f'{source.number}. <a id="src-{source.number}"></a>' + " ".join(parts))
     if not briefing.sources:
         lines.append("*No article was cited.*")

@@ -1,0 +1,129 @@
+"""Reading files briefgen does not own — corpus articles, config files, topic models — safely.
+
+Every such file is opened for reading only and without blocking, checked to be a regular file
+on the opened descriptor (a named pipe or a device is refused, never waited on: no window
+between a check and the open), and read up to a size limit, so that memory is bounded by the
+smaller of the file and the limit.
+
+Under a corpus folder (``root``) a file is opened only through the folder's real directories,
+one component at a time with ``O_NOFOLLOW``: a symbolic link may point to another file inside
+the corpus and is then followed, but a link that leaves the corpus is refused, and so is one
+swapped in after the check.
+
+:func:`printable` gives a path as text that can be printed, logged and serialised whatever
+bytes its name holds.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_CHUNK = 1 << 20
+
+
+class Unreadable(Exception):
+    """A file that cannot be used; ``kind`` says why, for the caller's hint: ``"io"`` (cannot
+    be opened or read), ``"not_regular"``, ``"too_large"`` or ``"outside"`` (a link leaving
+    the folder)."""
+
+    def __init__(self, reason: str, kind: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+def size_text(n: int) -> str:
+    """``5.0 MB`` from 100 kB up, else ``1,234 bytes``."""
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def printable(path: str | os.PathLike[str]) -> str:
+    """``path`` as printable text on one line: bytes of the name that are not UTF-8 as ``\\xff``,
+    control characters and line separators as escapes (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    text = os.fspath(path)
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file system gave
+        raw = text.encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def is_utf8_name(path: str | os.PathLike[str]) -> bool:
+    """Whether the name is valid UTF-8 (Python decodes other bytes of a name to lone surrogates)."""
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def inside(path: Path, root: Path) -> list[str]:
+    """The components of ``path``, all links resolved, below the real ``root``; raises
+    :class:`Unreadable` (``"outside"``) when it resolves to somewhere outside ``root``."""
+    real_root = os.path.realpath(root)
+    target = os.path.realpath(path)
+    if target == real_root or os.path.commonpath([real_root, target]) != real_root:
+        raise Unreadable("a symbolic link to a file outside the corpus folder: not followed", "outside")
+    return os.path.relpath(target, real_root).split(os.sep)
+
+
+def open_below(root: Path, parts: list[str]) -> int:
+    """A descriptor of ``root/parts...`` opened for reading, reached only through real
+    directories: a component that is (or became) a symbolic link is refused."""
+    if os.open not in os.supports_dir_fd:  # no openat here: open the resolved path
+        return _open(os.path.join(os.path.realpath(root), *parts))
+    dir_fd = _open(os.path.realpath(root), _DIRECTORY)
+    try:
+        for part in parts[:-1]:
+            next_fd = os.open(part, _READ | _DIRECTORY | _NOFOLLOW, dir_fd=dir_fd)
+            os.close(dir_fd)
+            dir_fd = next_fd
+        return os.open(parts[-1], _READ | _NOFOLLOW, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise Unreadable("it became a symbolic link while being read: not followed", "outside") from exc
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}", "io") from exc
+    finally:
+        os.close(dir_fd)
+
+
+def _open(path: str | os.PathLike[str], flags: int = 0) -> int:
+    try:
+        return os.open(path, _READ | flags)
+    except OSError as exc:
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}", "io") from exc
+
+
+def read_regular(path: Path, limit: int, root: Path | None = None) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them, opened without
+    blocking. With ``root``, the file must lie inside that folder once links are resolved
+    (:func:`inside`, :func:`open_below`). Raises :class:`Unreadable`."""
+    fd = open_below(root, inside(path, root)) if root is not None else _open(path)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("not a regular file", "not_regular")
+        if info.st_size > limit:
+            raise Unreadable(f"file is {size_text(info.st_size)}, over the {size_text(limit)} limit", "too_large")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:  # the file may have grown since it was measured
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}", "io") from exc
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise Unreadable(f"file is over the {size_text(limit)} limit", "too_large")
+    return b"".join(chunks)
