@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -407,12 +406,9 @@ def _read_article(path: Path, max_bytes: int | None = None) -> Article:
         if str(path) != STDIN:
             return load_article(path, max_bytes=limit)
         with click.open_file(STDIN, "rb") as stdin:
-            raw = stdin.read(limit + 1)  # one byte over: read_bytes says "over the limit"
-        with tempfile.TemporaryDirectory(prefix="briefgen-") as folder:
-            temp = Path(folder, "stdin" + _stdin_suffix(raw))
-            temp.write_bytes(raw)
-            with _renamed_in_log(str(temp), "<stdin>"):
-                return replace(load_article(temp, "stdin", max_bytes=limit), path=STDIN)
+            raw = stdin.read(limit + 1)  # one byte over: load_article says "over the limit"
+        article = load_article(Path("stdin" + _stdin_suffix(raw)), "stdin", limit, raw=raw, origin="<stdin>")
+        return replace(article, path=STDIN)
     except ArticleError as exc:
         where = "<stdin>" if str(path) == STDIN else exc.path
         raise ArticleError(where, exc.reason, _single_file_hint(exc.hint)) from exc
@@ -426,28 +422,6 @@ def _single_file_hint(hint: str | None) -> str | None:
     if "max_bytes" in hint:
         return "split it, or raise [input] max_bytes in a config file"
     return "give an article as " + " ".join(CORPUS_SUFFIXES) + " text"
-
-
-@contextlib.contextmanager
-def _renamed_in_log(old: str, new: str) -> Iterator[None]:
-    """Within the block, messages on briefgen's log handlers say ``new`` where they said ``old``."""
-
-    class Rename(logging.Filter):
-        def filter(self, record: logging.LogRecord) -> bool:
-            message = record.getMessage()
-            if old in message:
-                record.msg, record.args = message.replace(old, new), ()
-            return True
-
-    rename = Rename()
-    handlers = list(log.handlers)
-    for handler in handlers:
-        handler.addFilter(rename)
-    try:
-        yield
-    finally:
-        for handler in handlers:
-            handler.removeFilter(rename)
 
 
 @cli.command(short_help="Print the sentences briefgen finds in an article.")

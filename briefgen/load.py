@@ -30,7 +30,7 @@ from pathlib import Path
 from briefgen.config import MAX_DAYS
 from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, ConfigError, InputError
-from briefgen.files import Unreadable, is_utf8_name, printable, read_regular
+from briefgen.files import Unreadable, is_utf8_name, printable, read_regular, size_text
 from briefgen.layout import paragraphs
 from briefgen.models import Article
 from briefgen.parallel import Progress, map_items
@@ -128,21 +128,32 @@ def _load_job(job: tuple[Path, str, int, Path]) -> FileResult:
         return FileResult(problems=[problem])
 
 
-def load_article(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES) -> Article:
+def load_article(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES,
+                 raw: bytes | None = None, origin: str | None = None) -> Article:
     """Read a file of one article; raise :class:`ArticleError` when it cannot be used (or holds
-    several articles: a feed or JSON lines file). Warnings are logged."""
+    several articles: a feed or JSON lines file). Warnings are logged.
+
+    With ``raw``, those bytes are the file's content (standard input, say) and nothing is
+    read: ``path``'s suffix still chooses the reader, and ``origin`` names the text in
+    messages."""
     path = Path(path)
-    found = load_file(path, article_id, max_bytes)  # named by the user: a link is followed
+    origin = origin or printable(path)
+    if raw is None:
+        found = load_file(path, article_id, max_bytes)  # named by the user: a link is followed
+    elif len(raw) > max_bytes:
+        raise ArticleError(origin, f"is over the {size_text(max_bytes)} limit", "split it, or raise [input] max_bytes")
+    else:
+        found = parse_file(raw, path, article_id, origin)
     for warning in found.warnings:
         log.warning("%s", warning)
     if len(found.articles) == 1:
         return found.articles[0]
     if found.articles:
-        raise ArticleError(printable(path), f"holds {len(found.articles)} articles, not one",
+        raise ArticleError(origin, f"holds {len(found.articles)} articles, not one",
                            "give a file of one article, or put it in a corpus folder for briefgen daily")
     if found.problems:
         raise found.problems[0]
-    raise ArticleError(printable(path), "no article in the file", "check that it holds article text")
+    raise ArticleError(origin, "no article in the file", "check that it holds article text")
 
 
 def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES,
@@ -159,7 +170,12 @@ def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BY
     origin = printable(path)
     if not is_utf8_name(path):
         raise ArticleError(origin, "the file name is not valid UTF-8", "rename the file: its name must be UTF-8")
-    raw = read_bytes(path, max_bytes, corpus)
+    return parse_file(read_bytes(path, max_bytes, corpus), path, article_id, origin)
+
+
+def parse_file(raw: bytes, path: Path, article_id: str | None, origin: str) -> FileResult:
+    """The articles in the bytes of a file (:func:`load_file` without the reading): the reader
+    is chosen by ``path``'s suffix, and ``origin`` names the file in problems and warnings."""
     if not raw.strip():
         raise ArticleError(origin, "no article text", "the file is empty or holds only front matter")
     reader = READERS.get(path.suffix.lower(), read_txt)
