@@ -32,7 +32,6 @@ import os
 import re
 import secrets
 import shutil
-import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import BriefgenError, InputError, OutputError
+from briefgen.files import Unreadable, read_regular
 from briefgen.render import escape_markdown
 
 log = logging.getLogger(__name__)
@@ -405,21 +405,11 @@ def read_record(path: Path) -> dict[str, Any]:
         return InputError(f"{path} is not a briefing record: {reason}",
                           f"re-run `briefgen daily --date {date}` to rebuild it" if _DATE_DIR.match(date) else None)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        raise bad("it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror or str(exc)) from exc
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise bad("not a regular file")
-        if info.st_size > MAX_RECORD_BYTES:
-            raise bad(f"larger than {MAX_RECORD_BYTES // 2**20} MB")
-        try:
-            data = handle.read(MAX_RECORD_BYTES + 1)
-        except OSError as exc:
-            raise bad(exc.strerror or str(exc)) from exc
+        data = read_regular(path, MAX_RECORD_BYTES, follow_link=False)
+    except Unreadable as exc:
+        if exc.kind == "missing":
+            raise FileNotFoundError(errno.ENOENT, exc.reason, str(path)) from exc
+        raise bad(f"larger than {MAX_RECORD_BYTES // 2**20} MB" if exc.kind == "too_large" else exc.reason) from exc
     try:
         record = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

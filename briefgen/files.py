@@ -28,9 +28,9 @@ _CHUNK = 1 << 20
 
 
 class Unreadable(Exception):
-    """A file that cannot be used; ``kind`` says why, for the caller's hint: ``"io"`` (cannot
-    be opened or read), ``"not_regular"``, ``"too_large"`` or ``"outside"`` (a link leaving
-    the folder)."""
+    """A file that cannot be used; ``kind`` says why, for the caller's hint: ``"missing"``,
+    ``"io"`` (cannot be opened or read), ``"link"`` (a symbolic link where none is followed),
+    ``"not_regular"``, ``"too_large"`` or ``"outside"`` (a link leaving the folder)."""
 
     def __init__(self, reason: str, kind: str) -> None:
         super().__init__(reason)
@@ -98,14 +98,19 @@ def _open(path: str | os.PathLike[str], flags: int = 0) -> int:
     try:
         return os.open(path, _READ | flags)
     except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise Unreadable("no such file", "missing") from exc
+        if exc.errno == errno.ELOOP and flags & _NOFOLLOW:
+            raise Unreadable("it is a symbolic link", "link") from exc
         raise Unreadable(f"cannot read the file: {exc.strerror or exc}", "io") from exc
 
 
-def read_regular(path: Path, limit: int, root: Path | None = None) -> bytes:
+def read_regular(path: Path, limit: int, root: Path | None = None, follow_link: bool = True) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them, opened without
     blocking. With ``root``, the file must lie inside that folder once links are resolved
-    (:func:`inside`, :func:`open_below`). Raises :class:`Unreadable`."""
-    fd = open_below(root, inside(path, root)) if root is not None else _open(path)
+    (:func:`inside`, :func:`open_below`); with ``follow_link=False``, a ``path`` that is a
+    symbolic link is refused. Raises :class:`Unreadable`."""
+    fd = open_below(root, inside(path, root)) if root is not None else _open(path, 0 if follow_link else _NOFOLLOW)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
