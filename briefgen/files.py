@@ -98,11 +98,10 @@ def _open(path: str | os.PathLike[str], flags: int = 0) -> int:
     try:
         return os.open(path, _READ | flags)
     except OSError as exc:
-        if exc.errno == errno.ENOENT:
-            raise Unreadable("no such file", "missing") from exc
         if exc.errno == errno.ELOOP and flags & _NOFOLLOW:
             raise Unreadable("it is a symbolic link", "link") from exc
-        raise Unreadable(f"cannot read the file: {exc.strerror or exc}", "io") from exc
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}",
+                         "missing" if exc.errno == errno.ENOENT else "io") from exc
 
 
 def read_regular(path: Path, limit: int, root: Path | None = None, follow_link: bool = True) -> bytes:

@@ -157,7 +157,7 @@ class LearnedTopic:
         try:
             raw = read_regular(Path(path), MAX_MODEL_BYTES)
         except Unreadable as exc:
-            if exc.kind == "io" and not Path(path).exists():
+            if exc.kind == "missing":
                 raise LearnError(f"{origin}: no such model file", "train one with `briefgen learn`") from exc
             raise LearnError(f"{origin}: cannot read the model file: {exc.reason}", "train one with `briefgen learn`") from exc
         if not raw.startswith(b"PK\x03\x04"):
