@@ -399,12 +399,29 @@ def test_ctrl_c_is_one_line_and_status_130(small_corpus: Path, tmp_path: Path, m
     assert result.stderr == "Error: interrupted\n"
 
 
+def _wait_until_reading_a_pipe(pid: int) -> None:
+    """Until the process sleeps in a read of a pipe (its standard input), by /proc; where the
+    kernel does not say what a process waits in, a second after it started."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    for _ in range(600):  # a bounded number of looks, not a time limit on the test
+        try:
+            waiting_in = wchan.read_text()
+        except OSError:
+            break
+        if waiting_in in ("", "0"):
+            break
+        if "pipe" in waiting_in:
+            return
+        time.sleep(0.05)
+    time.sleep(1.0)
+
+
 def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     """SIGINT while `briefgen summarize -` waits for its input: no traceback, status 130."""
     command = [sys.executable, "-m", "briefgen", "summarize", "-"]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, cwd=ROOT, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
-    time.sleep(1.0)  # past the interpreter's start-up, so Python's SIGINT handler is in place
+    _wait_until_reading_a_pipe(process.pid)  # started up, so the signal reaches briefgen's own handling
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert (process.returncode, out, err) == (130, "", "Error: interrupted\n")
