@@ -13,7 +13,7 @@ from scipy.spatial.distance import squareform
 
 from briefgen.cli import cli
 from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
-from briefgen.stories import average_link, group_articles
+from briefgen.stories import StorySettings, average_link, group_articles, horizon, similarity_graph
 from tests.conftest import make_article
 
 
@@ -38,6 +38,18 @@ def test_sparse_average_link_is_exactly_scipys_average_linkage(seed: int) -> Non
     theirs = fcluster(linkage(squareform(distance, checks=False), "average"), 1.0 - threshold, "distance").tolist()
     assert _partition(ours) == _partition(theirs)
     assert 1 < len(_partition(ours)) < n  # the case is not trivial
+
+
+def test_the_graph_in_time_blocks_is_the_full_graph_without_the_pairs_too_far_apart() -> None:
+    rng = np.random.default_rng(0)
+    words = ["rail", "deal", "attack", "police", "kunduz", "tashkent", "tariff", "vote", "storm", "flood"]
+    texts = [" ".join(rng.choice(words, 4)) for _ in range(60)]
+    days = rng.random(60) * 9
+    full = similarity_graph(texts, days, 1.0).toarray()
+    near = np.abs(days[:, None] - days[None, :]) <= 2.5
+    assert np.allclose(similarity_graph(texts, days, 1.0, within=2.5).toarray(), np.where(near, full, 0.0))
+    assert full.shape == (60, 60) and (full > 0).sum() > (near & (full > 0)).sum() > 0
+    assert horizon(StorySettings(0.075, 1.0)) == pytest.approx(2.590, abs=1e-3)  # exp(-2.59) = 0.075
 
 
 RAIL = ("Uzbekistan, Afghanistan and Pakistan signed a framework agreement on the Trans-Afghan railway in Tashkent on "
