@@ -7,16 +7,29 @@ window's articles. Two articles are as similar as the cosine of their vectors, t
 attacks in one province a week apart are two stories even when their words are alike.
 
 The stories are the clusters of average-link agglomerative clustering, cut where the average
-similarity between two groups would fall below ``threshold``. It is computed exactly on the
-sparse graph of the pairs that share a stem (pairs that share none have similarity 0 and never
-lift an average): a heap of group pairs keyed by their average similarity; merging two groups
-adds up their similarity sums to each neighbour. Its cost grows with the number of such pairs,
-not with the square of the number of articles.
+similarity between two groups would fall below ``threshold``, computed in levels so that the
+work grows about linearly with the articles (see :func:`story_labels`):
+
+- Only pairs at most ``time_scale × ln(1/threshold)`` days apart are weighed (2.6 days by
+  default): a pair further apart stays under the threshold even with the same words, and is left
+  out though it could lift an average a little.
+- A level pairs the groups (at first the articles) that share a stem held by at most
+  :data:`COMMON_STEM` groups, and weighs each pair by all its stems: the dot product of the
+  groups' summed vectors, the sum of the cosines between their members. Pairs that share no stem
+  have similarity 0 and never lift an average; pairs that share only common stems are left to
+  the next level, where the groups made so far hold those stems fewer times.
+- On each level's graph, :func:`average_link` is exact: rounds in which every two groups that
+  are each other's most similar merge at once, in sparse matrix steps.
+
+With no stem in more than :data:`COMMON_STEM` articles, one level pairs every two articles that
+share a stem and the result is exactly average link over them; otherwise big stories are made of
+the fragments the first level finds, and the decay between two groups is taken over their mean
+days (an approximation).
 """
 
 from __future__ import annotations
 
-import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +41,7 @@ from briefgen.score import term_matrix
 from briefgen.split import split_article
 
 LEAD_SENTENCES = 2  #: body sentences of an article that, with its title, say what it is about
+COMMON_STEM = 150  #: a stem held by more groups than this (at first, articles) pairs none by itself
 
 
 @dataclass(frozen=True)
@@ -44,66 +58,159 @@ def article_key(article: Article) -> str:
     return " ".join([article.title, *lead])
 
 
-def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float) -> sp.csr_matrix:
+def horizon(settings: StorySettings) -> float:
+    """Days apart beyond which two reports are not paired: their decayed similarity would be
+    under ``threshold`` even were their words the same (``time_scale × ln(1/threshold)``)."""
+    return settings.time_scale * math.log(1.0 / settings.threshold) if 0 < settings.threshold < 1 else math.inf
+
+
+def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
+                     within: float = math.inf) -> sp.csr_matrix:
     """Pairwise similarity of the texts (cosine of their TF-IDF vectors, decayed with the days
-    between them) as a sparse symmetric matrix without its diagonal."""
+    between them) as a sparse symmetric matrix without its diagonal, for the pairs at most
+    ``within`` days apart: every such pair, however common the stems it shares."""
     if not texts:
         return sp.csr_matrix((0, 0))
     tfidf = term_matrix(texts).tfidf
-    pairs = sp.coo_matrix(tfidf @ tfidf.T)
-    off = pairs.row != pairs.col
-    rows, cols = pairs.row[off], pairs.col[off]
     days = np.asarray(days, dtype=np.float64)
-    weights = pairs.data[off] * np.exp(-np.abs(days[rows] - days[cols]) / time_scale)
-    return sp.csr_matrix((weights, (rows, cols)), shape=pairs.shape)
+    i, j, dot = _close_pairs(tfidf, days, within)
+    return _symmetric(i, j, dot * np.exp(-np.abs(days[i] - days[j]) / time_scale), len(texts))
 
 
-def average_link(graph: sp.csr_matrix, threshold: float) -> np.ndarray:
+def _close_pairs(vectors: sp.csr_matrix, days: np.ndarray, within: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs ``i < j`` of rows at most ``within`` days apart whose dot product is not 0, with
+    it. The rows are taken in time order, in blocks of ``within`` days, each multiplied by itself
+    and the next block only: the work grows with the pairs close in time."""
+    order = np.argsort(days, kind="stable")
+    when, rows = days[order], sp.csr_matrix(vectors)[order]
+    span = when[-1] - when[0]
+    width = within if math.isfinite(within) and within > 0 and span > within else max(span, 1.0) * 2
+    block = np.floor((when - when[0]) / width).astype(np.int64)
+    bounds = np.searchsorted(block, np.arange(block[-1] + 3))
+    firsts, seconds, dots = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+    for start, middle, stop in zip(bounds[:-2].tolist(), bounds[1:-1].tolist(), bounds[2:].tolist(), strict=True):
+        if start == middle:
+            continue
+        pairs = sp.coo_matrix(rows[start:middle] @ rows[start:stop].T)
+        i, j = pairs.row + start, pairs.col + start
+        keep = (j > i) & (when[j] - when[i] <= within)
+        i, j = order[i[keep]], order[j[keep]]
+        firsts.append(np.minimum(i, j))
+        seconds.append(np.maximum(i, j))
+        dots.append(pairs.data[keep])
+    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(dots)
+
+
+def _symmetric(i: np.ndarray, j: np.ndarray, weights: np.ndarray, n: int) -> sp.csr_matrix:
+    return sp.csr_matrix((np.concatenate([weights, weights]), (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n))
+
+
+def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | None = None) -> np.ndarray:
     """A cluster label for each node of ``graph`` (symmetric, similarities): average-link
     agglomerative clustering, merging while two clusters' average similarity (missing edges
-    count 0) is at least ``threshold``. Labels are the smallest node index of each cluster."""
+    count 0) is at least ``threshold``. Labels are the smallest node index of each cluster.
+    A node may stand for a group already made: ``sizes`` (default 1 each) are their sizes, and
+    an edge the sum of the similarities between the two groups' members.
+
+    Computed in rounds of reciprocal nearest neighbours: each cluster finds the neighbour of
+    highest average similarity (ties to the lower index), and every two clusters that are each
+    other's and at least ``threshold`` merge at once; the graph of similarity sums is then
+    contracted (summing the merged rows and columns) in one sparse step. Average linkage is
+    reducible (a merged cluster is never closer to a third than the nearer of its two parts), so
+    reciprocal pairs are merged by the one-at-a-time algorithm as well and the clusters are
+    exactly its clusters. Each round costs a few passes over the graph's edges."""
     n = graph.shape[0]
-    size = [1] * n
-    sums: list[dict[int, float]] = [{} for _ in range(n)]  # cluster → {neighbour cluster: similarity sum}
-    coo = sp.triu(graph, k=1).tocoo()
-    for i, j, v in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
-        sums[i][j] = sums[i].get(j, 0.0) + v
-        sums[j][i] = sums[j].get(i, 0.0) + v
-    heap = [(-s, i, j) for i in range(n) for j, s in sums[i].items() if i < j and s >= threshold]
-    heapq.heapify(heap)
-    label = list(range(n))
-    alive = [True] * n
-    while heap:
-        negative, i, j = heapq.heappop(heap)
-        if not (alive[i] and alive[j]) or -negative != sums[i].get(j, 0.0) / (size[i] * size[j]):
-            continue  # a merge since this entry was pushed made it stale
-        alive[j] = False  # j joins i
-        label[j] = i
-        for k, s in sums[j].items():
-            if k != i:
-                sums[i][k] = sums[i].get(k, 0.0) + s
-                sums[k][i] = sums[i][k]
-                del sums[k][j]
-        sums[i].pop(j, None)
-        sums[j] = {}
-        size[i] += size[j]
-        for k, s in sums[i].items():
-            average = s / (size[i] * size[k])
-            if average >= threshold:
-                heapq.heappush(heap, (-average, min(i, k), max(i, k)))
-    return np.array([_root(label, x) for x in range(n)], dtype=np.int64)
-
-
-def _root(label: list[int], x: int) -> int:
-    while label[x] != x:
-        x = label[x]
-    return x
+    edges = sp.coo_matrix(graph)
+    off = edges.row != edges.col
+    sums = sp.csr_matrix((edges.data[off].astype(np.float64), (edges.row[off], edges.col[off])), shape=(n, n))
+    sums.sum_duplicates()
+    sums.eliminate_zeros()
+    size = np.ones(n) if sizes is None else np.asarray(sizes, dtype=np.float64).copy()
+    label = np.arange(n)  # node → its cluster's row in ``sums``
+    while sums.nnz:
+        m = sums.shape[0]
+        degree = np.diff(sums.indptr)
+        rows = np.repeat(np.arange(m), degree)
+        average = sums.data / (size[rows] * size[sums.indices])
+        linked = np.flatnonzero(degree)
+        starts = sums.indptr[linked]
+        top = np.full(m, -np.inf)
+        top[linked] = np.maximum.reduceat(average, starts)
+        best = np.full(m, m)
+        best[linked] = np.minimum.reduceat(np.where(average == top[rows], sums.indices, m), starts)
+        i = np.flatnonzero(top >= threshold)
+        j = best[i]
+        mutual = (best[j] == i) & (i < j)
+        i, j = i[mutual], j[mutual]
+        if len(i) == 0:
+            break
+        target = np.arange(m)
+        target[j] = i
+        alive = np.ones(m, dtype=bool)
+        alive[j] = False
+        target = (np.cumsum(alive) - 1)[target]
+        k = int(alive.sum())
+        r, c = target[rows], target[sums.indices]
+        keep = r != c
+        sums = sp.csr_matrix((sums.data[keep], (r[keep], c[keep])), shape=(k, k))
+        sums.sum_duplicates()
+        size = np.bincount(target, weights=size, minlength=k)
+        label = target[label]
+    first = np.full(n, n)
+    np.minimum.at(first, label, np.arange(n))
+    return first[label]
 
 
 def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings = StorySettings()) -> np.ndarray:
     """The story of each text (its title and lead), given each one's day (a float: days may
-    carry a time of day)."""
-    return average_link(similarity_graph(texts, days, settings.time_scale), settings.threshold)
+    carry a time of day): the smallest index of the texts of its story.
+
+    Average link in levels. At each level a group (at first an article) is a vector, the sum of
+    its articles' TF-IDF vectors, with its size and mean day; two groups are paired when they
+    share a stem that at most :data:`COMMON_STEM` groups hold and are at most :func:`horizon`
+    days apart, and a pair weighs the dot product of the two sums (every stem counts, common
+    ones too: it is the sum of the cosines between the two groups' members) times the decay
+    over their mean days apart (exact for two articles, an approximation for groups spread in
+    time). :func:`average_link` merges the groups on that graph; the next
+    level pairs the merged groups again, where a stem common among articles (held by one big
+    story's hundreds of reports) is now held by a few groups and pairs them. It stops when a
+    level merges nothing, or when no stem was left out (the graph was then complete: at the first
+    level, with no stem in more than :data:`COMMON_STEM` articles, the result is exactly average
+    link on :func:`similarity_graph`). Pairs made by a level number at most
+    ``COMMON_STEM ×`` its stems held, so the work grows about linearly with the articles."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    vectors = term_matrix(texts).tfidf.tocsr()
+    when = np.asarray(days, dtype=np.float64).copy()
+    size = np.ones(n)
+    label = np.arange(n)  # article → its group, a row of ``vectors``
+    within = horizon(settings)
+    while True:
+        m = vectors.shape[0]
+        common = np.bincount(vectors.indices, minlength=vectors.shape[1]) > COMMON_STEM
+        rare = vectors @ sp.diags((~common).astype(np.float64))
+        rare.eliminate_zeros()
+        i, j, dot = _close_pairs(rare, when, within)
+        if common.any() and len(i):
+            shared = vectors @ sp.diags(common.astype(np.float64))
+            shared.eliminate_zeros()
+            dot = dot + np.asarray(shared[i].multiply(shared[j]).sum(axis=1)).ravel()
+        graph = _symmetric(i, j, dot * np.exp(-np.abs(when[i] - when[j]) / settings.time_scale), m)
+        merged = np.unique(average_link(graph, settings.threshold, size), return_inverse=True)[1]
+        k = int(merged.max()) + 1
+        if k < m:
+            members = sp.csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(k, m))
+            vectors = (members @ vectors).tocsr()
+            when = np.bincount(merged, weights=when * size, minlength=k)
+            size = np.bincount(merged, weights=size, minlength=k)
+            when /= size
+            label = merged[label]
+        if k == m or not common.any():
+            break
+    first = np.full(len(size), n)
+    np.minimum.at(first, label, np.arange(n))
+    return first[label]
 
 
 def group_articles(articles: Sequence[Article], settings: StorySettings = StorySettings()) -> list[list[int]]:

@@ -9,6 +9,8 @@
 4. Sentence splitting of 1 MB and 4 MB of real article text, as paragraphs and as one paragraph:
    the ratio of the two times, measured in one run (4 is linear).
 5. `briefgen --help`: wall time of the command in a fresh process (start-up and imports).
+6. Story grouping of 5,000 and 20,000 articles (UCI aggregator headlines and BBC articles, a
+   stream repeated with shifted dates): wall time, and the ratio of the two (4 is linear).
 
 Usage: python scripts/bench.py EVAL_DIR [--out docs/performance.md] [--quick]
 """
@@ -43,7 +45,8 @@ from briefgen.summarize import briefgen_summarizer, sumy_summarizer
 END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0,
-          "split_ratio": 4.8, "help_seconds": 0.3}
+          "split_ratio": 4.8, "help_seconds": 0.3, "stories_seconds": 5.0, "stories_ratio": 6.0}
+STORY_SIZES = (5000, 20000)
 
 
 def best_of(fn, runs: int) -> float:
@@ -175,6 +178,44 @@ def split_bench(paths: list[Path]) -> list[dict[str, float]]:
     return rows
 
 
+def story_stream(eval_dir: Path, paths: list[Path], n: int) -> tuple[list[str], np.ndarray]:
+    """``n`` articles' titles and leads with their days, in time order: the 6,366 UCI aggregator
+    headlines of ``story-clusters/`` (about 1.5 days of a stream, stories of up to 322 reports)
+    with the BBC articles dated evenly over the same span, repeated with the dates shifted by the
+    span each time: as many articles a day at every size."""
+    from briefgen.evaluate import read_labelled_stories
+    from briefgen.stories import article_key
+
+    headlines = read_labelled_stories(eval_dir / "story-clusters" / "uci-news-aggregator-2014-03-10.jsonl")
+    texts = [h.title for h in headlines]
+    days = [h.day for h in headlines]
+    first, span = min(days), max(days) - min(days)
+    for k, path in enumerate(paths):
+        title, _, body = decode(path.read_bytes(), str(path)).strip().partition("\n")
+        texts.append(article_key(Article(path.stem, title, "", None, "", str(path), normalize_body(body))))
+        days.append(first + span * k / len(paths))
+    order = np.argsort(days, kind="stable")
+    texts, days = [texts[i] for i in order], [days[i] for i in order]
+    copies = -(-n // len(texts))
+    return ([t for _ in range(copies) for t in texts][:n],
+            np.concatenate([np.array(days) + span * c for c in range(copies)])[:n])
+
+
+def stories_bench(eval_dir: Path, paths: list[Path]) -> list[dict[str, float]]:
+    """Seconds to group the articles of :func:`story_stream` into stories (``story_labels``, the
+    texts already made), best of 3, at each of ``STORY_SIZES``."""
+    from briefgen.stories import story_labels
+
+    rows = []
+    for n in STORY_SIZES:
+        texts, days = story_stream(eval_dir, paths, n)
+        labels = story_labels(texts, days)
+        rows.append({"articles": n, "seconds": best_of(partial(story_labels, texts, days), 3),
+                     "stories": len(set(labels.tolist()))})
+        print(f"stories {n}: {rows[-1]['seconds']:.2f}s, {rows[-1]['stories']} stories", flush=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("eval_dir", type=Path)
@@ -191,6 +232,8 @@ def main() -> int:
     splitting = split_bench(paths)
     help_time = help_seconds()
     print(f"briefgen --help: {help_time:.3f}s", flush=True)
+    grouping = stories_bench(args.eval_dir, paths)
+    story_ratio = grouping[-1]["seconds"] / grouping[0]["seconds"]
 
     largest = daily[-1]
     growth = exponent(daily, "seconds_j1")
@@ -209,6 +252,10 @@ def main() -> int:
         *((f"splitting 4 MB against 1 MB, {r['layout']}: {r['mb4'] / r['mb1']:.2f}× the time (floor {FLOORS['split_ratio']}×)",
            r["mb4"] / r["mb1"] <= FLOORS["split_ratio"]) for r in splitting),
         (f"`briefgen --help`: {help_time:.2f} s wall (floor {FLOORS['help_seconds']} s)", help_time <= FLOORS["help_seconds"]),
+        (f"story grouping of {grouping[-1]['articles']:,} articles: {grouping[-1]['seconds']:.2f} s (floor {FLOORS['stories_seconds']:.0f} s)",
+         grouping[-1]["seconds"] <= FLOORS["stories_seconds"]),
+        (f"story grouping, {grouping[-1]['articles']:,} against {grouping[0]['articles']:,} articles: {story_ratio:.1f}× the time "
+         f"(floor {FLOORS['stories_ratio']:.0f}×)", story_ratio <= FLOORS["stories_ratio"]),
     ]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -218,6 +265,7 @@ def main() -> int:
     daily_rows = "\n".join(
         f"| {int(r['articles'])} | {r['seconds_j1']:.2f} s | {r['memory_mb_j1']:.0f} MB | {r['seconds_j2']:.2f} s | {r['memory_mb_j2']:.0f} MB |"
         for r in daily)
+    story_rows = "\n".join(f"| {r['articles']:,} | {r['seconds']:.2f} s | {r['stories']:,} |" for r in grouping)
     split_rows = "\n".join(f"| {r['layout']} | {r['mb1']:.2f} s | {r['mb4']:.2f} s | {r['mb4'] / r['mb1']:.2f}× |"
                            for r in splitting)
     report = f"""# Performance
@@ -281,6 +329,22 @@ measure: 4 is linear, 16 would be quadratic.
 included. The command line imports only click and the configuration; each command imports the
 stages it runs (NumPy, SciPy, WeasyPrint, sumy, trafilatura…) when it runs.
 
+## 6. Story grouping
+
+`stories.story_labels` (the texts already made: titles, and the BBC articles' title and lead) on
+the first 5,000 and 20,000 articles of a stream at a constant rate: the 6,366 UCI aggregator
+headlines of `story-clusters/` (about 1.5 days, stories of up to 322 reports) with the 2,225 BBC
+articles dated evenly over the same span, repeated with the dates shifted by the span each time.
+Best of 3.
+
+| articles | seconds | stories |
+|---|---|---|
+{story_rows}
+
+20,000 against 5,000 articles: **{story_ratio:.1f}×** the time (4 is linear). The 5,000 articles
+span 0.8 days (20,000: 3.5), less than the 2.6 days within which two reports are paired, so each one's
+neighbourhood in time is not yet full; past it the time grows about linearly.
+
 ## Reproduce
 
 ```sh
@@ -289,7 +353,7 @@ make bench            # or: .venv/bin/python scripts/bench.py ../shared/eval
 """
     (args.out.with_suffix(".json")).write_text(json.dumps({"ranking": ranking, "daily": daily, "pdf_seconds": pdf_seconds,
                                                            "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base,
-                                                           "help_seconds": help_time}, indent=2) + "\n")
+                                                           "help_seconds": help_time, "stories": grouping}, indent=2) + "\n")
     return finish(args.out, report, checks)
 
 

@@ -13,7 +13,8 @@ from scipy.spatial.distance import squareform
 
 from briefgen.cli import cli
 from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
-from briefgen.stories import average_link, group_articles
+from briefgen import stories
+from briefgen.stories import StorySettings, average_link, group_articles, horizon, similarity_graph, story_labels
 from tests.conftest import make_article
 
 
@@ -40,6 +41,35 @@ def test_sparse_average_link_is_exactly_scipys_average_linkage(seed: int) -> Non
     assert 1 < len(_partition(ours)) < n  # the case is not trivial
 
 
+def test_the_graph_in_time_blocks_is_the_full_graph_without_the_pairs_too_far_apart() -> None:
+    rng = np.random.default_rng(0)
+    words = ["rail", "deal", "attack", "police", "kunduz", "tashkent", "tariff", "vote", "storm", "flood"]
+    texts = [" ".join(rng.choice(words, 4)) for _ in range(60)]
+    days = rng.random(60) * 9
+    full = similarity_graph(texts, days, 1.0).toarray()
+    near = np.abs(days[:, None] - days[None, :]) <= 2.5
+    assert np.allclose(similarity_graph(texts, days, 1.0, within=2.5).toarray(), np.where(near, full, 0.0))
+    assert full.shape == (60, 60) and (full > 0).sum() > (near & (full > 0)).sum() > 0
+    assert horizon(StorySettings(0.075, 1.0)) == pytest.approx(2.590, abs=1e-3)  # exp(-2.59) = 0.075
+
+
+def test_sizes_make_a_node_stand_for_a_group() -> None:
+    pair = sp.csr_matrix(np.array([[0.0, 0.5], [0.5, 0.0]]))
+    assert average_link(pair, 0.2).tolist() == [0, 0]
+    assert average_link(pair, 0.2, sizes=np.array([1.0, 3.0])).tolist() == [0, 1]  # 0.5 / 3 < 0.2
+
+
+def test_with_no_common_stem_the_levels_are_exactly_average_link_on_the_whole_graph() -> None:
+    rng = np.random.default_rng(1)
+    words = [f"w{k}" for k in range(40)]
+    texts = [" ".join(rng.choice(words, 5)) for _ in range(100)]
+    days = rng.random(100) * 6
+    settings = StorySettings()
+    exact = average_link(similarity_graph(texts, days, settings.time_scale, horizon(settings)), settings.threshold)
+    assert story_labels(texts, days, settings).tolist() == exact.tolist()
+    assert 1 < len(set(exact.tolist())) < 100
+
+
 RAIL = ("Uzbekistan, Afghanistan and Pakistan signed a framework agreement on the Trans-Afghan railway in Tashkent on "
         "Monday. The 760-kilometre line would link Termez with Peshawar through Mazar-i-Sharif and Kabul.")
 RAIL_AGAIN = ("Officials from Uzbekistan, Afghanistan and Pakistan signed the Trans-Afghan railway framework agreement in "
@@ -62,6 +92,24 @@ def test_reports_of_one_event_are_one_story_and_a_like_event_a_week_later_is_ano
     ]
     assert group_articles(articles) == [[0, 2], [1], [3]]
     assert group_articles([]) == []
+
+
+def test_a_story_held_together_by_common_stems_is_found_at_a_later_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    day = dt.date(2026, 11, 23)
+    rail = [make_article(RAIL, id=f"rail{k}", title=f"Railway agreement signed, say {name}", date=day)
+            for k, name in enumerate(["quilla", "quilla", "brenton", "brenton"])]
+    attack = [make_article(ATTACK, id=f"attack{k}", title=f"Police killed in Kunduz, say {name}", date=day)
+              for k, name in enumerate(["hollis", "hollis", "jessamy", "jessamy"])]
+    articles = [a for pair in zip(rail, attack, strict=True) for a in pair]
+    expected = [[0, 2, 4, 6], [1, 3, 5, 7]]
+    assert group_articles(articles) == expected
+    # Every stem but the names is common now: the first level pairs the articles that share a
+    # name, and the next one the two halves of each story, whose stems two groups now hold.
+    monkeypatch.setattr(stories, "COMMON_STEM", 2)
+    levels = []
+    monkeypatch.setattr(stories, "average_link", lambda *a, **k: levels.append(a[0].shape[0]) or average_link(*a, **k))
+    assert group_articles(articles) == expected
+    assert levels == [8, 4]
 
 
 def test_bcubed_counts_each_article_once() -> None:
