@@ -202,8 +202,8 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
         if k < m:
             members = sp.csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(k, m))
             vectors = (members @ vectors).tocsr()
-            when = np.bincount(merged, weights=when * size, minlength=k)
-            size = np.bincount(merged, weights=size, minlength=k)
+            when = np.bincount(merged, weights=when * size, minlength=k).astype(np.float64)
+            size = np.bincount(merged, weights=size, minlength=k).astype(np.float64)
             when /= size
             label = merged[label]
         if k == m or not common.any():

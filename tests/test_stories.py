@@ -11,10 +11,17 @@ from click.testing import CliRunner
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from briefgen import stories
 from briefgen.cli import cli
 from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
-from briefgen import stories
-from briefgen.stories import StorySettings, average_link, group_articles, horizon, similarity_graph, story_labels
+from briefgen.stories import (
+    StorySettings,
+    average_link,
+    group_articles,
+    horizon,
+    similarity_graph,
+    story_labels,
+)
 from tests.conftest import make_article
 
 
