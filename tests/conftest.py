@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from briefgen.config import Options, load_options
 from briefgen.models import Article
@@ -16,6 +17,13 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Te
     """A developer's own configuration ($BRIEFGEN_CONFIG, ~/.config/briefgen) never reaches a test."""
     monkeypatch.delenv("BRIEFGEN_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+
+
+def run_cli(*args: str) -> Result:
+    """``briefgen ARGS`` through click's CliRunner (stdout and stderr kept apart)."""
+    from briefgen.cli import cli
+
+    return CliRunner().invoke(cli, list(args), prog_name="briefgen")
 
 
 def make_article(

@@ -14,15 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 import briefgen.archive
 from briefgen.archive import ArchivedBriefing, archived, clean_leftovers, publish, record_problem
-from briefgen.cli import cli
 from briefgen.config import DeliveryOptions
 from briefgen.deliver import build_message
 from briefgen.errors import ConfigError, OutputError
 from tests.conftest import md_file
+from tests.conftest import run_cli as run
 
 TARIFFS = (
     "Uzbekistan and Pakistan agreed on Monday to cut transit tariffs on freight crossing the northern railway corridor. "
@@ -32,10 +32,6 @@ DRY_PORT = (
     "Kazakhstan signed a contract on Tuesday to build a new dry port for transit cargo near the Afghan border. "
     "The customs terminal will handle grain exports and fuel imports, the trade ministry said."
 )
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
 
 
 @pytest.fixture

@@ -8,10 +8,7 @@ from click.testing import CliRunner
 
 from briefgen.cli import cli
 from tests.conftest import TRADE_TEXT, md_file
-
-
-def run(*args: str) -> "click.testing.Result":
-    return CliRunner().invoke(cli, list(args), prog_name="briefgen")
+from tests.conftest import run_cli as run
 
 
 def test_daily_writes_markdown_and_pdf_and_prints_the_paths(small_corpus: Path, tmp_path: Path) -> None:

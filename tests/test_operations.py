@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from click.testing import CliRunner, Result
+from click.testing import Result
 from pypdf import PdfReader
 
 import briefgen.archive
 import briefgen.render
-from briefgen.cli import cli
 from briefgen.errors import RenderError
 from tests.conftest import md_file
+from tests.conftest import run_cli as run
 
 DAY1 = (
     "Uzbekistan and Pakistan agreed on Monday to cut transit tariffs on freight crossing the northern railway corridor. "
@@ -42,10 +42,6 @@ DAY2_UPDATE = (
     "Militants attacked a second checkpoint near the frontier on Tuesday, killing two soldiers, border guards said. "
     "Security forces launched a counter-terrorism raid in the district after the bombing."
 )
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
 
 
 @pytest.fixture
