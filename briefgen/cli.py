@@ -214,14 +214,17 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that load and split the articles.")
 @click.option("--no-history", is_flag=True, help="Report even what the previous briefing already reported.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder of the corpus index, so that a run reads only new and changed files (default: OUT/.briefgen).")
+@click.option("--no-cache", is_flag=True, help="Read the whole corpus, without its index.")
 @click.option("--send", "send_after", is_flag=True, help="E-mail the PDF to the [delivery] recipients afterwards.")
 @click.option("--dry-run", is_flag=True, help="With --send: write the e-mail as a .eml file instead of sending it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @config_option
 def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: str | None,
-          jobs: int, no_history: bool, send_after: bool, dry_run: bool, quiet: bool, log_file: Path | None,
-          config_file: Path | None) -> None:
+          jobs: int, no_history: bool, cache_dir: Path | None, no_cache: bool, send_after: bool, dry_run: bool,
+          quiet: bool, log_file: Path | None, config_file: Path | None) -> None:
     """Build the briefing of the articles dated within a window of days.
 
     \b
@@ -240,6 +243,10 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
     if dry_run and not send_after:
         raise UsageError("--dry-run only applies with --send",
                          "add --send to write the e-mail as a .eml file, or leave out --dry-run")
+    if no_cache and cache_dir is not None:
+        raise UsageError("--cache and --no-cache cannot be used together",
+                         "leave out --no-cache to keep the index in --cache DIR, or --cache to read the whole corpus")
+    from briefgen.corpus_index import cache_folder
     from briefgen.daily import run_daily
 
     _setup_logging(quiet, log_file)
@@ -253,8 +260,9 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
         if send_after and "pdf" not in options.formats:
             options = options.with_overrides(formats=(*options.formats, "pdf"))
         log.info("briefgen daily: corpus %s, out %s, date %s", corpus, out, date or "today")
+        cache = None if no_cache or not (options.cache.enabled or cache_dir) else cache_folder(out, str(cache_dir or options.cache.dir))
         result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
-                           progress=None if quiet else _progress_since(time.monotonic()))
+                           progress=None if quiet else _progress_since(time.monotonic()), cache=cache)
         b = result.briefing
         if not quiet:
             click.echo(f"{b.title} for {b.date.isoformat()}: {b.coverage}")

@@ -125,6 +125,14 @@ class InputOptions:
 
 
 @dataclass(frozen=True)
+class CacheOptions:
+    """The corpus index (``[cache]``, :mod:`briefgen.corpus_index`)."""
+
+    enabled: bool = True  #: keep an index of the corpus, so that a run reads only new and changed files
+    dir: str = ""  #: its folder; empty: OUT/.briefgen
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything a run needs to know, built in one place by :func:`load_options`."""
 
@@ -139,6 +147,7 @@ class Options:
     output: OutputOptions = OutputOptions()
     delivery: DeliveryOptions = DeliveryOptions()
     input: InputOptions = InputOptions()
+    cache: CacheOptions = CacheOptions()
 
     def with_overrides(self, **changes: Any) -> Options:
         """A copy with command-line values laid over the file values (``None`` means unset)."""
@@ -330,6 +339,7 @@ def load_options(config_file: Path | None = None) -> Options:
         empty_section=briefing["empty_section"],
         ranking=RankingOptions(**ranking),
         input=InputOptions(**data["input"]),
+        cache=CacheOptions(enabled=data["cache"]["enabled"], dir=_config_path(data["cache"]["dir"], base_dir)),
     )
 
 

@@ -1,10 +1,11 @@
-"""The daily run: load the corpus, pick the date window, build the briefing, archive the files."""
+"""The daily run: load the corpus (through its index), pick the date window, build the briefing,
+archive the files."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,16 @@ from briefgen.archive import (
 )
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
-from briefgen.load import in_window, load_corpus, window
+from briefgen.corpus_index import open_corpus
+from briefgen.load import Corpus, load_corpus, newest_date, window
 from briefgen.models import Article, Briefing
 from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
 from briefgen.render import render_all
 
 log = logging.getLogger(__name__)
+
+__all__ = ["DailyResult", "newest_date", "resolve_window", "run_daily"]
 
 
 @dataclass
@@ -49,18 +53,6 @@ def resolve_window(date: dt.date | None, days: int, today: dt.date) -> tuple[dt.
     return window(date or today, days)
 
 
-def newest_date(articles: Sequence[Article]) -> dt.date | None:
-    dates = [a.date for a in articles if a.date is not None]
-    return max(dates) if dates else None
-
-
-def _coverage_hint(articles: Sequence[Article]) -> str:
-    dates = sorted({a.date for a in articles if a.date is not None})
-    if not dates:
-        return "no article in the corpus has a date: add `date:` front matter or a YYYY-MM-DD file name prefix"
-    return f"the corpus covers {dates[0].isoformat()} to {dates[-1].isoformat()}: pass --date in that range or a larger --days"
-
-
 def run_daily(
     corpus: Path,
     out: Path,
@@ -70,6 +62,7 @@ def run_daily(
     days: int | None = None,
     jobs: int = 1,
     progress: Callable[[str], Progress[Any]] | None = None,
+    cache: Path | None = None,
 ) -> DailyResult:
     """Build the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest article's
     date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
@@ -80,24 +73,32 @@ def run_daily(
     date's folder is replaced whole in one step (:func:`briefgen.archive.publish`), so a failure
     leaves the archive as it was. Raises :class:`~briefgen.errors.OutputError` when the output
     folder cannot take the files.
+
+    With ``cache`` (a folder), the corpus is read through its index there
+    (:mod:`briefgen.corpus_index`): only new and changed files are read, and only the window's
+    articles parsed; the briefing is the same as without it.
     """
-    loaded = load_corpus(corpus, jobs=jobs, progress=progress("Loading articles") if progress else None,
-                         max_bytes=options.input.max_bytes)
+    if cache is not None:
+        loaded: Corpus = open_corpus(corpus, cache, options.input.max_bytes, options.output.lock_timeout, jobs, progress,
+                                     reported=Path(out))
+    else:
+        loaded = load_corpus(corpus, jobs=jobs, progress=progress("Loading articles") if progress else None,
+                             max_bytes=options.input.max_bytes)
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
     for warning in loaded.warnings:
         log.warning("%s", warning)
     days = days or options.days
     if date == "latest":
-        date = newest_date(loaded.articles)
+        date = loaded.newest_date()
         if date is None:
-            raise NothingToReport(f"no dated article in {corpus}", _coverage_hint(loaded.articles))
+            raise NothingToReport(f"no dated article in {corpus}", loaded.coverage_hint())
     assert not isinstance(date, str)
     start, end = resolve_window(date, days, today)
-    articles = in_window(loaded.articles, start, end)
+    articles = loaded.in_window(start, end)
     if not articles:
         span = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
-        raise NothingToReport(f"no article in {corpus} is dated {span}", _coverage_hint(loaded.articles))
+        raise NothingToReport(f"no article in {corpus} is dated {span}", loaded.coverage_hint())
     basename, out = options.output.basename, Path(out)
     with locked(out, options.output.lock_timeout):
         clean_leftovers(out)
@@ -113,4 +114,4 @@ def run_daily(
         update_links(out, basename)
     paths = [p for p in written if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
-    return DailyResult(briefing, paths, articles, loaded.problems, loaded.undated)
+    return DailyResult(briefing, paths, articles, loaded.problems, list(loaded.undated))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,16 +117,21 @@ def candidate_pairs(signature: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.unique(pairs, axis=0)
 
 
-def duplicate_groups(texts: Sequence[str], threshold: float = THRESHOLD) -> list[list[int]]:
-    """Groups of indexes of near-duplicate texts, each group in index order, groups in the order
-    of their first member; a text without duplicates is a group of its own."""
-    found = shingles(texts)
-    signature = signatures(found)
-    pairs = candidate_pairs(signature, np.flatnonzero(np.diff(found.bounds) > 0))
-    if len(pairs):  # the signatures estimate the similarity: only plausible pairs are compared
+def likely_pairs(signature: np.ndarray, present: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+    """The pairs of :func:`candidate_pairs` whose signatures agree enough for the texts to be
+    near-duplicates (the signatures estimate the similarity): the only pairs compared exactly."""
+    pairs = candidate_pairs(signature, present)
+    if len(pairs):
         agree = (signature[pairs[:, 0]] == signature[pairs[:, 1]]).mean(axis=1)
         pairs = pairs[agree >= threshold - 0.25]
-    parent = list(range(len(texts)))
+    return pairs
+
+
+def join_groups(n: int, pairs: np.ndarray, same: Callable[[int, int], bool]) -> list[list[int]]:
+    """Groups of the indexes ``0 … n-1`` joined by the ``pairs`` that ``same`` confirms, each
+    group in index order, groups in the order of their first member. ``same`` is asked only
+    about pairs not already in one group; the groups do not depend on the order of ``pairs``."""
+    parent = list(range(n))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -136,9 +141,17 @@ def duplicate_groups(texts: Sequence[str], threshold: float = THRESHOLD) -> list
 
     for i, j in pairs.tolist():
         a, b = root(i), root(j)
-        if a != b and jaccard(found.of(i), found.of(j)) >= threshold:
+        if a != b and same(i, j):
             parent[max(a, b)] = min(a, b)
     groups: dict[int, list[int]] = {}
-    for i in range(len(texts)):
+    for i in range(n):
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
+
+
+def duplicate_groups(texts: Sequence[str], threshold: float = THRESHOLD) -> list[list[int]]:
+    """Groups of indexes of near-duplicate texts, each group in index order, groups in the order
+    of their first member; a text without duplicates is a group of its own."""
+    found = shingles(texts)
+    pairs = likely_pairs(signatures(found), np.flatnonzero(np.diff(found.bounds) > 0), threshold)
+    return join_groups(len(texts), pairs, lambda i, j: jaccard(found.of(i), found.of(j)) >= threshold)

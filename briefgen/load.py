@@ -23,9 +23,10 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from briefgen.config import MAX_DAYS
 from briefgen.dedupe import duplicate_groups
@@ -48,6 +49,33 @@ _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？…]")
 
 
+class Corpus(Protocol):
+    """A corpus read for a run: what the daily run asks of it. :class:`LoadResult` is one (the
+    whole corpus in memory); :class:`briefgen.corpus_index.IndexedCorpus` is another (an index
+    of it, the window's articles parsed when asked for), and gives the same answers."""
+
+    @property
+    def problems(self) -> list[ArticleError]:
+        """The files or entries left out, in path order."""
+
+    @property
+    def warnings(self) -> list[str]:
+        """Non-fatal findings about what was loaded, in path order."""
+
+    @property
+    def undated(self) -> Sequence[str]:
+        """The paths of the articles without a date."""
+
+    def newest_date(self) -> dt.date | None:
+        """The newest date of an article (of a merged group, its first member's)."""
+
+    def coverage_hint(self) -> str:
+        """A hint naming the days the corpus covers, for a window that holds no article."""
+
+    def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
+        """The articles dated from ``start`` to ``end`` (:func:`in_window` on the whole corpus)."""
+
+
 @dataclass
 class LoadResult:
     """What :func:`load_corpus` found: the articles, one problem per file or entry it left out,
@@ -58,6 +86,18 @@ class LoadResult:
     undated: list[str] = field(default_factory=list)  #: paths of articles without any date
     warnings: list[str] = field(default_factory=list)  #: non-fatal, one line each, naming the file
     duplicates: int = 0  #: entries merged into a near-identical article (kept in ``also_in`` or dropped)
+
+    def newest_date(self) -> dt.date | None:
+        """The newest date of an article (of a merged group, its first member's)."""
+        return newest_date(self.articles)
+
+    def coverage_hint(self) -> str:
+        """A hint naming the days the corpus covers, for a window that holds no article."""
+        return coverage_hint(self.articles)
+
+    def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
+        """The articles dated from ``start`` to ``end`` (:func:`in_window`)."""
+        return in_window(self.articles, start, end)
 
 
 @dataclass
@@ -76,19 +116,9 @@ def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
     Problems and warnings are returned, for the caller to report; a folder without a single
     article file (and nothing unreadable in it) is an :class:`InputError` of its own."""
     folder = Path(folder)
-    if not folder.is_dir():
-        what = "does not exist" if not folder.exists() else "is not a folder"
-        raise InputError(f"corpus folder {printable(folder)} {what}", "pass the folder of articles with --corpus DIR")
-    if not is_utf8_name(folder):
-        raise InputError(f"the name of the corpus folder {printable(folder)} is not valid UTF-8",
-                         "rename the folder, or pass it through a symbolic link with a UTF-8 name")
     result = LoadResult()
-    suffixes = tuple(s.lower() for s in suffixes)
-    paths = list_files(folder, suffixes, result.problems)
-    if not paths and not result.problems:
-        raise InputError(f"corpus folder {printable(folder)} is empty: it holds no article file",
-                         f"put articles ({' '.join(suffixes)}) in it, or pass another folder with --corpus DIR")
-    jobs_list = [(path, _article_id(path, folder), max_bytes, folder) for path in paths]
+    paths = corpus_files(folder, suffixes, result.problems)
+    jobs_list = [(path, corpus_id(path, folder), max_bytes, folder) for path in paths]
     loaded: list[Article] = []
     for found in map_items(_load_job, jobs_list, jobs, progress):
         loaded.extend(found.articles)
@@ -98,6 +128,26 @@ def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
     result.duplicates = len(loaded) - len(result.articles)
     result.undated = [m.path for a in result.articles for m in (a, *a.also_in) if m.date is None]
     return result
+
+
+def corpus_files(folder: Path, suffixes: Iterable[str], problems: list[ArticleError]) -> list[Path]:
+    """The article files of the corpus ``folder`` (:func:`list_files`), folders that cannot be
+    listed added to ``problems``. A folder that is missing, not a folder, not named in UTF-8 or
+    without a single article file (and nothing unreadable in it) is an :class:`InputError`."""
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise InputError(f"corpus folder {printable(folder)} {what}", "pass the folder of articles with --corpus DIR")
+    if not is_utf8_name(folder):
+        raise InputError(f"the name of the corpus folder {printable(folder)} is not valid UTF-8",
+                         "rename the folder, or pass it through a symbolic link with a UTF-8 name")
+    suffixes = tuple(s.lower() for s in suffixes)
+    unlistable: list[ArticleError] = []
+    paths = list_files(folder, suffixes, unlistable)
+    if not paths and not unlistable:
+        raise InputError(f"corpus folder {printable(folder)} is empty: it holds no article file",
+                         f"put articles ({' '.join(suffixes)}) in it, or pass another folder with --corpus DIR")
+    problems.extend(unlistable)
+    return paths
 
 
 def list_files(folder: Path, suffixes: tuple[str, ...], problems: list[ArticleError]) -> list[Path]:
@@ -116,7 +166,8 @@ def list_files(folder: Path, suffixes: tuple[str, ...], problems: list[ArticleEr
     return sorted(found)
 
 
-def _article_id(path: Path, folder: Path) -> str:
+def corpus_id(path: Path, folder: Path) -> str:
+    """The id of the article in the corpus file ``path``: its path in ``folder`` without suffix."""
     return path.relative_to(folder).with_suffix("").as_posix()
 
 
@@ -167,10 +218,15 @@ def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BY
     is refused. A name that is not valid UTF-8 is refused before the file is read; problems and
     warnings name the file in a printable form (:func:`briefgen.files.printable`)."""
     path = Path(path)
-    origin = printable(path)
+    return parse_file(read_file(path, max_bytes, corpus), path, article_id, printable(path))
+
+
+def read_file(path: Path, max_bytes: int = MAX_BYTES, corpus: Path | None = None) -> bytes:
+    """The bytes of an article file (:func:`read_bytes`); a name that is not valid UTF-8 is
+    refused before the file is read."""
     if not is_utf8_name(path):
-        raise ArticleError(origin, "the file name is not valid UTF-8", "rename the file: its name must be UTF-8")
-    return parse_file(read_bytes(path, max_bytes, corpus), path, article_id, origin)
+        raise ArticleError(printable(path), "the file name is not valid UTF-8", "rename the file: its name must be UTF-8")
+    return read_bytes(path, max_bytes, corpus)
 
 
 def parse_file(raw: bytes, path: Path, article_id: str | None, origin: str) -> FileResult:
@@ -284,19 +340,24 @@ def text_warnings(text: str, origin: str) -> list[str]:
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:
-    """The articles, each id made unique (``a.md`` and ``a.html`` both give ``a``)."""
+    """The articles, each id made unique (:func:`unique_ids`)."""
+    ids = unique_ids([a.id for a in articles], [Path(a.path).suffix for a in articles])
+    return [a if a.id == i else replace(a, id=i) for a, i in zip(articles, ids, strict=True)]
+
+
+def unique_ids(ids: Sequence[str], suffixes: Sequence[str]) -> list[str]:
+    """The ids of articles in corpus order, each made unique: ``a.md`` and ``a.html`` both give
+    ``a``; the second becomes ``a.html`` (then ``a.html~2``…). ``suffixes`` are their files'."""
     seen: set[str] = set()
     unique = []
-    for article in articles:
-        article_id = article.id
+    for article_id, suffix in zip(ids, suffixes, strict=True):
         if article_id in seen:
-            article_id = f"{article.id}{Path(article.path).suffix}"
+            base, article_id = article_id, f"{article_id}{suffix}"
             n = 2
             while article_id in seen:
-                article_id, n = f"{article.id}{Path(article.path).suffix}~{n}", n + 1
-            article = replace(article, id=article_id)
+                article_id, n = f"{base}{suffix}~{n}", n + 1
         seen.add(article_id)
-        unique.append(article)
+        unique.append(article_id)
     return unique
 
 
@@ -305,19 +366,47 @@ def merge_duplicates(articles: list[Article]) -> list[Article]:
     text and lists the copies from other outlets in ``also_in``; a copy from an outlet already
     in the group (or a byte-identical copy from an unknown outlet) is dropped."""
     merged = []
+    sources = [a.source for a in articles]
     for group in duplicate_groups([a.text for a in articles]):
-        members: list[Article] = []
-        for article in (articles[i] for i in group):
-            if not any(_same_outlet(article, kept) for kept in members):
-                members.append(article)
+        members = [articles[i] for i in kept_members(group, sources, lambda i: text_digest(articles[i].text))]
         merged.append(replace(members[0], also_in=tuple(members[1:])))
     return merged
 
 
-def _same_outlet(a: Article, b: Article) -> bool:
-    if a.source or b.source:
-        return a.source.casefold() == b.source.casefold()
-    return hashlib.sha1(a.text.encode()).digest() == hashlib.sha1(b.text.encode()).digest()
+def kept_members(group: Sequence[int], sources: Sequence[str], digest: Callable[[int], bytes]) -> list[int]:
+    """The members of a group of near-duplicates (indexes into ``sources``) that are kept: each
+    but a copy from an outlet already kept, or, when neither names its outlet, a copy whose text
+    has the same ``digest`` (:func:`text_digest`) as a kept one."""
+    kept: list[int] = []
+    for i in group:
+        if not any(sources[i].casefold() == sources[k].casefold() if sources[i] or sources[k] else digest(i) == digest(k)
+                   for k in kept):
+            kept.append(i)
+    return kept
+
+
+def text_digest(text: str) -> bytes:
+    """A digest of an article's text: equal for byte-identical texts."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def newest_date(articles: Sequence[Article]) -> dt.date | None:
+    """The newest date of the articles, ``None`` when none has one."""
+    dates = [a.date for a in articles if a.date is not None]
+    return max(dates) if dates else None
+
+
+def coverage_hint(articles: Sequence[Article]) -> str:
+    """A hint for a window without articles: the days the ``articles`` cover."""
+    dates = sorted({a.date for a in articles if a.date is not None})
+    return span_hint(dates[0], dates[-1]) if dates else span_hint(None, None)
+
+
+def span_hint(first: dt.date | None, last: dt.date | None) -> str:
+    """The hint of :func:`coverage_hint`, given the oldest and newest date (``None``: no date)."""
+    if first is None or last is None:
+        return "no article in the corpus has a date: add `date:` front matter or a YYYY-MM-DD file name prefix"
+    return f"the corpus covers {first.isoformat()} to {last.isoformat()}: pass --date in that range or a larger --days"
 
 
 def normalize_body(body: str) -> str:

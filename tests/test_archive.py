@@ -47,8 +47,10 @@ def daily(corpus: Path, out: Path, date: str, *extra: str) -> Result:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every regular file under ``folder`` (by relative path) with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    """Every regular file under ``folder`` (by relative path) with its bytes; the corpus index
+    (``.briefgen/``, a cache updated by every run that reads the corpus) left out."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink() and p.relative_to(folder).parts[0] != ".briefgen"}
 
 
 # --- fault 1: a badly shaped record never breaks a later run ------------------------------
@@ -228,7 +230,7 @@ def test_a_full_disk_leaves_the_previous_files_whole(corpus: Path, tmp_path: Pat
     assert lines[1] == (f"Hint: free some space on the disk that holds {out} (or choose another --out), then run again; "
                         "no file was left half-written")
     assert snapshot(out) == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([".briefgen.lock", "2026-11-24", "index.html", "index.md", "latest"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".briefgen", ".briefgen.lock", "2026-11-24", "index.html", "index.md", "latest"])
 
 
 def test_a_read_only_output_folder(corpus: Path, tmp_path: Path, monkeypatch) -> None:
@@ -278,7 +280,7 @@ def test_a_rerun_replaces_the_whole_set_and_keeps_other_files(exchange: bool, co
     assert run("daily", "--corpus", str(corpus), "--out", str(out), "--date", "2026-11-24", "--format", "html").exit_code == 0
     assert sorted(p.name for p in (out / "2026-11-24").iterdir()) == ["briefing.html", "briefing.json", "notes.txt"]
     assert (out / "2026-11-24" / "notes.txt").read_text() == "the desk's own notes\n"
-    assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".briefgen.lock"] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.name not in (".briefgen.lock", ".briefgen")] == []
 
 
 def test_a_failed_swap_leaves_the_old_set_whole(corpus: Path, tmp_path: Path, monkeypatch) -> None:
@@ -321,8 +323,8 @@ def test_what_a_killed_run_left_is_cleaned_up_and_nothing_else(corpus: Path, tmp
                                                       f".briefing.eml.{token}.tmp"])
     assert (out / "2026-11-23" / "briefing.json").is_file()  # put back
     assert all(p.read_text() == "mine" for p in mine)
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".briefgen-new.notes", ".briefgen.lock",
-                                                                                ".index.md.tmp"]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".briefgen", ".briefgen-new.notes",
+                                                                                ".briefgen.lock", ".index.md.tmp"]
 
 
 def test_publish_writes_a_new_date_in_one_rename(tmp_path: Path) -> None:

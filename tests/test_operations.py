@@ -146,7 +146,7 @@ def test_a_crash_while_writing_leaves_no_half_written_file(two_days: Path, tmp_p
     assert result.exit_code == 10
     assert result.stderr.startswith(f"Error: cannot write {out / '2026-11-24' / 'briefing.json'}: No space left on device\n")
     assert {p.name: p.read_bytes() for p in (out / "2026-11-24").iterdir()} == before
-    assert sorted(p.name for p in out.iterdir()) == [".briefgen.lock", "2026-11-24", "index.html", "index.md", "latest"]  # no temp file left either
+    assert sorted(p.name for p in out.iterdir()) == [".briefgen", ".briefgen.lock", "2026-11-24", "index.html", "index.md", "latest"]  # no temp file left either
 
 
 def test_a_second_run_waits_for_the_lock_then_gives_up_with_its_own_code(two_days: Path, tmp_path: Path) -> None:

@@ -1,0 +1,124 @@
+"""The corpus index: a run re-reads only the files that are new or changed since the last one.
+
+A daily run over a corpus that grows every day would otherwise read and parse every file each
+morning to brief one day of it. :func:`open_corpus` keeps an index of the corpus folder (one
+SQLite file, :mod:`~briefgen.corpus_index.store`, in ``OUT/.briefgen/`` or ``--cache DIR``),
+brings it up to date by reading only the files whose ``stat`` changed
+(:mod:`~briefgen.corpus_index.scan`), and returns an :class:`IndexedCorpus`
+(:mod:`~briefgen.corpus_index.window`) that parses only the window's articles and what
+de-duplication needs. The corpus folder is only ever read.
+
+The index is a cache, never the truth: the briefing is the same, to the byte, with it or
+without it, and whatever happens to the index (deleted, damaged, of another version, held by
+another run) the run goes on: rebuilding it, waiting for it, or reading the corpus without it,
+with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from briefgen.corpus_index.scan import Outcome, jobs_for, read_all, refreshed
+from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnavailable
+from briefgen.corpus_index.window import IndexedCorpus
+from briefgen.errors import ArticleError
+from briefgen.files import printable
+from briefgen.load import SUFFIXES, Corpus, corpus_files, load_corpus
+from briefgen.parallel import Progress
+
+__all__ = ["CACHE_NAME", "IndexedCorpus", "cache_folder", "open_corpus"]
+
+log = logging.getLogger(__name__)
+
+CACHE_NAME = ".briefgen"  #: the index's folder in the output folder, unless ``--cache DIR``
+BATCH = 500  #: files written to the index in one transaction while it is built
+
+
+def cache_folder(out: Path, configured: str = "") -> Path:
+    """The folder of the corpus index: ``configured`` (``[cache] dir`` or ``--cache``), else
+    ``OUT/.briefgen``."""
+    return Path(configured).expanduser() if configured else Path(out) / CACHE_NAME
+
+
+def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.0, jobs: int = 1,
+                progress: Callable[[str], Progress[Any]] | None = None, reported: Path | None = None) -> Corpus:
+    """The corpus ``folder`` through its index in the folder ``cache``: new and changed files
+    read (over ``jobs`` processes, with a ``progress("Indexing articles")`` bar), the index
+    updated. When the index cannot be used, a warning says why and the corpus is loaded whole
+    (:func:`briefgen.load.load_corpus`). Raises :class:`~briefgen.errors.InputError` as
+    ``load_corpus`` does for a corpus folder that cannot be read at all.
+
+    ``reported``: a folder whose own problems the caller reports (the output folder, which holds
+    the index by default): when the index's folder cannot be made because that one cannot, the
+    message is left to the caller."""
+    folder = Path(folder)
+    problems: list[ArticleError] = []
+    paths = corpus_files(folder, SUFFIXES, problems)
+    try:
+        with IndexStore.open(cache, folder, timeout) as store:
+            entries = _update(store, folder, paths, max_bytes, jobs, progress("Indexing articles") if progress else None)
+    except IndexUnavailable as exc:
+        unusable = exc.folder and reported is not None and not Path(reported).is_dir()
+        (log.info if unusable else log.warning)("cannot use the corpus index %s: %s; reading the whole corpus",
+                                                printable(Path(cache) / FILE_NAME), exc)
+        return load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None,
+                           max_bytes=max_bytes)
+    warnings: list[str] = []
+    for entry in entries:
+        if isinstance(entry, ArticleError):
+            problems.append(entry)
+        elif entry is not None:
+            problems.extend(ArticleError(where, reason, hint) for where, reason, hint in entry.problems)
+            warnings.extend(entry.warnings)
+    return IndexedCorpus(folder, paths, [e if isinstance(e, Entry) else None for e in entries], problems, warnings,
+                         max_bytes, jobs, progress)
+
+
+def _update(store: IndexStore, folder: Path, paths: list[Path], max_bytes: int, jobs: int,
+            progress: Progress[Outcome] | None) -> list[Entry | ArticleError | None]:
+    """Each file's entry (or the problem that makes it unusable), the index brought up to date:
+    files read again as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
+    of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten."""
+    known = store.entries
+    todo = jobs_for(paths, folder, known, max_bytes)
+    if todo:
+        log.info("corpus index: reading %d of %d files", len(todo), len(paths))
+    found: dict[str, Entry | ArticleError] = {}
+    changed: list[Entry] = []
+    writable = True
+    keys = [p.relative_to(folder).as_posix() for p in paths]
+    listed = set(keys)
+    gone = [key for key in known if key not in listed]
+    jobs_by_key = {job.key: job for job in todo}
+    for outcome in read_all(todo, jobs, progress):
+        if outcome.problem is not None:
+            found[outcome.key] = outcome.problem
+            if outcome.key in known:
+                gone.append(outcome.key)
+        else:
+            entry = outcome.entry or refreshed(known[outcome.key], jobs_by_key[outcome.key], outcome.seen_ns)
+            found[outcome.key] = entry
+            changed.append(entry)
+        if writable and len(changed) + len(gone) >= BATCH:
+            writable = _save(store, changed, gone)
+            changed, gone = [], []
+    if writable:
+        _save(store, changed, gone)
+    return [found[key] if key in found else known.get(key) for key in keys]
+
+
+def _save(store: IndexStore, changed: list[Entry], gone: list[str]) -> bool:
+    """Write to the index; a failure (another program holds it, a full disk) is a warning, and
+    this run goes on with what it read. Whether it could be written."""
+    try:
+        store.save(changed, gone)
+    except sqlite3.Error as exc:
+        log.warning("cannot update the corpus index %s (%s): this run goes on without saving what it read",
+                    printable(store.path), exc)
+        return False
+    return True
+

@@ -1,0 +1,361 @@
+"""The corpus index's file: an SQLite database (WAL mode) that briefgen owns, never the corpus.
+
+::
+
+    CACHE/                       OUT/.briefgen by default, or --cache DIR
+      corpus.sqlite              the index (-wal and -shm beside it while in use)
+      corpus.sqlite.lock         held by the run that reads or updates the index
+      CACHEDIR.TAG               marks the folder as a cache (backup tools skip it)
+
+One row a file of the corpus (its path in the corpus, size, modification time, a stamp of its
+``stat``, the SHA-256 of its bytes, what loading it warned about) and one row an article in it
+(id, title, outlet, date, link, a digest of its text and its near-duplicate signature). Every
+row carries a checksum of its fields.
+
+The index is a cache, never the truth. A file that is not a database, fails SQLite's own
+check or holds a row whose checksum does not match, an index written by another version of
+briefgen or for another corpus folder, or one that was deleted: each is rebuilt from the corpus,
+with a warning. A briefgen run on the same index waits (with a warning) for the other to finish
+with it, up to ``timeout`` seconds; past that, and when another program holds SQLite's own lock
+longer than that, :class:`IndexUnavailable` is raised and the run reads the corpus without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import functools
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from briefgen.files import printable
+
+log = logging.getLogger(__name__)
+
+SCHEMA = 1  #: the layout of the tables below; an index of another layout is rebuilt
+FILE_NAME = "corpus.sqlite"
+LOCK_SUFFIX = ".lock"
+TAG_NAME = "CACHEDIR.TAG"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by briefgen: its corpus index, rebuilt when missing.\n"
+        "# For information about cache directory tags see https://bford.info/cachedir/\n")
+_POLL = 0.1
+#: what decides what reading a file gives: briefgen's loading code, and the parsers it uses
+_LOADER = ("load", "readers", "layout", "dedupe", "files", "errors", "models", "corpus_index/scan", "corpus_index/store")
+_PARSERS = ("trafilatura", "feedparser", "charset-normalizer", "pyyaml", "lxml")
+
+_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, stamp TEXT NOT NULL,
+    sha256 BLOB NOT NULL, seen_ns INTEGER NOT NULL, notes TEXT NOT NULL, checksum BLOB NOT NULL);
+CREATE TABLE articles (
+    path TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL,
+    date TEXT, url TEXT NOT NULL, digest BLOB NOT NULL, signature BLOB NOT NULL, words INTEGER NOT NULL,
+    checksum BLOB NOT NULL, PRIMARY KEY (path, seq));
+CREATE INDEX articles_by_date ON articles (date);
+"""
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used for this run (held by another run or program, or its folder
+    cannot be written: ``folder``): the run reads the whole corpus instead."""
+
+    def __init__(self, message: str, folder: bool = False) -> None:
+        super().__init__(message)
+        self.folder = folder
+
+
+class Damaged(Exception):
+    """A row of the index does not hold what was written into it."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the index keeps of one article of a file."""
+
+    seq: int  #: its place in the file (0 for the one article of most files)
+    id: str  #: the id the loader gives it, before ids are made unique across the corpus
+    title: str
+    source: str
+    date: str | None  #: ISO date
+    url: str
+    digest: bytes  #: :func:`briefgen.load.text_digest` of its text
+    signature: bytes  #: its MinHash signature (:func:`briefgen.dedupe.signatures`), uint64 bytes
+    words: bool  #: whether its text has a word (a signature of a text without words is not used)
+
+    def fields(self) -> tuple[object, ...]:
+        return (self.seq, self.id, self.title, self.source, self.date, self.url, self.digest, self.signature, int(self.words))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index keeps of one file of the corpus."""
+
+    path: str  #: the path in the corpus folder, with ``/``
+    size: int
+    mtime_ns: int
+    stamp: str  #: size, modification and change times, inode: any change means "read it again"
+    sha256: bytes  #: of the file's bytes
+    seen_ns: int  #: when it was read (a change within the file system's time resolution may not show)
+    problems: tuple[tuple[str, str, str | None], ...]  #: entries left out: (where, reason, hint)
+    warnings: tuple[str, ...]
+    articles: tuple[Record, ...]
+
+    def notes(self) -> str:
+        return json.dumps({"problems": [list(p) for p in self.problems], "warnings": list(self.warnings)},
+                          ensure_ascii=False)
+
+    def fields(self) -> tuple[object, ...]:
+        return (self.path, self.size, self.mtime_ns, self.stamp, self.sha256, self.seen_ns, self.notes())
+
+
+@functools.cache
+def loader_version() -> str:
+    """briefgen's version, a digest of its loading code and the versions of the parsers it uses:
+    an index written by another loader is rebuilt."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for name in _LOADER:
+        digest.update((package / f"{name}.py").read_bytes())
+    for name in _PARSERS:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{name} {metadata.version(name)}\n".encode())
+    try:
+        version = metadata.version("briefgen")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    return f"{version}+{digest.hexdigest()[:12]}"
+
+
+def checksum(fields: Iterable[object]) -> bytes:
+    """A digest of a row's fields, each told apart from its neighbours and from other types."""
+    digest = hashlib.sha1()
+    for value in fields:
+        data = value if isinstance(value, bytes) else repr(value).encode("utf-8", "surrogatepass")
+        digest.update(b"b" if isinstance(value, bytes) else b"r")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.digest()
+
+
+class IndexStore:
+    """The open index of one corpus folder: :meth:`open` it, read :attr:`entries`, :meth:`save`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, entries: dict[str, Entry]) -> None:
+        self.connection = connection
+        self.path = path
+        self.entries = entries  #: what the index holds, every row checked
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, folder: Path, corpus: Path, timeout: float) -> Iterator[IndexStore]:
+        """The index in ``folder`` of the ``corpus`` folder, created or rebuilt as needed, held
+        against other briefgen runs until the block ends."""
+        path = Path(folder) / FILE_NAME
+        tagged = _prepare(Path(folder))
+        with _held(Path(f"{path}{LOCK_SUFFIX}"), timeout):
+            if not path.exists():
+                if tagged:
+                    log.warning("the corpus index %s is missing: rebuilding it from the corpus", printable(path))
+                else:
+                    log.info("building the corpus index %s", printable(path))
+            connection, entries = _open_checked(path, str(corpus), timeout)
+            try:
+                yield cls(connection, path, entries)
+            finally:
+                connection.close()
+
+    def save(self, changed: Iterable[Entry], gone: Iterable[str]) -> None:
+        """Write the ``changed`` entries (replacing what the index held of those files) and
+        forget the files ``gone``, in one transaction."""
+        rows = list(changed)
+        paths = [(p,) for p in gone] + [(e.path,) for e in rows]
+        if not paths:
+            return
+        db = self.connection
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("DELETE FROM files WHERE path = ?", paths)
+            db.executemany("DELETE FROM articles WHERE path = ?", paths)
+            db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(*e.fields(), checksum(e.fields())) for e in rows])
+            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(e.path, *r.fields(), checksum((e.path, *r.fields()))) for e in rows for r in e.articles])
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+def _prepare(folder: Path) -> bool:
+    """Create the cache folder and its tag; whether the tag was there already (then an index
+    that is missing was deleted)."""
+    tag = folder / TAG_NAME
+    tagged = tag.is_file()
+    try:
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+        if not tagged:
+            tag.write_text(_TAG, encoding="ascii")
+    except OSError as exc:
+        raise IndexUnavailable(f"cannot write to {printable(folder)} ({exc.strerror or exc})", folder=True) from exc
+    return tagged
+
+
+@contextlib.contextmanager
+def _held(lock: Path, timeout: float) -> Iterator[None]:
+    """Hold ``lock`` (an advisory lock on the file); wait up to ``timeout`` seconds, with a
+    warning, while another run holds it."""
+    try:
+        handle = open(lock, "a")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as exc:
+        raise IndexUnavailable(f"cannot open {printable(lock)} ({exc.strerror or exc})") from exc
+    with handle:
+        deadline = time.monotonic() + timeout
+        warned = False
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise IndexUnavailable(f"cannot lock {printable(lock)} ({exc.strerror or exc})") from exc
+                if not warned:
+                    log.warning("another briefgen run is using the corpus index %s: waiting for it (up to %g s)",
+                                printable(lock.with_suffix("")), timeout)
+                    warned = True
+                if time.monotonic() >= deadline:
+                    raise IndexUnavailable(f"another briefgen run held it for more than {timeout:g} s") from None
+                time.sleep(_POLL)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _open_checked(path: Path, corpus: str, timeout: float) -> tuple[sqlite3.Connection, dict[str, Entry]]:
+    """A connection to the index at ``path`` and its entries, every row checked; an index that
+    is damaged, of another layout or version, or of another corpus is rebuilt (empty)."""
+    fresh = not path.exists()
+    try:
+        connection = _connect(path, timeout)
+    except sqlite3.OperationalError as exc:
+        if _busy(exc):
+            raise IndexUnavailable(f"another program holds its lock ({exc})") from exc
+        raise IndexUnavailable(f"cannot open it ({exc})") from exc
+    except sqlite3.DatabaseError as exc:
+        return _rebuilt(path, None, f"it is damaged ({exc})", timeout, corpus)
+    try:
+        if fresh or not _tables(connection):
+            _create(connection, corpus)
+            return connection, {}
+        stale = _stale(connection, corpus)
+        if stale:
+            return _rebuilt(path, connection, stale, timeout, corpus)
+        check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            return _rebuilt(path, connection, f"it is damaged (SQLite's check: {check})", timeout, corpus)
+        return connection, _entries(connection)
+    except sqlite3.OperationalError as exc:
+        connection.close()
+        if _busy(exc):
+            raise IndexUnavailable(f"another program holds its lock ({exc})") from exc
+        return _rebuilt(path, None, f"it cannot be read ({exc})", timeout, corpus)
+    except (sqlite3.DatabaseError, Damaged, ValueError, TypeError) as exc:
+        return _rebuilt(path, connection, f"it is damaged ({exc})", timeout, corpus)
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _tables(connection: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _create(connection: sqlite3.Connection, corpus: str) -> None:
+    connection.executescript(f"BEGIN; {_TABLES} COMMIT;")
+    connection.executemany("INSERT INTO meta VALUES (?, ?)",
+                           [("schema", str(SCHEMA)), ("briefgen", loader_version()), ("corpus", corpus)])
+
+
+def _stale(connection: sqlite3.Connection, corpus: str) -> str | None:
+    """Why the index cannot be used as it is (another version, layout or corpus), or ``None``."""
+    if "meta" not in _tables(connection):
+        return "it was written by another version of briefgen"
+    meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("schema") != str(SCHEMA) or meta.get("briefgen") != loader_version():
+        return (f"it was written by briefgen {meta.get('briefgen', 'of another version')} (index layout "
+                f"{meta.get('schema', '?')}; this is briefgen {loader_version()}, layout {SCHEMA})")
+    if meta.get("corpus") != corpus:
+        return f"it is the index of the corpus folder {printable(meta.get('corpus', '?'))}"
+    return None
+
+
+def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, timeout: float,
+             corpus: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
+    """A new, empty index in place of the one at ``path``, with a warning saying ``reason``."""
+    log.warning("the corpus index %s cannot be used: %s; rebuilding it from the corpus", printable(path), reason)
+    if connection is not None:
+        connection.close()
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            name.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise IndexUnavailable(f"cannot remove the old index {printable(name)} ({exc.strerror or exc})") from exc
+    try:
+        connection = _connect(path, timeout)
+        _create(connection, corpus)
+    except sqlite3.Error as exc:
+        raise IndexUnavailable(f"cannot create it ({exc})") from exc
+    return connection, {}
+
+
+def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
+    """Every file's entry, each row's checksum checked (:class:`Damaged` when one does not match)."""
+    records: dict[str, list[Record]] = {}
+    for row in connection.execute("SELECT * FROM articles ORDER BY path, seq"):
+        path, fields, stored = row[0], row[1:-1], row[-1]
+        if checksum((path, *fields)) != stored:
+            raise Damaged(f"the row of an article of {printable(path)} does not match its checksum")
+        seq, article_id, title, source, date, url, digest, signature, words = fields
+        records.setdefault(path, []).append(Record(seq, article_id, title, source, date, url, digest, signature, bool(words)))
+    entries = {}
+    for row in connection.execute("SELECT * FROM files"):
+        fields, stored = row[:-1], row[-1]
+        if checksum(fields) != stored:
+            raise Damaged(f"the row of {printable(fields[0])} does not match its checksum")
+        path, size, mtime_ns, stamp, sha256, seen_ns, notes = fields
+        found = json.loads(notes)
+        entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns,
+                              tuple((p[0], p[1], p[2]) for p in found["problems"]), tuple(found["warnings"]),
+                              tuple(records.pop(path, [])))
+    if records:
+        raise Damaged(f"articles of {printable(next(iter(records)))}, a file it does not list")
+    return entries
+

@@ -1,0 +1,261 @@
+"""A corpus seen through its index: the window's articles parsed, near-duplicates found from
+the stored signatures.
+
+:class:`IndexedCorpus` gives the daily run what :class:`briefgen.load.LoadResult` gives (the
+newest date, the window's articles, the undated ones), the same to the byte, without holding
+the corpus's text. Which articles are near-duplicates is decided over the whole corpus
+(:mod:`briefgen.dedupe`): the stored signatures give the likely pairs of the whole corpus at
+once; only the articles linked by likely pairs to the articles asked about are parsed, to
+compare their words exactly. An article's place in the corpus (the order of its file and its
+place in it) decides its id, its group and which copy speaks for a group, as in
+:func:`briefgen.load.merge_duplicates`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from briefgen.corpus_index.store import Entry
+from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
+from briefgen.errors import ArticleError
+from briefgen.files import printable
+from briefgen.load import (
+    FileResult,
+    LoadResult,
+    corpus_id,
+    kept_members,
+    load_corpus,
+    parse_file,
+    read_file,
+    span_hint,
+    unique_ids,
+)
+from briefgen.models import Article
+from briefgen.parallel import Progress, map_items
+
+log = logging.getLogger(__name__)
+
+_NO_DATE = -1
+T = TypeVar("T")
+
+
+class Stale(Exception):
+    """A file's bytes differ from what the index holds of it (it changed during the run)."""
+
+
+class IndexedCorpus:
+    """The corpus as its index holds it (``entries``, one per path of ``paths``; ``None`` for a
+    file that could not be used), with the ``problems`` and ``warnings`` of loading it."""
+
+    def __init__(self, folder: Path, paths: Sequence[Path], entries: Sequence[Entry | None], problems: list[ArticleError],
+                 warnings: list[str], max_bytes: int, jobs: int = 1,
+                 progress: Callable[[str], Progress[Any]] | None = None) -> None:
+        self.folder = folder
+        self.problems = problems
+        self.warnings = warnings
+        self._max_bytes, self._jobs, self._progress = max_bytes, jobs, progress
+        self._paths: list[Path] = []  #: of each file that holds articles
+        self._entries: list[Entry] = []
+        file_of, seq_of, ids, suffixes, dates, sources, digests, words = [], [], [], [], [], [], [], []
+        signatures: list[bytes] = []
+        for path, entry in zip(paths, entries, strict=True):
+            if entry is None or not entry.articles:
+                continue
+            self._paths.append(path)
+            self._entries.append(entry)
+            for record in entry.articles:
+                file_of.append(len(self._paths) - 1)
+                seq_of.append(record.seq)
+                ids.append(record.id)
+                suffixes.append(path.suffix)
+                dates.append(dt.date.fromisoformat(record.date) if record.date else None)
+                sources.append(record.source)
+                digests.append(record.digest)
+                signatures.append(record.signature)
+                words.append(record.words)
+        self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
+        self._ids = unique_ids(ids, suffixes)
+        self._dates = dates
+        self._days = np.array([d.toordinal() if d else _NO_DATE for d in dates], dtype=np.int64)
+        self._sources, self._digests = sources, digests
+        width = len(signatures[0]) // 8 if signatures else 0
+        self._signature = np.frombuffer(b"".join(signatures), dtype=np.uint64).reshape(len(signatures), width)
+        self._words = np.flatnonzero(np.array(words, dtype=bool))
+        self._neighbours: csr_matrix | None = None  #: the likely pairs, both ways
+        self._shingled: dict[int, np.ndarray] = {}
+        self._parsed: dict[int, list[Article]] = {}  #: by file
+        self._group: dict[int, list[int]] = {}  #: each article's group of near-duplicates, once known
+        self._whole: LoadResult | None = None  #: the corpus loaded whole, when the index proved stale
+
+    # --- what the daily run asks (a file that changed during the run: the corpus loaded whole) ---
+
+    @property
+    def undated(self) -> list[str]:
+        """The paths of the articles without a date (of a merged group, the members kept)."""
+        return self._answer(lambda: self._undated(), lambda whole: whole.undated)
+
+    def newest_date(self) -> dt.date | None:
+        """The newest date of an article that speaks for its group (as :meth:`LoadResult.newest_date`)."""
+        return self._answer(lambda: self._edge_date(newest=True), LoadResult.newest_date)
+
+    def coverage_hint(self) -> str:
+        """The hint of :meth:`LoadResult.coverage_hint`."""
+        return self._answer(lambda: span_hint(self._edge_date(newest=False), self._edge_date(newest=True)),
+                            LoadResult.coverage_hint)
+
+    def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
+        """The articles dated from ``start`` to ``end`` (as :func:`briefgen.load.in_window` on the
+        whole corpus): the window's files are parsed, and those of their likely copies."""
+        return self._answer(lambda: self._in_window(start, end), lambda whole: whole.in_window(start, end))
+
+    def _answer(self, indexed: Callable[[], T], whole: Callable[[LoadResult], T]) -> T:
+        if self._whole is None:
+            try:
+                return indexed()
+            except Stale as exc:
+                log.warning("%s changed during the run: reading the whole corpus, without its index", exc)
+                progress = self._progress("Loading articles") if self._progress else None
+                self._whole = load_corpus(self.folder, jobs=self._jobs, progress=progress, max_bytes=self._max_bytes)
+        return whole(self._whole)
+
+    def _in_window(self, start: dt.date, end: dt.date) -> list[Article]:
+        inside = (self._days >= start.toordinal()) & (self._days <= end.toordinal())
+        members = np.flatnonzero(inside)
+        self._parse(self._file_of[members])
+        chosen = []
+        for group in self._groups_of(members):
+            dated = [m for m in self._kept(group) if inside[m]]
+            if dated:
+                first, *others = (self._article(m) for m in dated)
+                chosen.append(replace(first, also_in=tuple(others)))
+        return chosen
+
+    def _undated(self) -> list[str]:
+        undated = self._days == _NO_DATE
+        return [str(self._paths[self._file_of[m]]) for group in self._groups_of(np.flatnonzero(undated))
+                for m in self._kept(group) if undated[m]]
+
+    # --- groups of near-duplicates -------------------------------------------------------
+
+    def _edge_date(self, newest: bool) -> dt.date | None:
+        """The newest (or oldest) date of an article that is the first of its group."""
+        days = np.unique(self._days[self._days != _NO_DATE])
+        for day in days[::-1] if newest else days:
+            candidates = np.flatnonzero(self._days == day)
+            if any(self._days[group[0]] == day for group in self._groups_of(candidates)):
+                return dt.date.fromordinal(int(day))
+        return None
+
+    def _groups_of(self, members: np.ndarray) -> list[list[int]]:
+        """The groups of near-duplicates ``members`` belong to, in corpus order (each group's
+        members in corpus order)."""
+        if self._neighbours is None:
+            self._link()
+        unknown = [int(m) for m in members if int(m) not in self._group]
+        if unknown:
+            self._follow(unknown)
+        groups = {self._group[int(m)][0]: self._group[int(m)] for m in members}
+        return [groups[head] for head in sorted(groups)]
+
+    def _link(self) -> None:
+        """The likely pairs of the whole corpus, from the stored signatures (as
+        :func:`briefgen.dedupe.duplicate_groups` finds them), as each article's neighbours."""
+        n = len(self._ids)
+        pairs = likely_pairs(self._signature, self._words) if n else np.zeros((0, 2), dtype=np.int64)
+        both = np.concatenate((pairs, pairs[:, ::-1]))
+        self._neighbours = csr_matrix((np.ones(len(both), dtype=np.int8), (both[:, 0], both[:, 1])), shape=(n, n))
+
+    def _follow(self, start: list[int]) -> None:
+        """Settle the groups of the articles ``start``: from each, follow the likely pairs whose
+        words are near-duplicates (:func:`briefgen.dedupe.duplicate_groups`'s test), parsing the
+        articles met on the way. A group is every article so reached (the groups do not depend
+        on the order in which pairs are confirmed)."""
+        graph = self._neighbours
+        assert graph is not None
+        parent = {m: m for m in start}
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        frontier = list(start)
+        while frontier:
+            near = {int(j) for i in frontier for j in graph.indices[graph.indptr[i]:graph.indptr[i + 1]]}
+            self._parse(self._file_of[sorted(set(frontier) | near)])
+            following = []
+            for i in frontier:
+                for j in graph.indices[graph.indptr[i]:graph.indptr[i + 1]].tolist():
+                    if j in parent and root(i) == root(j):
+                        continue
+                    if self._similar(i, j):
+                        if j not in parent:
+                            parent[j] = j
+                            following.append(j)
+                        a, b = root(i), root(j)
+                        parent[max(a, b)] = min(a, b)
+            frontier = following
+        groups: dict[int, list[int]] = {}
+        for m in sorted(parent):
+            groups.setdefault(root(m), []).append(m)
+        for group in groups.values():
+            for m in group:
+                self._group[m] = group
+
+    def _similar(self, i: int, j: int) -> bool:
+        return jaccard(self._shingles(i), self._shingles(j)) >= THRESHOLD
+
+    def _shingles(self, m: int) -> np.ndarray:
+        if m not in self._shingled:
+            self._shingled[m] = shingles([self._article(m).text]).of(0)
+        return self._shingled[m]
+
+    def _kept(self, group: list[int]) -> list[int]:
+        """The members of ``group`` kept (:func:`briefgen.load.kept_members`)."""
+        return kept_members(group, self._sources, self._digests.__getitem__)
+
+    # --- parsing -------------------------------------------------------------------------
+
+    def _article(self, m: int) -> Article:
+        article = self._parsed[int(self._file_of[m])][self._seq_of[m]]
+        return article if article.id == self._ids[m] else replace(article, id=self._ids[m])
+
+    def _parse(self, files: Iterable[int]) -> None:
+        """Read and parse ``files`` (not parsed yet); :class:`Stale` when one is not what the
+        index holds."""
+        todo = sorted({int(f) for f in files} - set(self._parsed))
+        if not todo:
+            return
+        jobs = [(self._paths[f], self._entries[f].sha256, self.folder, self._max_bytes) for f in todo]
+        progress = self._progress("Loading articles") if self._progress else None
+        for f, found in zip(todo, map_items(_parse_job, jobs, self._jobs, progress), strict=True):
+            entry = self._entries[f]
+            if found is None or [a.id for a in found.articles] != [r.id for r in entry.articles] or any(
+                    (a.date.isoformat() if a.date else None) != r.date for a, r in zip(found.articles, entry.articles, strict=True)):
+                raise Stale(printable(self._paths[f]))
+            self._parsed[f] = found.articles
+
+
+def _parse_job(job: tuple[Path, bytes, Path, int]) -> FileResult | None:
+    """A file's articles, parsed again; ``None`` when its bytes are not those the index holds."""
+    path, sha256, folder, max_bytes = job
+    try:
+        raw = read_file(path, max_bytes, folder)
+    except ArticleError:
+        return None
+    if hashlib.sha256(raw).digest() != sha256:
+        return None
+    try:
+        return parse_file(raw, path, corpus_id(path, folder), printable(path))
+    except ArticleError:
+        return None
