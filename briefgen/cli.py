@@ -217,13 +217,15 @@ def cli() -> None:
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder of the corpus index, so that a run reads only new and changed files (default: OUT/.briefgen).")
 @click.option("--no-cache", is_flag=True, help="Read the whole corpus, without its index.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the per-article work on the Dask cluster of this scheduler (tcp://host:8786); needs briefgen[dask].")
 @click.option("--send", "send_after", is_flag=True, help="E-mail the PDF to the [delivery] recipients afterwards.")
 @click.option("--dry-run", is_flag=True, help="With --send: write the e-mail as a .eml file instead of sending it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @config_option
 def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: str | None,
-          jobs: int, no_history: bool, cache_dir: Path | None, no_cache: bool, send_after: bool, dry_run: bool,
+          jobs: int, no_history: bool, cache_dir: Path | None, no_cache: bool, scheduler: str | None, send_after: bool, dry_run: bool,
           quiet: bool, log_file: Path | None, config_file: Path | None) -> None:
     """Build the briefing of the articles dated within a window of days.
 
@@ -262,7 +264,8 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
         log.info("briefgen daily: corpus %s, out %s, date %s", corpus, out, date or "today")
         cache = None if no_cache or not (options.cache.enabled or cache_dir) else cache_folder(out, str(cache_dir or options.cache.dir))
         result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
-                           progress=None if quiet else _progress_since(time.monotonic()), cache=cache)
+                           progress=None if quiet else _progress_since(time.monotonic()), cache=cache,
+                           scheduler=scheduler or options.engine.scheduler or None)
         b = result.briefing
         if not quiet:
             click.echo(f"{b.title} for {b.date.isoformat()}: {b.coverage}")

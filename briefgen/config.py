@@ -133,6 +133,13 @@ class CacheOptions:
 
 
 @dataclass(frozen=True)
+class EngineOptions:
+    """Where the per-article work runs (``[engine]``, :mod:`briefgen.engine`)."""
+
+    scheduler: str = ""  #: a Dask scheduler's address (``tcp://host:8786``); empty: this machine
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything a run needs to know, built in one place by :func:`load_options`."""
 
@@ -148,6 +155,7 @@ class Options:
     delivery: DeliveryOptions = DeliveryOptions()
     input: InputOptions = InputOptions()
     cache: CacheOptions = CacheOptions()
+    engine: EngineOptions = EngineOptions()
 
     def with_overrides(self, **changes: Any) -> Options:
         """A copy with command-line values laid over the file values (``None`` means unset)."""
@@ -340,6 +348,7 @@ def load_options(config_file: Path | None = None) -> Options:
         ranking=RankingOptions(**ranking),
         input=InputOptions(**data["input"]),
         cache=CacheOptions(enabled=data["cache"]["enabled"], dir=_config_path(data["cache"]["dir"], base_dir)),
+        engine=EngineOptions(**data["engine"]),
     )
 
 

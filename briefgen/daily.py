@@ -63,6 +63,7 @@ def run_daily(
     jobs: int = 1,
     progress: Callable[[str], Progress[Any]] | None = None,
     cache: Path | None = None,
+    scheduler: str | None = None,
 ) -> DailyResult:
     """Build the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest article's
     date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
@@ -76,11 +77,29 @@ def run_daily(
 
     With ``cache`` (a folder), the corpus is read through its index there
     (:mod:`briefgen.corpus_index`): only new and changed files are read, and only the window's
-    articles parsed; the briefing is the same as without it.
+    articles parsed; the briefing is the same as without it. With ``scheduler`` (a Dask
+    scheduler's address), the per-article work runs on that cluster (:mod:`briefgen.engine`;
+    the index is not used): the briefing is the same again.
     """
-    if cache is not None:
-        loaded: Corpus = open_corpus(corpus, cache, options.input.max_bytes, options.output.lock_timeout, jobs, progress,
-                                     reported=Path(out))
+    if scheduler:
+        from briefgen.engine import connected
+
+        with connected(scheduler) as client:
+            return _run(corpus, out, options, today, date, days, jobs, progress, None, client)
+    return _run(corpus, out, options, today, date, days, jobs, progress, cache, None)
+
+
+def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.date | str | None, days: int | None,
+         jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, client: Any) -> DailyResult:
+    """:func:`run_daily`, on the Dask ``client``'s cluster when one is given."""
+    if client is not None:
+        from briefgen.engine.briefing import cluster_briefing
+        from briefgen.engine.corpus import ClusterCorpus
+
+        loaded: Corpus = ClusterCorpus(client, corpus, options.input.max_bytes)
+    elif cache is not None:
+        loaded = open_corpus(corpus, cache, options.input.max_bytes, options.output.lock_timeout, jobs, progress,
+                             reported=Path(out))
     else:
         loaded = load_corpus(corpus, jobs=jobs, progress=progress("Loading articles") if progress else None,
                              max_bytes=options.input.max_bytes)
@@ -106,8 +125,12 @@ def run_daily(
         existing = archived(out, basename)  # warns once about each record that is not sound
         earlier = previous(existing, end) if options.output.history else None
         history = reported_sentences(earlier.record) if earlier else []
-        briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
-                                  progress=progress("Splitting sentences") if progress else None)
+        if client is not None:
+            assert isinstance(loaded, ClusterCorpus)
+            briefing = cluster_briefing(loaded, articles, options, end, start, end, history=history)
+        else:
+            briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
+                                      progress=progress("Splitting sentences") if progress else None)
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats)
         written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from briefgen.assemble import assemble
 from briefgen.config import Options, RankingOptions
@@ -96,15 +97,28 @@ def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options,
             continue
         bias = rel[rows, j] / rel[rows, j].max() * prior[rows]
         if len(rows) > ranking_options.pool_size:  # keep the graph small: the likeliest candidates
-            keep = np.sort(np.argsort(-bias, kind="stable")[:ranking_options.pool_size])
+            keep = likeliest(bias, ranking_options.pool_size)
             rows, bias = rows[keep], bias[keep]
-        graph = similarity_graph(pool.matrix.counts[rows], ranking_options.similarity_threshold)
-        scores = biased_lexrank(graph, bias, ranking_options.damping)
-        share = lead_share(options.items_per_section, len(rows), ranking_options.lead_until, ranking_options.central_from)
-        if share > 0:
-            scores = blend(scores, lead[rows] * rel[rows, j], share)
-        rankings.append(Ranking(topic.name, rows, scores / scores.max()))
+        rankings.append(rank_rows(topic.name, rows, bias, pool.matrix.counts[rows], lead[rows] * rel[rows, j], options))
     return rankings
+
+
+def likeliest(bias: np.ndarray, size: int) -> np.ndarray:
+    """The indexes of the ``size`` highest ``bias`` values (the first on a tie), in order."""
+    return np.sort(np.argsort(-bias, kind="stable")[:size])
+
+
+def rank_rows(topic: str, rows: np.ndarray, bias: np.ndarray, counts: sp.csr_matrix, lead: np.ndarray,
+              options: Options) -> Ranking:
+    """A topic's ranking of its candidate ``rows``: biased LexRank over their ``counts``, blended
+    with their ``lead`` (lead prior × relevance) as much as the section is short beside them."""
+    ranking_options = options.ranking
+    graph = similarity_graph(counts, ranking_options.similarity_threshold)
+    scores = biased_lexrank(graph, bias, ranking_options.damping)
+    share = lead_share(options.items_per_section, len(rows), ranking_options.lead_until, ranking_options.central_from)
+    if share > 0:
+        scores = blend(scores, lead, share)
+    return Ranking(topic, rows, scores / scores.max())
 
 
 def history_similarity(pool: Candidates, history: Sequence[str]) -> np.ndarray:
@@ -138,12 +152,20 @@ def build_briefing(
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
     seen = history_similarity(pool, history)
     selector.exclude(np.flatnonzero(seen >= options.ranking.duplicate))
+    return selected(selector, rankings, seen, lambda row: pool.sentences[row], options, date, start, end, articles)
+
+
+def selected(selector: Selector, rankings: list[Ranking], seen: np.ndarray, sentence: Callable[[int], Sentence],
+             options: Options, date: dt.date, start: dt.date, end: dt.date, articles: Sequence[Article]) -> Briefing:
+    """The briefing: bullets picked by ``selector`` from the ``rankings``, each marked developing
+    when its similarity to the previous briefing (``seen``) says so; ``sentence(row)`` gives
+    the sentence of a row."""
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section)
 
     def item(pick: Pick) -> Item:
-        ids = tuple(dict.fromkeys(pool.sentences[r].article_id for r in pick.cited_rows))
+        ids = tuple(dict.fromkeys(sentence(r).article_id for r in pick.cited_rows))
         developing = bool(seen[pick.row] >= options.ranking.developing)
-        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing)
+        return Item(sentence(pick.row).text, ids, round(pick.score, 4), developing)
 
     sections = [
         Section(topic.name, topic.title, tuple(item(p) for p in section_picks[topic.name]))

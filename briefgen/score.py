@@ -48,10 +48,10 @@ def term_matrix(texts: Sequence[str]) -> TermMatrix:
     counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
-    return TermMatrix(counts, _weigh(counts, idf), idf, vocabulary, all_stems, counts.tocsc())
+    return TermMatrix(counts, weigh(counts, idf), idf, vocabulary, all_stems, counts.tocsc())
 
 
-def _weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+def weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear TF × IDF, rows of unit length."""
     tf = counts.copy()
     tf.data = 1.0 + np.log(tf.data)
@@ -69,7 +69,7 @@ def transform(matrix: TermMatrix, texts: Sequence[str]) -> sp.csr_matrix:
                 columns.append(column)
     counts = sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(texts), matrix.counts.shape[1]))
     counts.sum_duplicates()
-    return _weigh(counts, matrix.idf)
+    return weigh(counts, matrix.idf)
 
 
 def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -83,8 +83,12 @@ class Selector:
         row = int(rows[best])
         return Pick(row, float(scores[best]), self._take(row))
 
+    def similarities(self, row: int) -> np.ndarray:
+        """The cosine of every row with ``row`` (a subclass may compute them elsewhere)."""
+        return np.asarray((self.tfidf @ self.tfidf[row].T).todense()).ravel()
+
     def _take(self, row: int) -> list[int]:
-        similarity = np.asarray((self.tfidf @ self.tfidf[row].T).todense()).ravel()
+        similarity = self.similarities(row)
         similarity[row] = 1.0
         close = np.flatnonzero(similarity >= self.duplicate)
         cited = [row]

@@ -1,0 +1,155 @@
+"""The briefing of a window on the cluster: map-reduce over runs of the window's articles,
+ranking and selection on the driver.
+
+1. map: each run of articles is split into sentences; its stems and their document
+   frequencies go back (:func:`~briefgen.engine.tasks.vocabulary_of`);
+   reduce: the window's vocabulary (in the order stems first appear) and IDF, on the driver,
+   sent to every worker.
+2. map: each run's sentences are weighed and scored against every topic, and compared with
+   the previous briefing (:func:`~briefgen.engine.tasks.score_part`); the largest relevance of
+   each topic goes back; reduce: its maximum.
+3. map: each run's likeliest candidates of each topic (:func:`~briefgen.engine.tasks.likeliest_of`);
+   the driver keeps the window's ``pool_size`` likeliest and fetches their text and term rows.
+4. The driver ranks each topic's candidates (:func:`briefgen.pipeline.rank_rows`) and selects
+   (:func:`briefgen.pipeline.selected`); for each bullet picked, the workers find the sentences
+   of the whole window that say the same (:func:`~briefgen.engine.tasks.close_to`).
+
+Each step computes, row by row, what :func:`briefgen.pipeline.build_briefing` computes on the
+whole window, so the briefing is the same to the byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefgen.config import Options
+from briefgen.engine.corpus import ClusterCorpus
+from briefgen.engine.tasks import (
+    Rows,
+    best_of,
+    close_to,
+    likeliest_of,
+    owners_of,
+    rows_of,
+    score_part,
+    split_part,
+    vocabulary_of,
+)
+from briefgen.models import Article, Briefing, Sentence
+from briefgen.pipeline import likeliest, rank_rows, selected
+from briefgen.select import Ranking, Selector
+
+
+class ClusterSelector(Selector):
+    """:class:`~briefgen.select.Selector` whose ``tfidf`` holds only the candidates' rows: the
+    similarities of the other sentences of the window to a pick come from the workers."""
+
+    def __init__(self, tfidf: sp.csr_matrix, article_of: np.ndarray, redundancy: float, duplicate: float,
+                 client: Any, parts: list[Any]) -> None:
+        super().__init__(tfidf, article_of, redundancy, duplicate)
+        self.client, self.parts = client, parts
+        self.found: dict[int, Sentence] = {}  #: the sentences met as near-copies of a pick
+
+    def similarities(self, row: int) -> np.ndarray:
+        similarity = super().similarities(row)  # exact for every candidate row, 0 for the others
+        vector = self.tfidf[row]
+        for rows, values, sentences in self.client.gather(
+                [self.client.submit(close_to, part, vector, self.duplicate, pure=False) for part in self.parts]):
+            similarity[rows] = values
+            self.found.update(zip(rows.tolist(), sentences, strict=True))
+        return similarity
+
+
+def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options: Options, date: dt.date,
+                     start: dt.date, end: dt.date, history: Sequence[str] = ()) -> Briefing:
+    """The briefing of the window ``corpus.in_window`` gave (``articles``, without their text)."""
+    client = corpus.client
+    runs = corpus.window_parts()
+    split = [client.submit(split_part, run, options, pure=False) for run, _ in runs]
+    vocabulary: dict[str, int] = {}
+    df_parts, sizes = [], []
+    for count, stems, df in client.gather([client.submit(vocabulary_of, part, pure=False) for part in split]):
+        columns = np.array([vocabulary.setdefault(s, len(vocabulary)) for s in stems], dtype=np.int64)
+        df_parts.append((columns, df))
+        sizes.append(count)
+    df = np.zeros(max(len(vocabulary), 1), dtype=np.int64)
+    for columns, counts in df_parts:
+        df[columns] += counts
+    total = sum(sizes)
+    idf = np.log((1 + total) / (1 + df)) + 1.0
+    weights = client.scatter((vocabulary, idf), broadcast=True)
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    article_offsets = np.cumsum([0] + [count for _, count in runs])
+    scored = [client.submit(score_part, part, int(offsets[k]), int(article_offsets[k]), weights, options, end, list(history),
+                            pure=False) for k, part in enumerate(split)]
+    topics = len(options.topics)
+    top = np.max(np.stack(client.gather([client.submit(best_of, part, pure=False) for part in scored])), axis=0) \
+        if scored else np.zeros(topics)
+    found = client.gather([client.submit(likeliest_of, part, top, options.ranking.pool_size, options.ranking.duplicate,
+                                         pure=False) for part in scored])
+    pools = []
+    for j in range(topics):
+        rows = np.concatenate([f[0][j][0] for f in found]) if found else np.zeros(0, dtype=np.int64)
+        bias = np.concatenate([f[0][j][1] for f in found]) if found else np.zeros(0)
+        if len(rows) > options.ranking.pool_size:
+            keep = likeliest(bias, options.ranking.pool_size)
+            rows, bias = rows[keep], bias[keep]
+        pools.append((rows, bias))
+    wanted = np.unique(np.concatenate([rows for rows, _ in pools] + [np.zeros(0, dtype=np.int64)]))
+    fetched = _fetch(client, scored, offsets, wanted)
+    local = {int(r): k for k, r in enumerate(fetched.rows)}
+    rankings = []
+    for j, topic in enumerate(options.topics):
+        rows, bias = pools[j]
+        if len(rows) == 0:
+            rankings.append(Ranking(topic.name, rows, np.zeros(0)))
+            continue
+        at = np.array([local[int(r)] for r in rows], dtype=np.int64)
+        rankings.append(rank_rows(topic.name, rows, bias, fetched.counts[at], fetched.lead[at] * fetched.relevance[at, j], options))
+    standalone = np.ones(total, dtype=bool)
+    standalone[fetched.rows] = fetched.standalone
+    rankings = [r.keeping(standalone) for r in rankings]
+    seen = np.zeros(total)
+    seen[fetched.rows] = fetched.seen
+    owners = np.concatenate([np.zeros(0, dtype=np.int64)] + client.gather([client.submit(owners_of, part, pure=False)
+                                                                          for part in scored]))
+    tfidf = sp.csr_matrix((total, len(idf)))
+    if len(fetched.rows):
+        tfidf = _rows_matrix(fetched.tfidf, fetched.rows, total)
+    selector = ClusterSelector(tfidf, owners, options.ranking.redundancy, options.ranking.duplicate, client, scored)
+    selector.exclude(np.concatenate([np.zeros(0, dtype=np.int64)] + [f[1] for f in found]))
+    sentences = dict(zip(fetched.rows.tolist(), fetched.sentences, strict=True))
+
+    def sentence(row: int) -> Sentence:
+        return sentences[row] if row in sentences else selector.found[row]
+
+    return selected(selector, rankings, seen, sentence, options, date, start, end, articles)
+
+
+def _fetch(client: Any, scored: list[Any], offsets: np.ndarray, wanted: np.ndarray) -> Rows:
+    """The rows ``wanted`` of the window, from the runs that hold them, in order."""
+    tasks = []
+    for k, part in enumerate(scored):
+        rows = wanted[(wanted >= offsets[k]) & (wanted < offsets[k + 1])]
+        if len(rows):
+            tasks.append(client.submit(rows_of, part, rows, pure=False))
+    parts: list[Rows] = client.gather(tasks)
+    if not parts:
+        empty = sp.csr_matrix((0, 1))
+        return Rows(np.zeros(0, dtype=np.int64), [], empty, empty, np.zeros((0, 0)), np.zeros(0), np.zeros(0, dtype=bool),
+                    np.zeros(0))
+    return Rows(np.concatenate([p.rows for p in parts]), [s for p in parts for s in p.sentences],
+                sp.vstack([p.tfidf for p in parts]).tocsr(), sp.vstack([p.counts for p in parts]).tocsr(),
+                np.concatenate([p.relevance for p in parts]), np.concatenate([p.lead for p in parts]),
+                np.concatenate([p.standalone for p in parts]), np.concatenate([p.seen for p in parts]))
+
+
+def _rows_matrix(rows_tfidf: sp.csr_matrix, rows: np.ndarray, total: int) -> sp.csr_matrix:
+    """A ``total``-row matrix holding ``rows_tfidf`` at ``rows`` (every other row empty)."""
+    placed = sp.coo_matrix(rows_tfidf)
+    return sp.csr_matrix((placed.data, (rows[placed.row], placed.col)), shape=(total, rows_tfidf.shape[1]))

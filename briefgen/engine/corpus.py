@@ -1,0 +1,116 @@
+"""The corpus loaded on the cluster: the files read and parsed by the workers, near-duplicates
+found on the driver from the signatures alone (the likely pairs' words compared by the workers).
+
+:class:`ClusterCorpus` answers what :class:`briefgen.load.LoadResult` answers (the newest
+date, the window's articles, the undated ones, the problems and warnings), the same to the
+byte, while the driver holds only each article's metadata and signature: the window's
+articles it returns have no text (:meth:`ArticleMeta.stub`), and :meth:`window_parts` gives the
+cluster's runs of them, text and all, for :func:`briefgen.engine.briefing.cluster_briefing`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from briefgen.dedupe import join_groups, likely_pairs
+from briefgen.engine.tasks import ArticleMeta, load_part, part_meta, similar_pairs, window_articles
+from briefgen.errors import ArticleError
+from briefgen.load import SUFFIXES, corpus_files, corpus_id, kept_members, span_hint, unique_ids
+from briefgen.models import Article
+
+FILES_PER_PART = 250  #: files a loading task reads
+ARTICLES_PER_PART = 250  #: window articles a briefing task works on
+
+Where = tuple[int, tuple[int, int]]  #: (partition, (file in it, article in the file))
+
+
+class ClusterCorpus:
+    """The corpus ``folder`` loaded by the Dask ``client``'s workers (the folder must be
+    readable by them at the same path)."""
+
+    def __init__(self, client: Any, folder: Path, max_bytes: int) -> None:
+        self.client = client
+        self.folder = Path(folder)
+        self.problems: list[ArticleError] = []
+        self.warnings: list[str] = []
+        paths = corpus_files(self.folder, SUFFIXES, self.problems)
+        chunks = [paths[k:k + FILES_PER_PART] for k in range(0, len(paths), FILES_PER_PART)]
+        self.parts = [client.submit(load_part, chunk, [corpus_id(p, self.folder) for p in chunk], self.folder, max_bytes,
+                                    pure=False) for chunk in chunks]
+        metas: list[ArticleMeta] = []
+        self._where: list[Where] = []
+        for p, found in enumerate(client.gather([client.submit(part_meta, part, pure=False) for part in self.parts])):
+            for f, (file_metas, problems, warnings) in enumerate(found):
+                metas.extend(file_metas)
+                self._where.extend((p, (f, k)) for k in range(len(file_metas)))
+                self.problems.extend(problems)
+                self.warnings.extend(warnings)
+        self._metas = metas
+        self._ids = unique_ids([m.id for m in metas], [Path(m.path).suffix for m in metas])
+        self._groups = self._duplicate_groups()
+        self._window: list[tuple[Where, str]] = []
+
+    def _duplicate_groups(self) -> list[list[int]]:
+        """The groups of :func:`briefgen.load.merge_duplicates`, members kept."""
+        metas = self._metas
+        if not metas:
+            return []
+        signature = np.stack([m.signature for m in metas])
+        pairs = likely_pairs(signature, np.flatnonzero([m.words for m in metas]))
+        by_parts: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for k, (i, j) in enumerate(pairs.tolist()):
+            by_parts[(self._where[i][0], self._where[j][0])].append(k)
+        same = np.zeros(len(pairs), dtype=bool)
+        tasks = {key: self.client.submit(similar_pairs, self.parts[key[0]], self.parts[key[1]],
+                                         [(self._where[i][1], self._where[j][1]) for i, j in pairs[ks].tolist()], pure=False)
+                 for key, ks in by_parts.items()}
+        for key, answer in zip(tasks, self.client.gather(list(tasks.values())), strict=True):
+            same[by_parts[key]] = answer
+        groups = join_groups(len(metas), pairs[same], lambda i, j: True)
+        sources = [m.source for m in metas]
+        return [kept_members(g, sources, lambda i: metas[i].digest) for g in groups]
+
+    @property
+    def undated(self) -> list[str]:
+        return [self._metas[m].path for g in self._groups for m in g if self._metas[m].date is None]
+
+    def _head_dates(self) -> list[dt.date]:
+        return [d for d in (self._metas[g[0]].date for g in self._groups) if d is not None]
+
+    def newest_date(self) -> dt.date | None:
+        dates = self._head_dates()
+        return max(dates) if dates else None
+
+    def coverage_hint(self) -> str:
+        dates = self._head_dates()
+        return span_hint(min(dates), max(dates)) if dates else span_hint(None, None)
+
+    def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
+        """The window's articles as :func:`briefgen.load.in_window` gives them, without their
+        text; :meth:`window_parts` has them with it, on the cluster."""
+        chosen, self._window = [], []
+        for group in self._groups:
+            inside = [m for m in group if (d := self._metas[m].date) is not None and start <= d <= end]
+            if inside:
+                first, *others = (self._metas[m].stub(self._ids[m]) for m in inside)
+                chosen.append(replace(first, also_in=tuple(others)))
+                self._window.append((self._where[inside[0]], self._ids[inside[0]]))
+        return chosen
+
+    def window_parts(self) -> list[tuple[Any, int]]:
+        """Runs of the last :meth:`in_window`'s articles, text and all, in order: a future of
+        each on the cluster, and how many articles it holds."""
+        runs = []
+        for k in range(0, len(self._window), ARTICLES_PER_PART):
+            run = self._window[k:k + ARTICLES_PER_PART]
+            used = sorted({p for (p, _), _ in run})
+            index = {p: n for n, p in enumerate(used)}
+            wanted = [(index[p], at, article_id) for (p, at), article_id in run]
+            runs.append((self.client.submit(window_articles, wanted, *[self.parts[p] for p in used], pure=False), len(run)))
+        return runs
