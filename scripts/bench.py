@@ -15,8 +15,12 @@
    files spread over 400 days, once the index exists, against the same day's files alone: the
    ratios of wall time and peak memory, measured in one run; the time to build the index, the
    run without it, and whether the briefings are byte-identical.
+8. Scale-out on Dask: a 7-day briefing of 10,000 and 100,000 articles (Reuters-21578 and BBC,
+   mixed into distinct texts) on this machine and on a LocalCluster of 2 worker processes: time,
+   peak memory of the driver and of a worker, each stage's time, and byte identity.
 
 Usage: python scripts/bench.py EVAL_DIR [--out docs/performance.md] [--quick] [--index-files N]
+       [--cluster-sizes N,N]
 """
 
 from __future__ import annotations
@@ -27,14 +31,16 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from floors import finish, floors_table
@@ -52,7 +58,7 @@ END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0,
           "split_ratio": 4.8, "help_seconds": 0.3, "stories_seconds": 5.0, "stories_ratio": 6.0,
-          "index_time_ratio": 2.0, "index_memory_ratio": 2.0}
+          "index_time_ratio": 2.0, "index_memory_ratio": 2.0, "driver_memory_mb": 1024.0}
 STORY_SIZES = (5000, 20000)
 
 
@@ -290,12 +296,86 @@ def index_bench(eval_dir: Path, work: Path, files: int = 20_000, days: int = 400
     return row
 
 
+def cluster_corpus(eval_dir: Path, n: int, days: int, folder: Path) -> None:
+    """``n`` articles over ``days`` days ending on END: the real articles of :func:`real_articles`
+    first, then texts made of the first half of one and the second half of another (so that
+    every text is distinct and no two are near-duplicates by construction)."""
+    base = list(real_articles(eval_dir))
+    folder.mkdir(parents=True)
+    for i in range(n):
+        name, text = base[i % len(base)]
+        if i >= len(base):
+            other = base[(i * 7919 + 13) % len(base)][1].split()
+            words = text.split()
+            text = " ".join(words[:max(1, len(words) // 2)] + other[len(other) // 2:])
+            text = f"{words[0] if words else 'Story'} {i}\n\n{text}"
+            name = f"{name}-{i}"
+        day = END - dt.timedelta(days=i % days)
+        (folder / f"{day.isoformat()}-{name}.txt").write_text(text, encoding="utf-8")
+
+
+def stage_times(log_file: Path) -> dict[str, float]:
+    """The seconds of each ``engine stage NAME: S s`` line of a run's log."""
+    found = {}
+    for line in log_file.read_text(encoding="utf-8").splitlines():
+        match = re.search(r"engine stage (.+?): ([0-9.]+) s", line)
+        if match:
+            found[match[1]] = float(match[2])
+    return found
+
+
+def cluster_bench(eval_dir: Path, work: Path, sizes: Sequence[int]) -> list[dict[str, Any]]:
+    """Section 8: local against a LocalCluster of 2 worker processes (one thread each), one run
+    each, in a fresh process (the driver); the cluster is started afresh for each size."""
+    from distributed import Client, LocalCluster
+
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        corpus = work / f"cluster-corpus{n}"
+        cluster_corpus(eval_dir, n, 7, corpus)
+        command = ["daily", "--corpus", str(corpus), "--date", END.isoformat(), "--days", "7", "--format", "md,json",
+                   "--no-history", "--no-cache"]
+        local = measured([*command, "--out", str(work / f"cluster-local{n}")])
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            log_file = work / f"cluster{n}.log"
+            remote = measured([*command, "--out", str(work / f"cluster-remote{n}"), "--scheduler", cluster.scheduler_address,
+                               "--log-file", str(log_file)])
+            worker_mb = max(client.run(_peak_mb).values())
+        same = all((work / f"cluster-local{n}" / END.isoformat() / f"briefing.{fmt}").read_bytes()
+                   == (work / f"cluster-remote{n}" / END.isoformat() / f"briefing.{fmt}").read_bytes() for fmt in ("md", "json"))
+        rows.append({"articles": n, "local_seconds": local[0], "local_memory_mb": local[1], "cluster_seconds": remote[0],
+                     "driver_memory_mb": remote[1], "worker_memory_mb": worker_mb, "identical": same,
+                     "stages": stage_times(log_file)})
+        print(f"cluster {n}: " + ", ".join(f"{k} {v}" for k, v in rows[-1].items()), flush=True)
+        shutil.rmtree(corpus)
+    return rows
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measured(arguments: list[str]) -> tuple[float, float]:
+    """Wall time and peak memory of ``briefgen ARGUMENTS`` in a fresh process."""
+    briefgen = Path(sys.executable).with_name("briefgen")
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(briefgen), *arguments, "--quiet"], capture_output=True,
+                            text=True, check=True)
+    seconds, kilobytes, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"briefgen {' '.join(arguments)} failed")
+    return float(seconds), float(kilobytes) / 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("eval_dir", type=Path)
     parser.add_argument("--out", type=Path, default=Path("docs/performance.md"))
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--index-files", type=int, default=20_000, help="files of the corpus index measure (section 7)")
+    parser.add_argument("--cluster-sizes", default="10000,100000", help="articles of the Dask measures (section 8)")
     args = parser.parse_args()
     paths = article_paths(args.eval_dir / "bbc-news-summary")
     ranking = ranking_bench(paths, args.quick)
@@ -311,6 +391,8 @@ def main() -> int:
     story_ratio = grouping[-1]["seconds"] / grouping[0]["seconds"]
     with tempfile.TemporaryDirectory() as tmp:
         index = index_bench(args.eval_dir, Path(tmp), args.index_files, max(1, args.index_files // 50))
+    with tempfile.TemporaryDirectory() as tmp:
+        scale = cluster_bench(args.eval_dir, Path(tmp), [int(n) for n in args.cluster_sizes.split(",")])
 
     largest = daily[-1]
     growth = exponent(daily, "seconds_j1")
@@ -338,7 +420,10 @@ def main() -> int:
          index["time_ratio"] <= FLOORS["index_time_ratio"]),
         (f"the same: {index['memory_ratio']:.2f}× the peak memory (floor {FLOORS['index_memory_ratio']:.0f}×)",
          index["memory_ratio"] <= FLOORS["index_memory_ratio"]),
-        (f"the same: briefing byte-identical (md, json) to the run without the index", bool(index["identical"])),
+        ("the same: briefing byte-identical (md, json) to the run without the index", bool(index["identical"])),
+        *((f"Dask, {r['articles']:,} articles: briefing byte-identical to the local run", bool(r["identical"])) for r in scale),
+        (f"Dask, {scale[-1]['articles']:,} articles: the driver's peak memory {scale[-1]['driver_memory_mb']:.0f} MB "
+         f"(floor {FLOORS['driver_memory_mb']:.0f} MB)", scale[-1]["driver_memory_mb"] <= FLOORS["driver_memory_mb"]),
     ]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -448,6 +533,22 @@ What remains per run over the whole corpus: listing the folder and one `stat` a 
 index's rows (a few hundred bytes an article) and finding the likely near-duplicate pairs from the
 stored signatures; only the day's files are read and parsed, with the few near-duplicates of them.
 
+## 8. Scale-out on Dask
+
+A 7-day briefing (`--days 7 --format md,json --no-history --no-cache`) of N articles, one `.txt`
+file each, dated over the 7 days: the real articles of section 7 first, then texts made of
+the first half of one and the second half of another. On this machine, then with `--scheduler`
+on a `distributed.LocalCluster` of 2 worker processes (one thread each) on the same machine,
+started afresh for each size; one run each. The driver is the `briefgen` process; a worker's
+peak is the larger of the two.
+
+| articles | local | local peak | cluster | driver peak | worker peak | identical |
+|---|---|---|---|---|---|---|
+{chr(10).join(f"| {r['articles']:,} | {r['local_seconds']:.1f} s | {r['local_memory_mb']:.0f} MB | {r['cluster_seconds']:.1f} s | {r['driver_memory_mb']:.0f} MB | {r['worker_memory_mb']:.0f} MB | {'yes' if r['identical'] else '**no**'} |" for r in scale)}
+
+Stages on the cluster (seconds, from the run's log): {'; '.join(f"{r['articles']:,} articles: " + ', '.join(f"{k} {v:.2f}" for k, v in r['stages'].items()) for r in scale)}.
+[docs/scale-out.md](scale-out.md) turns these into a sizing plan.
+
 ## Reproduce
 
 ```sh
@@ -456,7 +557,7 @@ make bench            # or: .venv/bin/python scripts/bench.py ../shared/eval
 """
     (args.out.with_suffix(".json")).write_text(json.dumps({"ranking": ranking, "daily": daily, "pdf_seconds": pdf_seconds,
                                                            "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base,
-                                                           "help_seconds": help_time, "stories": grouping, "index": index}, indent=2) + "\n")
+                                                           "help_seconds": help_time, "stories": grouping, "index": index, "scale_out": scale}, indent=2) + "\n")
     return finish(args.out, report, checks)
 
 

@@ -10,9 +10,10 @@ ranking and selection on the driver.
    each topic goes back; reduce: its maximum.
 3. map: each run's likeliest candidates of each topic (:func:`~briefgen.engine.tasks.likeliest_of`);
    the driver keeps the window's ``pool_size`` likeliest and fetches their text and term rows.
-4. The driver ranks each topic's candidates (:func:`briefgen.pipeline.rank_rows`) and selects
-   (:func:`briefgen.pipeline.selected`); for each bullet picked, the workers find the sentences
-   of the whole window that say the same (:func:`~briefgen.engine.tasks.close_to`).
+4. map: for every candidate, the sentences of each run that say the same (cosine at least
+   ``duplicate``: :func:`~briefgen.engine.tasks.close_to`), which a bullet cites and rules out.
+5. The driver ranks each topic's candidates (:func:`briefgen.pipeline.rank_rows`) and selects
+   (:func:`briefgen.pipeline.selected`).
 
 Each step computes, row by row, what :func:`briefgen.pipeline.build_briefing` computes on the
 whole window, so the briefing is the same to the byte.
@@ -21,6 +22,7 @@ whole window, so the briefing is the same to the byte.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefgen.config import Options
-from briefgen.engine.corpus import ClusterCorpus
+from briefgen.engine.corpus import ClusterCorpus, stage
 from briefgen.engine.tasks import (
     Rows,
     best_of,
@@ -46,29 +48,44 @@ from briefgen.select import Ranking, Selector
 
 
 class ClusterSelector(Selector):
-    """:class:`~briefgen.select.Selector` whose ``tfidf`` holds only the candidates' rows: the
-    similarities of the other sentences of the window to a pick come from the workers."""
+    """:class:`~briefgen.select.Selector` whose ``tfidf`` holds only the candidates' rows; the
+    sentences of the whole window close to each candidate (``close``: window rows and cosines)
+    were found by the workers beforehand."""
 
     def __init__(self, tfidf: sp.csr_matrix, article_of: np.ndarray, redundancy: float, duplicate: float,
-                 client: Any, parts: list[Any]) -> None:
+                 close: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
         super().__init__(tfidf, article_of, redundancy, duplicate)
-        self.client, self.parts = client, parts
-        self.found: dict[int, Sentence] = {}  #: the sentences met as near-copies of a pick
+        self.close = close
 
     def similarities(self, row: int) -> np.ndarray:
         similarity = super().similarities(row)  # exact for every candidate row, 0 for the others
-        vector = self.tfidf[row]
-        for rows, values, sentences in self.client.gather(
-                [self.client.submit(close_to, part, vector, self.duplicate, pure=False) for part in self.parts]):
-            similarity[rows] = values
-            self.found.update(zip(rows.tolist(), sentences, strict=True))
+        rows, values = self.close.get(row, (np.zeros(0, dtype=np.int64), np.zeros(0)))
+        similarity[rows] = values  # the others at least ``duplicate`` (the rest are never read)
         return similarity
+
+
+def _close(client: Any, scored: list[Any], candidates: sp.csr_matrix, rows: np.ndarray,
+           duplicate: float) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, Sentence]]:
+    """For each candidate (``rows``, its TF-IDF ``candidates``), the sentences of the window whose
+    cosine with it is at least ``duplicate`` (window rows, cosines), and those sentences."""
+    shared = client.scatter(candidates, broadcast=True)
+    found: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+    sentences: dict[int, Sentence] = {}
+    for window_rows, which, values, met in client.gather(
+            [client.submit(close_to, part, shared, duplicate, pure=False) for part in scored]):
+        sentences.update(zip(window_rows.tolist(), met, strict=True))
+        for k in np.unique(which).tolist():
+            mine = which == k
+            found.setdefault(int(rows[k]), []).append((window_rows[mine], values[mine]))
+    return {row: (np.concatenate([r for r, _ in parts]), np.concatenate([v for _, v in parts]))
+            for row, parts in found.items()}, sentences
 
 
 def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options: Options, date: dt.date,
                      start: dt.date, end: dt.date, history: Sequence[str] = ()) -> Briefing:
     """The briefing of the window ``corpus.in_window`` gave (``articles``, without their text)."""
     client = corpus.client
+    started = time.perf_counter()
     runs = corpus.window_parts()
     split = [client.submit(split_part, run, options, pure=False) for run, _ in runs]
     vocabulary: dict[str, int] = {}
@@ -83,6 +100,8 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
     total = sum(sizes)
     idf = np.log((1 + total) / (1 + df)) + 1.0
     weights = client.scatter((vocabulary, idf), broadcast=True)
+    stage("split", started, f"{len(articles)} articles, {total} sentences, {len(vocabulary)} stems, {len(runs)} tasks")
+    started = time.perf_counter()
     offsets = np.concatenate(([0], np.cumsum(sizes)))
     article_offsets = np.cumsum([0] + [count for _, count in runs])
     scored = [client.submit(score_part, part, int(offsets[k]), int(article_offsets[k]), weights, options, end, list(history),
@@ -102,6 +121,8 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
         pools.append((rows, bias))
     wanted = np.unique(np.concatenate([rows for rows, _ in pools] + [np.zeros(0, dtype=np.int64)]))
     fetched = _fetch(client, scored, offsets, wanted)
+    stage("score", started, f"{len(wanted)} candidates fetched")
+    started = time.perf_counter()
     local = {int(r): k for k, r in enumerate(fetched.rows)}
     rankings = []
     for j, topic in enumerate(options.topics):
@@ -121,14 +142,19 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
     tfidf = sp.csr_matrix((total, len(idf)))
     if len(fetched.rows):
         tfidf = _rows_matrix(fetched.tfidf, fetched.rows, total)
-    selector = ClusterSelector(tfidf, owners, options.ranking.redundancy, options.ranking.duplicate, client, scored)
+    close, met = _close(client, scored, fetched.tfidf, fetched.rows, options.ranking.duplicate) if len(fetched.rows) else ({}, {})
+    stage("copies", started, f"{len(met)} sentences close to a candidate")
+    started = time.perf_counter()
+    selector = ClusterSelector(tfidf, owners, options.ranking.redundancy, options.ranking.duplicate, close)
     selector.exclude(np.concatenate([np.zeros(0, dtype=np.int64)] + [f[1] for f in found]))
     sentences = dict(zip(fetched.rows.tolist(), fetched.sentences, strict=True))
 
     def sentence(row: int) -> Sentence:
-        return sentences[row] if row in sentences else selector.found[row]
+        return sentences[row] if row in sentences else met[row]
 
-    return selected(selector, rankings, seen, sentence, options, date, start, end, articles)
+    briefing = selected(selector, rankings, seen, sentence, options, date, start, end, articles)
+    stage("rank and select", started, f"{sum(len(r.rows) for r in rankings)} ranked")
+    return briefing
 
 
 def _fetch(client: Any, scored: list[Any], offsets: np.ndarray, wanted: np.ndarray) -> Rows:

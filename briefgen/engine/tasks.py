@@ -242,9 +242,12 @@ def owners_of(part: ScoredPart) -> np.ndarray:
     return part.split.owner + part.article_offset
 
 
-def close_to(part: ScoredPart, vector: sp.csr_matrix, duplicate: float) -> tuple[np.ndarray, np.ndarray, list[Sentence]]:
-    """The sentences whose cosine with ``vector`` (a row of the window's TF-IDF) is at least
-    ``duplicate``: their window rows, cosines and sentences."""
-    similarity = np.asarray((part.matrix.tfidf @ vector.T).todense()).ravel()
-    local = np.flatnonzero(similarity >= duplicate)
-    return local + part.offset, similarity[local], [part.split.sentences[r] for r in local]
+def close_to(part: ScoredPart, candidates: sp.csr_matrix, duplicate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Sentence]]:
+    """The pairs of a sentence of the run and a candidate (a row of ``candidates``, rows of the
+    window's TF-IDF) whose cosine is at least ``duplicate``: the sentences' window rows, the
+    candidates' indexes, the cosines, and the sentences (each row's dot product is the one
+    :meth:`briefgen.select.Selector.similarities` computes)."""
+    similarity = sp.coo_matrix(part.matrix.tfidf @ candidates.T)
+    close = similarity.data >= duplicate
+    rows, which, values = similarity.row[close], similarity.col[close], similarity.data[close]
+    return rows + part.offset, which, values, [part.split.sentences[r] for r in rows]
