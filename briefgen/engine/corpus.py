@@ -55,7 +55,9 @@ class ClusterCorpus:
                                     pure=False) for chunk in chunks]
         metas: list[ArticleMeta] = []
         self._where: list[Where] = []
-        for p, found in enumerate(client.gather([client.submit(part_meta, part, pure=False) for part in self.parts])):
+        signatures = []
+        for p, (found, signature) in enumerate(client.gather([client.submit(part_meta, part, pure=False) for part in self.parts])):
+            signatures.append(signature)
             for f, (file_metas, problems, warnings) in enumerate(found):
                 metas.extend(file_metas)
                 self._where.extend((p, (f, k)) for k in range(len(file_metas)))
@@ -65,16 +67,16 @@ class ClusterCorpus:
         stage("load", started, f"{len(paths)} files, {len(metas)} articles, {len(self.parts)} tasks")
         started = time.perf_counter()
         self._ids = unique_ids([m.id for m in metas], [Path(m.path).suffix for m in metas])
-        self._groups = self._duplicate_groups()
+        self._groups = self._duplicate_groups(np.concatenate(signatures) if signatures else np.zeros((0, 0), dtype=np.uint64))
         stage("duplicates", started, f"{len(metas) - len(self._groups)} merged or dropped")
         self._window: list[tuple[Where, str]] = []
 
-    def _duplicate_groups(self) -> list[list[int]]:
-        """The groups of :func:`briefgen.load.merge_duplicates`, members kept."""
+    def _duplicate_groups(self, signature: np.ndarray) -> list[list[int]]:
+        """The groups of :func:`briefgen.load.merge_duplicates`, members kept, from the articles'
+        ``signature`` rows."""
         metas = self._metas
         if not metas:
             return []
-        signature = np.stack([m.signature for m in metas])
         pairs = likely_pairs(signature, np.flatnonzero([m.words for m in metas]))
         by_parts: dict[tuple[int, int], list[int]] = defaultdict(list)
         for k, (i, j) in enumerate(pairs.tolist()):

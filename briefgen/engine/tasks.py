@@ -35,9 +35,9 @@ from briefgen.text import stems
 # --- loading -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleMeta:
-    """What the driver keeps of an article: no text."""
+    """What the driver keeps of an article: no text (its signature is a row of its run's)."""
 
     id: str
     title: str
@@ -46,7 +46,6 @@ class ArticleMeta:
     url: str
     path: str
     digest: bytes  #: :func:`briefgen.load.text_digest` of its text
-    signature: np.ndarray  #: MinHash signature (:func:`briefgen.dedupe.signatures`)
     words: bool  #: whether the text has a word
 
     def stub(self, article_id: str) -> Article:
@@ -65,17 +64,20 @@ def load_part(paths: Sequence[Path], ids: Sequence[str], folder: Path, max_bytes
     return found
 
 
-def part_meta(part: list[FileResult]) -> list[tuple[list[ArticleMeta], list[ArticleError], list[str]]]:
-    """Each file's articles' metadata and signatures, problems and warnings."""
-    out = []
+def part_meta(part: list[FileResult]) -> tuple[list[tuple[list[ArticleMeta], list[ArticleError], list[str]]], np.ndarray]:
+    """Each file's articles' metadata, problems and warnings; and the MinHash signatures
+    (:func:`briefgen.dedupe.signatures`) of all the run's articles, in order, one a row."""
+    texts = [a.text for found in part for a in found.articles]
+    shingled = shingles(texts)
+    words = np.diff(shingled.bounds) > 0
+    out, k = [], 0
     for found in part:
-        shingled = shingles([a.text for a in found.articles])
-        signature = signatures(shingled)
-        words = np.diff(shingled.bounds) > 0
-        metas = [ArticleMeta(a.id, a.title, a.source, a.date, a.url, a.path, text_digest(a.text), signature[k], bool(words[k]))
-                 for k, a in enumerate(found.articles)]
+        metas = []
+        for a in found.articles:
+            metas.append(ArticleMeta(a.id, a.title, a.source, a.date, a.url, a.path, text_digest(a.text), bool(words[k])))
+            k += 1
         out.append((metas, found.problems, found.warnings))
-    return out
+    return out, signatures(shingled)
 
 
 def _article(part: list[FileResult], at: tuple[int, int]) -> Article:
