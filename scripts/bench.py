@@ -262,14 +262,8 @@ def index_corpus(eval_dir: Path, files: int, days: int, folder: Path, day_folder
 
 def index_run(corpus: Path, out: Path, *extra: str) -> tuple[float, float]:
     """Wall time and peak memory of a one-day ``briefgen daily`` in a fresh process."""
-    briefgen = Path(sys.executable).with_name("briefgen")
-    command = [str(briefgen), "daily", "--corpus", str(corpus), "--out", str(out), "--date", END.isoformat(), "--days", "1",
-               "--format", "md,json", "--no-history", "--quiet", *extra]
-    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
-    seconds, kilobytes, code = result.stdout.split()
-    if code != "0":
-        raise SystemExit(f"briefgen daily failed on {corpus}")
-    return float(seconds), float(kilobytes) / 1024
+    return measured(["daily", "--corpus", str(corpus), "--out", str(out), "--date", END.isoformat(), "--days", "1",
+                     "--format", "md,json", "--no-history", *extra])
 
 
 def index_bench(eval_dir: Path, work: Path, files: int = 20_000, days: int = 400) -> dict[str, float]:

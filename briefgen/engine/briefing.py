@@ -135,6 +135,8 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
     standalone = np.ones(total, dtype=bool)
     standalone[fetched.rows] = fetched.standalone
     rankings = [r.keeping(standalone) for r in rankings]
+    stage("rank", started, f"{sum(len(r.rows) for r in rankings)} candidates ranked")
+    started = time.perf_counter()
     seen = np.zeros(total)
     seen[fetched.rows] = fetched.seen
     owners = np.concatenate([np.zeros(0, dtype=np.int64)] + client.gather([client.submit(owners_of, part, pure=False)
@@ -153,7 +155,7 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
         return sentences[row] if row in sentences else met[row]
 
     briefing = selected(selector, rankings, seen, sentence, options, date, start, end, articles)
-    stage("rank and select", started, f"{sum(len(r.rows) for r in rankings)} ranked")
+    stage("select", started, f"{len(briefing.sources)} sources cited")
     return briefing
 
 
