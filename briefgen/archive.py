@@ -340,7 +340,9 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
 
 # --- reading --------------------------------------------------------------------------------
 
-_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool"}
+_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool", "story?": "string"}
+_STORY = {"id": "string", "title": "string", "first_seen": "string|null", "last_seen": "string|null",
+          "topics": ["string"], "articles": ["string"]}
 #: the fields of a record (as ``render.to_json`` writes it) that the history, the index and
 #: ``send`` read, and the types of the others when present
 _RECORD: dict[str, Any] = {
@@ -349,6 +351,7 @@ _RECORD: dict[str, Any] = {
     "sections": [{"topic?": "string", "title?": "string", "items": [_ITEM]}],
     "sources": [{"id": "int", "title?": "string", "source?": "string", "date?": "string|null", "url?": "string",
                  "path?": "string"}],
+    "stories?": [_STORY],  # written since stories were grouped; older records have none
 }
 _TYPE_NAMES = {"string": "a string", "int": "a whole number", "number": "a number", "bool": "true or false",
                "string|null": "a string or null"}

@@ -1,7 +1,9 @@
-"""Stage 6, assemble: chosen items → a :class:`Briefing` with numbered sources and coverage.
+"""Stage 6, assemble: chosen items → a :class:`Briefing` with numbered sources, coverage and
+the window's stories.
 
 An article the loader merged with copies from other outlets (``Article.also_in``) is cited
-together with them: each bullet from it cites every outlet once.
+together with them: each bullet from it cites every outlet once. The copies belong to the
+story of the article they were merged into.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from briefgen.models import Article, Briefing, Item, Section, Source
+from briefgen.models import Article, Briefing, Item, Section, Source, Story
 
 
 def date_range(start: dt.date, end: dt.date) -> str:
@@ -44,6 +46,31 @@ def cite_copies(item: Item, by_id: dict[str, Article]) -> Item:
     return item if tuple(ids) == item.article_ids else replace(item, article_ids=tuple(ids))
 
 
+def story_id(index: int) -> str:
+    """The id of the story at ``index`` (from 0) of the window's stories: ``s1``, ``s2``, …"""
+    return f"s{index + 1}"
+
+
+def make_stories(articles: Sequence[Article], groups: Sequence[Sequence[int]], sections: Sequence[Section]) -> tuple[Story, ...]:
+    """The :class:`Story` of each group of article indices (every article in exactly one),
+    with the sections where its items appear."""
+    topics: dict[str, list[str]] = {}
+    for section in sections:
+        for item in section.items:
+            found = topics.setdefault(item.story, [])
+            if section.topic not in found:
+                found.append(section.topic)
+    stories = []
+    for index, group in enumerate(groups):
+        members = with_copies([articles[i] for i in group])
+        dates = [a.date for a in members if a.date is not None]
+        earliest = min(members, key=lambda a: (a.date is None, a.date or dt.date.min))
+        sid = story_id(index)
+        stories.append(Story(sid, earliest.title, min(dates, default=None), max(dates, default=None),
+                             tuple(topics.get(sid, ())), tuple(members)))
+    return tuple(stories)
+
+
 def coverage_line(articles: Sequence[Article], start: dt.date, end: dt.date) -> str:
     """``41 articles from 9 sources, 24–30 Nov 2026`` (merged copies count as articles)."""
     articles = with_copies(articles)
@@ -64,8 +91,10 @@ def assemble(
     key_points: Sequence[Item],
     sections: Sequence[Section],
     empty_message: str,
+    groups: Sequence[Sequence[int]] = (),
 ) -> Briefing:
-    """Number the cited articles in order of first citation and put the briefing together."""
+    """Number the cited articles in order of first citation and put the briefing together with
+    its stories (``groups``: the indices into ``articles`` of each story's articles)."""
     by_id = {a.id: a for a in articles}
     key_points = [cite_copies(i, by_id) for i in key_points]
     sections = [replace(s, items=tuple(cite_copies(i, by_id) for i in s.items)) for s in sections]
@@ -85,4 +114,5 @@ def assemble(
         sections=tuple(sections),
         sources=sources,
         empty_message=empty_message,
+        stories=make_stories(articles, groups, sections),
     )

@@ -73,6 +73,23 @@ class Item:
     article_ids: tuple[str, ...]
     score: float
     developing: bool = False  #: updates a story the previous briefing reported
+    story: str = ""  #: the id of the :class:`Story` it belongs to ("s3"); empty outside a briefing
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles of the window about one event, across outlets and days (:mod:`briefgen.stories`)."""
+
+    id: str  #: "s1", "s2", … in the order of the stories' first articles
+    title: str  #: the title of its earliest article
+    first_seen: dt.date | None  #: the date of its earliest article in the window
+    last_seen: dt.date | None  #: the date of its latest
+    topics: tuple[str, ...]  #: the sections where its bullets appear (none: not reported)
+    articles: tuple[Article, ...]  #: its articles, each followed by the copies merged into it
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.articles)
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,7 @@ class Briefing:
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     empty_message: str = "No relevant reporting in this period."
+    stories: tuple[Story, ...] = ()  #: every article of the window in exactly one
     warnings: tuple[str, ...] = field(default=())
 
     def source_number(self, article_id: str) -> int:

@@ -1,4 +1,4 @@
-"""The briefing pipeline: split → score → rank → select → assemble, on loaded articles.
+"""The briefing pipeline: stories, split → score → rank → select → assemble, on loaded articles.
 
 :func:`build_briefing` runs the stages on the articles of one date window; the command line's
 ``daily`` goes through :func:`briefgen.daily.run_daily`, which loads, builds and renders.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefgen.assemble import assemble
+from briefgen.assemble import assemble, story_id
 from briefgen.config import Options, RankingOptions
 from briefgen.learn import article_text, model_for
 from briefgen.models import Article, Briefing, Item, Section, Sentence
@@ -31,6 +31,7 @@ from briefgen.rank import (
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
 from briefgen.select import Pick, Ranking, Selector, select
 from briefgen.split import split_article
+from briefgen.stories import StorySettings, group_articles
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,13 @@ def build_briefing(
     (cosine ≥ ``duplicate``) is left out; one close to it (≥ ``developing``) is marked developing.
     A sentence that opens by pointing back ("He said…", "The move…") is never a bullet. The
     sections are chosen first; the key points are their leading bullets and stay in them.
+    The articles are grouped into stories (:func:`briefgen.stories.group_articles`); each item
+    names the story of the article its sentence comes from.
     """
+    groups = group_articles(articles, StorySettings(options.stories.threshold, options.stories.time_scale))
+    story_of = np.zeros(len(articles), dtype=np.int64)
+    for index, group in enumerate(groups):
+        story_of[group] = index
     pool = candidates(articles, options, jobs, progress)
     rankings = rank_topics(pool, articles, options, end)
     rankings = [r.keeping(pool.standalone) for r in rankings]
@@ -143,10 +150,12 @@ def build_briefing(
     def item(pick: Pick) -> Item:
         ids = tuple(dict.fromkeys(pool.sentences[r].article_id for r in pick.cited_rows))
         developing = bool(seen[pick.row] >= options.ranking.developing)
-        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing)
+        story = story_id(int(story_of[pool.article_index[pick.row]]))
+        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing, story)
 
     sections = [
         Section(topic.name, topic.title, tuple(item(p) for p in section_picks[topic.name]))
         for topic in options.topics
     ]
-    return assemble(options.title, date, start, end, articles, [item(p) for p in key_picks], sections, options.empty_section)
+    return assemble(options.title, date, start, end, articles, [item(p) for p in key_picks], sections, options.empty_section,
+                    groups)

@@ -140,7 +140,7 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
     return {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
-            "developing": item.developing}
+            "developing": item.developing, "story": item.story}
 
 
 def to_json(briefing: Briefing) -> str:
@@ -159,6 +159,12 @@ def to_json(briefing: Briefing) -> str:
             {"id": s.number, "title": s.article.title, "source": s.article.source,
              "date": s.article.date.isoformat() if s.article.date else None, "url": s.article.url, "path": s.article.path}
             for s in briefing.sources
+        ],
+        "stories": [
+            {"id": s.id, "title": s.title, "first_seen": s.first_seen.isoformat() if s.first_seen else None,
+             "last_seen": s.last_seen.isoformat() if s.last_seen else None, "topics": list(s.topics),
+             "articles": [a.path for a in s.articles]}
+            for s in briefing.stories
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -138,3 +138,40 @@ def test_bullets_never_open_by_pointing_back(options: Options) -> None:
     [trade] = [s for s in b.sections if s.topic == "trade"]
     assert sorted(i.text for i in trade.items) == sorted(TRADE_LINES[:2])
     assert pointing_back_share(b) == (0, 2)
+
+
+def test_every_article_of_the_window_is_in_exactly_one_story_and_every_item_names_its_story(
+        small_corpus: Path, options: Options) -> None:
+    articles = load_corpus(small_corpus).articles
+    wire = "Uzbekistan and Pakistan agreed on Monday to cut transit tariffs on freight crossing the northern railway corridor."
+    copy = make_article(wire, id="copy", source="Copy Post", path="corpus/copy.md", date=dt.date(2026, 11, 23))
+    articles[0] = replace(articles[0], also_in=(copy,))
+    b = build_briefing(articles, options, DAY, dt.date(2026, 11, 23), DAY)
+    members = [a.id for s in b.stories for a in s.articles]
+    assert sorted(members) == sorted([*(a.id for a in articles), "copy"])
+    assert [s.id for s in b.stories] == [f"s{n}" for n in range(1, len(b.stories) + 1)]
+    by_id = {s.id: s for s in b.stories}
+    for section in b.sections:
+        for item in section.items:
+            assert item.article_ids[0] in by_id[item.story].article_ids
+            assert section.topic in by_id[item.story].topics
+    tariffs = next(s for s in b.stories if articles[0].id in s.article_ids)
+    assert "copy" in tariffs.article_ids and tariffs.title == "Transit tariffs cut"
+    assert tariffs.first_seen == tariffs.last_seen == dt.date(2026, 11, 23)
+    festival = next(s for s in b.stories if any("festival" in a for a in s.article_ids))
+    assert festival.topics == ()
+
+
+def test_two_outlets_reporting_one_event_over_two_days_are_one_story(options: Options) -> None:
+    day1 = make_article("Uzbekistan and Pakistan signed a railway deal in Termez to carry Afghan freight to Karachi. "
+                        "The line will run through Mazar-i-Sharif and Kabul.", id="d1", title="Railway deal signed in Termez",
+                        source="Steppe Ledger", date=dt.date(2026, 11, 23))
+    day2 = make_article("The Termez railway deal signed by Uzbekistan and Pakistan drew praise from Afghan freight traders. "
+                        "Traders said the line could halve transit times to Karachi.", id="d2",
+                        title="Traders praise Termez railway deal", source="Khyber Wire", date=dt.date(2026, 11, 24))
+    other = make_article(SECURITY_TEXT, id="s", title="Checkpoint attacked", source="Khyber Wire")
+    b = build_briefing([day1, day2, other], options, DAY, dt.date(2026, 11, 23), DAY)
+    [rail] = [s for s in b.stories if "d1" in s.article_ids]
+    assert rail.article_ids == ("d1", "d2")
+    assert (rail.title, rail.first_seen, rail.last_seen) == ("Railway deal signed in Termez", dt.date(2026, 11, 23), DAY)
+    assert any(s.article_ids == ("s",) for s in b.stories)
