@@ -74,6 +74,7 @@ class Item:
     score: float
     developing: bool = False  #: updates a story the previous briefing reported
     story: str = ""  #: the id of the :class:`Story` it belongs to ("s3"); empty outside a briefing
+    section: str = ""  #: on a key point, the topic of the section it also stands in ("trade")
 
 
 @dataclass(frozen=True)

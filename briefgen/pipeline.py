@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefgen.assemble import assemble, story_id
+from briefgen.assemble import assemble, story_id, with_copies
 from briefgen.config import Options, RankingOptions
 from briefgen.learn import article_text, model_for
 from briefgen.models import Article, Briefing, Item, Section, Sentence
@@ -29,7 +29,7 @@ from briefgen.rank import (
     similarity_graph,
 )
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
-from briefgen.select import Pick, Ranking, Selector, select
+from briefgen.select import Pick, Ranking, Selector, in_best_section, select
 from briefgen.split import split_article
 from briefgen.stories import StorySettings, group_articles
 
@@ -116,6 +116,14 @@ def history_similarity(pool: Candidates, history: Sequence[str]) -> np.ndarray:
     return np.asarray(similarity.max(axis=1).todense()).ravel()
 
 
+def story_size(articles: Sequence[Article]) -> tuple[int, int, int]:
+    """How big a story of ``articles`` is: its outlets, its articles (merged copies counted) and
+    its last day (an ordinal; 0 when no article is dated)."""
+    members = with_copies(articles)
+    outlets = {a.source.casefold() or a.id for a in members}
+    return len(outlets), len(members), max((a.date.toordinal() for a in members if a.date), default=0)
+
+
 def build_briefing(
     articles: Sequence[Article],
     options: Options,
@@ -141,21 +149,23 @@ def build_briefing(
         story_of[group] = index
     pool = candidates(articles, options, jobs, progress)
     rankings = rank_topics(pool, articles, options, end)
-    rankings = [r.keeping(pool.standalone) for r in rankings]
-    selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
+    rankings = in_best_section([r.keeping(pool.standalone) for r in rankings], story_of[pool.article_index])
+    selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate,
+                        story_of[pool.article_index])
     seen = history_similarity(pool, history)
     selector.exclude(np.flatnonzero(seen >= options.ranking.duplicate))
-    key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section)
+    key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section,
+                                      [story_size([articles[i] for i in group]) for group in groups])
 
-    def item(pick: Pick) -> Item:
+    def item(pick: Pick, section: str = "") -> Item:
         ids = tuple(dict.fromkeys(pool.sentences[r].article_id for r in pick.cited_rows))
         developing = bool(seen[pick.row] >= options.ranking.developing)
         story = story_id(int(story_of[pool.article_index[pick.row]]))
-        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing, story)
+        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing, story, section)
 
     sections = [
         Section(topic.name, topic.title, tuple(item(p) for p in section_picks[topic.name]))
         for topic in options.topics
     ]
-    return assemble(options.title, date, start, end, articles, [item(p) for p in key_picks], sections, options.empty_section,
+    return assemble(options.title, date, start, end, articles, [item(p, topic) for topic, p in key_picks], sections, options.empty_section,
                     groups)

@@ -50,6 +50,12 @@ def _citations(briefing: Briefing, item: Item) -> str:
     return "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
 
 
+def _label(briefing: Briefing, item: Item) -> str:
+    """``*Trade and Economy —* `` before a key point: the section it stands in."""
+    title = next((s.title for s in briefing.sections if s.topic == item.section), "")
+    return f"*{escape_markdown(title)} —* " if title else ""
+
+
 def to_markdown(briefing: Briefing) -> str:
     """The briefing as Markdown (also the source of the HTML and PDF)."""
     lines = [f"# {escape_markdown(briefing.title)}", "", f"**{long_date(briefing.date)}** · {escape_markdown(briefing.coverage)}", ""]
@@ -58,8 +64,8 @@ def to_markdown(briefing: Briefing) -> str:
         if not items:
             lines.extend([f"*{escape_markdown(briefing.empty_message)}*", ""])
             return
-        lines.extend(f"- {'**Developing:** ' if i.developing else ''}{escape_markdown(i.text)} {_citations(briefing, i)}"
-                     for i in items)
+        lines.extend(f"- {_label(briefing, i)}{'**Developing:** ' if i.developing else ''}{escape_markdown(i.text)} "
+                     f"{_citations(briefing, i)}" for i in items)
         lines.append("")
 
     lines.extend(["## Key points", ""])
@@ -139,8 +145,11 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
-    return {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
+    data = {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
             "developing": item.developing, "story": item.story}
+    if item.section:  # a key point: the topic of the section it also stands in
+        data["section"] = item.section
+    return data
 
 
 def to_json(briefing: Briefing) -> str:
