@@ -75,6 +75,7 @@ class Item:
     developing: bool = False  #: updates a story the previous briefing reported
     story: str = ""  #: the id of the :class:`Story` it belongs to ("s3"); empty outside a briefing
     section: str = ""  #: on a key point, the topic of the section it also stands in ("trade")
+    more_outlets: int = 0  #: outlets of its story that report it beyond those cited
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,10 @@ class Briefing:
     empty_message: str = "No relevant reporting in this period."
     stories: tuple[Story, ...] = ()  #: every article of the window in exactly one
     warnings: tuple[str, ...] = field(default=())
+
+    def story(self, story_id: str) -> Story | None:
+        """The story with this id (``None``: none has it)."""
+        return next((s for s in self.stories if s.id == story_id), None)
 
     def source_number(self, article_id: str) -> int:
         """The number under which an article is listed in Sources."""

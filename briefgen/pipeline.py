@@ -157,15 +157,24 @@ def build_briefing(
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section,
                                       [story_size([articles[i] for i in group]) for group in groups])
 
-    def item(pick: Pick, section: str = "") -> Item:
-        ids = tuple(dict.fromkeys(pool.sentences[r].article_id for r in pick.cited_rows))
+    # which articles report on which topic: a story's article is cited for a bullet of a topic it reports on
+    about = np.zeros((len(articles), len(options.topics)), dtype=bool)
+    if pool.relevance.size:
+        np.logical_or.at(about, pool.article_index, pool.relevance > 0)
+    topic_index = {t.name: j for j, t in enumerate(options.topics)}
+
+    def item(pick: Pick, topic: str, key_point: bool = False) -> Item:
+        index = int(story_of[pool.article_index[pick.row]])
+        reporting = [articles[i].id for i in groups[index] if about[i, topic_index[topic]]]
+        ids = tuple(dict.fromkeys([*(pool.sentences[r].article_id for r in pick.cited_rows), *reporting]))
         developing = bool(seen[pick.row] >= options.ranking.developing)
-        story = story_id(int(story_of[pool.article_index[pick.row]]))
-        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing, story, section)
+        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing, story_id(index),
+                    topic if key_point else "")
 
     sections = [
-        Section(topic.name, topic.title, tuple(item(p) for p in section_picks[topic.name]))
+        Section(topic.name, topic.title, tuple(item(p, topic.name) for p in section_picks[topic.name]))
         for topic in options.topics
     ]
-    return assemble(options.title, date, start, end, articles, [item(p, topic) for topic, p in key_picks], sections, options.empty_section,
+    return assemble(options.title, date, start, end, articles, [item(p, topic, True) for topic, p in key_picks], sections,
+                    options.empty_section,
                     groups)

@@ -46,8 +46,16 @@ def long_date(date: Any) -> str:
 
 
 def _citations(briefing: Briefing, item: Item) -> str:
+    """``[1, 4]``, linked to the sources, then ``+2 more outlets`` beyond them and, in a window of
+    several days, ``· since 26 Nov``: the day its story was first reported in the window."""
     numbers = sorted(briefing.source_number(a) for a in item.article_ids)
-    return "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
+    text = "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
+    if item.more_outlets:
+        text += f" +{item.more_outlets} more outlet{'s' if item.more_outlets != 1 else ''}"
+    story = briefing.story(item.story)
+    if briefing.start != briefing.end and story is not None and story.first_seen is not None:
+        text += f" · since {story.first_seen.day} {story.first_seen:%b}"
+    return text
 
 
 def _label(briefing: Briefing, item: Item) -> str:
@@ -146,7 +154,7 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
     data = {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
-            "developing": item.developing, "story": item.story}
+            "developing": item.developing, "story": item.story, "more_outlets": item.more_outlets}
     if item.section:  # a key point: the topic of the section it also stands in
         data["section"] = item.section
     return data

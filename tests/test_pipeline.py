@@ -208,3 +208,19 @@ def test_key_points_are_the_biggest_stories_each_naming_and_heading_its_section(
         assert sections[key.section].items[0].text == key.text
     stories = [i.story for s in b.sections for i in s.items]
     assert len(stories) == len(set(stories))  # no story twice in the briefing
+
+
+def test_a_bullet_cites_each_outlet_of_its_story_once_at_most_four_and_counts_the_rest(options: Options) -> None:
+    outlets = ["Khyber Wire", "Steppe Ledger", "Caspian Herald", "Kabul Evening", "Oxus Post", "Khyber Wire"]
+    articles = [make_article(CHECKPOINT[n % 3][1], id=f"c{n}", title="Kunduz checkpoint attacked", source=outlet,
+                             date=dt.date(2026, 11, 22 + n // 3)) for n, outlet in enumerate(outlets)]
+    b = build_briefing(articles, options, DAY, dt.date(2026, 11, 21), DAY)
+    [story] = b.stories
+    [bullet] = [i for s in b.sections for i in s.items]
+    cited = [a.source for a in story.articles if a.id in bullet.article_ids]
+    assert len(bullet.article_ids) == 4 and len(set(cited)) == 4 and bullet.more_outlets == 1
+    md = to_markdown(b)
+    assert "+1 more outlet · since 22 Nov" in md
+    one_day = build_briefing(articles[:3], options, dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 22))
+    assert "since" not in to_markdown(one_day) and "more outlet" not in to_markdown(one_day)
+    assert all(len(i.article_ids) == 3 for s in one_day.sections for i in s.items)
