@@ -73,6 +73,7 @@ class Item:
     article_ids: tuple[str, ...]
     score: float
     developing: bool = False  #: updates a story the previous briefing reported
+    reported: dt.date | None = None  #: when developing, the date of that earlier briefing
     story: str = ""  #: the id of the :class:`Story` it belongs to ("s3"); empty outside a briefing
     section: str = ""  #: on a key point, the topic of the section it also stands in ("trade")
     more_outlets: int = 0  #: outlets of its story that report it beyond those cited
@@ -92,6 +93,15 @@ class Story:
     @property
     def article_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.articles)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the previous briefing in the archive reported (nothing, by default)."""
+
+    date: dt.date | None = None  #: the date of that briefing
+    sentences: tuple[str, ...] = ()  #: the texts of its items
+    articles: tuple[str, ...] = ()  #: the paths of the articles it cited and of its reported stories
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 from briefgen.assemble import assemble, story_id, with_copies
 from briefgen.config import Options, RankingOptions
 from briefgen.learn import article_text, model_for
-from briefgen.models import Article, Briefing, Item, Section, Sentence
+from briefgen.models import Article, Briefing, History, Item, Section, Sentence
 from briefgen.parallel import Progress, map_items
 from briefgen.rank import (
     biased_lexrank,
@@ -131,13 +131,16 @@ def build_briefing(
     start: dt.date,
     end: dt.date,
     jobs: int = 1,
-    history: Sequence[str] = (),
+    history: History = History(),
     progress: Progress[list[Sentence]] | None = None,
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``).
 
-    ``history`` holds the sentences the previous briefing reported: a candidate that repeats one
-    (cosine ≥ ``duplicate``) is left out; one close to it (≥ ``developing``) is marked developing.
+    ``history`` is what the previous briefing reported: a candidate that repeats one of its
+    sentences (cosine ≥ ``duplicate``) is left out. A bullet is marked developing, with the
+    date of that briefing, when its story was reported there: its sentence is close to one
+    reported (≥ ``developing``), a sentence of its story repeats one (≥ ``duplicate``), or an
+    article of its story was cited or in a story reported there (a window of several days).
     A sentence that opens by pointing back ("He said…", "The move…") is never a bullet. The
     sections are chosen first; the key points are their leading bullets and stay in them.
     The articles are grouped into stories (:func:`briefgen.stories.group_articles`); each item
@@ -152,8 +155,14 @@ def build_briefing(
     rankings = in_best_section([r.keeping(pool.standalone) for r in rankings], story_of[pool.article_index])
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate,
                         story_of[pool.article_index])
-    seen = history_similarity(pool, history)
-    selector.exclude(np.flatnonzero(seen >= options.ranking.duplicate))
+    seen = history_similarity(pool, history.sentences)
+    repeated = np.flatnonzero(seen >= options.ranking.duplicate)
+    selector.exclude(repeated)
+    earlier_paths = set(history.articles)
+    reported_before = np.zeros(len(groups), dtype=bool)  # stories the previous briefing reported
+    reported_before[story_of[pool.article_index[repeated]]] = True
+    for index, group in enumerate(groups):
+        reported_before[index] |= any(m.path in earlier_paths for m in with_copies([articles[i] for i in group]))
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section,
                                       [story_size([articles[i] for i in group]) for group in groups])
 
@@ -167,9 +176,9 @@ def build_briefing(
         index = int(story_of[pool.article_index[pick.row]])
         reporting = [articles[i].id for i in groups[index] if about[i, topic_index[topic]]]
         ids = tuple(dict.fromkeys([*(pool.sentences[r].article_id for r in pick.cited_rows), *reporting]))
-        developing = bool(seen[pick.row] >= options.ranking.developing)
-        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing, story_id(index),
-                    topic if key_point else "")
+        developing = bool(seen[pick.row] >= options.ranking.developing or reported_before[index])
+        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing,
+                    history.date if developing else None, story_id(index), topic if key_point else "")
 
     sections = [
         Section(topic.name, topic.title, tuple(item(p, topic.name) for p in section_picks[topic.name]))

@@ -58,6 +58,13 @@ def _citations(briefing: Briefing, item: Item) -> str:
     return text
 
 
+def _developing(item: Item) -> str:
+    """``**Developing (reported 28 Nov):** `` before an update of a story reported before."""
+    if not item.developing:
+        return ""
+    return f"**Developing (reported {item.reported.day} {item.reported:%b}):** " if item.reported else "**Developing:** "
+
+
 def _label(briefing: Briefing, item: Item) -> str:
     """``*Trade and Economy —* `` before a key point: the section it stands in."""
     title = next((s.title for s in briefing.sections if s.topic == item.section), "")
@@ -72,7 +79,7 @@ def to_markdown(briefing: Briefing) -> str:
         if not items:
             lines.extend([f"*{escape_markdown(briefing.empty_message)}*", ""])
             return
-        lines.extend(f"- {_label(briefing, i)}{'**Developing:** ' if i.developing else ''}{escape_markdown(i.text)} "
+        lines.extend(f"- {_label(briefing, i)}{_developing(i)}{escape_markdown(i.text)} "
                      f"{_citations(briefing, i)}" for i in items)
         lines.append("")
 
@@ -154,7 +161,8 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
     data = {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
-            "developing": item.developing, "story": item.story, "more_outlets": item.more_outlets}
+            "developing": item.developing, "reported": item.reported.isoformat() if item.reported else None,
+            "story": item.story, "more_outlets": item.more_outlets}
     if item.section:  # a key point: the topic of the section it also stands in
         data["section"] = item.section
     return data

@@ -7,7 +7,7 @@ import pytest
 
 from briefgen.config import Options
 from briefgen.load import load_corpus
-from briefgen.models import Briefing
+from briefgen.models import Briefing, History
 from briefgen.pipeline import build_briefing
 from briefgen.render import to_markdown
 from briefgen.standalone import pointing_back_share
@@ -224,3 +224,17 @@ def test_a_bullet_cites_each_outlet_of_its_story_once_at_most_four_and_counts_th
     one_day = build_briefing(articles[:3], options, dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 22))
     assert "since" not in to_markdown(one_day) and "more outlet" not in to_markdown(one_day)
     assert all(len(i.article_ids) == 3 for s in one_day.sections for i in s.items)
+
+
+def test_a_story_the_previous_briefing_reported_is_developing_with_its_date(options: Options) -> None:
+    checkpoint = [make_article(text, id=f"c{n}", title="Kunduz checkpoint attacked", source=outlet, path=f"corpus/c{n}.md")
+                  for n, (outlet, text) in enumerate(CHECKPOINT)]
+    trade = make_article(TRADE_TEXT, id="t", title="Transit tariffs cut", source="Oxus Post", path="corpus/t.md")
+    earlier = History(dt.date(2026, 11, 23), ("Officials met to discuss the weather in the capital on Monday.",), ("corpus/c2.md",))
+    b = build_briefing([*checkpoint, trade], options, DAY, DAY, DAY, history=earlier)
+    items = {i.story: i for s in b.sections for i in s.items}
+    story_of = {a: s.id for s in b.stories for a in s.article_ids}
+    assert (items[story_of["c0"]].developing, items[story_of["c0"]].reported) == (True, dt.date(2026, 11, 23))
+    assert (items[story_of["t"]].developing, items[story_of["t"]].reported) == (False, None)
+    assert "**Developing (reported 23 Nov):** " in to_markdown(b)
+    assert not any(i.developing for s in brief([*checkpoint, trade], options).sections for i in s.items)
