@@ -54,7 +54,7 @@ def _citations(briefing: Briefing, item: Item) -> str:
         text += f" +{item.more_outlets} more outlet{'s' if item.more_outlets != 1 else ''}"
     story = briefing.story(item.story)
     if briefing.start != briefing.end and story is not None and story.first_seen is not None:
-        text += f" · since {story.first_seen.day} {story.first_seen:%b}"
+        text += f" · since\u00a0{story.first_seen.day}\u00a0{story.first_seen:%b}"  # never broken across lines
     return text
 
 

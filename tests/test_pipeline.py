@@ -220,7 +220,7 @@ def test_a_bullet_cites_each_outlet_of_its_story_once_at_most_four_and_counts_th
     cited = [a.source for a in story.articles if a.id in bullet.article_ids]
     assert len(bullet.article_ids) == 4 and len(set(cited)) == 4 and bullet.more_outlets == 1
     md = to_markdown(b)
-    assert "+1 more outlet · since 22 Nov" in md
+    assert "+1 more outlet · since\u00a022\u00a0Nov" in md
     one_day = build_briefing(articles[:3], options, dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 22))
     assert "since" not in to_markdown(one_day) and "more outlet" not in to_markdown(one_day)
     assert all(len(i.article_ids) == 3 for s in one_day.sections for i in s.items)
