@@ -233,7 +233,7 @@ file (an oracle setting; briefgen's two settings are the same for both files). (
 
 On the UCI headlines (titles only) the baseline's best threshold, 0.03 or so, is far below the one
 that serves title-and-lead articles; with one setting for both, briefgen keeps precision and gives
-up recall there. The grouping is not yet used by `daily` (issue 13).
+up recall there. `daily` uses the same grouping and settings (`[stories]`): one bullet a story.
 
 ## Sentence splitting: golden rules
 
