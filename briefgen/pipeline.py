@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from briefgen.stories import StorySettings, group_articles
 log = logging.getLogger(__name__)
 
 TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
+SECOND_BULLET_FROM = 3  # articles a story needs for a second bullet (one with a figure the first lacks)
 POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
 
 
@@ -116,6 +118,11 @@ def history_similarity(pool: Candidates, history: Sequence[str]) -> np.ndarray:
     return np.asarray(similarity.max(axis=1).todense()).ravel()
 
 
+def figures(text: str) -> set[str]:
+    """The numbers a sentence states ("3,000", "17", "2027")."""
+    return {m.replace(",", "") for m in re.findall(r"\d[\d,.]*\d|\d", text)}
+
+
 def story_size(articles: Sequence[Article]) -> tuple[int, int, int]:
     """How big a story of ``articles`` is: its outlets, its articles (merged copies counted) and
     its last day (an ordinal; 0 when no article is dated)."""
@@ -153,8 +160,15 @@ def build_briefing(
     pool = candidates(articles, options, jobs, progress)
     rankings = rank_topics(pool, articles, options, end)
     rankings = in_best_section([r.keeping(pool.standalone) for r in rankings], story_of[pool.article_index])
+    big = np.array([len(with_copies([articles[i] for i in g])) >= SECOND_BULLET_FROM for g in groups], dtype=bool)
+
+    def adds_a_figure(first: int, row: int) -> bool:
+        """A story of several articles may have a second bullet that holds a figure the first lacks."""
+        return bool(big[story_of[pool.article_index[first]]]) and bool(
+            figures(pool.sentences[row].text) - figures(pool.sentences[first].text))
+
     selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate,
-                        story_of[pool.article_index])
+                        story_of[pool.article_index], adds_a_figure)
     seen = history_similarity(pool, history.sentences)
     repeated = np.flatnonzero(seen >= options.ranking.duplicate)
     selector.exclude(repeated)

@@ -8,7 +8,9 @@ the same thing (cosine ≥ ``duplicate``) adds its article to the chosen item's 
 
 A bullet stands for its story (:mod:`briefgen.stories`): once a sentence of a story is picked,
 no other sentence of that story is a candidate in any section, so a story is one bullet in the
-briefing, in the section where it ranks best (:func:`in_best_section`).
+briefing, in the section where it ranks best (:func:`in_best_section`). The one exception: a
+sentence that ``Selector.second`` says adds to the first (the pipeline's rule: a figure the
+first lacks, in a story of three articles or more) may be the story's second bullet there.
 
 The sections are filled first, in turns, so that every topic with a candidate gets bullets; the
 Key points are then the biggest stories among the bullets (most outlets, then most articles,
@@ -19,7 +21,7 @@ pointing back (:func:`briefgen.rank.points_back`) is never a candidate
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,6 +75,10 @@ class Selector:
     redundancy: float
     duplicate: float
     story_of: np.ndarray | None = None  #: story of each row (``None``: every article its own story)
+    #: whether a row (the second argument) may follow a story's first bullet (the first) as its
+    #: second; ``None``: a story has one bullet
+    second: Callable[[int, int], bool] | None = None
+    bullets: dict[int, int] = field(init=False, default_factory=dict)  #: story → bullets picked
     taken: np.ndarray = field(init=False)
     max_similarity: np.ndarray = field(init=False)
 
@@ -107,7 +113,12 @@ class Selector:
         assert self.story_of is not None
         story = int(self.story_of[row])
         pick = Pick(row, float(scores[best]), self._take(row), story)
-        self.taken[self.story_of == story] = True  # the story now has its bullet
+        rows_of = np.flatnonzero(self.story_of == story)
+        self.bullets[story] = self.bullets.get(story, 0) + 1
+        may_follow = ([r for r in rows_of.tolist() if not self.taken[r] and self.second(row, r)]
+                      if self.second is not None and self.bullets[story] == 1 else [])
+        self.taken[rows_of] = True  # the story now has its bullet(s)
+        self.taken[may_follow] = False
         return pick
 
     def _take(self, row: int) -> list[int]:
@@ -153,7 +164,10 @@ def select(
 
     order = [(size(pick), rank, -pick.score, number, topic, pick)
              for number, (topic, picks) in enumerate(sections.items()) for rank, pick in enumerate(picks)]
-    keys = [(topic, pick) for *_, topic, pick in sorted(order, key=lambda o: o[:4])[:key_points]]
+    keys: list[tuple[str, Pick]] = []
+    for *_, topic, pick in sorted(order, key=lambda o: o[:4]):
+        if len(keys) < key_points and all(pick.story != p.story for _, p in keys):  # a story is one key point
+            keys.append((topic, pick))
     for topic in sections:
         heads = [pick for t, pick in keys if t == topic]
         sections[topic] = [*heads, *(p for p in sections[topic] if all(p is not h for h in heads))]

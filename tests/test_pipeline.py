@@ -238,3 +238,18 @@ def test_a_story_the_previous_briefing_reported_is_developing_with_its_date(opti
     assert (items[story_of["t"]].developing, items[story_of["t"]].reported) == (False, None)
     assert "**Developing (reported 23 Nov):** " in to_markdown(b)
     assert not any(i.developing for s in brief([*checkpoint, trade], options).sections for i in s.items)
+
+
+def test_a_big_story_may_have_a_second_bullet_only_for_a_figure_the_first_lacks(options: Options) -> None:
+    figure = "Militants have attacked 17 police posts across the province since the spring offensive began."
+    plain = "Militants have attacked police posts across the province since the spring offensive began."
+    for extra, bullets in ((figure, 2), (plain, 1)):
+        articles = [make_article(f"{text} {extra if n == 1 else ''}".strip(), id=f"c{n}", title="Kunduz checkpoint attacked",
+                                 source=outlet) for n, (outlet, text) in enumerate(CHECKPOINT)]
+        b = brief(articles, options)
+        security = next(s for s in b.sections if s.topic == "security")
+        assert len(security.items) == bullets and len(b.stories) == 1
+        assert (extra in [i.text for i in security.items]) is (bullets == 2)
+        assert len(b.key_points) == 1  # a story is one key point
+    alone = brief([make_article(f"{CHECKPOINT[0][1]} {figure}", id="c", title="Kunduz checkpoint attacked")], options)
+    assert [len(s.items) for s in alone.sections if s.items] == [1]  # one article: one bullet, figure or not
