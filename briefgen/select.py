@@ -48,14 +48,15 @@ class Ranking:
 def in_best_section(rankings: Sequence[Ranking], story_of: np.ndarray) -> list[Ranking]:
     """The rankings with each story's candidates kept only in the topic where its best candidate
     scores highest (the first such topic on a tie): a story's section is where it ranks best.
-    ``story_of`` gives the story of every row."""
-    stories = int(story_of.max()) + 1 if len(story_of) else 0
+    ``story_of`` gives the story of every row; each ranking's best is 1 again."""
+    if not rankings or not len(story_of):
+        return list(rankings)
+    stories = int(story_of.max()) + 1
     best = np.full((len(rankings), stories), -1.0)
     for j, ranking in enumerate(rankings):
         np.maximum.at(best[j], story_of[ranking.rows], ranking.scores)
-    home = np.argmax(best, axis=0) if len(rankings) else np.zeros(0, dtype=np.int64)
-    return [Ranking(r.topic, r.rows[home[story_of[r.rows]] == j], r.scores[home[story_of[r.rows]] == j])
-            for j, r in enumerate(rankings)]
+    home = np.argmax(best, axis=0)
+    return [r.keeping(home[story_of] == j) for j, r in enumerate(rankings)]
 
 
 @dataclass
