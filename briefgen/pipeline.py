@@ -149,9 +149,10 @@ def build_briefing(
     reported (≥ ``developing``), a sentence of its story repeats one (≥ ``duplicate``), or an
     article of its story was cited or in a story reported there (a window of several days).
     A sentence that opens by pointing back ("He said…", "The move…") is never a bullet. The
-    sections are chosen first; the key points are their leading bullets and stay in them.
-    The articles are grouped into stories (:func:`briefgen.stories.group_articles`); each item
-    names the story of the article its sentence comes from.
+    articles are grouped into stories (:func:`briefgen.stories.group_articles`): a story is one
+    bullet, in the section where it ranks best (:mod:`briefgen.select`), citing its outlets
+    that report on that section's topic; each item names its story. The sections are chosen
+    first; the key points are the bullets of the biggest stories and head their sections.
     """
     groups = group_articles(articles, StorySettings(options.stories.threshold, options.stories.time_scale))
     story_of = np.zeros(len(articles), dtype=np.int64)
