@@ -73,7 +73,10 @@ class Item:
     article_ids: tuple[str, ...]
     score: float
     developing: bool = False  #: updates a story the previous briefing reported
+    reported: dt.date | None = None  #: when developing, the date of that earlier briefing
     story: str = ""  #: the id of the :class:`Story` it belongs to ("s3"); empty outside a briefing
+    section: str = ""  #: on a key point, the topic of the section it also stands in ("trade")
+    more_outlets: int = 0  #: outlets of its story that report it beyond those cited
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,15 @@ class Story:
     @property
     def article_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.articles)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the previous briefing in the archive reported (nothing, by default)."""
+
+    date: dt.date | None = None  #: the date of that briefing
+    sentences: tuple[str, ...] = ()  #: the texts of its items
+    articles: tuple[str, ...] = ()  #: the paths of the articles it cited and of its reported stories
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,10 @@ class Briefing:
     empty_message: str = "No relevant reporting in this period."
     stories: tuple[Story, ...] = ()  #: every article of the window in exactly one
     warnings: tuple[str, ...] = field(default=())
+
+    def story(self, story_id: str) -> Story | None:
+        """The story with this id (``None``: none has it)."""
+        return next((s for s in self.stories if s.id == story_id), None)
 
     def source_number(self, article_id: str) -> int:
         """The number under which an article is listed in Sources."""

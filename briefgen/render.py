@@ -46,8 +46,29 @@ def long_date(date: Any) -> str:
 
 
 def _citations(briefing: Briefing, item: Item) -> str:
+    """``[1, 4]``, linked to the sources, then ``+2 more outlets`` beyond them and, in a window of
+    several days, ``· since 26 Nov``: the day its story was first reported in the window."""
     numbers = sorted(briefing.source_number(a) for a in item.article_ids)
-    return "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
+    text = "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
+    if item.more_outlets:
+        text += f" +{item.more_outlets} more outlet{'s' if item.more_outlets != 1 else ''}"
+    story = briefing.story(item.story)
+    if briefing.start != briefing.end and story is not None and story.first_seen is not None:
+        text += f" · since\u00a0{story.first_seen.day}\u00a0{story.first_seen:%b}"  # never broken across lines
+    return text
+
+
+def _developing(item: Item) -> str:
+    """``**Developing (reported 28 Nov):** `` before an update of a story reported before."""
+    if not item.developing:
+        return ""
+    return f"**Developing (reported {item.reported.day} {item.reported:%b}):** " if item.reported else "**Developing:** "
+
+
+def _label(briefing: Briefing, item: Item) -> str:
+    """``*Trade and Economy —* `` before a key point: the section it stands in."""
+    title = next((s.title for s in briefing.sections if s.topic == item.section), "")
+    return f"*{escape_markdown(title)} —* " if title else ""
 
 
 def to_markdown(briefing: Briefing) -> str:
@@ -58,8 +79,8 @@ def to_markdown(briefing: Briefing) -> str:
         if not items:
             lines.extend([f"*{escape_markdown(briefing.empty_message)}*", ""])
             return
-        lines.extend(f"- {'**Developing:** ' if i.developing else ''}{escape_markdown(i.text)} {_citations(briefing, i)}"
-                     for i in items)
+        lines.extend(f"- {_label(briefing, i)}{_developing(i)}{escape_markdown(i.text)} "
+                     f"{_citations(briefing, i)}" for i in items)
         lines.append("")
 
     lines.extend(["## Key points", ""])
@@ -139,8 +160,12 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
-    return {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
-            "developing": item.developing, "story": item.story}
+    data = {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
+            "developing": item.developing, "reported": item.reported.isoformat() if item.reported else None,
+            "story": item.story, "more_outlets": item.more_outlets}
+    if item.section:  # a key point: the topic of the section it also stands in
+        data["section"] = item.section
+    return data
 
 
 def to_json(briefing: Briefing) -> str:

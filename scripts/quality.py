@@ -233,10 +233,7 @@ file (an oracle setting; briefgen's two settings are the same for both files). (
 
 On the UCI headlines (titles only) the baseline's best threshold, 0.03 or so, is far below the one
 that serves title-and-lead articles; with one setting for both, briefgen keeps precision and gives
-up recall there. The grouping is not yet used by `daily` (issue 13): on the bundled corpus's week
-(28 articles about one region, read on 2026-11-30) the same setting joins unrelated articles of
-the same day — a lithium tender with remarks on recognition, an earthquake appeal with a night
-raid — because a desk's articles share their region's words, which neither labelled set shows.
+up recall there. `daily` uses the same grouping and settings (`[stories]`): one bullet a story.
 
 ## Sentence splitting: golden rules
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import Result
 
 import briefgen.archive
-from briefgen.archive import ArchivedBriefing, archived, clean_leftovers, publish, record_problem
+from briefgen.archive import ArchivedBriefing, archived, clean_leftovers, publish, record_problem, reported
 from briefgen.config import DeliveryOptions
 from briefgen.deliver import build_message
 from briefgen.errors import ConfigError, OutputError
@@ -123,6 +123,14 @@ def test_a_good_record_passes_and_the_reasons_name_the_field() -> None:
     assert record_problem({**GOOD, "key_points": 5}) == "key_points is a number, not a list"
     assert record_problem({**GOOD, "sections": [{"topic": "t", "title": "T", "items": [{"text": 2, "sources": []}]}]}) == \
         "sections[0].items[0].text is a number, not a string"
+
+
+def test_what_a_record_reported_with_and_without_stories(tmp_path: Path) -> None:
+    old = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, GOOD))
+    assert (old.date, old.sentences, old.articles) == (dt.date(2026, 11, 23), ("A sentence.", "A sentence."), ("corpus/d1.md",))
+    stories = [{**STORY, "articles": ["corpus/d1.md", "corpus/d2.md"]}, {**STORY, "id": "s2", "topics": [], "articles": ["corpus/x.md"]}]
+    new = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, {**GOOD, "stories": stories}))
+    assert new.articles == ("corpus/d1.md", "corpus/d2.md")  # a story with no bullet was not reported
 
 
 def test_a_record_that_is_a_fifo_or_a_symlink_is_not_read(corpus: Path, tmp_path: Path) -> None:
