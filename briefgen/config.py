@@ -72,7 +72,7 @@ RANGES: dict[str, Range] = {
     "ranking.pool_size": Range(1, 100_000),
     "ranking.min_words": Range(1, 1_000),
     "ranking.max_words": Range(1, 1_000),
-    "stories.threshold": Range(0, 1),
+    "stories.lift": Range(0, 1000, above=True),
     "stories.time_scale": Range(0, MAX_DAYS, above=True),
 }
 
@@ -132,7 +132,7 @@ class StoryOptions:
     :class:`briefgen.stories.StorySettings`, kept here so that reading the config imports no
     NumPy (the command line answers ``--help`` without it)."""
 
-    threshold: float = 0.075  #: average similarity under which two groups stay two stories
+    lift: float = 2.5  #: how many times the window's background similarity two groups must reach
     time_scale: float = 1.0  #: days over which the similarity of two reports falls to 1/e
 
 

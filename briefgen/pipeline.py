@@ -154,7 +154,7 @@ def build_briefing(
     that report on that section's topic; each item names its story. The sections are chosen
     first; the key points are the bullets of the biggest stories and head their sections.
     """
-    groups = group_articles(articles, StorySettings(options.stories.threshold, options.stories.time_scale))
+    groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale))
     story_of = np.zeros(len(articles), dtype=np.int64)
     for index, group in enumerate(groups):
         story_of[group] = index
