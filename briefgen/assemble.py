@@ -33,7 +33,7 @@ def with_copies(articles: Sequence[Article]) -> list[Article]:
     return [m for a in articles for m in (a, *a.also_in)]
 
 
-MAX_CITATIONS = 4  #: outlets a bullet cites at most; the others are counted ("+2 more outlets")
+MAX_CITATIONS = 4  #: outlets a bullet cites at most; the others are counted ("[1, 2, 3, 4] · 6 outlets")
 
 
 def cite_outlets(item: Item, by_id: dict[str, Article]) -> Item:

@@ -46,16 +46,26 @@ def long_date(date: Any) -> str:
 
 
 def _citations(briefing: Briefing, item: Item) -> str:
-    """``[1, 4]``, linked to the sources, then ``+2 more outlets`` beyond them and, in a window of
-    several days, ``· since 26 Nov``: the day its story was first reported in the window."""
+    """``[1, 4]``, linked to the sources, then ``· 6 outlets`` when more than one outlet reports it
+    (those cited and the ``more_outlets`` beyond them), and, in a window of several days, the day
+    its story was first reported there: ``· 27 Nov``, or ``· since 25 Nov`` for a story reported
+    over several days."""
     numbers = sorted(briefing.source_number(a) for a in item.article_ids)
     text = "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
-    if item.more_outlets:
-        text += f" +{item.more_outlets} more outlet{'s' if item.more_outlets != 1 else ''}"
+    outlets = _outlets(briefing, item) + item.more_outlets
+    if outlets > 1:
+        text += f" ·\u00a0{outlets}\u00a0outlets"
     story = briefing.story(item.story)
     if briefing.start != briefing.end and story is not None and story.first_seen is not None:
-        text += f" · since\u00a0{story.first_seen.day}\u00a0{story.first_seen:%b}"  # never broken across lines
+        since = "since\u00a0" if story.last_seen is not None and story.last_seen > story.first_seen else ""
+        text += f" · {since}{story.first_seen.day}\u00a0{story.first_seen:%b}"  # never broken across lines
     return text
+
+
+def _outlets(briefing: Briefing, item: Item) -> int:
+    """How many outlets the cited articles come from (an article without one counts alone)."""
+    cited = [s.article for s in briefing.sources if s.article.id in item.article_ids]
+    return len({a.source or f"\0{a.id}" for a in cited})
 
 
 def _developing(item: Item) -> str:

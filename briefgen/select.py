@@ -12,7 +12,8 @@ briefing, in the section where it ranks best (:func:`in_best_section`). The one 
 sentence that ``Selector.second`` says adds to the first (the pipeline's rule: a figure the
 first lacks, in a story of three articles or more) may be the story's second bullet there.
 
-The sections are filled first, in turns, so that every topic with a candidate gets bullets; the
+The stories that several outlets report come first, each in its best section; the sections are
+then filled in turns, so that every topic with a candidate gets bullets; the
 Key points are then the biggest stories among the bullets (most outlets, then most articles,
 then the most recent): each key point also heads its section. A sentence that opens by
 pointing back (:func:`briefgen.rank.points_back`) is never a candidate
@@ -145,13 +146,26 @@ def select(
 
     The sections pick in turns, one bullet each a turn, the section with the fewest candidates
     left first, so that a sentence relevant to two topics goes where it is needed and no section
-    starves another. The key points are the bullets of the biggest stories: ``story_size`` gives
+    starves another. Before the turns, each of the ``key_points`` biggest stories that more than
+    one outlet reports (:func:`reported_widely`) takes its best candidate: a story many outlets
+    carry is a key point even where its sentences rank below a single report's in the section.
+    The key points are the bullets of the biggest stories: ``story_size`` gives
     each story's (outlets, articles, last day as an ordinal), larger first; between equal sizes
     the higher place in its section, then the higher score, then the earlier section. Each key
     point is moved to the head of its section, so it stands there too.
     """
     sections: dict[str, list[Pick]] = {r.topic: [] for r in rankings}
-    open_rankings = list(rankings) if per_section > 0 else []
+    assert selector.story_of is not None
+    story_of = selector.story_of
+    for story in reported_widely(story_size, key_points):
+        for ranking in rankings:
+            mine = story_of[ranking.rows] == story
+            if mine.any() and len(sections[ranking.topic]) < per_section:
+                pick = selector.pick(Ranking(ranking.topic, ranking.rows[mine], ranking.scores[mine]))
+                if pick is not None:
+                    sections[ranking.topic].append(pick)
+                    break
+    open_rankings = [r for r in rankings if len(sections[r.topic]) < per_section] if per_section > 0 else []
     while open_rankings:
         for ranking in sorted(open_rankings, key=selector.available):
             pick = selector.pick(ranking)
@@ -173,3 +187,10 @@ def select(
         heads = [pick for t, pick in keys if t == topic]
         sections[topic] = [*heads, *(p for p in sections[topic] if all(p is not h for h in heads))]
     return keys, sections
+
+
+def reported_widely(story_size: Sequence[tuple[int, int, int]], limit: int) -> list[int]:
+    """The ``limit`` biggest stories that more than one outlet reports, biggest first (most
+    outlets, then articles, then the latest day; ties to the earlier story)."""
+    wide = [story for story, (outlets, _, _) in enumerate(story_size) if outlets > 1]
+    return sorted(wide, key=lambda story: tuple(-x for x in story_size[story]))[:limit]

@@ -220,9 +220,12 @@ def test_a_bullet_cites_each_outlet_of_its_story_once_at_most_four_and_counts_th
     cited = [a.source for a in story.articles if a.id in bullet.article_ids]
     assert len(bullet.article_ids) == 4 and len(set(cited)) == 4 and bullet.more_outlets == 1
     md = to_markdown(b)
-    assert "+1 more outlet · since\u00a022\u00a0Nov" in md
+    assert "] ·\u00a05\u00a0outlets · since\u00a022\u00a0Nov" in md  # reported on 22 and 23 Nov
     one_day = build_briefing(articles[:3], options, dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 22))
-    assert "since" not in to_markdown(one_day) and "more outlet" not in to_markdown(one_day)
+    assert "since" not in to_markdown(one_day)
+    assert "] ·\u00a03\u00a0outlets\n" in to_markdown(one_day)  # a one-day briefing gives no date
+    same_day = build_briefing(articles[:3], options, DAY, dt.date(2026, 11, 21), DAY)
+    assert "3\u00a0outlets · 22\u00a0Nov\n" in to_markdown(same_day)  # one day's reports: the day, not "since"
     assert all(len(i.article_ids) == 3 for s in one_day.sections for i in s.items)
 
 
