@@ -215,3 +215,25 @@ def test_the_bundled_corpus_week_groups_one_events_reports_and_nothing_else() ->
     scores = evaluate_stories(labelled, "week")
     assert scores["briefgen"].precision == 1.0
     assert scores["briefgen"].f1 > scores["every article alone"].f1
+
+
+def test_the_bundled_week_reads_as_stories_led_by_those_several_outlets_report(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli("daily", "--corpus", str(CORPUS), "--out", str(tmp_path), "--date", "2026-11-29", "--days", "7",
+                     "--format", "md,json", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads((tmp_path / "2026-11-29" / "briefing.json").read_text(encoding="utf-8"))
+    stories_by_id = {s["id"]: s for s in record["stories"]}
+    widely = {s["id"] for s in record["stories"] if len(s["articles"]) > 1 and s["topics"]}
+    railway = next(s for s in record["stories"] if any("trans-afghan-railway-agreement-signed" in p for p in s["articles"]))
+    assert len(railway["articles"]) == 2 and railway["id"] in widely
+    # The stories two outlets report lead the key points, each once, each naming its section.
+    key_stories = [k["story"] for k in record["key_points"]]
+    assert set(key_stories[:len(widely)]) == widely and len(set(key_stories)) == len(key_stories)
+    assert all(k["section"] in stories_by_id[k["story"]]["topics"] for k in record["key_points"])
+    # A story is one bullet in the briefing's sections.
+    items = [i["story"] for s in record["sections"] for i in s["items"]]
+    assert len(items) == len(set(items))
+    markdown = (tmp_path / "2026-11-29" / "briefing.md").read_text(encoding="utf-8")
+    assert "·\u00a02\u00a0outlets · 27\u00a0Nov" in markdown
