@@ -18,6 +18,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -174,19 +175,27 @@ class BriefgenGroup(click.Group):
 
 
 class _DateOrLatest(click.ParamType):
-    """A date as YYYY-MM-DD, or ``latest`` in any case (returned as ``"latest"``)."""
+    """A date as YYYY-MM-DD, or ``latest`` in any case (returned as ``"latest"``); with
+    ``offsets``, also ``latest-N``, N days before it (returned as ``"latest-N"``)."""
 
-    name = "YYYY-MM-DD|latest"
+    def __init__(self, offsets: bool = False) -> None:
+        self.offsets = offsets
+        self.name = "YYYY-MM-DD|latest[-N]" if offsets else "YYYY-MM-DD|latest"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
             return value
-        if str(value).strip().lower() == "latest":
+        text = str(value).strip().lower()
+        if text == "latest":
             return "latest"
+        offset = re.fullmatch(r"latest\s*-\s*(\d{1,4})", text) if self.offsets else None
+        if offset:
+            return f"latest-{int(offset.group(1))}"
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not a date: write YYYY-MM-DD or 'latest'", param, ctx)
+            also = ", 'latest' or 'latest-N' (N days before the newest article)" if self.offsets else " or 'latest'"
+            self.fail(f"'{value}' is not a date: write YYYY-MM-DD{also}", param, ctx)
 
 
 @click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,8 +214,9 @@ def cli() -> None:
               help="Folder of articles, read recursively: " + " ".join(CORPUS_SUFFIXES) + ".")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="Folder the briefing is written to, as OUT/YYYY-MM-DD/briefing.FORMAT.")
-@click.option("--date", type=_DateOrLatest(), default=None,
-              help="Last day of the window (default: today); LATEST, in any case, is the newest article's date.")
+@click.option("--date", type=_DateOrLatest(offsets=True), default=None,
+              help="Last day of the window (default: today); LATEST, in any case, is the newest article's date, "
+                   "LATEST-N N days before it.")
 @click.option("--days", type=click.IntRange(1, MAX_DAYS), default=None,
               help=f"Length of the window in days, 1 to {MAX_DAYS} (default: [briefing] days, 1).")
 @click.option("--format", "formats", metavar=",".join(FORMATS), default=None,

@@ -72,7 +72,7 @@ def run_daily(
     progress: Callable[[str], Progress[Any]] | None = None,
 ) -> DailyResult:
     """Build the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest article's
-    date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
+    date; ``"latest-N"``: N days before it) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
 
     Unless ``options.output.history`` is off, what the previous briefing in the archive reported
     is not repeated (a record that is not sound is skipped with a warning). What a killed run
@@ -88,10 +88,11 @@ def run_daily(
     for warning in loaded.warnings:
         log.warning("%s", warning)
     days = days or options.days
-    if date == "latest":
-        date = newest_date(loaded.articles)
-        if date is None:
+    if isinstance(date, str):  # "latest", or "latest-N": N days before the newest article's date
+        newest = newest_date(loaded.articles)
+        if newest is None:
             raise NothingToReport(f"no dated article in {corpus}", _coverage_hint(loaded.articles))
+        date = newest - dt.timedelta(days=int(date.partition("-")[2] or 0))
     assert not isinstance(date, str)
     start, end = resolve_window(date, days, today)
     articles = in_window(loaded.articles, start, end)
