@@ -138,7 +138,7 @@ def build_briefing(
     start: dt.date,
     end: dt.date,
     jobs: int = 1,
-    history: History = History(),
+    history: History | None = None,
     progress: Progress[list[Sentence]] | None = None,
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``).
@@ -154,6 +154,7 @@ def build_briefing(
     that report on that section's topic; each item names its story. The sections are chosen
     first; the key points are the bullets of the biggest stories and head their sections.
     """
+    history = history or History()
     groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale))
     story_of = np.zeros(len(articles), dtype=np.int64)
     for index, group in enumerate(groups):

@@ -17,7 +17,14 @@ import pytest
 from click.testing import Result
 
 import briefgen.archive
-from briefgen.archive import ArchivedBriefing, archived, clean_leftovers, publish, record_problem, reported
+from briefgen.archive import (
+    ArchivedBriefing,
+    archived,
+    clean_leftovers,
+    publish,
+    record_problem,
+    reported,
+)
 from briefgen.config import DeliveryOptions
 from briefgen.deliver import build_message
 from briefgen.errors import ConfigError, OutputError

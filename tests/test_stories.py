@@ -15,6 +15,7 @@ from scipy.spatial.distance import squareform
 from briefgen import stories
 from briefgen.cli import cli
 from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
+from briefgen.score import term_matrix
 from briefgen.stories import (
     StorySettings,
     average_link,
@@ -24,7 +25,6 @@ from briefgen.stories import (
     story_labels,
     window_threshold,
 )
-from briefgen.score import term_matrix
 from tests.conftest import make_article
 
 
