@@ -159,7 +159,7 @@ class NewsServer:
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def _serve_resource(self, handler: BaseHTTPRequestHandler, resource: Resource) -> None:
         if handler.headers.get("If-None-Match") == resource.etag or (
