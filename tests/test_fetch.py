@@ -242,6 +242,16 @@ def test_an_article_never_overwrites_a_file_already_there(site: NewsServer, tmp_
     assert not list(corpus.rglob("*.tmp")) and not list(corpus.rglob(".*.tmp"))
 
 
+def test_a_fetch_that_lost_its_state_recognises_the_articles_already_written(site: NewsServer, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    fetch(corpus, options(site))
+    before = corpus_files(corpus)
+    (corpus / STATE_NAME).unlink()
+    result = fetch(corpus, options(site))
+    assert not result.written and result.skipped == 3 and result.not_modified == 0
+    assert corpus_files(corpus) == before
+
+
 def test_the_dry_run_lists_what_would_be_written_and_changes_nothing(site: NewsServer, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     result = fetch(corpus, options(site), dry_run=True)
@@ -282,7 +292,9 @@ def test_two_writers_of_one_name_get_two_files(tmp_path: Path) -> None:
 
     def write(n: int) -> None:
         barrier.wait()
-        paths.append(write_article(tmp_path, dt.date(2026, 11, 29), "same", f"article {n}\n".encode()))
+        path, new = write_article(tmp_path, dt.date(2026, 11, 29), "same", f"article {n}\n".encode(), f"https://x.example/{n}")
+        assert new
+        paths.append(path)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
     for thread in threads:

@@ -141,8 +141,6 @@ class Client:
         self.gate = _HostGate(per_host_delay, clock, sleep)
         self.slots = threading.BoundedSemaphore(concurrency)
         self.tls = ssl.create_default_context()
-        self.requests = 0  #: requests sent (redirects and retries included)
-        self._count = threading.Lock()
 
     def get(self, url: str, headers: Mapping[str, str] | None = None, retry: bool = True) -> Response:
         """GET ``url``, following redirects; retry what may pass (a 5xx answer, a 429, a timeout,
@@ -207,8 +205,6 @@ class Client:
         scheme, host, port, path, addresses = self._target(url)
         self.gate.wait(host)
         with self.slots:
-            with self._count:
-                self.requests += 1
             raw = self._open(url, addresses, port)
             sock = raw
             cut = threading.Event()

@@ -146,13 +146,16 @@ def run_fetch(corpus: Path, options: FetchOptions, *, today: dt.date, state_path
     fetcher = _Fetcher(corpus, options, state, client, today, dry_run, clock)
     result = FetchResult(dry_run=dry_run)
     tasks: list[tuple[Callable[[str], FetchResult], str]] = [(fetcher.feed, u) for u in feeds] + [(fetcher.page, u) for u in pages]
+    pool = ThreadPoolExecutor(max_workers=min(options.concurrency, len(tasks)))
     try:
-        with ThreadPoolExecutor(max_workers=min(options.concurrency, len(tasks))) as pool:
-            done = pool.map(lambda task: task[0](task[1]), tasks)
-            for outcome in (progress(done, len(tasks)) if progress else done):
-                result.add(outcome)
-    finally:
-        state.close()
+        done = pool.map(lambda task: task[0](task[1]), tasks)
+        for outcome in (progress(done, len(tasks)) if progress else done):
+            result.add(outcome)
+    except BaseException:  # Ctrl-C or an error: start nothing more; what runs ends within its timeout
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    state.close()
     return result
 
 
@@ -280,7 +283,7 @@ class _Fetcher:
         name = slug(article.title, url)
         text_hash = hashlib.sha256(" ".join(article.text.split()).casefold().encode()).hexdigest()
         data = article_markdown(article.title, date, source, url, article.text)
-        claim = self.state.claim(url, text_hash, lambda: write_article(self.corpus, date, name, data), self.corpus,
+        claim = self.state.claim(url, text_hash, lambda: write_article(self.corpus, date, name, data, url), self.corpus,
                                  self.clock())
         if claim.written is not None:
             log.info("wrote %s (%s)", claim.written, url)

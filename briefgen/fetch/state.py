@@ -67,7 +67,7 @@ class Claim:
     whether the URL or the text was already known, and ``path`` which file holds it."""
 
     written: Path | None
-    seen: str = ""  #: "" (written), "url" or "text"
+    seen: str = ""  #: "" (written), "url", "text", or "file" (the file was there, the state did not know it)
     path: str = ""
 
 
@@ -170,11 +170,13 @@ class State:
         row = self._db().execute("SELECT path FROM articles WHERE url = ?", (url,)).fetchone()
         return str(row[0]) if row else None
 
-    def claim(self, url: str, text_hash: str, write: Callable[[], Path], relative_to: Path, now: float) -> Claim:
+    def claim(self, url: str, text_hash: str, write: Callable[[], tuple[Path, bool]], relative_to: Path,
+              now: float) -> Claim:
         """Write an article unless its URL or its text is known: in one write transaction, look
-        both up; if neither is known, call ``write`` (which puts the file in place) and record
-        it. A copy's URL is recorded too, pointing at the original's file, so that it is not
-        fetched again. In a read-only state (a dry run), nothing is written or recorded."""
+        both up; if neither is known, call ``write`` (which puts the file in place and returns
+        it, with ``False`` when the file was already there) and record it. A copy's URL is
+        recorded too, pointing at the original's file, so that it is not fetched again. In a
+        read-only state (a dry run), nothing is written or recorded."""
         with self._write() as db:
             row = db.execute("SELECT path FROM articles WHERE url = ?", (url,)).fetchone()
             if row:
@@ -187,10 +189,11 @@ class State:
                 return Claim(None, "text", str(row[0]))
             if self.readonly:
                 return Claim(None)
-            path = write()
+            path, new = write()
+            relative = path.relative_to(relative_to).as_posix()
             db.execute("INSERT INTO articles (url, text_hash, path, written_at) VALUES (?, ?, ?, ?)",
-                       (url, text_hash, path.relative_to(relative_to).as_posix(), now))
-            return Claim(path)
+                       (url, text_hash, relative, now))
+            return Claim(path) if new else Claim(None, "file", relative)
 
 
 def _state_error(path: Path, exc: sqlite3.Error) -> OutputError:

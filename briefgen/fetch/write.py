@@ -19,7 +19,9 @@ so that the loader reads back exactly the text that was fetched, never markup ma
 
 A file is written to a temporary name and then linked to its final name, which fails rather
 than replace a file already there: an article in the corpus is never overwritten, and never
-seen half-written. When ``slug.md`` is taken, ``slug-2.md``, ``slug-3.md``… are tried.
+seen half-written. When ``slug.md`` is taken, ``slug-2.md``, ``slug-3.md``… are tried — unless
+the file there is this very article (its front matter has the same ``url``): then nothing is
+written, so that a fetch that lost its state does not write the corpus's articles again.
 """
 
 from __future__ import annotations
@@ -101,9 +103,24 @@ def free_path(corpus: Path, date: dt.date, name: str) -> Path:
         n += 1
 
 
-def write_article(corpus: Path, date: dt.date, name: str, data: bytes) -> Path:
+def holds_url(path: Path, url: str) -> bool:
+    """Whether the article file ``path`` is the article of ``url`` (its front matter says so)."""
+    from briefgen.errors import ArticleError
+    from briefgen.files import Unreadable, read_regular
+    from briefgen.readers import front_matter
+
+    try:
+        meta, _ = front_matter(read_regular(path, 10_000_000, follow_link=False).decode("utf-8", "replace"), str(path))
+    except (Unreadable, ArticleError):
+        return False
+    return str(meta.get("url") or "") == url
+
+
+def write_article(corpus: Path, date: dt.date, name: str, data: bytes, url: str) -> tuple[Path, bool]:
     """Write ``data`` as ``CORPUS/DATE/name.md`` (or ``name-2.md``… when taken), durably and
-    without ever replacing a file; returns the path written. Raises :class:`OutputError`."""
+    without ever replacing a file. Returns the path and ``True``; or, when a file of one of
+    those names already holds the article of ``url`` (written by a fetch whose state was lost),
+    that file and ``False``, writing nothing. Raises :class:`OutputError`."""
     folder = _date_folder(corpus, date)
     tmp = folder / f".{name}.{secrets.token_hex(8)}.tmp"
     try:
@@ -123,6 +140,8 @@ def write_article(corpus: Path, date: dt.date, name: str, data: bytes) -> Path:
                     os.link(tmp, path, follow_symlinks=False)  # fails if the name is taken: nothing is replaced
                     break
                 except FileExistsError:
+                    if holds_url(path, url):
+                        return path, False
                     n += 1
         finally:
             with contextlib.suppress(OSError):
@@ -137,4 +156,4 @@ def write_article(corpus: Path, date: dt.date, name: str, data: bytes) -> Path:
         os.fsync(dir_fd)  # the new name is on disk
     finally:
         os.close(dir_fd)
-    return path
+    return path, True
