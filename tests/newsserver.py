@@ -6,6 +6,7 @@ so that a test can say what was asked, and how.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -194,10 +195,8 @@ def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type
     for name, value in (headers or {}).items():
         handler.send_header(name, value)
     handler.end_headers()
-    try:
+    with contextlib.suppress(OSError):  # the client may have hung up
         handler.wfile.write(body)
-    except OSError:
-        pass
 
 
 @contextmanager

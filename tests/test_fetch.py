@@ -12,12 +12,23 @@ from pathlib import Path
 import pytest
 
 from briefgen.config import FetchOptions
+from briefgen.errors import OutputError
 from briefgen.fetch import run_fetch
 from briefgen.fetch.net import Client
 from briefgen.fetch.state import STATE_NAME
 from briefgen.fetch.write import article_markdown, escape_markdown_text, slug, write_article
 from briefgen.load import load_corpus, normalize_body, parse_file
-from tests.newsserver import STORIES, NewsServer, Resource, article_page, atom, news_server, rss, send, status
+from tests.newsserver import (
+    STORIES,
+    NewsServer,
+    Resource,
+    article_page,
+    atom,
+    news_server,
+    rss,
+    send,
+    status,
+)
 
 TODAY = dt.date(2026, 11, 30)
 RAIL, CHECKPOINT, DRY_PORT, EMBASSY = (STORIES[k] for k in ("rail-deal", "checkpoint-attack", "dry-port", "embassy"))
@@ -373,3 +384,13 @@ def test_requests_to_one_host_are_spaced_by_the_delay(site: NewsServer, tmp_path
     assert [path for path, _ in seen] == ["/rss.xml", "/robots.txt", "/articles/rail-deal.html",
                                           "/articles/checkpoint-attack.html"]
     assert [at for _, at in seen] == pytest.approx([0.0, 0.3, 0.6, 0.9])
+
+
+def test_a_date_folder_that_is_a_symbolic_link_is_refused(site: NewsServer, tmp_path: Path) -> None:
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    corpus.mkdir()
+    elsewhere.mkdir()
+    (corpus / "2026-11-29").symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="is not a folder of the corpus"):
+        fetch(corpus, options(site, feeds=(f"{site.base}/atom.xml",)))
+    assert list(elsewhere.iterdir()) == []

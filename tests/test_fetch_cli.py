@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli as run
-from tests.newsserver import STORIES, NewsServer, Resource, article_page, atom, news_server, rss, status
+from tests.newsserver import (
+    STORIES,
+    NewsServer,
+    Resource,
+    article_page,
+    atom,
+    news_server,
+    rss,
+    status,
+)
 
 ROOT = Path(__file__).parents[1]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import socket
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -101,7 +102,12 @@ def test_a_timeout_is_retried(server: NewsServer) -> None:
 
 
 def test_a_body_announced_over_the_limit_is_refused_unread(server: NewsServer) -> None:
-    server.routes["/big"] = lambda h: (h.send_response(200), h.send_header("Content-Length", "900000000"), h.end_headers())
+    def big(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "900000000")
+        h.end_headers()
+
+    server.routes["/big"] = big
     caught = failure(client(max_bytes=100_000), f"{server.base}/big")
     assert caught.reason == "the response is 900.0 MB, over the 0.1 MB limit"
 
@@ -196,7 +202,7 @@ def test_a_name_with_any_private_address_is_refused() -> None:
     resolve = {"mixed.example": ["93.184.216.34", "10.0.0.8"]}
     connects: list[tuple[str, int]] = []
     c = client(allow_private=False, resolve=lambda host, port: resolve[host],
-               connect=lambda address, timeout: connects.append(address))  # type: ignore[func-returns-value]
+               connect=lambda address, timeout: connects.append(address))
     caught = failure(c, "http://mixed.example/feed.xml")
     assert caught.reason == ("refused: mixed.example (10.0.0.8) is a private address "
                              "(set [fetch] allow_private = true to allow it)")

@@ -22,6 +22,7 @@ A request that cannot be completed raises :class:`FetchFailure` with the URL and
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
@@ -211,10 +212,8 @@ class Client:
 
             def cut_off() -> None:  # the deadline: whatever is being read ends now
                 cut.set()
-                try:
+                with contextlib.suppress(OSError):
                     raw.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
             watchdog = threading.Timer(self.timeout, cut_off)
             watchdog.daemon = True

@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from briefgen.errors import ArticleError
 from briefgen.fetch.net import Client, FetchFailure
 from briefgen.models import Article
 
@@ -49,10 +48,9 @@ class Robots:
         try:
             response = self.client.get(f"{site}/robots.txt")
         except FetchFailure as failure:
-            if failure.status is not None and 400 <= failure.status < 500:
-                parser.allow_all = True
-            else:
-                parser.disallow_all = True
+            # RFC 9309: "unavailable" (4xx) allows everything, "unreachable" (5xx, no answer) nothing
+            missing = failure.status is not None and 400 <= failure.status < 500
+            setattr(parser, "allow_all" if missing else "disallow_all", True)
             parser.modified()
             return parser
         parser.parse(response.body.decode("utf-8", "replace").splitlines())

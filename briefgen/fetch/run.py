@@ -145,7 +145,8 @@ def run_fetch(corpus: Path, options: FetchOptions, *, today: dt.date, state_path
     client = client or make_client(options)
     fetcher = _Fetcher(corpus, options, state, client, today, dry_run, clock)
     result = FetchResult(dry_run=dry_run)
-    tasks: list[tuple[Callable[[str], FetchResult], str]] = [(fetcher.feed, u) for u in feeds] + [(fetcher.page, u) for u in pages]
+    tasks: list[tuple[Callable[[str], FetchResult], str]] = [(fetcher.feed, u) for u in feeds]
+    tasks += [(fetcher.page, u) for u in pages]
     pool = ThreadPoolExecutor(max_workers=min(options.concurrency, len(tasks)))
     try:
         done = pool.map(lambda task: task[0](task[1]), tasks)
