@@ -79,6 +79,8 @@ RANGES: dict[str, Range] = {
     "ranking.pool_size": Range(1, 100_000),
     "ranking.min_words": Range(1, 1_000),
     "ranking.max_words": Range(1, 1_000),
+    "stories.lift": Range(0, 1000, above=True),
+    "stories.time_scale": Range(0, MAX_DAYS, above=True),
 }
 
 
@@ -151,6 +153,16 @@ class FetchOptions:
 
 
 @dataclass(frozen=True)
+class StoryOptions:
+    """How articles are grouped into stories (``[stories]``); the fields of
+    :class:`briefgen.stories.StorySettings`, kept here so that reading the config imports no
+    NumPy (the command line answers ``--help`` without it)."""
+
+    lift: float = 2.5  #: how many times the window's background similarity two groups must reach
+    time_scale: float = 1.0  #: days over which the similarity of two reports falls to 1/e
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything a run needs to know, built in one place by :func:`load_options`."""
 
@@ -166,6 +178,7 @@ class Options:
     delivery: DeliveryOptions = DeliveryOptions()
     input: InputOptions = InputOptions()
     fetch: FetchOptions = FetchOptions()
+    stories: StoryOptions = StoryOptions()
 
     def with_overrides(self, **changes: Any) -> Options:
         """A copy with command-line values laid over the file values (``None`` means unset)."""
@@ -358,6 +371,7 @@ def load_options(config_file: Path | None = None) -> Options:
         empty_section=briefing["empty_section"],
         ranking=RankingOptions(**ranking),
         input=InputOptions(**data["input"]),
+        stories=StoryOptions(**data["stories"]),
     )
 
 

@@ -16,13 +16,13 @@ from briefgen.archive import (
     locked,
     previous,
     publish,
-    reported_sentences,
+    reported,
     update_links,
 )
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import in_window, load_corpus, window
-from briefgen.models import Article, Briefing
+from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
 from briefgen.render import render_all
@@ -104,7 +104,7 @@ def run_daily(
         check_targets(out, end)
         existing = archived(out, basename)  # warns once about each record that is not sound
         earlier = previous(existing, end) if options.output.history else None
-        history = reported_sentences(earlier.record) if earlier else []
+        history = reported(earlier) if earlier else History()
         briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
                                   progress=progress("Splitting sentences") if progress else None)
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
