@@ -200,8 +200,17 @@ def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type
 
 
 @contextmanager
-def news_server() -> Iterator[NewsServer]:
+def news_server(rss_stories: tuple[str, ...] = ()) -> Iterator[NewsServer]:
+    """The site, running. With ``rss_stories``, it publishes those stories (by slug) in
+    Steppe Ledger's ``/rss.xml`` (summaries only: the articles are on their pages) and the
+    embassy story in Khyber Wire's ``/atom.xml`` (the whole article in the feed), and serves
+    every story's page at ``/articles/<slug>.html``."""
     server = NewsServer().start()
+    if rss_stories:
+        server.routes["/rss.xml"] = Resource(rss(server.base, [STORIES[slug] for slug in rss_stories]))
+        server.routes["/atom.xml"] = Resource(atom(server.base, [STORIES["embassy"]]), "application/atom+xml")
+        for story in STORIES.values():
+            server.routes[f"/articles/{story.slug}.html"] = article_page(story)
     try:
         yield server
     finally:

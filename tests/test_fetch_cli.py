@@ -13,13 +13,8 @@ import pytest
 
 from tests.conftest import run_cli as run
 from tests.newsserver import (
-    STORIES,
     NewsServer,
-    Resource,
-    article_page,
-    atom,
     news_server,
-    rss,
     status,
 )
 
@@ -28,12 +23,7 @@ ROOT = Path(__file__).parents[1]
 
 @pytest.fixture
 def site() -> Iterator[NewsServer]:
-    with news_server() as server:
-        server.routes["/rss.xml"] = Resource(rss(server.base, [STORIES["rail-deal"], STORIES["checkpoint-attack"],
-                                                               STORIES["dry-port"]]))
-        server.routes["/atom.xml"] = Resource(atom(server.base, [STORIES["embassy"]]), "application/atom+xml")
-        for story in STORIES.values():
-            server.routes[f"/articles/{story.slug}.html"] = article_page(story)
+    with news_server(("rail-deal", "checkpoint-attack", "dry-port")) as server:
         yield server
 
 

@@ -38,6 +38,9 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+# the archive's primitives: create a file that must not exist, durably; make a folder's names durable
+from briefgen.archive import _sync_folder as sync_folder
+from briefgen.archive import _write_new as write_new
 from briefgen.errors import OutputError
 from briefgen.files import printable
 
@@ -125,14 +128,7 @@ def write_article(corpus: Path, date: dt.date, name: str, data: bytes, url: str)
     tmp = folder / f".{name}.{secrets.token_hex(8)}.tmp"
     try:
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            write_new(tmp, data)
             n = 1
             while True:
                 path = folder / (f"{name}.md" if n == 1 else f"{name}-{n}.md")
@@ -151,9 +147,5 @@ def write_article(corpus: Path, date: dt.date, name: str, data: bytes, url: str)
                 else "make the corpus folder writable for this user (on a file system with hard links), then run again")
         raise OutputError(f"cannot write an article into {printable(folder)}: {exc.strerror or exc}",
                           hint + "; no file was left half-written") from exc
-    dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(dir_fd)  # the new name is on disk
-    finally:
-        os.close(dir_fd)
+    sync_folder(folder)  # the new name is on disk
     return path, True
