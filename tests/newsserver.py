@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -127,7 +128,7 @@ class NewsServer:
     """The site. ``routes`` maps a path to a :class:`Resource`, bytes (served as HTML), or a
     handler function; anything else is 404. ``release`` ends every slow handler."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Resource | bytes | Handler] = {}
         self.requests: list[Request] = []
         self.release = threading.Event()
@@ -159,7 +160,9 @@ class NewsServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def _serve_resource(self, handler: BaseHTTPRequestHandler, resource: Resource) -> None:
@@ -200,12 +203,12 @@ def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type
 
 
 @contextmanager
-def news_server(rss_stories: tuple[str, ...] = ()) -> Iterator[NewsServer]:
+def news_server(rss_stories: tuple[str, ...] = (), tls: ssl.SSLContext | None = None) -> Iterator[NewsServer]:
     """The site, running. With ``rss_stories``, it publishes those stories (by slug) in
     Steppe Ledger's ``/rss.xml`` (summaries only: the articles are on their pages) and the
     embassy story in Khyber Wire's ``/atom.xml`` (the whole article in the feed), and serves
-    every story's page at ``/articles/<slug>.html``."""
-    server = NewsServer().start()
+    every story's page at ``/articles/<slug>.html``. With ``tls``, it speaks HTTPS."""
+    server = NewsServer(tls).start()
     if rss_stories:
         server.routes["/rss.xml"] = Resource(rss(server.base, [STORIES[slug] for slug in rss_stories]))
         server.routes["/atom.xml"] = Resource(atom(server.base, [STORIES["embassy"]]), "application/atom+xml")

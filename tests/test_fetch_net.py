@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
+import trustme
 
 from briefgen.fetch.net import MAX_REDIRECTS, Client, FetchFailure, address_refused, decompress
 from tests.newsserver import (
@@ -251,3 +253,20 @@ def test_only_http_and_https_are_fetched() -> None:
     assert failure(c, "ftp://files.example/feed.xml").reason == "only http and https URLs are fetched, not 'ftp'"
     assert failure(c, "file:///etc/passwd").reason == "only http and https URLs are fetched, not 'file'"
     assert failure(c, "http://[::1/x").reason == "not a valid URL"
+
+
+# --------------------------------------------------------------------------- TLS
+
+def test_https_is_fetched_with_the_certificate_and_host_name_checked() -> None:
+    authority = trustme.CA()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_tls)
+    trusting = ssl.create_default_context()
+    authority.configure_trust(trusting)
+    with news_server(tls=server_tls) as site:
+        site.routes["/feed.xml"] = Resource(FEED)
+        assert site.base.startswith("https://")
+        assert client(tls=trusting).get(f"{site.base}/feed.xml").body == FEED
+        caught = failure(client(retries=2), f"{site.base}/feed.xml")  # the system's authorities do not know it
+        assert caught.reason.startswith("TLS certificate not trusted: ") and not caught.retryable
+        assert site.paths() == ["/feed.xml"]  # nothing was sent over the untrusted connection, nor retried

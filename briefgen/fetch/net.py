@@ -124,11 +124,12 @@ class Client:
 
     ``resolve`` and ``connect`` are the network itself (name resolution, opening a TCP
     connection), given as arguments so that the address checks can be exercised without
-    sending traffic anywhere."""
+    sending traffic anywhere; ``tls`` is the TLS context (default: the system's certificate
+    authorities, host names checked)."""
 
     def __init__(self, *, timeout: float, max_bytes: int, user_agent: str, allow_private: bool = False,
                  per_host_delay: float = 0.0, concurrency: int = 4, retries: int = 0, retry_delay: float = 1.0,
-                 resolve: Resolve = resolve_host, connect: Connect = _connect,
+                 resolve: Resolve = resolve_host, connect: Connect = _connect, tls: ssl.SSLContext | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self.timeout = timeout
         self.max_bytes = max_bytes
@@ -141,7 +142,7 @@ class Client:
         self.sleep = sleep
         self.gate = _HostGate(per_host_delay, clock, sleep)
         self.slots = threading.BoundedSemaphore(concurrency)
-        self.tls = ssl.create_default_context()
+        self.tls = tls or ssl.create_default_context()  # certificates and host names always verified
 
     def get(self, url: str, headers: Mapping[str, str] | None = None, retry: bool = True) -> Response:
         """GET ``url``, following redirects; retry what may pass (a 5xx answer, a 429, a timeout,
