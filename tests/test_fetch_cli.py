@@ -145,3 +145,14 @@ def test_fetch_then_daily_cites_the_fetched_articles(site: NewsServer, tmp_path:
     assert f"{site.base}/articles/rail-deal.html" in markdown
     sections = {s["topic"]: s["items"] for s in record["sections"]}
     assert sections["trade"] and sections["security"]
+
+
+def test_a_state_file_that_is_not_one_is_an_output_error(site: NewsServer, tmp_path: Path) -> None:
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    (corpus / ".briefgen-fetch.sqlite").write_text("my notes, not a database\n", encoding="utf-8")
+    result = run("fetch", "--corpus", str(corpus), "--config", str(config(tmp_path, [f"{site.base}/atom.xml"])))
+    assert result.exit_code == 10
+    assert result.stderr.startswith(f"Error: cannot use the fetch state {corpus}/.briefgen-fetch.sqlite: file is not a database\n"
+                                    "Hint: ")
+    assert site.requests == [] and not list(corpus.rglob("*.md"))

@@ -17,6 +17,7 @@ already there. Each thread gets a connection of its own.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -121,8 +122,11 @@ class State:
             raise _state_error(self.path, exc) from exc
         try:
             yield db
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _state_error(self.path, exc) from exc
             raise
         try:
             db.execute("COMMIT")
@@ -137,10 +141,16 @@ class State:
 
     # --- sources ---------------------------------------------------------------------------
 
+    def _row(self, sql: str, *args: object) -> tuple[object, ...] | None:
+        try:
+            row: tuple[object, ...] | None = self._db().execute(sql, args).fetchone()
+        except sqlite3.Error as exc:
+            raise _state_error(self.path, exc) from exc
+        return row
+
     def source(self, url: str) -> SourceState | None:
-        row = self._db().execute("SELECT url, etag, last_modified, last_status, failures, checked_at FROM sources "
-                                 "WHERE url = ?", (url,)).fetchone()
-        return SourceState(*row) if row else None
+        row = self._row("SELECT url, etag, last_modified, last_status, failures, checked_at FROM sources WHERE url = ?", url)
+        return SourceState(*row) if row else None  # type: ignore[arg-type]
 
     def record_success(self, url: str, status: int, etag: str | None, last_modified: str | None, now: float) -> None:
         """A check that worked: keep the validators to send next time (``None`` forgets them)."""
@@ -167,7 +177,7 @@ class State:
 
     def seen_url(self, url: str) -> str | None:
         """The file an article of this URL went to, if it was seen before."""
-        row = self._db().execute("SELECT path FROM articles WHERE url = ?", (url,)).fetchone()
+        row = self._row("SELECT path FROM articles WHERE url = ?", url)
         return str(row[0]) if row else None
 
     def claim(self, url: str, text_hash: str, write: Callable[[], tuple[Path, bool]], relative_to: Path,
