@@ -88,7 +88,7 @@ def _output_error(exc: OSError, doing: str, where: Path, instead: str = " (or ch
 
 # --- writing --------------------------------------------------------------------------------
 
-def _write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes) -> None:
     """Create ``path``, which must not exist, with the modes the umask gives; write and sync it."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
@@ -100,7 +100,7 @@ def _write_new(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the names in ``folder`` durable (a rename is only on disk once its folder is synced)."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
@@ -115,7 +115,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     tmp = path.parent / f".{path.name}.{_token()}.tmp"
     try:
         try:
-            _write_new(tmp, data)
+            write_new(tmp, data)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -244,11 +244,11 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
         os.mkdir(staging, 0o777)
         for name, data in files.items():
             current = folder / name  # named as the user will know it; written in the staging folder
-            _write_new(staging / name, data)
+            write_new(staging / name, data)
         current = folder
         if folder.is_dir():
             _carry_over(folder, staging, basename, set(files))
-        _sync_folder(staging)
+        sync_folder(staging)
         if not folder.is_dir():
             os.rename(staging, folder)
         elif exchange(staging, folder):
@@ -262,7 +262,7 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
                 os.rename(old, folder)
                 old = None
                 raise
-        _sync_folder(out)
+        sync_folder(out)
     except OSError as exc:
         if old is None and staging.is_dir() and not staging.is_symlink():
             _remove_folder(staging)

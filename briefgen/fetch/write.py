@@ -39,8 +39,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 # the archive's primitives: create a file that must not exist, durably; make a folder's names durable
-from briefgen.archive import _sync_folder as sync_folder
-from briefgen.archive import _write_new as write_new
+from briefgen.archive import sync_folder, write_new
 from briefgen.errors import OutputError
 from briefgen.files import printable
 
