@@ -41,6 +41,7 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, InputError, OutputError
 from briefgen.files import Unreadable, read_regular
+from briefgen.models import History
 from briefgen.render import escape_markdown
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def _output_error(exc: OSError, doing: str, where: Path, instead: str = " (or ch
 
 # --- writing --------------------------------------------------------------------------------
 
-def _write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes) -> None:
     """Create ``path``, which must not exist, with the modes the umask gives; write and sync it."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
@@ -99,7 +100,7 @@ def _write_new(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the names in ``folder`` durable (a rename is only on disk once its folder is synced)."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
@@ -114,7 +115,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     tmp = path.parent / f".{path.name}.{_token()}.tmp"
     try:
         try:
-            _write_new(tmp, data)
+            write_new(tmp, data)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -243,11 +244,11 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
         os.mkdir(staging, 0o777)
         for name, data in files.items():
             current = folder / name  # named as the user will know it; written in the staging folder
-            _write_new(staging / name, data)
+            write_new(staging / name, data)
         current = folder
         if folder.is_dir():
             _carry_over(folder, staging, basename, set(files))
-        _sync_folder(staging)
+        sync_folder(staging)
         if not folder.is_dir():
             os.rename(staging, folder)
         elif exchange(staging, folder):
@@ -261,7 +262,7 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
                 os.rename(old, folder)
                 old = None
                 raise
-        _sync_folder(out)
+        sync_folder(out)
     except OSError as exc:
         if old is None and staging.is_dir() and not staging.is_symlink():
             _remove_folder(staging)
@@ -340,7 +341,10 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
 
 # --- reading --------------------------------------------------------------------------------
 
-_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool"}
+_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool", "reported?": "string|null",
+         "story?": "string", "section?": "string", "more_outlets?": "int"}
+_STORY = {"id": "string", "title": "string", "first_seen": "string|null", "last_seen": "string|null",
+          "topics": ["string"], "articles": ["string"]}
 #: the fields of a record (as ``render.to_json`` writes it) that the history, the index and
 #: ``send`` read, and the types of the others when present
 _RECORD: dict[str, Any] = {
@@ -349,6 +353,7 @@ _RECORD: dict[str, Any] = {
     "sections": [{"topic?": "string", "title?": "string", "items": [_ITEM]}],
     "sources": [{"id": "int", "title?": "string", "source?": "string", "date?": "string|null", "url?": "string",
                  "path?": "string"}],
+    "stories?": [_STORY],  # written since stories were grouped; older records have none
 }
 _TYPE_NAMES = {"string": "a string", "int": "a whole number", "number": "a number", "bool": "true or false",
                "string|null": "a string or null"}
@@ -473,6 +478,16 @@ def reported_sentences(record: Mapping[str, Any]) -> list[str]:
     """The texts of every item a (checked) briefing record reported."""
     items = [*record["key_points"], *(i for s in record["sections"] for i in s["items"])]
     return [i["text"] for i in items]
+
+
+def reported(briefing: ArchivedBriefing) -> History:
+    """What an archived briefing reported: its date, its items' texts, and the paths of the
+    articles it cited and of every article of the stories it reported (a record written before
+    stories were grouped has only the first)."""
+    record = briefing.record
+    paths = [s["path"] for s in record["sources"] if "path" in s]
+    paths += [p for s in record.get("stories", []) if s["topics"] for p in s["articles"]]
+    return History(briefing.date, tuple(reported_sentences(record)), tuple(dict.fromkeys(paths)))
 
 
 def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:

@@ -17,14 +17,14 @@ from briefgen.archive import (
     locked,
     previous,
     publish,
-    reported_sentences,
+    reported,
     update_links,
 )
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.corpus_index import open_corpus
 from briefgen.load import Corpus, load_corpus, newest_date, window
-from briefgen.models import Article, Briefing
+from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
 from briefgen.render import render_all
@@ -66,7 +66,7 @@ def run_daily(
     scheduler: str | None = None,
 ) -> DailyResult:
     """Build the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest article's
-    date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
+    date; ``"latest-N"``: N days before it) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
 
     Unless ``options.output.history`` is off, what the previous briefing in the archive reported
     is not repeated (a record that is not sound is skipped with a warning). What a killed run
@@ -108,10 +108,11 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
     for warning in loaded.warnings:
         log.warning("%s", warning)
     days = days or options.days
-    if date == "latest":
-        date = loaded.newest_date()
-        if date is None:
+    if isinstance(date, str):  # "latest", or "latest-N": N days before the newest article's date
+        newest = loaded.newest_date()
+        if newest is None:
             raise NothingToReport(f"no dated article in {corpus}", loaded.coverage_hint())
+        date = newest - dt.timedelta(days=int(date.partition("-")[2] or 0))
     assert not isinstance(date, str)
     start, end = resolve_window(date, days, today)
     articles = loaded.in_window(start, end)
@@ -124,7 +125,7 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         check_targets(out, end)
         existing = archived(out, basename)  # warns once about each record that is not sound
         earlier = previous(existing, end) if options.output.history else None
-        history = reported_sentences(earlier.record) if earlier else []
+        history = reported(earlier) if earlier else History()
         if client is not None:
             assert isinstance(loaded, ClusterCorpus)
             briefing = cluster_briefing(loaded, articles, options, end, start, end, history=history)

@@ -93,7 +93,8 @@ def test_day_two_repeats_nothing_from_day_one_yet_reports_what_is_new(two_days: 
     assert "dry port" in texts  # the new story is there
     developing = [i for i in day2 if i["developing"]]
     assert any("second checkpoint" in i["text"] for i in developing)  # an update of yesterday's story
-    assert "**Developing:** " in (out / "2026-11-24" / "briefing.md").read_text()
+    assert all(i["reported"] == "2026-11-23" for i in developing)
+    assert "**Developing (reported 23 Nov):** " in (out / "2026-11-24" / "briefing.md").read_text()
     # without history, yesterday's lead comes back
     again = tmp_path / "again"
     daily(two_days, again, "2026-11-23")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,8 +33,10 @@ from briefgen.config import Options
 from briefgen.engine.corpus import ClusterCorpus, stage
 from briefgen.engine.tasks import (
     Rows,
+    about_of,
     best_of,
     close_to,
+    keys_of,
     likeliest_of,
     owners_of,
     rows_of,
@@ -42,9 +44,10 @@ from briefgen.engine.tasks import (
     split_part,
     vocabulary_of,
 )
-from briefgen.models import Article, Briefing, Sentence
-from briefgen.pipeline import likeliest, rank_rows, selected
+from briefgen.models import Article, Briefing, History, Sentence
+from briefgen.pipeline import finish, likeliest, rank_rows
 from briefgen.select import Ranking, Selector
+from briefgen.stories import StorySettings, group_articles
 
 
 class ClusterSelector(Selector):
@@ -53,8 +56,9 @@ class ClusterSelector(Selector):
     were found by the workers beforehand."""
 
     def __init__(self, tfidf: sp.csr_matrix, article_of: np.ndarray, redundancy: float, duplicate: float,
+                 story_of: np.ndarray, second: Callable[[int, int], bool],
                  close: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
-        super().__init__(tfidf, article_of, redundancy, duplicate)
+        super().__init__(tfidf, article_of, redundancy, duplicate, story_of, second)
         self.close = close
 
     def similarities(self, row: int) -> np.ndarray:
@@ -82,8 +86,10 @@ def _close(client: Any, scored: list[Any], candidates: sp.csr_matrix, rows: np.n
 
 
 def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options: Options, date: dt.date,
-                     start: dt.date, end: dt.date, history: Sequence[str] = ()) -> Briefing:
-    """The briefing of the window ``corpus.in_window`` gave (``articles``, without their text)."""
+                     start: dt.date, end: dt.date, history: History | None = None) -> Briefing:
+    """The briefing of the window ``corpus.in_window`` gave (``articles``, without their text):
+    :func:`briefgen.pipeline.build_briefing`'s, computed on the cluster."""
+    history = history or History()
     client = corpus.client
     started = time.perf_counter()
     runs = corpus.window_parts()
@@ -104,8 +110,8 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
     started = time.perf_counter()
     offsets = np.concatenate(([0], np.cumsum(sizes)))
     article_offsets = np.cumsum([0] + [count for _, count in runs])
-    scored = [client.submit(score_part, part, int(offsets[k]), int(article_offsets[k]), weights, options, end, list(history),
-                            pure=False) for k, part in enumerate(split)]
+    scored = [client.submit(score_part, part, int(offsets[k]), int(article_offsets[k]), weights, options, end,
+                            list(history.sentences), pure=False) for k, part in enumerate(split)]
     topics = len(options.topics)
     top = np.max(np.stack(client.gather([client.submit(best_of, part, pure=False) for part in scored])), axis=0) \
         if scored else np.zeros(topics)
@@ -132,13 +138,14 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
             continue
         at = np.array([local[int(r)] for r in rows], dtype=np.int64)
         rankings.append(rank_rows(topic.name, rows, bias, fetched.counts[at], fetched.lead[at] * fetched.relevance[at, j], options))
-    standalone = np.ones(total, dtype=bool)
-    standalone[fetched.rows] = fetched.standalone
-    rankings = [r.keeping(standalone) for r in rankings]
     stage("rank", started, f"{sum(len(r.rows) for r in rankings)} candidates ranked")
     started = time.perf_counter()
-    seen = np.zeros(total)
+    standalone = np.ones(total, dtype=bool)  # read only at candidates' rows
+    standalone[fetched.rows] = fetched.standalone
+    seen = np.zeros(total)  # exact at candidates' rows and where it reaches ``duplicate``
     seen[fetched.rows] = fetched.seen
+    for repeated, values in (f[1] for f in found):
+        seen[repeated] = values
     owners = np.concatenate([np.zeros(0, dtype=np.int64)] + client.gather([client.submit(owners_of, part, pure=False)
                                                                           for part in scored]))
     tfidf = sp.csr_matrix((total, len(idf)))
@@ -147,15 +154,22 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
     close, met = _close(client, scored, fetched.tfidf, fetched.rows, options.ranking.duplicate) if len(fetched.rows) else ({}, {})
     stage("copies", started, f"{len(met)} sentences close to a candidate")
     started = time.perf_counter()
-    selector = ClusterSelector(tfidf, owners, options.ranking.redundancy, options.ranking.duplicate, close)
-    selector.exclude(np.concatenate([np.zeros(0, dtype=np.int64)] + [f[1] for f in found]))
+    keys = [key for part in client.gather([client.submit(keys_of, part, pure=False) for part in split]) for key in part]
+    groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale), keys)
+    about = np.concatenate([np.zeros((0, topics), dtype=bool)]
+                           + client.gather([client.submit(about_of, part, pure=False) for part in scored]))
     sentences = dict(zip(fetched.rows.tolist(), fetched.sentences, strict=True))
+    sentences.update(met)
 
-    def sentence(row: int) -> Sentence:
-        return sentences[row] if row in sentences else met[row]
+    def make_selector(story_of: np.ndarray, second: Callable[[int, int], bool]) -> Selector:
+        # whether a sentence may follow a story's bullet is asked of every sentence of the story;
+        # only those the driver has (candidates, and sentences close to one) are ever read again
+        return ClusterSelector(tfidf, owners, options.ranking.redundancy, options.ranking.duplicate, story_of,
+                               lambda first, row: row in sentences and second(first, row), close)
 
-    briefing = selected(selector, rankings, seen, sentence, options, date, start, end, articles)
-    stage("select", started, f"{len(briefing.sources)} sources cited")
+    briefing = finish(rankings, standalone, owners, sentences.__getitem__, about, seen, make_selector, groups, articles,
+                      history, options, date, start, end)
+    stage("select", started, f"{len(groups)} stories, {len(briefing.sources)} sources cited")
     return briefing
 
 

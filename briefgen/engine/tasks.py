@@ -30,6 +30,7 @@ from briefgen.pipeline import POINTING_BACK, TOPIC_SHARE, likeliest
 from briefgen.rank import lead_prior, points_back, position_prior, recency_prior
 from briefgen.score import TermMatrix, compile_topic, relevance, transform, weigh
 from briefgen.split import split_article
+from briefgen.stories import article_key
 from briefgen.text import stems
 
 # --- loading -------------------------------------------------------------------------------
@@ -130,6 +131,12 @@ def split_part(articles: list[Article], options: Options) -> SplitPart:
     return SplitPart(articles, sentences, np.array(owner, dtype=np.int64), [stems(s.text) for s in sentences])
 
 
+def keys_of(part: SplitPart) -> list[str]:
+    """Each article's title and lead, which the driver groups into stories
+    (:func:`briefgen.stories.article_key`)."""
+    return [article_key(a) for a in part.articles]
+
+
 def vocabulary_of(part: SplitPart) -> tuple[int, list[str], np.ndarray]:
     """The map step of the term weights: the number of sentences, the stems in the order they
     first appear, and how many sentences hold each."""
@@ -201,10 +208,11 @@ def best_of(part: ScoredPart) -> np.ndarray:
     return part.best
 
 
-def likeliest_of(part: ScoredPart, top: np.ndarray, pool_size: int, duplicate: float) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+def likeliest_of(part: ScoredPart, top: np.ndarray, pool_size: int,
+                 duplicate: float) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
     """Per topic, the partition's likeliest candidates (window rows and bias, at most
     ``pool_size``: the whole window's are among them), and the rows that repeat the previous
-    briefing (never picked)."""
+    briefing (never picked) with their similarity to it."""
     found = []
     for j in range(part.relevance.shape[1]):
         rows = np.flatnonzero(part.candidate[:, j])
@@ -216,7 +224,16 @@ def likeliest_of(part: ScoredPart, top: np.ndarray, pool_size: int, duplicate: f
             keep = likeliest(bias, pool_size)
             rows, bias = rows[keep], bias[keep]
         found.append((rows + part.offset, bias))
-    return found, np.flatnonzero(part.seen >= duplicate) + part.offset
+    repeated = np.flatnonzero(part.seen >= duplicate)
+    return found, (repeated + part.offset, part.seen[repeated])
+
+
+def about_of(part: ScoredPart) -> np.ndarray:
+    """Which of the run's articles report on which topic (a sentence relevant to it)."""
+    about = np.zeros((len(part.split.articles), part.relevance.shape[1]), dtype=bool)
+    if part.relevance.size:
+        np.logical_or.at(about, part.split.owner, part.relevance > 0)
+    return about
 
 
 @dataclass(frozen=True)
