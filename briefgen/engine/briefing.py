@@ -156,6 +156,8 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
     started = time.perf_counter()
     keys = [key for part in client.gather([client.submit(keys_of, part, pure=False) for part in split]) for key in part]
     groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale), keys)
+    stage("stories", started, f"{len(groups)} stories")
+    started = time.perf_counter()
     about = np.concatenate([np.zeros((0, topics), dtype=bool)]
                            + client.gather([client.submit(about_of, part, pure=False) for part in scored]))
     sentences = dict(zip(fetched.rows.tolist(), fetched.sentences, strict=True))
@@ -169,7 +171,7 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
 
     briefing = finish(rankings, standalone, owners, sentences.__getitem__, about, seen, make_selector, groups, articles,
                       history, options, date, start, end)
-    stage("select", started, f"{len(groups)} stories, {len(briefing.sources)} sources cited")
+    stage("select", started, f"{len(briefing.sources)} sources cited")
     return briefing
 
 
