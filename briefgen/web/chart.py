@@ -104,10 +104,12 @@ def _day(day: dt.date, year: bool = False) -> str:
 
 
 def span_text(data: Activity) -> str:
-    """``17–30 Nov 2026`` (or ``28 Nov 2026`` for one day)."""
+    """``17–30 Nov 2026``, ``28 Nov–4 Dec 2026`` (or ``28 Nov 2026`` for one day)."""
     first, last = data.days[0], data.days[-1]
     if first == last:
         return _day(last, True)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{_day(last, True)}"
     return f"{_day(first, first.year != last.year)}–{_day(last, True)}"
 
 

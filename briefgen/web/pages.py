@@ -50,12 +50,12 @@ def _short_date(briefing: ArchivedBriefing) -> str:
 
 
 def index_markdown(briefings: Sequence[ArchivedBriefing], basename: str) -> str:
-    """``index.md``: one line a briefing, newest first, with its bullets per topic and formats."""
+    """``index.md``: one line a briefing, newest first: its date, coverage, bullets per topic and formats."""
     lines = [f"# {escape_markdown(briefings[0].record['title'])}: all briefings", ""] if briefings else ["# Briefings", ""]
     for b in briefings:
         links = " · ".join(f"[{FORMATS[f]}]({b.folder.name}/{basename}.{f})" for f in formats(b, basename))
         counts = ", ".join(f"{escape_markdown(t)} {n}" for t, n in _topic_counts(b))
-        lines.append(f"- **{_short_date(b)}** — {counts} ({links})")
+        lines.append(f"- **{b.date.isoformat()}** — {escape_markdown(b.record['coverage'])}; {counts} ({links})")
     return "\n".join(lines) + "\n"
 
 
