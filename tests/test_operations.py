@@ -241,7 +241,7 @@ def test_daily_send_mails_the_pdf_with_the_key_points(two_days: Path, tmp_path: 
     html = message.get_body(("html",)).get_content()
     for point in record["key_points"]:
         assert point["text"] in plain
-    assert "<li>" in html and "Key points" in html
+    assert "<li " in html and ">Key points</h2>" in html
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == "briefing-2026-11-24.pdf"

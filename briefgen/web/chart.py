@@ -126,6 +126,18 @@ def describe(data: Activity) -> str:
     return " ".join(parts)
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _presentation(match: re.Match[str]) -> str:
+    """``style="fill: red; stroke: blue"`` as SVG presentation attributes (``fill="red" stroke="blue"``):
+    matplotlib writes only properties that have one, and an HTML renderer then reads no SVG
+    property as page CSS (WeasyPrint would warn about each)."""
+    pairs = (part.split(":", 1) for part in match[1].split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{html.escape(value.strip(), quote=False).replace(chr(34), "&quot;")}"'
+                   for name, value in pairs)
+
+
 def svg(data: Activity) -> str:
     """The chart as an inline ``<svg>`` element (no XML declaration), with its text alternative."""
     import matplotlib
@@ -138,7 +150,7 @@ def svg(data: Activity) -> str:
              "ytick.color": _INK, "grid.color": _INK, "grid.alpha": 0.25, "axes.spines.top": False,
              "axes.spines.right": False, "legend.frameon": False}
     with matplotlib.rc_context(style):
-        figure = Figure(figsize=(6.4, 3.2), dpi=72, layout="constrained")
+        figure = Figure(figsize=(5.4, 3.2), dpi=72, layout="constrained")
         axes = figure.add_subplot()
         many = len(data.days) > 31
         for j, ((_, title), counts) in enumerate(zip(data.topics, data.counts, strict=True)):
@@ -148,13 +160,16 @@ def svg(data: Activity) -> str:
         axes.set_ylabel("articles a day")
         axes.set_ylim(bottom=0, top=max(3, max((max(c, default=0) for c in data.counts), default=0) * 1.15))
         axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-        locator = AutoDateLocator(minticks=3, maxticks=8)
+        locator = AutoDateLocator(minticks=3, maxticks=7)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))
         if len(data.days) == 1:
             axes.set_xlim(data.days[0] - dt.timedelta(days=1), data.days[0] + dt.timedelta(days=1))
         axes.grid(axis="y")
-        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(3, max(1, len(data.topics))),
+        # as many legend columns as fit the figure's width (about 64 characters of 9 pt text)
+        widths = [len(title) + 8 for _, title in data.topics]
+        columns = next((n for n in (3, 2) if all(sum(widths[i:i + n]) <= 64 for i in range(0, len(widths), n))), 1)
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(columns, max(1, len(widths))),
                     handlelength=2.6, fontsize=9, borderaxespad=0)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None, "Creator": "briefgen"})
@@ -163,6 +178,7 @@ def svg(data: Activity) -> str:
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r"<style[^>]*>.*?</style>\s*", "", text, flags=re.S)  # it would style the whole page
     text = text.replace(_INK, "currentColor")
+    text = _STYLE_ATTRIBUTE.sub(_presentation, text)
     label = html.escape(describe(data))
     text = re.sub(r"<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', text, count=1)
     return re.sub(r"(<svg [^>]*>)", rf"\1<title>{label}</title>", text, count=1)
