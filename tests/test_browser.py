@@ -154,7 +154,7 @@ def test_dark_mode_changes_the_background_and_keeps_text_readable(archive: Path,
                                                      "getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
     assert colours[False][0] != colours[True][0]
     assert luminance(colours[True][1]) < 0.05 < 0.8 < luminance(colours[False][1])
-    for page_colour, paper_colour, text in colours.values():
+    for _, paper_colour, text in colours.values():
         assert contrast(paper_colour, text) >= 7
 
 

@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-import pytest
 from pypdf import PdfReader
 
 from briefgen.archive import record_problem, update_links
@@ -21,7 +20,14 @@ from briefgen.models import Activity
 from briefgen.render import NAV_END, NAV_START, to_html, to_json, to_pdf
 from briefgen.web import chart
 from briefgen.web.feed import LATEST
-from tests.conftest import RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article, md_file, run_cli
+from tests.conftest import (
+    RECOGNITION_TEXT,
+    SECURITY_TEXT,
+    TRADE_TEXT,
+    make_article,
+    md_file,
+    run_cli,
+)
 from tests.test_operations import daily, delivery_config, free_port, two_days  # noqa: F401 - fixture
 from tests.test_render import HOSTILE, sample_briefing
 

@@ -104,7 +104,7 @@ def refresh_navigation(briefings: Sequence[ArchivedBriefing], basename: str) -> 
     is. Returns the pages rewritten."""
     pages = [(b, b.folder / f"{basename}.html") for b in briefings if "html" in formats(b, basename)]
     rewritten = []
-    for i, (b, path) in enumerate(pages):
+    for i, (_, path) in enumerate(pages):
         newer = pages[i - 1] if i > 0 else None
         older = pages[i + 1] if i + 1 < len(pages) else None
         bar = navigation((older[0].date, f"../{older[0].folder.name}/{basename}.html") if older else None,
