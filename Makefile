@@ -9,9 +9,10 @@ EVAL   ?= ../shared/eval
 
 .PHONY: brief test eval bench system install clean
 
-## brief: build the briefing of the bundled corpus (its newest week) into out/
+## brief: build the briefing of the bundled corpus (its newest week, after the week before) into out/
 brief: system $(BRIEF_STAMP)
-	@echo "briefgen: briefing the newest week of corpus/ into out/"
+	@echo "briefgen: briefing the week before the newest of corpus/, then the newest, into out/"
+	$(BIN)/briefgen daily --corpus corpus --out out --date latest-7 --days 7 --format md,pdf,html,json --quiet
 	$(BIN)/briefgen daily --corpus corpus --out out --date latest --days 7 --format md,pdf,html,json
 	@echo "briefgen: done. Open out/index.html in a browser: it lists every briefing in out/."
 

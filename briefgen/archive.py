@@ -40,6 +40,7 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, InputError, OutputError
 from briefgen.files import Unreadable, read_regular
+from briefgen.models import History
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +339,10 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
 
 # --- reading --------------------------------------------------------------------------------
 
-_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool"}
+_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool", "reported?": "string|null",
+         "story?": "string", "section?": "string", "more_outlets?": "int"}
+_STORY = {"id": "string", "title": "string", "first_seen": "string|null", "last_seen": "string|null",
+          "topics": ["string"], "articles": ["string"]}
 #: the fields of a record (as ``render.to_json`` writes it) that the history, the index and
 #: ``send`` read, and the types of the others when present
 _RECORD: dict[str, Any] = {
@@ -347,6 +351,7 @@ _RECORD: dict[str, Any] = {
     "sections": [{"topic?": "string", "title?": "string", "items": [_ITEM]}],
     "sources": [{"id": "int", "title?": "string", "source?": "string", "date?": "string|null", "url?": "string",
                  "path?": "string"}],
+    "stories?": [_STORY],  # written since stories were grouped; older records have none
     "activity?": {"days": ["string"], "topics": [{"topic": "string", "title?": "string", "articles": ["int"]}]},
 }
 _TYPE_NAMES = {"string": "a string", "int": "a whole number", "number": "a number", "bool": "true or false",
@@ -472,6 +477,16 @@ def reported_sentences(record: Mapping[str, Any]) -> list[str]:
     """The texts of every item a (checked) briefing record reported."""
     items = [*record["key_points"], *(i for s in record["sections"] for i in s["items"])]
     return [i["text"] for i in items]
+
+
+def reported(briefing: ArchivedBriefing) -> History:
+    """What an archived briefing reported: its date, its items' texts, and the paths of the
+    articles it cited and of every article of the stories it reported (a record written before
+    stories were grouped has only the first)."""
+    record = briefing.record
+    paths = [s["path"] for s in record["sources"] if "path" in s]
+    paths += [p for s in record.get("stories", []) if s["topics"] for p in s["articles"]]
+    return History(briefing.date, tuple(reported_sentences(record)), tuple(dict.fromkeys(paths)))
 
 
 def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:

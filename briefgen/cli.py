@@ -3,8 +3,9 @@
 Exit codes: 0 success; 1 unexpected error; 2 usage error; 3 configuration error (including an
 optional extra that is not installed); 4 input error; 5 nothing to report; 6 rendering error;
 7 delivery failure; 8 lock timeout; 9 partial success (the briefing was written, but some article
-files were skipped); 10 output error (the output folder cannot take the files); 130 interrupted
-(Ctrl-C).
+files were skipped; or `fetch` fetched, but some sources failed); 10 output error (the output
+folder, or the corpus `fetch` writes to, cannot take the files); 11 `fetch` failed: every
+source failed; 130 interrupted (Ctrl-C).
 
 Only click, the configuration and the errors are imported here: each command imports the stages
 it runs (NumPy, SciPy, WeasyPrint, sumy…) when it runs, so ``briefgen --help`` stays fast.
@@ -18,6 +19,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,6 +48,7 @@ log = logging.getLogger("briefgen")
 
 
 PARTIAL_SUCCESS = 9
+FETCH_FAILED = 11  #: `briefgen fetch`: every feed and page failed
 INTERRUPTED = 130  #: the shell's status for a process stopped by SIGINT (128 + 2)
 #: every file suffix the corpus reader takes (``briefgen.load.SUFFIXES``; a test keeps them equal)
 CORPUS_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl")
@@ -174,19 +177,27 @@ class BriefgenGroup(click.Group):
 
 
 class _DateOrLatest(click.ParamType):
-    """A date as YYYY-MM-DD, or ``latest`` in any case (returned as ``"latest"``)."""
+    """A date as YYYY-MM-DD, or ``latest`` in any case (returned as ``"latest"``); with
+    ``offsets``, also ``latest-N``, N days before it (returned as ``"latest-N"``)."""
 
-    name = "YYYY-MM-DD|latest"
+    def __init__(self, offsets: bool = False) -> None:
+        self.offsets = offsets
+        self.name = "YYYY-MM-DD|latest[-N]" if offsets else "YYYY-MM-DD|latest"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
             return value
-        if str(value).strip().lower() == "latest":
+        text = str(value).strip().lower()
+        if text == "latest":
             return "latest"
+        offset = re.fullmatch(r"latest\s*-\s*(\d{1,4})", text) if self.offsets else None
+        if offset:
+            return f"latest-{int(offset.group(1))}"
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not a date: write YYYY-MM-DD or 'latest'", param, ctx)
+            also = ", 'latest' or 'latest-N' (N days before the newest article)" if self.offsets else " or 'latest'"
+            self.fail(f"'{value}' is not a date: write YYYY-MM-DD{also}", param, ctx)
 
 
 @click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,8 +216,9 @@ def cli() -> None:
               help="Folder of articles, read recursively: " + " ".join(CORPUS_SUFFIXES) + ".")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="Folder the briefing is written to, as OUT/YYYY-MM-DD/briefing.FORMAT.")
-@click.option("--date", type=_DateOrLatest(), default=None,
-              help="Last day of the window (default: today); LATEST, in any case, is the newest article's date.")
+@click.option("--date", type=_DateOrLatest(offsets=True), default=None,
+              help="Last day of the window (default: today); LATEST, in any case, is the newest article's date, "
+                   "LATEST-N N days before it.")
 @click.option("--days", type=click.IntRange(1, MAX_DAYS), default=None,
               help=f"Length of the window in days, 1 to {MAX_DAYS} (default: [briefing] days, 1).")
 @click.option("--format", "formats", metavar=",".join(FORMATS), default=None,
@@ -284,6 +296,57 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
             click.echo(str(written))
     elif not quiet:
         click.echo(f"sent {briefing.date.isoformat()} to {', '.join(options.delivery.recipients)}")
+
+
+@cli.command(short_help="Fill the corpus from the feeds and pages in [fetch].")
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
+              help="Folder the articles are written to, as CORPUS/YYYY-MM-DD/slug.md (created if missing).")
+@click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The SQLite file of what earlier fetches saw (default: CORPUS/.briefgen-fetch.sqlite).")
+@click.option("--dry-run", is_flag=True, help="Fetch the feeds, but write nothing: list the files that would be written.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (each failed feed or page is one).")
+@log_file_option
+@config_option
+def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log_file: Path | None,
+          config_file: Path | None) -> None:
+    """Fetch new articles from the feeds and pages in the config's [fetch] into the corpus.
+
+    Conditional requests, robots.txt, a delay between requests to one host; an article already
+    in the corpus (same URL, or same text under another URL) is never written again.
+
+    \b
+    Examples:
+        briefgen fetch --corpus ~/news --config desk.toml
+        briefgen fetch --corpus ~/news --config desk.toml --dry-run
+        briefgen fetch --corpus /srv/news --config desk.toml --quiet; briefgen daily --corpus /srv/news --send
+
+    \b
+    Exit status: 0 success, 9 some feeds or pages failed (each named), 11 every one failed,
+    3 nothing to fetch in [fetch] or a bad setting, 10 the corpus cannot take the files.
+    """
+    from briefgen.fetch import run_fetch
+
+    _setup_logging(quiet, log_file)
+
+    def action() -> int | None:
+        options = _options(config_file)
+        log.info("briefgen fetch: corpus %s", corpus)
+        result = run_fetch(corpus, options.fetch, today=dt.date.today(), state_path=state_file, dry_run=dry_run,
+                           progress=None if quiet else _progress("Fetching"))
+        for written in result.written:
+            if dry_run:
+                click.echo(f"would write {written.path}  ({written.url})")
+            elif not quiet:
+                click.echo(str(written.path))
+        for failure in result.failures:
+            log.error("failed %s: %s", failure.url, failure.reason)
+        if not quiet:
+            click.echo(result.summary())
+        if result.all_failed:
+            return FETCH_FAILED
+        return PARTIAL_SUCCESS if result.partial else None
+
+    _run(action)
 
 
 @cli.command(short_help="E-mail an archived briefing's PDF.")

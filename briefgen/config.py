@@ -60,6 +60,13 @@ RANGES: dict[str, Range] = {
     "delivery.retry_delay": Range(0, 3_600),
     "delivery.timeout": Range(0, 3_600, above=True),
     "input.max_bytes": Range(1, 100_000_000),
+    "fetch.timeout": Range(0, 600, above=True),
+    "fetch.max_bytes": Range(1, 100_000_000),
+    "fetch.per_host_delay": Range(0, 3_600),
+    "fetch.concurrency": Range(1, 64),
+    "fetch.retries": Range(0, 10),
+    "fetch.retry_delay": Range(0, 3_600),
+    "fetch.max_failures": Range(1, 1_000),
     "ranking.damping": Range(0, 1, below=True),
     "ranking.similarity_threshold": Range(0, 10),
     "ranking.position_weight": Range(0, 1),
@@ -72,6 +79,8 @@ RANGES: dict[str, Range] = {
     "ranking.pool_size": Range(1, 100_000),
     "ranking.min_words": Range(1, 1_000),
     "ranking.max_words": Range(1, 1_000),
+    "stories.lift": Range(0, 1000, above=True),
+    "stories.time_scale": Range(0, MAX_DAYS, above=True),
 }
 
 
@@ -125,6 +134,35 @@ class InputOptions:
 
 
 @dataclass(frozen=True)
+class FetchOptions:
+    """What ``briefgen fetch`` collects, and how politely and safely (``[fetch]``)."""
+
+    feeds: tuple[str, ...] = ()  #: RSS and Atom feed URLs
+    opml: str = ""  #: an OPML file of further feeds (a path made absolute from the config's folder)
+    pages: tuple[str, ...] = ()  #: single article URLs
+    full_text: bool = True  #: fetch an item's page when its feed only carries a summary
+    timeout: float = 20.0  #: seconds to connect, and for a whole response to arrive
+    max_bytes: int = 5_000_000  #: a larger response (compressed or not) is refused
+    user_agent: str = "briefgen-fetch/0.1 (news briefing; polite, honours robots.txt)"
+    per_host_delay: float = 1.0  #: seconds between two requests to one host
+    concurrency: int = 4  #: requests at a time at most
+    retries: int = 2  #: further attempts after a 5xx answer, a timeout or a broken connection
+    retry_delay: float = 2.0  #: seconds before the first retry; doubled each time
+    max_failures: int = 5  #: runs in a row a source may fail before it is tried once a day only
+    allow_private: bool = False  #: allow private, loopback and link-local addresses
+
+
+@dataclass(frozen=True)
+class StoryOptions:
+    """How articles are grouped into stories (``[stories]``); the fields of
+    :class:`briefgen.stories.StorySettings`, kept here so that reading the config imports no
+    NumPy (the command line answers ``--help`` without it)."""
+
+    lift: float = 2.5  #: how many times the window's background similarity two groups must reach
+    time_scale: float = 1.0  #: days over which the similarity of two reports falls to 1/e
+
+
+@dataclass(frozen=True)
 class Options:
     """Everything a run needs to know, built in one place by :func:`load_options`."""
 
@@ -139,6 +177,8 @@ class Options:
     output: OutputOptions = OutputOptions()
     delivery: DeliveryOptions = DeliveryOptions()
     input: InputOptions = InputOptions()
+    fetch: FetchOptions = FetchOptions()
+    stories: StoryOptions = StoryOptions()
 
     def with_overrides(self, **changes: Any) -> Options:
         """A copy with command-line values laid over the file values (``None`` means unset)."""
@@ -319,6 +359,7 @@ def load_options(config_file: Path | None = None) -> Options:
         raise ConfigError(f"{origin}: delivery.security must be one of {', '.join(SECURITY)}, not '{delivery.security}'",
                           'e.g. security = "starttls"')
     return Options(
+        fetch=_fetch_options(data["fetch"], origin, base_dir),
         output=output,
         delivery=delivery,
         title=briefing["title"],
@@ -330,7 +371,29 @@ def load_options(config_file: Path | None = None) -> Options:
         empty_section=briefing["empty_section"],
         ranking=RankingOptions(**ranking),
         input=InputOptions(**data["input"]),
+        stories=StoryOptions(**data["stories"]),
     )
+
+
+def _fetch_options(table: dict[str, Any], origin: str, base_dir: Path | None) -> FetchOptions:
+    """``[fetch]`` checked: every feed and page an http(s) URL with a host, a user agent on one line."""
+    from urllib.parse import urlsplit
+
+    for key in ("feeds", "pages"):
+        for url in table[key]:
+            try:
+                parts = urlsplit(url.strip())
+                parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+            except ValueError:
+                parts = urlsplit("")
+            if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+                raise ConfigError(f"{origin}: fetch.{key} holds '{printable(url)[:200]}', which is not an http or https URL",
+                                  f'write each as "https://host/path", e.g. {key} = ["https://news.example/rss.xml"]')
+    agent = table["user_agent"]
+    if not agent.strip() or not agent.isprintable():
+        raise ConfigError(f"{origin}: fetch.user_agent must be one printable line", 'e.g. user_agent = "briefgen-fetch/0.1"')
+    return FetchOptions(**dict(table, feeds=tuple(u.strip() for u in table["feeds"]),
+                               pages=tuple(u.strip() for u in table["pages"]), opml=_config_path(table["opml"], base_dir)))
 
 
 def parse_formats(value: str) -> tuple[str, ...]:

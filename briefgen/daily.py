@@ -16,13 +16,13 @@ from briefgen.archive import (
     locked,
     previous,
     publish,
-    reported_sentences,
+    reported,
     update_links,
 )
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import in_window, load_corpus, window
-from briefgen.models import Article, Briefing
+from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
 from briefgen.render import render_all
@@ -73,7 +73,7 @@ def run_daily(
     progress: Callable[[str], Progress[Any]] | None = None,
 ) -> DailyResult:
     """Build the briefing of the ``days`` ending on ``date`` (``"latest"``: the newest article's
-    date) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
+    date; ``"latest-N"``: N days before it) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
 
     Unless ``options.output.history`` is off, what the previous briefing in the archive reported
     is not repeated (a record that is not sound is skipped with a warning). The briefing carries
@@ -90,10 +90,11 @@ def run_daily(
     for warning in loaded.warnings:
         log.warning("%s", warning)
     days = days or options.days
-    if date == "latest":
-        date = newest_date(loaded.articles)
-        if date is None:
+    if isinstance(date, str):  # "latest", or "latest-N": N days before the newest article's date
+        newest = newest_date(loaded.articles)
+        if newest is None:
             raise NothingToReport(f"no dated article in {corpus}", _coverage_hint(loaded.articles))
+        date = newest - dt.timedelta(days=int(date.partition("-")[2] or 0))
     assert not isinstance(date, str)
     start, end = resolve_window(date, days, today)
     articles = in_window(loaded.articles, start, end)
@@ -106,7 +107,7 @@ def run_daily(
         check_targets(out, end)
         existing = archived(out, basename)  # warns once about each record that is not sound
         earlier = previous(existing, end) if options.output.history else None
-        history = reported_sentences(earlier.record) if earlier else []
+        history = reported(earlier) if earlier else History()
         briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
                                   progress=progress("Splitting sentences") if progress else None)
         briefing = replace(briefing, activity=activity(loaded.articles, options.topics, end))

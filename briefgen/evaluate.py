@@ -284,6 +284,28 @@ def read_labelled_stories(path: Path) -> list[LabelledArticle]:
     return articles
 
 
+def read_labelled_corpus(corpus: Path, labels: Path) -> list[LabelledArticle]:
+    """A corpus folder's dated articles, read as ``daily`` reads them, labelled by a TOML file whose
+    ``[stories]`` table maps each story's name to the file names of its articles; an article
+    named under no story is a story of its own (its file name)."""
+    import tomllib
+
+    from briefgen.load import load_corpus
+
+    try:
+        table = tomllib.loads(Path(labels).read_text(encoding="utf-8"))["stories"]
+        story_of = {str(name): str(story) for story, names in table.items() for name in names}
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{labels} is not a story labelling ({exc})",
+                         "it must hold a [stories] table of story = [file names]") from exc
+    articles = []
+    for article in load_corpus(Path(corpus)).articles:
+        if article.date is not None:
+            name = Path(article.path).name
+            articles.append(LabelledArticle(article.title, article.text, float(article.date.toordinal()), story_of.get(name, name)))
+    return articles
+
+
 def story_windows(articles: Sequence[LabelledArticle], window: str) -> list[list[LabelledArticle]]:
     """The articles by calendar day or by ISO week (``window`` is ``day`` or ``week``), in time order."""
     import datetime as dt

@@ -73,6 +73,35 @@ class Item:
     article_ids: tuple[str, ...]
     score: float
     developing: bool = False  #: updates a story the previous briefing reported
+    reported: dt.date | None = None  #: when developing, the date of that earlier briefing
+    story: str = ""  #: the id of the :class:`Story` it belongs to ("s3"); empty outside a briefing
+    section: str = ""  #: on a key point, the topic of the section it also stands in ("trade")
+    more_outlets: int = 0  #: outlets of its story that report it beyond those cited
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles of the window about one event, across outlets and days (:mod:`briefgen.stories`)."""
+
+    id: str  #: "s1", "s2", … in the order of the stories' first articles
+    title: str  #: the title of its earliest article
+    first_seen: dt.date | None  #: the date of its earliest article in the window
+    last_seen: dt.date | None  #: the date of its latest
+    topics: tuple[str, ...]  #: the sections where its bullets appear (none: not reported)
+    articles: tuple[Article, ...]  #: its articles, each followed by the copies merged into it
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.articles)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the previous briefing in the archive reported (nothing, by default)."""
+
+    date: dt.date | None = None  #: the date of that briefing
+    sentences: tuple[str, ...] = ()  #: the texts of its items
+    articles: tuple[str, ...] = ()  #: the paths of the articles it cited and of its reported stories
 
 
 @dataclass(frozen=True)
@@ -111,8 +140,13 @@ class Briefing:
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     empty_message: str = "No relevant reporting in this period."
+    stories: tuple[Story, ...] = ()  #: every article of the window in exactly one
     warnings: tuple[str, ...] = field(default=())
     activity: Activity | None = None  #: articles per topic per day up to ``date``, for the chart
+
+    def story(self, story_id: str) -> Story | None:
+        """The story with this id (``None``: none has it)."""
+        return next((s for s in self.stories if s.id == story_id), None)
 
     def source_number(self, article_id: str) -> int:
         """The number under which an article is listed in Sources."""

@@ -1,4 +1,4 @@
-"""The briefing pipeline: split → score → rank → select → assemble, on loaded articles.
+"""The briefing pipeline: stories, split → score → rank → select → assemble, on loaded articles.
 
 :func:`build_briefing` runs the stages on the articles of one date window; the command line's
 ``daily`` goes through :func:`briefgen.daily.run_daily`, which loads, builds and renders.
@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from briefgen.assemble import assemble
+from briefgen.assemble import assemble, story_id, with_copies
 from briefgen.config import Options, RankingOptions
 from briefgen.learn import article_text, model_for
-from briefgen.models import Article, Briefing, Item, Section, Sentence
+from briefgen.models import Article, Briefing, History, Item, Section, Sentence
 from briefgen.parallel import Progress, map_items
 from briefgen.rank import (
     biased_lexrank,
@@ -29,12 +30,14 @@ from briefgen.rank import (
     similarity_graph,
 )
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
-from briefgen.select import Pick, Ranking, Selector, select
+from briefgen.select import Pick, Ranking, Selector, in_best_section, select
 from briefgen.split import split_article
+from briefgen.stories import StorySettings, group_articles
 
 log = logging.getLogger(__name__)
 
 TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
+SECOND_BULLET_FROM = 3  # articles a story needs for a second bullet (one with a figure the first lacks)
 POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
 
 
@@ -115,6 +118,19 @@ def history_similarity(pool: Candidates, history: Sequence[str]) -> np.ndarray:
     return np.asarray(similarity.max(axis=1).todense()).ravel()
 
 
+def figures(text: str) -> set[str]:
+    """The numbers a sentence states ("3,000", "17", "2027")."""
+    return {m.replace(",", "") for m in re.findall(r"\d[\d,.]*\d|\d", text)}
+
+
+def story_size(articles: Sequence[Article]) -> tuple[int, int, int]:
+    """How big a story of ``articles`` is: its outlets, its articles (merged copies counted) and
+    its last day (an ordinal; 0 when no article is dated)."""
+    members = with_copies(articles)
+    outlets = {a.source.casefold() or a.id for a in members}
+    return len(outlets), len(members), max((a.date.toordinal() for a in members if a.date), default=0)
+
+
 def build_briefing(
     articles: Sequence[Article],
     options: Options,
@@ -122,31 +138,68 @@ def build_briefing(
     start: dt.date,
     end: dt.date,
     jobs: int = 1,
-    history: Sequence[str] = (),
+    history: History | None = None,
     progress: Progress[list[Sentence]] | None = None,
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``).
 
-    ``history`` holds the sentences the previous briefing reported: a candidate that repeats one
-    (cosine ≥ ``duplicate``) is left out; one close to it (≥ ``developing``) is marked developing.
+    ``history`` is what the previous briefing reported: a candidate that repeats one of its
+    sentences (cosine ≥ ``duplicate``) is left out. A bullet is marked developing, with the
+    date of that briefing, when its story was reported there: its sentence is close to one
+    reported (≥ ``developing``), a sentence of its story repeats one (≥ ``duplicate``), or an
+    article of its story was cited or in a story reported there (a window of several days).
     A sentence that opens by pointing back ("He said…", "The move…") is never a bullet. The
-    sections are chosen first; the key points are their leading bullets and stay in them.
+    articles are grouped into stories (:func:`briefgen.stories.group_articles`): a story is one
+    bullet, in the section where it ranks best (:mod:`briefgen.select`), citing its outlets
+    that report on that section's topic; each item names its story. The sections are chosen
+    first; the key points are the bullets of the biggest stories and head their sections.
     """
+    history = history or History()
+    groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale))
+    story_of = np.zeros(len(articles), dtype=np.int64)
+    for index, group in enumerate(groups):
+        story_of[group] = index
     pool = candidates(articles, options, jobs, progress)
     rankings = rank_topics(pool, articles, options, end)
-    rankings = [r.keeping(pool.standalone) for r in rankings]
-    selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate)
-    seen = history_similarity(pool, history)
-    selector.exclude(np.flatnonzero(seen >= options.ranking.duplicate))
-    key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section)
+    rankings = in_best_section([r.keeping(pool.standalone) for r in rankings], story_of[pool.article_index])
+    big = np.array([len(with_copies([articles[i] for i in g])) >= SECOND_BULLET_FROM for g in groups], dtype=bool)
 
-    def item(pick: Pick) -> Item:
-        ids = tuple(dict.fromkeys(pool.sentences[r].article_id for r in pick.cited_rows))
-        developing = bool(seen[pick.row] >= options.ranking.developing)
-        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing)
+    def adds_a_figure(first: int, row: int) -> bool:
+        """A story of several articles may have a second bullet that holds a figure the first lacks."""
+        return bool(big[story_of[pool.article_index[first]]]) and bool(
+            figures(pool.sentences[row].text) - figures(pool.sentences[first].text))
+
+    selector = Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate,
+                        story_of[pool.article_index], adds_a_figure)
+    seen = history_similarity(pool, history.sentences)
+    repeated = np.flatnonzero(seen >= options.ranking.duplicate)
+    selector.exclude(repeated)
+    earlier_paths = set(history.articles)
+    reported_before = np.zeros(len(groups), dtype=bool)  # stories the previous briefing reported
+    reported_before[story_of[pool.article_index[repeated]]] = True
+    for index, group in enumerate(groups):
+        reported_before[index] |= any(m.path in earlier_paths for m in with_copies([articles[i] for i in group]))
+    key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section,
+                                      [story_size([articles[i] for i in group]) for group in groups])
+
+    # which articles report on which topic: a story's article is cited for a bullet of a topic it reports on
+    about = np.zeros((len(articles), len(options.topics)), dtype=bool)
+    if pool.relevance.size:
+        np.logical_or.at(about, pool.article_index, pool.relevance > 0)
+    topic_index = {t.name: j for j, t in enumerate(options.topics)}
+
+    def item(pick: Pick, topic: str, key_point: bool = False) -> Item:
+        index = int(story_of[pool.article_index[pick.row]])
+        reporting = [articles[i].id for i in groups[index] if about[i, topic_index[topic]]]
+        ids = tuple(dict.fromkeys([*(pool.sentences[r].article_id for r in pick.cited_rows), *reporting]))
+        developing = bool(seen[pick.row] >= options.ranking.developing or reported_before[index])
+        return Item(pool.sentences[pick.row].text, ids, round(pick.score, 4), developing,
+                    history.date if developing else None, story_id(index), topic if key_point else "")
 
     sections = [
-        Section(topic.name, topic.title, tuple(item(p) for p in section_picks[topic.name]))
+        Section(topic.name, topic.title, tuple(item(p, topic.name) for p in section_picks[topic.name]))
         for topic in options.topics
     ]
-    return assemble(options.title, date, start, end, articles, [item(p) for p in key_picks], sections, options.empty_section)
+    return assemble(options.title, date, start, end, articles, [item(p, topic, True) for topic, p in key_picks], sections,
+                    options.empty_section,
+                    groups)

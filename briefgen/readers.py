@@ -50,6 +50,7 @@ class Draft:
     body: str
     entry: int | None = None  #: its number in a file of several articles (feed entry, JSON line)
     where: str = ""  #: where in the file ("entry 3", "line 4"); empty for a whole file
+    summary_only: bool = False  #: a feed entry that carries only a summary, not its full content
 
 
 @dataclass
@@ -444,7 +445,8 @@ def read_feed(raw: bytes, origin: str) -> Reading:
         reading.warnings.append(f"{origin}: {syntax}; read leniently, {len(entries)} entries found (check they are all there)")
     outlet = _plain(str(parsed.get("feed", {}).get("title") or ""))
     for number, entry in enumerate(entries, 1):
-        reading.drafts.append(Draft(_entry_meta(entry, outlet), _entry_text(entry), number, f"entry {number}"))
+        full = any(c.get("value") for c in entry.get("content") or [])
+        reading.drafts.append(Draft(_entry_meta(entry, outlet), _entry_text(entry), number, f"entry {number}", not full))
     return reading
 
 

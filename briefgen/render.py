@@ -49,8 +49,39 @@ def long_date(date: Any) -> str:
 
 
 def _citations(briefing: Briefing, item: Item) -> str:
+    """``[1, 4]``, linked to the sources, then ``· 6 outlets`` when more than one outlet reports it
+    (those cited and the ``more_outlets`` beyond them), and, in a window of several days, the day
+    its story was first reported there: ``· 27 Nov``, or ``· since 25 Nov`` for a story reported
+    over several days."""
     numbers = sorted(briefing.source_number(a) for a in item.article_ids)
-    return "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
+    text = "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
+    outlets = _outlets(briefing, item) + item.more_outlets
+    if outlets > 1:
+        text += f" ·\u00a0{outlets}\u00a0outlets"
+    story = briefing.story(item.story)
+    if briefing.start != briefing.end and story is not None and story.first_seen is not None:
+        since = "since\u00a0" if story.last_seen is not None and story.last_seen > story.first_seen else ""
+        text += f" · {since}{story.first_seen.day}\u00a0{story.first_seen:%b}"  # never broken across lines
+    return text
+
+
+def _outlets(briefing: Briefing, item: Item) -> int:
+    """How many outlets the cited articles come from (an article without one counts alone)."""
+    cited = [s.article for s in briefing.sources if s.article.id in item.article_ids]
+    return len({a.source or f"\0{a.id}" for a in cited})
+
+
+def _developing(item: Item) -> str:
+    """``**Developing (reported 28 Nov):** `` before an update of a story reported before."""
+    if not item.developing:
+        return ""
+    return f"**Developing (reported {item.reported.day} {item.reported:%b}):** " if item.reported else "**Developing:** "
+
+
+def _label(briefing: Briefing, item: Item) -> str:
+    """``*Trade and Economy —* `` before a key point: the section it stands in."""
+    title = next((s.title for s in briefing.sections if s.topic == item.section), "")
+    return f"*{escape_markdown(title)} —* " if title else ""
 
 
 def to_markdown(briefing: Briefing) -> str:
@@ -61,8 +92,8 @@ def to_markdown(briefing: Briefing) -> str:
         if not items:
             lines.extend([f"*{escape_markdown(briefing.empty_message)}*", ""])
             return
-        lines.extend(f"- {'**Developing:** ' if i.developing else ''}{escape_markdown(i.text)} {_citations(briefing, i)}"
-                     for i in items)
+        lines.extend(f"- {_label(briefing, i)}{_developing(i)}{escape_markdown(i.text)} "
+                     f"{_citations(briefing, i)}" for i in items)
         lines.append("")
 
     lines.extend(["## Key points", ""])
@@ -175,8 +206,12 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
-    return {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
-            "developing": item.developing}
+    data = {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
+            "developing": item.developing, "reported": item.reported.isoformat() if item.reported else None,
+            "story": item.story, "more_outlets": item.more_outlets}
+    if item.section:  # a key point: the topic of the section it also stands in
+        data["section"] = item.section
+    return data
 
 
 def to_json(briefing: Briefing) -> str:
@@ -195,6 +230,12 @@ def to_json(briefing: Briefing) -> str:
             {"id": s.number, "title": s.article.title, "source": s.article.source,
              "date": s.article.date.isoformat() if s.article.date else None, "url": s.article.url, "path": s.article.path}
             for s in briefing.sources
+        ],
+        "stories": [
+            {"id": s.id, "title": s.title, "first_seen": s.first_seen.isoformat() if s.first_seen else None,
+             "last_seen": s.last_seen.isoformat() if s.last_seen else None, "topics": list(s.topics),
+             "articles": [a.path for a in s.articles]}
+            for s in briefing.stories
         ],
     }
     if briefing.activity is not None:

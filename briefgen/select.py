@@ -6,14 +6,23 @@ no sentence appears in two sections and no section repeats another. A candidate 
 chosen sentence (cosine ≥ ``redundancy``) is never picked; one from another article that says
 the same thing (cosine ≥ ``duplicate``) adds its article to the chosen item's citations instead.
 
-The sections are filled first, in turns, so that every topic with a candidate gets bullets; the
-Key points are then the sections' first bullets (then their second, …): each key point also
-heads its section. A sentence that opens by pointing back (:func:`briefgen.rank.points_back`)
-is never a candidate (:meth:`Ranking.keeping`): a shorter section beats a bullet nobody can place.
+A bullet stands for its story (:mod:`briefgen.stories`): once a sentence of a story is picked,
+no other sentence of that story is a candidate in any section, so a story is one bullet in the
+briefing, in the section where it ranks best (:func:`in_best_section`). The one exception: a
+sentence that ``Selector.second`` says adds to the first (the pipeline's rule: a figure the
+first lacks, in a story of three articles or more) may be the story's second bullet there.
+
+The stories that several outlets report come first, each in its best section; the sections are
+then filled in turns, so that every topic with a candidate gets bullets; the
+Key points are then the biggest stories among the bullets (most outlets, then most articles,
+then the most recent): each key point also heads its section. A sentence that opens by
+pointing back (:func:`briefgen.rank.points_back`) is never a candidate
+(:meth:`Ranking.keeping`): a shorter section beats a bullet nobody can place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,21 +46,41 @@ class Ranking:
         return Ranking(self.topic, rows, scores / scores.max() if len(scores) and scores.max() > 0 else scores)
 
 
+def in_best_section(rankings: Sequence[Ranking], story_of: np.ndarray) -> list[Ranking]:
+    """The rankings with each story's candidates kept only in the topic where its best candidate
+    scores highest (the first such topic on a tie): a story's section is where it ranks best.
+    ``story_of`` gives the story of every row; each ranking's best is 1 again."""
+    if not rankings or not len(story_of):
+        return list(rankings)
+    stories = int(story_of.max()) + 1
+    best = np.full((len(rankings), stories), -1.0)
+    for j, ranking in enumerate(rankings):
+        np.maximum.at(best[j], story_of[ranking.rows], ranking.scores)
+    home = np.argmax(best, axis=0)
+    return [r.keeping(home[story_of] == j) for j, r in enumerate(rankings)]
+
+
 @dataclass
 class Pick:
     row: int
     score: float
     cited_rows: list[int]  #: the chosen row first, then its near-duplicates in other articles
+    story: int = 0  #: the story of the chosen row
 
 
 @dataclass
 class Selector:
-    """Greedy MMR over a shared pool of sentences (rows of ``tfidf``)."""
+    """Greedy MMR over a shared pool of sentences (rows of ``tfidf``), one pick per story."""
 
     tfidf: sp.csr_matrix
     article_of: np.ndarray  #: article index of each row
     redundancy: float
     duplicate: float
+    story_of: np.ndarray | None = None  #: story of each row (``None``: every article its own story)
+    #: whether a row (the second argument) may follow a story's first bullet (the first) as its
+    #: second; ``None``: a story has one bullet
+    second: Callable[[int, int], bool] | None = None
+    bullets: dict[int, int] = field(init=False, default_factory=dict)  #: story → bullets picked
     taken: np.ndarray = field(init=False)
     max_similarity: np.ndarray = field(init=False)
 
@@ -59,6 +88,8 @@ class Selector:
         n = self.tfidf.shape[0]
         self.taken = np.zeros(n, dtype=bool)
         self.max_similarity = np.zeros(n)
+        if self.story_of is None:
+            self.story_of = np.asarray(self.article_of)
 
     def exclude(self, rows: np.ndarray) -> None:
         """Never pick these rows (e.g. what the previous briefing already reported)."""
@@ -81,7 +112,16 @@ class Selector:
         value = LAMBDA * scores - (1.0 - LAMBDA) * self.max_similarity[rows]
         best = int(np.argmax(value))
         row = int(rows[best])
-        return Pick(row, float(scores[best]), self._take(row))
+        assert self.story_of is not None
+        story = int(self.story_of[row])
+        pick = Pick(row, float(scores[best]), self._take(row), story)
+        rows_of = np.flatnonzero(self.story_of == story)
+        self.bullets[story] = self.bullets.get(story, 0) + 1
+        may_follow = ([r for r in rows_of.tolist() if not self.taken[r] and self.second(row, r)]
+                      if self.second is not None and self.bullets[story] == 1 else [])
+        self.taken[rows_of] = True  # the story now has its bullet(s)
+        self.taken[may_follow] = False
+        return pick
 
     def _take(self, row: int) -> list[int]:
         similarity = np.asarray((self.tfidf @ self.tfidf[row].T).todense()).ravel()
@@ -99,19 +139,33 @@ class Selector:
 
 
 def select(
-    selector: Selector, rankings: list[Ranking], key_points: int, per_section: int
-) -> tuple[list[Pick], dict[str, list[Pick]]]:
-    """Each section's bullets, then the key points chosen among them.
+    selector: Selector, rankings: list[Ranking], key_points: int, per_section: int,
+    story_size: Sequence[tuple[int, int, int]] = (),
+) -> tuple[list[tuple[str, Pick]], dict[str, list[Pick]]]:
+    """Each section's bullets, then the key points chosen among them, each with its topic.
 
     The sections pick in turns, one bullet each a turn, the section with the fewest candidates
     left first, so that a sentence relevant to two topics goes where it is needed and no section
-    starves another. The key points are the sections' first bullets, then their second bullets,
-    and so on, until there are ``key_points``: the briefing's most important items across topics,
-    each also standing at its place in its section. Among bullets of the same rank, one that more
-    articles carry comes first, then the higher score, then the earlier section.
+    starves another. Before the turns, each of the ``key_points`` biggest stories that more than
+    one outlet reports (:func:`reported_widely`) takes its best candidate: a story many outlets
+    carry is a key point even where its sentences rank below a single report's in the section.
+    The key points are the bullets of the biggest stories: ``story_size`` gives
+    each story's (outlets, articles, last day as an ordinal), larger first; between equal sizes
+    the higher place in its section, then the higher score, then the earlier section. Each key
+    point is moved to the head of its section, so it stands there too.
     """
     sections: dict[str, list[Pick]] = {r.topic: [] for r in rankings}
-    open_rankings = list(rankings) if per_section > 0 else []
+    assert selector.story_of is not None
+    story_of = selector.story_of
+    for story in reported_widely(story_size, key_points):
+        for ranking in rankings:
+            mine = story_of[ranking.rows] == story
+            if mine.any() and len(sections[ranking.topic]) < per_section:
+                pick = selector.pick(Ranking(ranking.topic, ranking.rows[mine], ranking.scores[mine]))
+                if pick is not None:
+                    sections[ranking.topic].append(pick)
+                    break
+    open_rankings = [r for r in rankings if len(sections[r.topic]) < per_section] if per_section > 0 else []
     while open_rankings:
         for ranking in sorted(open_rankings, key=selector.available):
             pick = selector.pick(ranking)
@@ -119,7 +173,24 @@ def select(
                 sections[ranking.topic].append(pick)
             if pick is None or len(sections[ranking.topic]) >= per_section:
                 open_rankings.remove(ranking)
-    order = [(rank, -len(pick.cited_rows), -pick.score, number, pick)
-             for number, picks in enumerate(sections.values()) for rank, pick in enumerate(picks)]
-    keys = [pick for *_, pick in sorted(order, key=lambda o: o[:4])[:key_points]]
+
+    def size(pick: Pick) -> tuple[int, ...]:
+        return tuple(-x for x in story_size[pick.story]) if pick.story < len(story_size) else (-len(pick.cited_rows),)
+
+    order = [(size(pick), rank, -pick.score, number, topic, pick)
+             for number, (topic, picks) in enumerate(sections.items()) for rank, pick in enumerate(picks)]
+    keys: list[tuple[str, Pick]] = []
+    for *_, topic, pick in sorted(order, key=lambda o: o[:4]):
+        if len(keys) < key_points and all(pick.story != p.story for _, p in keys):  # a story is one key point
+            keys.append((topic, pick))
+    for topic in sections:
+        heads = [pick for t, pick in keys if t == topic]
+        sections[topic] = [*heads, *(p for p in sections[topic] if all(p is not h for h in heads))]
     return keys, sections
+
+
+def reported_widely(story_size: Sequence[tuple[int, int, int]], limit: int) -> list[int]:
+    """The ``limit`` biggest stories that more than one outlet reports, biggest first (most
+    outlets, then articles, then the latest day; ties to the earlier story)."""
+    wide = [story for story, (outlets, _, _) in enumerate(story_size) if outlets > 1]
+    return sorted(wide, key=lambda story: tuple(-x for x in story_size[story]))[:limit]

@@ -1,18 +1,32 @@
 """Stories: a window's articles grouped into the events they report.
 
 An article is known by its title and its lead (its first :data:`LEAD_SENTENCES` body
-sentences): sublinear TF-IDF over their stems, stop words left out, the IDF taken over the
-window's articles. Two articles are as similar as the cosine of their vectors, times
+sentences): sublinear TF-IDF over their stems, stop words and the words that name a day
+(:data:`DAY_WORDS`: "on Monday", "overnight", which every report of one day shares whatever it
+reports; the days apart are weighed by the decay) left out, the IDF taken over the window's
+articles. Two articles are as similar as the cosine of their vectors, times
 ``exp(-days apart / time_scale)``: reports of one event come close together in time, and two
 attacks in one province a week apart are two stories even when their words are alike.
 
+How similar is similar enough depends on the window, not on one fixed number: the articles of
+a desk that follows one region share that region's names in every lead, so two unrelated reports
+of the same day are as close as two reports of one event are in a general news stream, while
+headlines alone share few words even when they report one event. The bar is therefore set
+relative to the window: ``lift`` times the window's *background*, the mean cosine between two of
+its articles (computed in one pass, from the sum of the unit vectors). A window with few
+articles says little about its background, so it is taken with :data:`PRIOR_PAIRS` pairs of
+:data:`PRIOR_BACKGROUND`, the typical background of a news window, and a window that one story
+fills would set the bar above its own reports, so the bar is at most :data:`CEILING`
+(:func:`window_threshold`). Measured on three labelled sets (a general news week, a day of
+headlines, and the bundled corpus's desk weeks): ``docs/quality.md``.
+
 The stories are the clusters of average-link agglomerative clustering, cut where the average
-similarity between two groups would fall below ``threshold``, computed in levels so that the
+similarity between two groups would fall below that threshold, computed in levels so that the
 work grows about linearly with the articles (see :func:`story_labels`):
 
-- Only pairs at most ``time_scale × ln(1/threshold)`` days apart are weighed (2.6 days by
-  default): a pair further apart stays under the threshold even with the same words, and is left
-  out though it could lift an average a little.
+- Only pairs at most ``time_scale × ln(1/threshold)`` days apart are weighed: a pair further
+  apart stays under the threshold even with the same words, and is left out though it could
+  lift an average a little.
 - A level pairs the groups (at first the articles) that share a stem held by at most
   :data:`COMMON_STEM` groups, and weighs each pair by all its stems: the dot product of the
   groups' summed vectors, the sum of the cosines between their members. Pairs that share no stem
@@ -30,6 +44,7 @@ days (an approximation).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,13 +57,19 @@ from briefgen.split import split_article
 
 LEAD_SENTENCES = 2  #: body sentences of an article that, with its title, say what it is about
 COMMON_STEM = 150  #: a stem held by more groups than this (at first, articles) pairs none by itself
+#: words that say which day, not what happened: left out of what an article is about
+DAY_WORDS = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:yesterday|today|tonight|overnight)\b",
+                       re.IGNORECASE)
+PRIOR_BACKGROUND = 0.03  #: a news window's typical mean cosine between two articles' title and lead
+PRIOR_PAIRS = 45  #: how many pairs of articles that prior weighs as (those of 10 articles)
+CEILING = 0.15  #: the highest bar: where one story fills the window, its own pairs make the background
 
 
 @dataclass(frozen=True)
 class StorySettings:
     """The two settings of the grouping."""
 
-    threshold: float = 0.075  #: average similarity under which two groups stay two stories
+    lift: float = 2.5  #: how many times the window's background similarity two groups must reach
     time_scale: float = 1.0  #: days over which the similarity of two reports falls to 1/e
 
 
@@ -58,10 +79,33 @@ def article_key(article: Article) -> str:
     return " ".join([article.title, *lead])
 
 
-def horizon(settings: StorySettings) -> float:
+def background(vectors: sp.csr_matrix) -> float:
+    """The mean cosine between two of the rows (unit vectors, or empty rows): from the squared
+    length of their sum, which counts every pair twice and every row once."""
+    n = vectors.shape[0]
+    if n < 2:
+        return 0.0
+    total = np.asarray(vectors.sum(axis=0)).ravel()
+    own = float(vectors.multiply(vectors).sum())
+    return max(float(total @ total) - own, 0.0) / (n * (n - 1))
+
+
+def window_threshold(vectors: sp.csr_matrix, settings: StorySettings) -> float:
+    """The average similarity two groups of this window must reach to be one story: ``lift``
+    times the window's :func:`background`, taken with :data:`PRIOR_PAIRS` pairs at
+    :data:`PRIOR_BACKGROUND` (so that two or three articles are judged by a typical window), and
+    at most :data:`CEILING` (a window that one story fills is all its own pairs: its background
+    says nothing of unrelated reports)."""
+    n = vectors.shape[0]
+    pairs = n * (n - 1) / 2
+    mean = (pairs * background(vectors) + PRIOR_PAIRS * PRIOR_BACKGROUND) / (pairs + PRIOR_PAIRS)
+    return min(settings.lift * mean, CEILING)
+
+
+def horizon(threshold: float, time_scale: float) -> float:
     """Days apart beyond which two reports are not paired: their decayed similarity would be
     under ``threshold`` even were their words the same (``time_scale × ln(1/threshold)``)."""
-    return settings.time_scale * math.log(1.0 / settings.threshold) if 0 < settings.threshold < 1 else math.inf
+    return time_scale * math.log(1.0 / threshold) if 0 < threshold < 1 else (0.0 if threshold >= 1 else math.inf)
 
 
 def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
@@ -71,7 +115,7 @@ def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
     ``within`` days apart: every such pair, however common the stems it shares."""
     if not texts:
         return sp.csr_matrix((0, 0))
-    tfidf = term_matrix(texts).tfidf
+    tfidf = term_matrix([DAY_WORDS.sub(" ", text) for text in texts]).tfidf
     days = np.asarray(days, dtype=np.float64)
     i, j, dot = _close_pairs(tfidf, days, within)
     return _symmetric(i, j, dot * np.exp(-np.abs(days[i] - days[j]) / time_scale), len(texts))
@@ -171,7 +215,8 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
     days apart, and a pair weighs the dot product of the two sums (every stem counts, common
     ones too: it is the sum of the cosines between the two groups' members) times the decay
     over their mean days apart (exact for two articles, an approximation for groups spread in
-    time). :func:`average_link` merges the groups on that graph; the next
+    time). :func:`average_link` merges the groups on that graph at the window's
+    :func:`window_threshold`; the next
     level pairs the merged groups again, where a stem common among articles (held by one big
     story's hundreds of reports) is now held by a few groups and pairs them. It stops when a
     level merges nothing, or when no stem was left out (the graph was then complete: at the first
@@ -181,11 +226,12 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
     n = len(texts)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    vectors = term_matrix(texts).tfidf.tocsr()
+    vectors = term_matrix([DAY_WORDS.sub(" ", text) for text in texts]).tfidf.tocsr()
+    threshold = window_threshold(vectors, settings)
     when = np.asarray(days, dtype=np.float64).copy()
     size = np.ones(n)
     label = np.arange(n)  # article → its group, a row of ``vectors``
-    within = horizon(settings)
+    within = horizon(threshold, settings.time_scale)
     while True:
         m = vectors.shape[0]
         common = np.bincount(vectors.indices, minlength=vectors.shape[1]) > COMMON_STEM
@@ -197,7 +243,7 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
             shared.eliminate_zeros()
             dot = dot + np.asarray(shared[i].multiply(shared[j]).sum(axis=1)).ravel()
         graph = _symmetric(i, j, dot * np.exp(-np.abs(when[i] - when[j]) / settings.time_scale), m)
-        merged = np.unique(average_link(graph, settings.threshold, size), return_inverse=True)[1]
+        merged = np.unique(average_link(graph, threshold, size), return_inverse=True)[1]
         k = int(merged.max()) + 1
         if k < m:
             members = sp.csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(k, m))

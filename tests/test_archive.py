@@ -17,7 +17,14 @@ import pytest
 from click.testing import Result
 
 import briefgen.archive
-from briefgen.archive import ArchivedBriefing, archived, clean_leftovers, publish, record_problem
+from briefgen.archive import (
+    ArchivedBriefing,
+    archived,
+    clean_leftovers,
+    publish,
+    record_problem,
+    reported,
+)
 from briefgen.config import DeliveryOptions
 from briefgen.deliver import build_message
 from briefgen.errors import ConfigError, OutputError
@@ -107,12 +114,30 @@ def test_send_of_the_newest_never_falls_back_to_an_older_briefing(corpus: Path, 
                                     "the top level is null, not an object\n")
 
 
+STORY = {"id": "s1", "title": "Tariffs cut", "first_seen": "2026-11-23", "last_seen": "2026-11-23", "topics": ["trade"],
+         "articles": ["corpus/d1.md"]}
+
+
 def test_a_good_record_passes_and_the_reasons_name_the_field() -> None:
-    assert record_problem(GOOD) is None
+    assert record_problem(GOOD) is None  # a record written before stories were grouped
+    with_stories = {**GOOD, "stories": [STORY], "key_points": [{**GOOD["key_points"][0], "story": "s1"}]}
+    assert record_problem(with_stories) is None
+    assert record_problem({**GOOD, "stories": [{**STORY, "articles": "corpus/d1.md"}]}) == "stories[0].articles is a string, not a list"
+    assert record_problem({**GOOD, "stories": [{**STORY, "first_seen": 3}]}) == "stories[0].first_seen is a number, not a string or null"
+    assert record_problem({**GOOD, "key_points": [{"text": "A.", "sources": [1], "story": 1}]}) == \
+        "key_points[0].story is a number, not a string"
     assert record_problem([]) == "the top level is a list, not an object"
     assert record_problem({**GOOD, "key_points": 5}) == "key_points is a number, not a list"
     assert record_problem({**GOOD, "sections": [{"topic": "t", "title": "T", "items": [{"text": 2, "sources": []}]}]}) == \
         "sections[0].items[0].text is a number, not a string"
+
+
+def test_what_a_record_reported_with_and_without_stories(tmp_path: Path) -> None:
+    old = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, GOOD))
+    assert (old.date, old.sentences, old.articles) == (dt.date(2026, 11, 23), ("A sentence.", "A sentence."), ("corpus/d1.md",))
+    stories = [{**STORY, "articles": ["corpus/d1.md", "corpus/d2.md"]}, {**STORY, "id": "s2", "topics": [], "articles": ["corpus/x.md"]}]
+    new = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, {**GOOD, "stories": stories}))
+    assert new.articles == ("corpus/d1.md", "corpus/d2.md")  # a story with no bullet was not reported
 
 
 def test_a_record_that_is_a_fifo_or_a_symlink_is_not_read(corpus: Path, tmp_path: Path) -> None:

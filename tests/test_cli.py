@@ -49,7 +49,7 @@ def test_empty_window_exits_5_and_says_which_dates_the_corpus_covers(small_corpu
 def test_bad_date_is_a_usage_error(small_corpus: Path) -> None:
     result = run("daily", "--corpus", str(small_corpus), "--date", "yesterday")
     assert result.exit_code == 2
-    assert "'yesterday' is not a date: write YYYY-MM-DD or 'latest'" in result.stderr
+    assert "'yesterday' is not a date: write YYYY-MM-DD, 'latest' or 'latest-N' (N days before the newest article)" in result.stderr
 
 
 def test_one_bad_article_is_a_warning_and_the_briefing_goes_on(small_corpus: Path, tmp_path: Path) -> None:
@@ -197,7 +197,10 @@ def error_lines(result: "click.testing.Result") -> list[str]:
 @pytest.mark.parametrize(("args", "error"), [
     (["--days", "0"], "Error: Invalid value for '--days': 0 is not in the range 1<=x<=3660."),
     (["--days", "100000000"], "Error: Invalid value for '--days': 100000000 is not in the range 1<=x<=3660."),
-    (["--date", "2026-13-01"], "Error: Invalid value for '--date': '2026-13-01' is not a date: write YYYY-MM-DD or 'latest'"),
+    (["--date", "2026-13-01"], "Error: Invalid value for '--date': '2026-13-01' is not a date: write YYYY-MM-DD, 'latest' or 'latest-N' "
+     "(N days before the newest article)"),
+    (["--date", "latest+1"], "Error: Invalid value for '--date': 'latest+1' is not a date: write YYYY-MM-DD, 'latest' or "
+     "'latest-N' (N days before the newest article)"),
     (["--dayz", "3"], "Error: No such option '--dayz'. (Did you mean one of: '--date', '--days'?)"),
     (["--dry-run"], "Error: --dry-run only applies with --send"),
 ])
@@ -224,7 +227,15 @@ def test_date_latest_in_any_case(small_corpus: Path, tmp_path: Path, latest: str
     result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path), "--date", latest, "--format", "md")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "2026-11-24" / "briefing.md").exists()
-    assert "--date YYYY-MM-DD|LATEST " in run("daily", "--help").stdout
+    assert "--date YYYY-MM-DD|LATEST[-N] " in run("daily", "--help").stdout
+
+
+def test_date_latest_minus_days_counts_back_from_the_newest_article(small_corpus: Path, tmp_path: Path) -> None:
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path), "--date", "LATEST-1", "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.glob("20*")] == ["2026-11-23"]  # the newest article is of 24 Nov
+    result = run("send", "--out", str(tmp_path), "--date", "latest-1", "--dry-run")
+    assert result.exit_code == 2 and "write YYYY-MM-DD or 'latest'" in result.stderr  # an archive's latest has no offset
 
 
 def test_an_empty_corpus_folder_says_it_is_empty(tmp_path: Path) -> None:

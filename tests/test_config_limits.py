@@ -81,6 +81,23 @@ def test_every_ranking_value_has_a_range(tmp_path: Path, key: str, bad: str) -> 
     assert result.stderr.endswith(f"Hint: e.g. ranking.{key} = {default} (the default)\n")
 
 
+def test_the_story_settings_come_from_the_config_and_are_checked(tmp_path: Path) -> None:
+    from briefgen.stories import StorySettings
+    defaults = load_options().stories
+    assert (defaults.lift, defaults.time_scale) == (StorySettings().lift, StorySettings().time_scale)
+    config = tmp_path / "desk.toml"
+    config.write_text("[stories]\nlift = 4\ntime_scale = 3\n", encoding="utf-8")
+    assert (load_options(config).stories.lift, load_options(config).stories.time_scale) == (4.0, 3.0)
+    result, config = topics_with(tmp_path, "[stories]\ntime_scale = 0.0\n")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {config}: stories.time_scale must be over 0 to {MAX_DAYS}, not 0.0\n"
+                             "Hint: e.g. stories.time_scale = 1.0 (the default)\n")
+    result, config = topics_with(tmp_path, "[stories]\nlift = 0\n")
+    assert result.exit_code == 3 and result.stderr.startswith(f"Error: {config}: stories.lift must be over 0 to 1000, not 0.0\n")
+    result, config = topics_with(tmp_path, "[stories]\nlift = \"high\"\n")
+    assert result.exit_code == 3 and "stories.lift' must be a number" in result.stderr
+
+
 def test_a_whole_number_too_large_for_a_float_is_refused(tmp_path: Path) -> None:
     result, config = topics_with(tmp_path, "[ranking]\npool_size = 1" + "0" * 400 + "\n")
     assert result.exit_code == 3

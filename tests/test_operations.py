@@ -73,8 +73,10 @@ def test_two_day_run_builds_an_archive_latest_and_index(two_days: Path, tmp_path
     assert (out / "latest").resolve() == (out / "2026-11-24").resolve()
     assert (out / "latest" / "briefing.md").read_text().startswith("# Daily Briefing")
     index = (out / "index.md").read_text().splitlines()
-    assert index[2].startswith("- **2026-11-24** — 5 articles from 3 sources, 23–24 Nov 2026; Trade and Economy 2, Security 2, "
-                               "Recognition and Diplomacy 0 ([Markdown](2026-11-24/briefing.md) · [JSON](2026-11-24/briefing.json))")
+    record = json.loads((out / "2026-11-24" / "briefing.json").read_text())
+    counts = ", ".join(f"{s['title']} {len(s['items'])}" for s in record["sections"])  # bullets per topic
+    assert index[2] == (f"- **2026-11-24** — 5 articles from 3 sources, 23–24 Nov 2026; {counts} "
+                        "([Markdown](2026-11-24/briefing.md) · [JSON](2026-11-24/briefing.json))")
     assert index[3].startswith("- **2026-11-23** — 2 articles from 2 sources, 22–23 Nov 2026")
     assert '<a href="2026-11-24/briefing.md">Markdown</a>' in (out / "index.html").read_text()
     # re-running an older date keeps `latest` on the newest
@@ -94,7 +96,8 @@ def test_day_two_repeats_nothing_from_day_one_yet_reports_what_is_new(two_days: 
     assert "dry port" in texts  # the new story is there
     developing = [i for i in day2 if i["developing"]]
     assert any("second checkpoint" in i["text"] for i in developing)  # an update of yesterday's story
-    assert "**Developing:** " in (out / "2026-11-24" / "briefing.md").read_text()
+    assert all(i["reported"] == "2026-11-23" for i in developing)
+    assert "**Developing (reported 23 Nov):** " in (out / "2026-11-24" / "briefing.md").read_text()
     # without history, yesterday's lead comes back
     again = tmp_path / "again"
     daily(two_days, again, "2026-11-23")

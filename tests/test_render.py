@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from briefgen.models import Briefing, Item, Section, Source
+from briefgen.models import Briefing, Item, Section, Source, Story
 from briefgen.render import to_html, to_json, to_markdown, to_pdf
 from tests.conftest import make_article
 
@@ -19,14 +19,16 @@ DAY = dt.date(2026, 11, 24)
 def sample_briefing(hostile: str = "") -> Briefing:
     a = make_article("x", id="a", title="Transit tariffs cut", source="Steppe Ledger", url="https://steppe.example/t")
     b = make_article("x", id="b", title="Checkpoint *attacked*", source="", url="", path="corpus/2026-11-24-b.txt")
-    items = (Item("Tariffs on freight fell by a third, officials said.", ("a", "b"), 1.0),)
+    items = (Item("Tariffs on freight fell by a third, officials said.", ("a", "b"), 1.0, story="s1", section="trade"),)
     sections = (
-        Section("trade", "Trade and Economy", (Item("Exports of fruit could double within a year.", ("a",), 0.8),)),
-        Section("security", "Security", (Item(hostile or "Militants attacked a checkpoint at night.", ("b",), 0.7),)),
+        Section("trade", "Trade and Economy", (Item("Exports of fruit could double within a year.", ("a",), 0.8, story="s1", more_outlets=2),)),
+        Section("security", "Security", (Item(hostile or "Militants attacked a checkpoint at night.", ("b",), 0.7, True,
+                                                   dt.date(2026, 11, 23), story="s2"),)),
         Section("recognition", "Recognition and Diplomacy", ()),
     )
+    stories = (Story("s1", a.title, a.date, a.date, ("trade",), (a,)), Story("s2", b.title, b.date, b.date, ("security",), (b,)))
     return Briefing("Daily Briefing", DAY, dt.date(2026, 11, 23), DAY, "2 articles from 1 source, 23–24 Nov 2026",
-                    items, sections, (Source(1, a), Source(2, b)))
+                    items, sections, (Source(1, a), Source(2, b)), stories=stories)
 
 
 def test_markdown_matches_golden_file() -> None:
@@ -103,11 +105,14 @@ def test_pdf_never_reads_local_files_or_the_network(tmp_path: Path) -> None:
 
 def test_json_follows_the_documented_schema() -> None:
     data = json.loads(to_json(sample_briefing()))
-    assert set(data) == {"title", "date", "window", "coverage", "key_points", "sections", "sources"}
+    assert set(data) == {"title", "date", "window", "coverage", "key_points", "sections", "sources", "stories"}
     assert data["window"] == {"start": "2026-11-23", "end": "2026-11-24"}
     assert data["key_points"][0] == {"text": "Tariffs on freight fell by a third, officials said.", "sources": [1, 2], "score": 1.0,
-                                  "developing": False}
+                                  "developing": False, "reported": None, "story": "s1", "more_outlets": 0,
+                                  "section": "trade"}
     assert [s["topic"] for s in data["sections"]] == ["trade", "security", "recognition"]
     assert data["sections"][2]["items"] == []
     assert data["sources"][1] == {"id": 2, "title": "Checkpoint *attacked*", "source": "", "date": "2026-11-24",
                                   "url": "", "path": "corpus/2026-11-24-b.txt"}
+    assert data["stories"][1] == {"id": "s2", "title": "Checkpoint *attacked*", "first_seen": "2026-11-24",
+                                  "last_seen": "2026-11-24", "topics": ["security"], "articles": ["corpus/2026-11-24-b.txt"]}

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from scipy.spatial.distance import squareform
 from briefgen import stories
 from briefgen.cli import cli
 from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
+from briefgen.score import term_matrix
 from briefgen.stories import (
     StorySettings,
     average_link,
@@ -21,6 +23,7 @@ from briefgen.stories import (
     horizon,
     similarity_graph,
     story_labels,
+    window_threshold,
 )
 from tests.conftest import make_article
 
@@ -57,7 +60,8 @@ def test_the_graph_in_time_blocks_is_the_full_graph_without_the_pairs_too_far_ap
     near = np.abs(days[:, None] - days[None, :]) <= 2.5
     assert np.allclose(similarity_graph(texts, days, 1.0, within=2.5).toarray(), np.where(near, full, 0.0))
     assert full.shape == (60, 60) and (full > 0).sum() > (near & (full > 0)).sum() > 0
-    assert horizon(StorySettings(0.075, 1.0)) == pytest.approx(2.590, abs=1e-3)  # exp(-2.59) = 0.075
+    assert horizon(0.075, 1.0) == pytest.approx(2.590, abs=1e-3)  # exp(-2.59) = 0.075
+    assert horizon(1.0, 1.0) == 0.0 and horizon(0.0, 1.0) == math.inf
 
 
 def test_sizes_make_a_node_stand_for_a_group() -> None:
@@ -72,7 +76,8 @@ def test_with_no_common_stem_the_levels_are_exactly_average_link_on_the_whole_gr
     texts = [" ".join(rng.choice(words, 5)) for _ in range(100)]
     days = rng.random(100) * 6
     settings = StorySettings()
-    exact = average_link(similarity_graph(texts, days, settings.time_scale, horizon(settings)), settings.threshold)
+    threshold = window_threshold(term_matrix(texts).tfidf, settings)
+    exact = average_link(similarity_graph(texts, days, settings.time_scale, horizon(threshold, settings.time_scale)), threshold)
     assert story_labels(texts, days, settings).tolist() == exact.tolist()
     assert 1 < len(set(exact.tolist())) < 100
 
@@ -156,3 +161,79 @@ def test_eval_stories_prints_the_table_and_names_a_bad_line(tmp_path: Path) -> N
         f.write('{"date": "2026-11-25", "title": "No story"}\n')
     result = CliRunner().invoke(cli, ["eval", "stories", str(path)])
     assert result.exit_code == 4 and "labelled.jsonl line 3 is not a story-labelled article" in result.stderr
+
+
+def test_the_bar_follows_the_window_background() -> None:
+    # A desk's window: every lead names the same region, so unrelated reports are alike.
+    events = ["lithium tender mining consortium", "recognition remarks foreign ministry", "earthquake appeal tents",
+              "night raid militants killed", "wheat contract grain exporters", "snow closure pass tunnel",
+              "rail freight target", "museum hall reopens", "cricket series won", "heroin seized river",
+              "consulate approved city", "bus station bombing", "power contract price", "exam results published"]
+    general = events
+    desk = [f"Kabul Taliban Afghanistan government officials said {event}" for event in events]
+    settings = StorySettings()
+    desk_bar = window_threshold(term_matrix(desk).tfidf, settings)
+    general_bar = window_threshold(term_matrix(general).tfidf, settings)
+    assert desk_bar > general_bar
+    assert stories.background(term_matrix(desk).tfidf) > stories.background(term_matrix(general).tfidf)
+    # Two articles say nothing of their window: the bar is lift times the typical background.
+    pair = term_matrix(["rail deal signed", "rail deal signed"]).tfidf
+    assert window_threshold(pair, settings) < settings.lift * (stories.PRIOR_BACKGROUND + 1) / 2
+    # A window all of one story is held to the ceiling, not to its own pairs.
+    same = term_matrix(["Kunduz checkpoint attacked by gunmen"] * 30).tfidf
+    assert stories.background(same) == pytest.approx(1.0)
+    assert window_threshold(same, settings) == stories.CEILING
+    assert story_labels(["Kunduz checkpoint attacked by gunmen"] * 30, np.zeros(30)).tolist() == [0] * 30
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+LABELS = Path(__file__).resolve().parent / "golden" / "corpus-stories.toml"
+
+
+def test_the_bundled_corpus_week_groups_one_events_reports_and_nothing_else() -> None:
+    from briefgen.evaluate import read_labelled_corpus
+    from briefgen.load import load_corpus
+
+    articles = [a for a in load_corpus(CORPUS).articles if a.date and a.date >= dt.date(2026, 11, 23)]
+    name = {Path(a.path).name.split(".")[0][11:]: k for k, a in enumerate(articles)}
+    together = {frozenset(g) for g in group_articles(articles)}
+
+    def story_of(slug: str) -> frozenset[int]:
+        return next(g for g in together if name[slug] in g)
+    # Reports of one event by two outlets on one day are one story...
+    assert story_of("tashkent-rail-deal-signed") == {name["tashkent-rail-deal-signed"], name["trans-afghan-railway-agreement-signed"]}
+    assert story_of("torkham-border-clash") == {name["torkham-border-clash"], name["torkham-firing-crossing-shut"]}
+    assert story_of("moscow-format-joint-statement") == {name["moscow-format-joint-statement"],
+                                                         name["moscow-talks-statement-central-asia"]}
+    # ...and unrelated reports of one region on one day are not, though they share its names.
+    for first, second in [("nuristan-lithium-tender-chinese-consortium", "uzbekistan-recognition-question"),
+                          ("badghis-earthquake-appeal", "nangarhar-raid-isis-k"),
+                          ("duma-delegation-kabul-rail-security", "kazakhstan-to-accept-taliban-ambassador")]:
+        assert name[second] not in story_of(first)
+    # Measured against the hand labels, the grouping beats leaving every article alone.
+    labelled = read_labelled_corpus(CORPUS, LABELS)
+    scores = evaluate_stories(labelled, "week")
+    assert scores["briefgen"].precision == 1.0
+    assert scores["briefgen"].f1 > scores["every article alone"].f1
+
+
+def test_the_bundled_week_reads_as_stories_led_by_those_several_outlets_report(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli("daily", "--corpus", str(CORPUS), "--out", str(tmp_path), "--date", "2026-11-29", "--days", "7",
+                     "--format", "md,json", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads((tmp_path / "2026-11-29" / "briefing.json").read_text(encoding="utf-8"))
+    stories_by_id = {s["id"]: s for s in record["stories"]}
+    widely = {s["id"] for s in record["stories"] if len(s["articles"]) > 1 and s["topics"]}
+    railway = next(s for s in record["stories"] if any("trans-afghan-railway-agreement-signed" in p for p in s["articles"]))
+    assert len(railway["articles"]) == 2 and railway["id"] in widely
+    # The stories two outlets report lead the key points, each once, each naming its section.
+    key_stories = [k["story"] for k in record["key_points"]]
+    assert set(key_stories[:len(widely)]) == widely and len(set(key_stories)) == len(key_stories)
+    assert all(k["section"] in stories_by_id[k["story"]]["topics"] for k in record["key_points"])
+    # A story is one bullet in the briefing's sections.
+    items = [i["story"] for s in record["sections"] for i in s["items"]]
+    assert len(items) == len(set(items))
+    markdown = (tmp_path / "2026-11-29" / "briefing.md").read_text(encoding="utf-8")
+    assert "·\u00a02\u00a0outlets · 27\u00a0Nov" in markdown

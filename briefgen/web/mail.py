@@ -61,6 +61,28 @@ def _source_line(source: Mapping[str, Any]) -> str:
     return ", ".join(x for x in (source.get("source") or "", when) if x)
 
 
+def _developing(item: Mapping[str, Any]) -> str:
+    """``Developing (reported 28 Nov): `` before an update of a story an earlier briefing reported."""
+    if not item.get("developing"):
+        return ""
+    try:
+        day = dt.date.fromisoformat(item.get("reported") or "")
+    except ValueError:
+        return "Developing: "
+    return f"Developing (reported {day.day} {day:%b}): "
+
+
+def _marks(item: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]], titles: Mapping[str, str]) -> tuple[str, str]:
+    """What stands before a bullet (a key point's section) and after its citations (``· 3 outlets``)."""
+    label = f"{titles[item['section']]} — " if item.get("section") in titles else ""
+    outlets = len({sources[n].get("source") or f"\0{n}" for n in item["sources"] if n in sources}) + item.get("more_outlets", 0)
+    return label, f" · {outlets} outlets" if outlets > 1 else ""
+
+
+def _titles(record: Mapping[str, Any]) -> dict[str, str]:
+    return {s["topic"]: s.get("title") or s["topic"] for s in record["sections"] if s.get("topic")}
+
+
 def _sections(record: Mapping[str, Any]) -> list[tuple[str, list[Mapping[str, Any]]]]:
     return [("Key points", record["key_points"]),
             *((s.get("title") or s.get("topic") or "", s["items"]) for s in record["sections"])]
@@ -68,13 +90,14 @@ def _sections(record: Mapping[str, Any]) -> list[tuple[str, list[Mapping[str, An
 
 def text_body(record: Mapping[str, Any], date: dt.date, attachment: str) -> str:
     """The plain-text part."""
-    sources = {s["id"]: s for s in record["sources"]}
+    sources, titles = {s["id"]: s for s in record["sources"]}, _titles(record)
     lines = [f"{record['title']} — {long_date(date)}", record["coverage"], ""]
     for title, items in _sections(record):
         lines += [title.upper(), ""]
         for item in items:
+            label, outlets = _marks(item, sources, titles)
             cites = "".join(f"[{n}]" for n in item["sources"])
-            lines.append(f"- {'Developing: ' if item.get('developing') else ''}{item['text']} {cites}".rstrip())
+            lines.append(f"- {label}{_developing(item)}{item['text']} {cites}{outlets}".rstrip())
         lines += ([] if items else [f"({EMPTY})"]) + [""]
     lines += ["SOURCES", ""]
     for n, source in sorted(sources.items()):
@@ -89,20 +112,26 @@ def text_body(record: Mapping[str, Any], date: dt.date, attachment: str) -> str:
 def html_body(record: Mapping[str, Any], date: dt.date, attachment: str) -> str:
     """The HTML part: the whole briefing, styled inline, links to the articles' URLs."""
     esc, st = html.escape, _STYLE
-    sources = {s["id"]: s for s in record["sources"]}
+    sources, titles = {s["id"]: s for s in record["sources"]}, _titles(record)
 
     def cite(number: int) -> str:
         url = _url(sources.get(number))
         return (f'<a href="{esc(url)}" style="{st["cite"]}">[{number}]</a>' if url
                 else f'<span style="{st["cite"]}">[{number}]</span>')
 
+    def bullet(item: Mapping[str, Any]) -> str:
+        label, outlets = _marks(item, sources, titles)
+        developing = _developing(item)
+        return (f'<li style="{st["li"]}">' + (f'<em style="color:#56606c;">{esc(label)}</em>' if label else "")
+                + (f"<strong>{esc(developing.strip())}</strong> " if developing else "")
+                + f'{esc(item["text"])} {" ".join(cite(n) for n in item["sources"])}'
+                + (f'<span style="{st["cite"]}color:#56606c;">{esc(outlets)}</span>' if outlets else "") + "</li>")
+
     parts = [f'<div style="{st["head"]}"><h1 style="{st["h1"]}">{esc(record["title"])}</h1>'
              f'<p style="{st["line"]}"><strong style="color:#ffffff;">{esc(long_date(date))}</strong> · '
              f'{esc(record["coverage"])}</p></div>', f'<div style="{st["main"]}">']
     for i, (title, items) in enumerate(_sections(record)):
-        bullets = "".join(
-            f'<li style="{st["li"]}">{"<strong>Developing:</strong> " if item.get("developing") else ""}'
-            f'{esc(item["text"])} {" ".join(cite(n) for n in item["sources"])}</li>' for item in items)
+        bullets = "".join(bullet(item) for item in items)
         body = f'<ul style="{st["ul"]}">{bullets}</ul>' if items else f'<p style="{st["empty"]}">{esc(EMPTY)}</p>'
         if i == 0:
             body = f'<div style="{st["box"]}">{body}</div>'
