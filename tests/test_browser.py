@@ -182,3 +182,20 @@ def test_screenshots_of_phone_and_desktop(archive: Path, browser: Any, pages: li
         page = new(pages, browser, device).open(archive / DATES[-1] / "briefing.html")
         page.screenshot(path=str(tmp_path / name), full_page=False)
         assert (tmp_path / name).stat().st_size > 10_000
+
+
+def test_the_e_mail_reads_on_a_phone(archive: Path, browser: Any, pages: list[Page], tmp_path: Path) -> None:
+    """The HTML part of the e-mail, as a phone's mail client shows it: one column, no sideways
+    scrolling, 16 px text, every section there."""
+    from briefgen.archive import find
+    from briefgen.web.mail import html_body
+
+    briefing = find(archive, "briefing", None)
+    message = tmp_path / "mail.html"
+    message.write_text(html_body(briefing.record, briefing.date, "briefing.pdf"), encoding="utf-8")
+    page = new(pages, browser, PHONE).open(message)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert font_px(page, "li") >= 15
+    assert page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)") == [
+        "Key points", "Trade and Economy", "Security", "Recognition and Diplomacy", "Sources"]
+    assert page.eval_on_selector_all("a", "as => as.every(a => a.href.startsWith('https://'))")

@@ -141,21 +141,21 @@ def _presentation(match: re.Match[str]) -> str:
 def svg(data: Activity) -> str:
     """The chart as an inline ``<svg>`` element (no XML declaration), with its text alternative."""
     import matplotlib
-    from matplotlib.dates import AutoDateLocator, DateFormatter
+    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    style = {"svg.fonttype": "none", "svg.hashsalt": "briefgen", "font.family": "DejaVu Sans", "font.size": 10,
-             "text.color": _INK, "axes.labelcolor": _INK, "axes.edgecolor": _INK, "xtick.color": _INK,
-             "ytick.color": _INK, "grid.color": _INK, "grid.alpha": 0.25, "axes.spines.top": False,
-             "axes.spines.right": False, "legend.frameon": False}
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "briefgen", "font.family": "DejaVu Sans", "font.size": 10,
+                                "text.color": _INK, "axes.labelcolor": _INK, "axes.edgecolor": _INK, "xtick.color": _INK,
+                                "ytick.color": _INK, "grid.color": _INK, "grid.alpha": 0.25, "axes.spines.top": False,
+                                "axes.spines.right": False, "legend.frameon": False}):
         figure = Figure(figsize=(5.4, 3.2), dpi=72, layout="constrained")
         axes = figure.add_subplot()
         many = len(data.days) > 31
+        days = date2num(data.days)
         for j, ((_, title), counts) in enumerate(zip(data.topics, data.counts, strict=True)):
             k = j % len(COLOURS)
-            axes.plot(data.days, counts, label=title, color=COLOURS[k], linestyle=DASHES[k], linewidth=2,
+            axes.plot(days, counts, label=title, color=COLOURS[k], linestyle=DASHES[k], linewidth=2,
                       marker=None if many else MARKERS[k], markersize=5)
         axes.set_ylabel("articles a day")
         axes.set_ylim(bottom=0, top=max(3, max((max(c, default=0) for c in data.counts), default=0) * 1.15))
@@ -164,7 +164,7 @@ def svg(data: Activity) -> str:
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))
         if len(data.days) == 1:
-            axes.set_xlim(data.days[0] - dt.timedelta(days=1), data.days[0] + dt.timedelta(days=1))
+            axes.set_xlim(days[0] - 1, days[0] + 1)
         axes.grid(axis="y")
         # as many legend columns as fit the figure's width (about 64 characters of 9 pt text)
         widths = [len(title) + 8 for _, title in data.topics]
