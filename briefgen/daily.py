@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
 from briefgen.render import render_all
+from briefgen.web.chart import activity
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,9 @@ def run_daily(
     date; ``"latest-N"``: N days before it) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
 
     Unless ``options.output.history`` is off, what the previous briefing in the archive reported
-    is not repeated (a record that is not sound is skipped with a warning). What a killed run
-    left behind is cleaned up first. Everything is rendered before anything is written, and the
+    is not repeated (a record that is not sound is skipped with a warning). The briefing carries
+    the coverage chart's counts: the corpus's articles per topic over the 14 days up to ``date``
+    (:func:`briefgen.web.chart.activity`). What a killed run left behind is cleaned up first. Everything is rendered before anything is written, and the
     date's folder is replaced whole in one step (:func:`briefgen.archive.publish`), so a failure
     leaves the archive as it was. Raises :class:`~briefgen.errors.OutputError` when the output
     folder cannot take the files.
@@ -108,6 +110,7 @@ def run_daily(
         history = reported(earlier) if earlier else History()
         briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
                                   progress=progress("Splitting sentences") if progress else None)
+        briefing = replace(briefing, activity=activity(loaded.articles, options.topics, end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats)
         written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})

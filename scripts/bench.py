@@ -11,6 +11,8 @@
 5. `briefgen --help`: wall time of the command in a fresh process (start-up and imports).
 6. Story grouping of 5,000 and 20,000 articles (UCI aggregator headlines and BBC articles, a
    stream repeated with shifted dates): wall time, and the ratio of the two (4 is linear).
+7. The coverage chart of the largest corpus: counting its articles per topic per day and drawing
+   the SVG, as a share of the `daily` run that includes them.
 
 Usage: python scripts/bench.py EVAL_DIR [--out docs/performance.md] [--quick]
 """
@@ -41,11 +43,13 @@ from briefgen.render import to_html, to_pdf
 from briefgen.sbd import sentence_spans
 from briefgen.split import split_article
 from briefgen.summarize import briefgen_summarizer, sumy_summarizer
+from briefgen.web import chart
 
 END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0,
-          "split_ratio": 4.8, "help_seconds": 0.3, "stories_seconds": 5.0, "stories_ratio": 6.0}
+          "split_ratio": 4.8, "help_seconds": 0.3, "stories_seconds": 5.0, "stories_ratio": 6.0,
+          "chart_share": 0.35}
 STORY_SIZES = (5000, 20000)
 
 
@@ -160,6 +164,15 @@ def pdf_bench(corpus: Path) -> tuple[float, int]:
     return seconds, len(to_pdf(briefing, html))
 
 
+def chart_bench(corpus: Path) -> tuple[float, float]:
+    """Seconds to count the corpus's articles per topic per day (14 days) and to draw the chart."""
+    options = load_options()
+    articles = load_corpus(corpus).articles
+    counting = best_of(lambda: chart.activity(articles, options.topics, END), 3)
+    data = chart.activity(articles, options.topics, END)
+    return counting, best_of(lambda: chart.svg(data), 3)
+
+
 def split_bench(paths: list[Path]) -> list[dict[str, float]]:
     """Seconds to split 1 MB and 4 MB of article text, laid out as paragraphs and as one paragraph."""
     bodies: list[str] = []
@@ -228,7 +241,9 @@ def main() -> int:
         base = fixed_cost(paths, Path(tmp))
         daily = daily_bench(paths, Path(tmp), args.quick)
         pdf_seconds, pdf_bytes = pdf_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
+        count_seconds, draw_seconds = chart_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
     print(f"pdf: {pdf_seconds:.2f}s", flush=True)
+    print(f"chart: counting {count_seconds:.2f}s, drawing {draw_seconds:.2f}s", flush=True)
     splitting = split_bench(paths)
     help_time = help_seconds()
     print(f"briefgen --help: {help_time:.3f}s", flush=True)
@@ -239,6 +254,7 @@ def main() -> int:
     growth = exponent(daily, "seconds_j1")
     net_growth = exponent(daily, "seconds_j1", minus=base)
     speedup = ranking[0]["lexrank"] / ranking[0]["briefgen"]
+    chart_share = (count_seconds + draw_seconds) / largest["seconds_j1"]
     checks = [
         (f"ranking 800 sentences: {speedup:.0f}x faster than sumy LexRank (floor {FLOORS['speedup']:.0f}x)", speedup >= FLOORS["speedup"]),
         (f"daily, {int(largest['articles'])} articles: {largest['seconds_j1']:.1f} s wall (floor {FLOORS['seconds_2000']:.0f} s)",
@@ -249,6 +265,8 @@ def main() -> int:
          growth <= FLOORS["exponent"]),
         (f"PDF of the {int(largest['articles'])}-article briefing: {pdf_seconds:.2f} s (floor {FLOORS['pdf_seconds']:.0f} s)",
          pdf_seconds <= FLOORS["pdf_seconds"]),
+        (f"coverage chart of {int(largest['articles'])} articles: {chart_share:.0%} of the daily run "
+         f"(floor {FLOORS['chart_share']:.0%})", chart_share <= FLOORS["chart_share"]),
         *((f"splitting 4 MB against 1 MB, {r['layout']}: {r['mb4'] / r['mb1']:.2f}× the time (floor {FLOORS['split_ratio']}×)",
            r["mb4"] / r["mb1"] <= FLOORS["split_ratio"]) for r in splitting),
         (f"`briefgen --help`: {help_time:.2f} s wall (floor {FLOORS['help_seconds']} s)", help_time <= FLOORS["help_seconds"]),
@@ -345,6 +363,13 @@ Best of 3.
 span 0.8 days (20,000: 3.5), less than the 2.6 days within which two reports are paired, so each one's
 neighbourhood in time is not yet full; past it the time grows about linearly.
 
+## 7. The coverage chart
+
+`web.chart.activity` on the {int(largest['articles'])}-article corpus (its articles of the 14 days up to the
+briefing, split and scored for every topic once): **{count_seconds:.2f} s**; drawing the SVG with
+matplotlib: **{draw_seconds:.2f} s** (best of 3 each). Together **{chart_share:.0%}** of the `daily`
+run of section 2, which includes them.
+
 ## Reproduce
 
 ```sh
@@ -353,7 +378,8 @@ make bench            # or: .venv/bin/python scripts/bench.py ../shared/eval
 """
     (args.out.with_suffix(".json")).write_text(json.dumps({"ranking": ranking, "daily": daily, "pdf_seconds": pdf_seconds,
                                                            "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base,
-                                                           "help_seconds": help_time, "stories": grouping}, indent=2) + "\n")
+                                                           "help_seconds": help_time, "stories": grouping,
+                                                           "chart_seconds": {"counting": count_seconds, "drawing": draw_seconds}}, indent=2) + "\n")
     return finish(args.out, report, checks)
 
 
