@@ -6,7 +6,7 @@
       2026-11-28/briefing.md, .pdf, .html, briefing.json   one folder a date
       2026-11-29/...
       latest -> 2026-11-29                                  the newest date
-      index.md, index.html                                  every briefing, newest first
+      index.md, index.html, feed.xml                        every briefing, newest first
       .briefgen.lock                                        held while a run writes
 
 A date's files are written into a fresh folder ``OUT/.briefgen-new.<date>.<token>`` and that
@@ -25,7 +25,6 @@ import datetime as dt
 import errno
 import fcntl
 import functools
-import html
 import json
 import logging
 import os
@@ -42,7 +41,6 @@ from typing import Any
 from briefgen.errors import BriefgenError, InputError, OutputError
 from briefgen.files import Unreadable, read_regular
 from briefgen.models import History
-from briefgen.render import escape_markdown
 
 log = logging.getLogger(__name__)
 
@@ -354,6 +352,7 @@ _RECORD: dict[str, Any] = {
     "sources": [{"id": "int", "title?": "string", "source?": "string", "date?": "string|null", "url?": "string",
                  "path?": "string"}],
     "stories?": [_STORY],  # written since stories were grouped; older records have none
+    "activity?": {"days": ["string"], "topics": [{"topic": "string", "title?": "string", "articles": ["int"]}]},
 }
 _TYPE_NAMES = {"string": "a string", "int": "a whole number", "number": "a number", "bool": "true or false",
                "string|null": "a string or null"}
@@ -508,9 +507,11 @@ def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:
 
 
 def update_links(out: Path, basename: str) -> list[Path]:
-    """Point ``latest`` at the newest date with a sound record and rewrite ``index.md`` and
-    ``index.html``. Unsound records are left out silently (:func:`archived` warns about them).
-    ``latest`` is only ever replaced if it is a symbolic link; raises :class:`OutputError`."""
+    """Point ``latest`` at the newest date with a sound record, bring every briefing page's
+    navigation bar up to date and rewrite ``index.md``, ``index.html`` and ``feed.xml``
+    (:mod:`briefgen.web`), each file atomically. Unsound records are left out silently
+    (:func:`archived` warns about them). ``latest`` is only ever replaced if it is a symbolic
+    link; raises :class:`OutputError`."""
     briefings, _ = _scan(out, basename)
     if not briefings:
         return []
@@ -524,17 +525,11 @@ def update_links(out: Path, basename: str) -> list[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise _output_error(exc, f"cannot point {link} at {briefings[0].folder.name}", out) from exc
-    lines = ["# Briefings", ""]
-    rows = []
-    for b in briefings:
-        files = sorted(p.name for p in b.folder.iterdir() if p.name.startswith(f"{basename}.") and not p.name.endswith(".tmp"))
-        links = " · ".join(f"[{name.rsplit('.', 1)[1]}]({b.folder.name}/{name})" for name in files)
-        coverage, title = b.record["coverage"], b.record["title"]
-        lines.append(f"- **{b.date.isoformat()}** — {escape_markdown(title)}: {escape_markdown(coverage)} ({links})")
-        cells = ", ".join(f'<a href="{html.escape(b.folder.name)}/{html.escape(n)}">{html.escape(n.rsplit(".", 1)[1])}</a>' for n in files)
-        rows.append(f"<li><strong>{b.date.isoformat()}</strong> — {html.escape(title)}: {html.escape(coverage)} ({cells})</li>")
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Briefings</title>\n</head>\n"
-            "<body>\n<h1>Briefings</h1>\n<ul>\n" + "\n".join(rows) + "\n</ul>\n</body>\n</html>\n")
-    written = [write_atomic(out / "index.md", ("\n".join(lines) + "\n").encode()),
-               write_atomic(out / "index.html", page.encode())]
+    from briefgen.web.feed import feed_xml  # the pages import this module
+    from briefgen.web.pages import index_html, index_markdown, refresh_navigation
+
+    refresh_navigation(briefings, basename)
+    written = [write_atomic(out / "index.md", index_markdown(briefings, basename).encode()),
+               write_atomic(out / "index.html", index_html(briefings, basename).encode()),
+               write_atomic(out / "feed.xml", feed_xml(briefings, basename))]
     return [*written, link]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +69,9 @@ def run_daily(
     date; ``"latest-N"``: N days before it) and archive it as ``out/YYYY-MM-DD/<basename>.<format>``, under the output folder's lock.
 
     Unless ``options.output.history`` is off, what the previous briefing in the archive reported
-    is not repeated (a record that is not sound is skipped with a warning). What a killed run
-    left behind is cleaned up first. Everything is rendered before anything is written, and the
+    is not repeated (a record that is not sound is skipped with a warning). The briefing carries
+    the coverage chart's counts: the corpus's articles per topic over the 14 days up to ``date``
+    (:func:`briefgen.web.chart.activity`). What a killed run left behind is cleaned up first. Everything is rendered before anything is written, and the
     date's folder is replaced whole in one step (:func:`briefgen.archive.publish`), so a failure
     leaves the archive as it was. Raises :class:`~briefgen.errors.OutputError` when the output
     folder cannot take the files.
@@ -99,7 +100,7 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         loaded: Corpus = ClusterCorpus(client, corpus, options.input.max_bytes)
     elif cache is not None:
         loaded = open_corpus(corpus, cache, options.input.max_bytes, options.output.lock_timeout, jobs, progress,
-                             reported=Path(out))
+                             reported=Path(out), topics=options.topics)
     else:
         loaded = load_corpus(corpus, jobs=jobs, progress=progress("Loading articles") if progress else None,
                              max_bytes=options.input.max_bytes)
@@ -132,6 +133,7 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         else:
             briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
                                       progress=progress("Splitting sentences") if progress else None)
+        briefing = replace(briefing, activity=loaded.activity(options.topics, end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats)
         written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})

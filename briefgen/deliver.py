@@ -1,4 +1,7 @@
-"""Deliver: e-mail an archived briefing's PDF, with its key points as the message body.
+"""Deliver: e-mail an archived briefing: the whole briefing as the body, the PDF attached.
+
+The message is ``multipart/mixed``: a ``multipart/alternative`` of a plain-text part and an
+HTML part (:mod:`briefgen.web.mail`: styled inline, links to the articles), then the PDF.
 
 Settings come from ``[delivery]``; the SMTP user name and password come from the environment
 variables it names, never from the file. A failed send is retried with exponential back-off and
@@ -7,7 +10,6 @@ then raises :class:`DeliveryError`; the briefing's files are never touched.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -19,11 +21,11 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any
 
 from briefgen.archive import ArchivedBriefing, write_atomic
 from briefgen.config import DeliveryOptions
 from briefgen.errors import BriefgenError, ConfigError, InputError
+from briefgen.web.mail import html_body, text_body
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +40,6 @@ class DeliveryError(BriefgenError):
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _key_points(record: dict[str, Any]) -> list[tuple[str, list[int]]]:
-    return [(i["text"], list(i["sources"])) for i in record["key_points"]]
-
-
 def one_line(text: str) -> str:
     """``text`` as one header line: every run of line breaks, other control characters and
     white space becomes one space, so that nothing in it can start a header of its own."""
@@ -49,8 +47,8 @@ def one_line(text: str) -> str:
 
 
 def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions) -> EmailMessage:
-    """The e-mail: key points as plain text and HTML, the PDF attached. The subject is made one
-    line (:func:`one_line`); an address holding a line break is refused."""
+    """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached.
+    The subject is made one line (:func:`one_line`); an address holding a line break is refused."""
     if not delivery.recipients:
         raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
     if not delivery.sender:
@@ -66,28 +64,16 @@ def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptio
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(f"delivery.subject '{delivery.subject}' has an unknown field ({exc})",
                           "use {title}, {date} and {coverage}") from exc
-    sources = {s["id"]: s for s in record["sources"]}
-    points = _key_points(record)
-
-    def cite(numbers: list[int]) -> str:
-        return ", ".join(f"{sources[n].get('source') or sources[n].get('title', '')}" for n in numbers if n in sources)
-
-    text = [f"{title} — {date}", coverage, "", "Key points:", ""]
-    text += [f"- {t} ({cite(n)})" for t, n in points] or ["(none)"]
-    text += ["", f"The full briefing is attached ({pdf.name})."]
-    page = [f"<h1>{html.escape(title)} — {date}</h1>", f"<p>{html.escape(coverage)}</p>", "<h2>Key points</h2>", "<ul>"]
-    page += [f"<li>{html.escape(t)} <small>({html.escape(cite(n))})</small></li>" for t, n in points]
-    page += ["</ul>", f"<p>The full briefing is attached ({html.escape(pdf.name)}).</p>"]
-
+    attachment = f"{pdf.stem}-{date}.pdf"
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = delivery.sender
     message["To"] = ", ".join(delivery.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="briefgen.local")
-    message.set_content("\n".join(text) + "\n")
-    message.add_alternative("<!DOCTYPE html><html><body>" + "\n".join(page) + "</body></html>\n", subtype="html")
-    message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=f"{pdf.stem}-{date}.pdf")
+    message.set_content(text_body(record, briefing.date, attachment))
+    message.add_alternative(html_body(record, briefing.date, attachment), subtype="html")
+    message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=attachment)
     return message
 
 

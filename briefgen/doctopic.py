@@ -75,8 +75,9 @@ def _distinct_terms(matrix: TermMatrix, compiled: CompiledTopic, relevant: np.nd
     return count
 
 
-def document_evidence(texts: Sequence[str], topic: Topic) -> DocEvidence:
-    """Score every sentence of ``texts`` for ``topic`` and gather the evidence by text."""
+def _split(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Every sentence of ``texts``, the index of the text each stands in, and the index of each
+    text's first sentence (-1 for a text without one)."""
     sentences: list[str] = []
     owner: list[int] = []
     first: list[int] = []
@@ -85,19 +86,39 @@ def document_evidence(texts: Sequence[str], topic: Topic) -> DocEvidence:
         first.append(len(sentences) if parts else -1)
         sentences.extend(parts)
         owner.extend([i] * len(parts))
-    n_docs = len(texts)
-    if not sentences:
-        return DocEvidence(np.zeros(n_docs), np.zeros(n_docs), np.zeros(n_docs, dtype=bool))
-    owner_arr = np.array(owner, dtype=np.int64)
-    matrix = term_matrix(sentences)
-    compiled = compile_topic(topic)
+    return sentences, np.array(owner, dtype=np.int64), np.array(first, dtype=np.int64)
+
+
+def _evidence(matrix: TermMatrix, compiled: CompiledTopic, owner: np.ndarray, first: np.ndarray) -> DocEvidence:
+    n_docs = len(first)
     relevant = relevance(matrix, [compiled])[:, 0] > 0
-    n_sentences = np.maximum(np.bincount(owner_arr, minlength=n_docs), 1)
-    share = np.bincount(owner_arr, weights=relevant.astype(float), minlength=n_docs) / n_sentences
-    first_arr = np.array(first, dtype=np.int64)
+    n_sentences = np.maximum(np.bincount(owner, minlength=n_docs), 1)
+    share = np.bincount(owner, weights=relevant.astype(float), minlength=n_docs) / n_sentences
     lead = np.zeros(n_docs, dtype=bool)
-    lead[first_arr >= 0] = relevant[first_arr[first_arr >= 0]]
-    return DocEvidence(share, _distinct_terms(matrix, compiled, relevant, owner_arr, n_docs), lead)
+    lead[first >= 0] = relevant[first[first >= 0]]
+    return DocEvidence(share, _distinct_terms(matrix, compiled, relevant, owner, n_docs), lead)
+
+
+def document_evidence(texts: Sequence[str], topic: Topic) -> DocEvidence:
+    """Score every sentence of ``texts`` for ``topic`` and gather the evidence by text."""
+    sentences, owner, first = _split(texts)
+    if not sentences:
+        n_docs = len(texts)
+        return DocEvidence(np.zeros(n_docs), np.zeros(n_docs), np.zeros(n_docs, dtype=bool))
+    return _evidence(term_matrix(sentences), compile_topic(topic), owner, first)
+
+
+def documents_about(texts: Sequence[str], topics: Sequence[Topic]) -> np.ndarray:
+    """Whether each text is about each topic (texts × topics, bool), by :func:`is_about`'s rule;
+    the texts are split and scored once for all the topics."""
+    about = np.zeros((len(texts), len(topics)), dtype=bool)
+    sentences, owner, first = _split(texts)
+    if not sentences:
+        return about
+    matrix = term_matrix(sentences)
+    for j, topic in enumerate(topics):
+        about[:, j] = is_about(scores_from_evidence(_evidence(matrix, compile_topic(topic), owner, first)))
+    return about
 
 
 def scores_from_evidence(evidence: DocEvidence, min_terms: int = MIN_TERMS,

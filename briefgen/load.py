@@ -33,7 +33,7 @@ from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, ConfigError, InputError
 from briefgen.files import Unreadable, is_utf8_name, printable, read_regular, size_text
 from briefgen.layout import paragraphs
-from briefgen.models import Article
+from briefgen.models import Activity, Article, Topic
 from briefgen.parallel import Progress, map_items
 from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
 
@@ -75,6 +75,9 @@ class Corpus(Protocol):
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The articles dated from ``start`` to ``end`` (:func:`in_window` on the whole corpus)."""
 
+    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+        """The coverage chart's counts up to ``end`` (:func:`briefgen.web.chart.activity`)."""
+
 
 @dataclass
 class LoadResult:
@@ -98,6 +101,12 @@ class LoadResult:
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The articles dated from ``start`` to ``end`` (:func:`in_window`)."""
         return in_window(self.articles, start, end)
+
+    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+        """The coverage chart's counts up to ``end`` (:func:`briefgen.web.chart.activity`)."""
+        from briefgen.web.chart import activity
+
+        return activity(self.articles, topics, end)
 
 
 @dataclass

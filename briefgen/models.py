@@ -120,6 +120,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """Articles per topic per day over a span of days: the coverage chart's data. An article
+    counts for each topic it is about (:func:`briefgen.doctopic.is_about`): for several, one or none."""
+
+    days: tuple[dt.date, ...]  #: consecutive days, oldest first
+    topics: tuple[tuple[str, str], ...]  #: each topic's name and title
+    counts: tuple[tuple[int, ...], ...]  #: per topic, the articles of each day
+
+
+@dataclass(frozen=True)
 class Briefing:
     title: str
     date: dt.date
@@ -132,6 +142,7 @@ class Briefing:
     empty_message: str = "No relevant reporting in this period."
     stories: tuple[Story, ...] = ()  #: every article of the window in exactly one
     warnings: tuple[str, ...] = field(default=())
+    activity: Activity | None = None  #: articles per topic per day up to ``date``, for the chart
 
     def story(self, story_id: str) -> Story | None:
         """The story with this id (``None``: none has it)."""

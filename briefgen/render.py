@@ -4,7 +4,10 @@ Markdown is written by briefgen, with every piece of article text escaped so tha
 ever be text. A source is cited by its title, outlet, date and link, never by the file it came
 from (a local path is no business of a reader's): the path stays in the JSON record. HTML is
 python-markdown's rendering of that Markdown, sanitised by nh3 and set in a page with
-``styles/briefing.css``. The PDF is WeasyPrint's rendering of that HTML, with a
+``styles/briefing.css`` (responsive, with a dark scheme; print styles for the PDF), with the
+coverage chart (:mod:`briefgen.web.chart`) before the sources and a navigation bar to the
+archive's index and the previous and next briefings (:func:`navigation`; the archive rewrites it
+as briefings come and go). The PDF is WeasyPrint's rendering of that HTML, tagged (PDF/UA-1), with a
 URL fetcher that refuses every URL: the stylesheet is passed in directly and fonts come from
 the system, so nothing an article says can make the renderer read a file or the network.
 """
@@ -126,19 +129,51 @@ def markdown_to_html(text: str) -> str:
                      url_schemes={"http", "https"}, link_rel="noopener noreferrer")
 
 
-def stylesheet() -> str:
-    """The text of ``styles/briefing.css`` (installed as ``briefgen.styles``)."""
-    return (resources.files("briefgen.styles") / "briefing.css").read_text(encoding="utf-8")
+def stylesheet(name: str = "briefing.css") -> str:
+    """The text of ``styles/theme.css`` and then ``styles/<name>`` (installed as ``briefgen.styles``)."""
+    folder = resources.files("briefgen.styles")
+    return "".join((folder / n).read_text(encoding="utf-8") for n in ("theme.css", name))
 
 
-def to_html(briefing: Briefing, markdown_text: str | None = None) -> str:
-    """A standalone HTML page (stylesheet inlined)."""
+#: the navigation bar stands between these two comments (which sanitised article text never holds)
+NAV_START, NAV_END = "<!-- briefgen:nav -->", "<!-- /briefgen:nav -->"
+
+
+def _day_link(rel: str, label: str, date: Any, href: str | None) -> str:
+    if href is None:
+        return f'<span class="{rel} none">{label.format("none")}</span>'
+    return f'<a class="{rel}" rel="{rel}" href="{html.escape(href)}">{label.format(f"{date:%a} {date.day} {date:%b}")}</a>'
+
+
+def navigation(previous: tuple[Any, str] | None = None, following: tuple[Any, str] | None = None,
+               index: str = "../index.html") -> str:
+    """The navigation bar of a briefing page: the previous briefing, the index, the next one;
+    ``previous`` and ``following`` are each a date and the link to that briefing's page."""
+    before = _day_link("prev", "← Previous: {}", *(previous or (None, None)))
+    after = _day_link("next", "Next: {} →", *(following or (None, None)))
+    return (f'{NAV_START}<nav class="archive-nav" aria-label="Briefings">{before}'
+            f'<a class="index" href="{html.escape(index)}">All briefings</a>{after}</nav>{NAV_END}')
+
+
+def to_html(briefing: Briefing, markdown_text: str | None = None, nav: str | None = None) -> str:
+    """A standalone HTML page (stylesheet inlined), with the coverage chart when the briefing has
+    its counts, and ``nav`` (default: :func:`navigation` with the index alone) above the briefing."""
     body = markdown_to_html(markdown_text if markdown_text is not None else to_markdown(briefing))
+    if briefing.activity is not None and briefing.activity.days:
+        from briefgen.web.chart import figure, span_text
+
+        chart = (f'<h2 id="coverage">Coverage</h2>\n'
+                 f'{figure(briefing.activity, f"Articles per topic per day, {span_text(briefing.activity)}")}\n')
+        body = body.replace('<h2 id="sources">', chart + '<h2 id="sources">', 1)
     title = html.escape(f"{briefing.title} — {briefing.date.isoformat()}")
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"color-scheme\" content=\"light dark\">\n"
         f"<title>{title}</title>\n<meta name=\"date\" content=\"{briefing.date.isoformat()}\">\n"
-        f"<style>\n{stylesheet()}</style>\n</head>\n<body>\n<main class=\"briefing\">\n{body}\n</main>\n</body>\n</html>\n"
+        f"<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{html.escape(briefing.title)}\" href=\"../feed.xml\">\n"
+        f"<style>\n{stylesheet()}</style>\n</head>\n<body>\n{nav if nav is not None else navigation()}\n"
+        f"<main class=\"briefing\">\n{body}\n</main>\n</body>\n</html>\n"
     )
 
 
@@ -152,7 +187,8 @@ def to_pdf(briefing: Briefing, html_text: str | None = None, refused: list[str] 
     fetcher = _refusing_fetcher(weasyprint, refused if refused is not None else [])
     page = html_text if html_text is not None else to_html(briefing)
     document = weasyprint.HTML(string=page, base_url="about:blank", url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_identifier=f"briefgen-{briefing.date.isoformat()}".encode())
+    # PDF/UA-1: tagged for screen readers; the title and language come from <title> and <html lang>
+    pdf = document.write_pdf(pdf_identifier=f"briefgen-{briefing.date.isoformat()}".encode(), pdf_variant="pdf/ua-1")
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -202,6 +238,10 @@ def to_json(briefing: Briefing) -> str:
             for s in briefing.stories
         ],
     }
+    if briefing.activity is not None:
+        from briefgen.web.chart import to_record
+
+        data["activity"] = to_record(briefing.activity)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

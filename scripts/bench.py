@@ -11,11 +11,13 @@
 5. `briefgen --help`: wall time of the command in a fresh process (start-up and imports).
 6. Story grouping of 5,000 and 20,000 articles (UCI aggregator headlines and BBC articles, a
    stream repeated with shifted dates): wall time, and the ratio of the two (4 is linear).
-7. The corpus index: a one-day briefing over 20,000 real articles (Reuters-21578 and BBC) in
+7. The coverage chart of the largest corpus: counting its articles per topic per day and drawing
+   the SVG, as a share of the `daily` run that includes them.
+8. The corpus index: a one-day briefing over 20,000 real articles (Reuters-21578 and BBC) in
    files spread over 400 days, once the index exists, against the same day's files alone: the
    ratios of wall time and peak memory, measured in one run; the time to build the index, the
    run without it, and whether the briefings are byte-identical.
-8. Scale-out on Dask: a 7-day briefing of 10,000 and 100,000 articles (Reuters-21578 and BBC,
+9. Scale-out on Dask: a 7-day briefing of 10,000 and 100,000 articles (Reuters-21578 and BBC,
    mixed into distinct texts) on this machine and on a LocalCluster of 2 worker processes: time,
    peak memory of the driver and of a worker, each stage's time, and byte identity.
 
@@ -53,12 +55,13 @@ from briefgen.render import to_html, to_pdf
 from briefgen.sbd import sentence_spans
 from briefgen.split import split_article
 from briefgen.summarize import briefgen_summarizer, sumy_summarizer
+from briefgen.web import chart
 
 END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0,
           "split_ratio": 4.8, "help_seconds": 0.3, "stories_seconds": 5.0, "stories_ratio": 6.0,
-          "index_time_ratio": 2.0, "index_memory_ratio": 2.0, "driver_memory_mb": 1024.0}
+          "chart_share": 0.35, "index_time_ratio": 2.0, "index_memory_ratio": 2.0, "driver_memory_mb": 1024.0}
 STORY_SIZES = (5000, 20000)
 
 
@@ -173,6 +176,15 @@ def pdf_bench(corpus: Path) -> tuple[float, int]:
     return seconds, len(to_pdf(briefing, html))
 
 
+def chart_bench(corpus: Path) -> tuple[float, float]:
+    """Seconds to count the corpus's articles per topic per day (14 days) and to draw the chart."""
+    options = load_options()
+    articles = load_corpus(corpus).articles
+    counting = best_of(lambda: chart.activity(articles, options.topics, END), 3)
+    data = chart.activity(articles, options.topics, END)
+    return counting, best_of(lambda: chart.svg(data), 3)
+
+
 def split_bench(paths: list[Path]) -> list[dict[str, float]]:
     """Seconds to split 1 MB and 4 MB of article text, laid out as paragraphs and as one paragraph."""
     bodies: list[str] = []
@@ -267,7 +279,7 @@ def index_run(corpus: Path, out: Path, *extra: str) -> tuple[float, float]:
 
 
 def index_bench(eval_dir: Path, work: Path, files: int = 20_000, days: int = 400) -> dict[str, float]:
-    """Section 7: the one-day briefing over ``files`` files over ``days`` days through the index,
+    """Section 8: the one-day briefing over ``files`` files over ``days`` days through the index,
     against the day's files alone (best of 3 each, run in turn)."""
     corpus, alone = work / "index-corpus", work / "index-day"
     per_day = index_corpus(eval_dir, files, days, corpus, alone)
@@ -319,7 +331,7 @@ def stage_times(log_file: Path) -> dict[str, float]:
 
 
 def cluster_bench(eval_dir: Path, work: Path, sizes: Sequence[int]) -> list[dict[str, Any]]:
-    """Section 8: local against a LocalCluster of 2 worker processes (one thread each), one run
+    """Section 9: local against a LocalCluster of 2 worker processes (one thread each), one run
     each, in a fresh process (the driver); the cluster is started afresh for each size."""
     from distributed import Client, LocalCluster
 
@@ -368,8 +380,8 @@ def main() -> int:
     parser.add_argument("eval_dir", type=Path)
     parser.add_argument("--out", type=Path, default=Path("docs/performance.md"))
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
-    parser.add_argument("--index-files", type=int, default=20_000, help="files of the corpus index measure (section 7)")
-    parser.add_argument("--cluster-sizes", default="10000,100000", help="articles of the Dask measures (section 8)")
+    parser.add_argument("--index-files", type=int, default=20_000, help="files of the corpus index measure (section 8)")
+    parser.add_argument("--cluster-sizes", default="10000,100000", help="articles of the Dask measures (section 9)")
     args = parser.parse_args()
     paths = article_paths(args.eval_dir / "bbc-news-summary")
     ranking = ranking_bench(paths, args.quick)
@@ -377,7 +389,9 @@ def main() -> int:
         base = fixed_cost(paths, Path(tmp))
         daily = daily_bench(paths, Path(tmp), args.quick)
         pdf_seconds, pdf_bytes = pdf_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
+        count_seconds, draw_seconds = chart_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
     print(f"pdf: {pdf_seconds:.2f}s", flush=True)
+    print(f"chart: counting {count_seconds:.2f}s, drawing {draw_seconds:.2f}s", flush=True)
     splitting = split_bench(paths)
     help_time = help_seconds()
     print(f"briefgen --help: {help_time:.3f}s", flush=True)
@@ -392,6 +406,7 @@ def main() -> int:
     growth = exponent(daily, "seconds_j1")
     net_growth = exponent(daily, "seconds_j1", minus=base)
     speedup = ranking[0]["lexrank"] / ranking[0]["briefgen"]
+    chart_share = (count_seconds + draw_seconds) / largest["seconds_j1"]
     checks = [
         (f"ranking 800 sentences: {speedup:.0f}x faster than sumy LexRank (floor {FLOORS['speedup']:.0f}x)", speedup >= FLOORS["speedup"]),
         (f"daily, {int(largest['articles'])} articles: {largest['seconds_j1']:.1f} s wall (floor {FLOORS['seconds_2000']:.0f} s)",
@@ -402,6 +417,8 @@ def main() -> int:
          growth <= FLOORS["exponent"]),
         (f"PDF of the {int(largest['articles'])}-article briefing: {pdf_seconds:.2f} s (floor {FLOORS['pdf_seconds']:.0f} s)",
          pdf_seconds <= FLOORS["pdf_seconds"]),
+        (f"coverage chart of {int(largest['articles'])} articles: {chart_share:.0%} of the daily run "
+         f"(floor {FLOORS['chart_share']:.0%})", chart_share <= FLOORS["chart_share"]),
         *((f"splitting 4 MB against 1 MB, {r['layout']}: {r['mb4'] / r['mb1']:.2f}× the time (floor {FLOORS['split_ratio']}×)",
            r["mb4"] / r["mb1"] <= FLOORS["split_ratio"]) for r in splitting),
         (f"`briefgen --help`: {help_time:.2f} s wall (floor {FLOORS['help_seconds']} s)", help_time <= FLOORS["help_seconds"]),
@@ -507,7 +524,14 @@ Best of 3.
 span 0.8 days (20,000: 3.5), less than the 2.6 days within which two reports are paired, so each one's
 neighbourhood in time is not yet full; past it the time grows about linearly.
 
-## 7. The corpus index
+## 7. The coverage chart
+
+`web.chart.activity` on the {int(largest['articles'])}-article corpus (its articles of the 14 days up to the
+briefing, split and scored for every topic once): **{count_seconds:.2f} s**; drawing the SVG with
+matplotlib: **{draw_seconds:.2f} s** (best of 3 each). Together **{chart_share:.0%}** of the `daily`
+run of section 2, which includes them.
+
+## 8. The corpus index
 
 A corpus of {index['files']:,} real articles, one a `.txt` file (Reuters-21578 stories with a body,
 one BBC article after every nine), dated over {index['days']} days ending on {END.isoformat()}
@@ -527,10 +551,10 @@ What remains per run over the whole corpus: listing the folder and one `stat` a 
 index's rows (a few hundred bytes an article) and finding the likely near-duplicate pairs from the
 stored signatures; only the day's files are read and parsed, with the few near-duplicates of them.
 
-## 8. Scale-out on Dask
+## 9. Scale-out on Dask
 
 A 7-day briefing (`--days 7 --format md,json --no-history --no-cache`) of N articles, one `.txt`
-file each, dated over the 7 days: the real articles of section 7 first, then texts made of
+file each, dated over the 7 days: the real articles of section 8 first, then texts made of
 the first half of one and the second half of another. On this machine, then with `--scheduler`
 on a `distributed.LocalCluster` of 2 worker processes (one thread each) on the same machine,
 started afresh for each size; one run each. The driver is the `briefgen` process; a worker's
@@ -551,7 +575,9 @@ make bench            # or: .venv/bin/python scripts/bench.py ../shared/eval
 """
     (args.out.with_suffix(".json")).write_text(json.dumps({"ranking": ranking, "daily": daily, "pdf_seconds": pdf_seconds,
                                                            "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base,
-                                                           "help_seconds": help_time, "stories": grouping, "index": index, "scale_out": scale}, indent=2) + "\n")
+                                                           "help_seconds": help_time, "stories": grouping,
+                                                           "chart_seconds": {"counting": count_seconds, "drawing": draw_seconds},
+                                                           "index": index, "scale_out": scale}, indent=2) + "\n")
     return finish(args.out, report, checks)
 
 

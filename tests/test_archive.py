@@ -255,7 +255,7 @@ def test_a_full_disk_leaves_the_previous_files_whole(corpus: Path, tmp_path: Pat
     assert lines[1] == (f"Hint: free some space on the disk that holds {out} (or choose another --out), then run again; "
                         "no file was left half-written")
     assert snapshot(out) == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([".briefgen", ".briefgen.lock", "2026-11-24", "index.html", "index.md", "latest"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([".briefgen", ".briefgen.lock", "2026-11-24", "feed.xml", "index.html", "index.md", "latest"])
 
 
 def test_a_read_only_output_folder(corpus: Path, tmp_path: Path, monkeypatch) -> None:

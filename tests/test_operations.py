@@ -69,13 +69,16 @@ def test_two_day_run_builds_an_archive_latest_and_index(two_days: Path, tmp_path
     assert daily(two_days, out, "2026-11-23").exit_code == 0
     assert daily(two_days, out, "2026-11-24").exit_code == 0
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "2026-11-23", "2026-11-24", "index.html", "index.md", "latest"]
+        "2026-11-23", "2026-11-24", "feed.xml", "index.html", "index.md", "latest"]
     assert (out / "latest").resolve() == (out / "2026-11-24").resolve()
     assert (out / "latest" / "briefing.md").read_text().startswith("# Daily Briefing")
     index = (out / "index.md").read_text().splitlines()
-    assert index[2].startswith("- **2026-11-24** — Daily Briefing: 5 articles from 3 sources, 23–24 Nov 2026 ([json](2026-11-24/briefing.json)")
-    assert index[3].startswith("- **2026-11-23** — Daily Briefing: 2 articles from 2 sources, 22–23 Nov 2026")
-    assert '<a href="2026-11-24/briefing.md">md</a>' in (out / "index.html").read_text()
+    record = json.loads((out / "2026-11-24" / "briefing.json").read_text())
+    counts = ", ".join(f"{s['title']} {len(s['items'])}" for s in record["sections"])  # bullets per topic
+    assert index[2] == (f"- **2026-11-24** — 5 articles from 3 sources, 23–24 Nov 2026; {counts} "
+                        "([Markdown](2026-11-24/briefing.md) · [JSON](2026-11-24/briefing.json))")
+    assert index[3].startswith("- **2026-11-23** — 2 articles from 2 sources, 22–23 Nov 2026")
+    assert '<a href="2026-11-24/briefing.md">Markdown</a>' in (out / "index.html").read_text()
     # re-running an older date keeps `latest` on the newest
     assert daily(two_days, out, "2026-11-23").exit_code == 0
     assert (out / "latest").resolve() == (out / "2026-11-24").resolve()
@@ -147,7 +150,7 @@ def test_a_crash_while_writing_leaves_no_half_written_file(two_days: Path, tmp_p
     assert result.exit_code == 10
     assert result.stderr.startswith(f"Error: cannot write {out / '2026-11-24' / 'briefing.json'}: No space left on device\n")
     assert {p.name: p.read_bytes() for p in (out / "2026-11-24").iterdir()} == before
-    assert sorted(p.name for p in out.iterdir()) == [".briefgen", ".briefgen.lock", "2026-11-24", "index.html", "index.md", "latest"]  # no temp file left either
+    assert sorted(p.name for p in out.iterdir()) == [".briefgen", ".briefgen.lock", "2026-11-24", "feed.xml", "index.html", "index.md", "latest"]  # no temp file left either
 
 
 def test_a_second_run_waits_for_the_lock_then_gives_up_with_its_own_code(two_days: Path, tmp_path: Path) -> None:
@@ -241,7 +244,7 @@ def test_daily_send_mails_the_pdf_with_the_key_points(two_days: Path, tmp_path: 
     html = message.get_body(("html",)).get_content()
     for point in record["key_points"]:
         assert point["text"] in plain
-    assert "<li>" in html and "Key points" in html
+    assert "<li " in html and ">Key points</h2>" in html
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == "briefing-2026-11-24.pdf"

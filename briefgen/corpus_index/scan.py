@@ -20,10 +20,13 @@ import numpy as np
 
 from briefgen.corpus_index.store import Entry, Record
 from briefgen.dedupe import shingles, signatures
+from briefgen.doctopic import documents_about
 from briefgen.errors import ArticleError
 from briefgen.files import printable
 from briefgen.load import FileResult, corpus_id, parse_file, read_file, text_digest
+from briefgen.models import Topic
 from briefgen.parallel import Progress, iter_items
+from briefgen.web.chart import about_text
 
 RACY_NS = 2_000_000_000  #: a file changed this soon before it was read is checked again next time
 
@@ -64,6 +67,7 @@ class Job:
     max_bytes: int
     stamp: Stamp | None
     known: bytes | None
+    topics: tuple[Topic, ...] = ()  #: the topics its articles' ``about`` bits are for
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ class Outcome:
     problem: ArticleError | None = None
 
 
-def jobs_for(paths: Sequence[Path], folder: Path, entries: dict[str, Entry], max_bytes: int) -> list[Job]:
+def jobs_for(paths: Sequence[Path], folder: Path, entries: dict[str, Entry], max_bytes: int,
+             topics: Sequence[Topic] = ()) -> list[Job]:
     """The files of ``paths`` that the index does not hold as they are now."""
     todo = []
     for path in paths:
@@ -86,7 +91,8 @@ def jobs_for(paths: Sequence[Path], folder: Path, entries: dict[str, Entry], max
         entry = entries.get(key)
         stamp = Stamp.of(path)
         if not current(entry, stamp, max_bytes):
-            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp, entry.sha256 if entry else None))
+            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp, entry.sha256 if entry else None,
+                            tuple(topics)))
     return todo
 
 
@@ -113,13 +119,24 @@ def entry_of(job: Job, sha256: bytes, seen_ns: int, found: FileResult) -> Entry:
     shingled = shingles(texts)
     signature = signatures(shingled)
     words = np.diff(shingled.bounds) > 0
+    about = documents_about([about_text(a) for a in found.articles], job.topics)  # the same for each article alone
     records = tuple(
         Record(seq, a.id, a.title, a.source, a.date.isoformat() if a.date else None, a.url, text_digest(a.text),
-               signature[seq].tobytes(), bool(words[seq]))
+               signature[seq].tobytes(), bool(words[seq]), bits(about[seq]))
         for seq, a in enumerate(found.articles))
     stamp = job.stamp or Stamp(0, 0, "")  # a file that could not be examined: an empty stamp, read again next time
     return Entry(job.key, stamp.size, stamp.mtime_ns, stamp.text, sha256, seen_ns,
                  tuple((p.path, p.reason, p.hint) for p in found.problems), tuple(found.warnings), records)
+
+
+def topics_key(topics: Sequence[Topic]) -> str:
+    """A digest of the topics (what decides whether an article is about one)."""
+    return hashlib.sha256(repr(tuple(topics)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def bits(flags: Sequence[bool]) -> int:
+    """Flags as the bits of an integer (bit ``j``: the ``j``-th flag)."""
+    return sum(1 << j for j, flag in enumerate(flags) if flag)
 
 
 def read_all(jobs: Sequence[Job], workers: int, progress: Progress[Outcome] | None) -> Iterator[Outcome]:

@@ -9,8 +9,9 @@
 
 One row a file of the corpus (its path in the corpus, size, modification time, a stamp of its
 ``stat``, the SHA-256 of its bytes, what loading it warned about) and one row an article in it
-(id, title, outlet, date, link, a digest of its text and its near-duplicate signature). Every
-row carries a checksum of its fields.
+(id, title, outlet, date, link, a digest of its text, its near-duplicate signature and which of
+the configured topics it is about, for the coverage chart). Every row carries a checksum of its
+fields. An index made for other topics is rebuilt (a change of the config: no warning).
 
 The index is a cache, never the truth. A file that is not a database, fails SQLite's own
 check or holds a row whose checksum does not match, an index written by another version of
@@ -50,7 +51,8 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
 _POLL = 0.1
 #: what decides what reading a file gives: briefgen's loading code, and the parsers it uses
-_LOADER = ("load", "readers", "layout", "dedupe", "files", "errors", "models", "corpus_index/scan", "corpus_index/store")
+_LOADER = ("load", "readers", "layout", "dedupe", "files", "errors", "models", "doctopic", "score", "sbd", "text",
+           "web/chart", "corpus_index/scan", "corpus_index/store")
 _PARSERS = ("trafilatura", "feedparser", "charset-normalizer", "pyyaml", "lxml")
 
 _TABLES = """
@@ -61,7 +63,7 @@ CREATE TABLE files (
 CREATE TABLE articles (
     path TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL,
     date TEXT, url TEXT NOT NULL, digest BLOB NOT NULL, signature BLOB NOT NULL, words INTEGER NOT NULL,
-    checksum BLOB NOT NULL, PRIMARY KEY (path, seq));
+    about INTEGER NOT NULL, checksum BLOB NOT NULL, PRIMARY KEY (path, seq));
 CREATE INDEX articles_by_date ON articles (date);
 """
 
@@ -92,9 +94,11 @@ class Record:
     digest: bytes  #: :func:`briefgen.load.text_digest` of its text
     signature: bytes  #: its MinHash signature (:func:`briefgen.dedupe.signatures`), uint64 bytes
     words: bool  #: whether its text has a word (a signature of a text without words is not used)
+    about: int  #: bit ``j`` set when it is about the ``j``-th topic (:func:`briefgen.doctopic.documents_about`)
 
     def fields(self) -> tuple[object, ...]:
-        return (self.seq, self.id, self.title, self.source, self.date, self.url, self.digest, self.signature, int(self.words))
+        return (self.seq, self.id, self.title, self.source, self.date, self.url, self.digest, self.signature,
+                int(self.words), self.about)
 
 
 @dataclass(frozen=True)
@@ -158,9 +162,10 @@ class IndexStore:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, folder: Path, corpus: Path, timeout: float) -> Iterator[IndexStore]:
+    def open(cls, folder: Path, corpus: Path, timeout: float, topics: str = "") -> Iterator[IndexStore]:
         """The index in ``folder`` of the ``corpus`` folder, created or rebuilt as needed, held
-        against other briefgen runs until the block ends."""
+        against other briefgen runs until the block ends. ``topics`` names the topics the
+        articles' ``about`` bits are for: an index made for other topics is rebuilt."""
         path = Path(folder) / FILE_NAME
         tagged = _prepare(Path(folder))
         with _held(Path(f"{path}{LOCK_SUFFIX}"), timeout):
@@ -169,7 +174,7 @@ class IndexStore:
                     log.warning("the corpus index %s is missing: rebuilding it from the corpus", printable(path))
                 else:
                     log.info("building the corpus index %s", printable(path))
-            connection, entries = _open_checked(path, str(corpus), timeout)
+            connection, entries = _open_checked(path, str(corpus), timeout, topics)
             try:
                 yield cls(connection, path, entries)
             finally:
@@ -189,7 +194,7 @@ class IndexStore:
             db.executemany("DELETE FROM articles WHERE path = ?", paths)
             db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            [(*e.fields(), checksum(e.fields())) for e in rows])
-            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [(e.path, *r.fields(), checksum((e.path, *r.fields()))) for e in rows for r in e.articles])
             db.execute("COMMIT")
         except sqlite3.Error:
@@ -244,9 +249,9 @@ def _held(lock: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _open_checked(path: Path, corpus: str, timeout: float) -> tuple[sqlite3.Connection, dict[str, Entry]]:
+def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
     """A connection to the index at ``path`` and its entries, every row checked; an index that
-    is damaged, of another layout or version, or of another corpus is rebuilt (empty)."""
+    is damaged, of another layout or version, or of another corpus or topics is rebuilt (empty)."""
     fresh = not path.exists()
     try:
         connection = _connect(path, timeout)
@@ -255,25 +260,28 @@ def _open_checked(path: Path, corpus: str, timeout: float) -> tuple[sqlite3.Conn
             raise IndexUnavailable(f"another program holds its lock ({exc})") from exc
         raise IndexUnavailable(f"cannot open it ({exc})") from exc
     except sqlite3.DatabaseError as exc:
-        return _rebuilt(path, None, f"it is damaged ({exc})", timeout, corpus)
+        return _rebuilt(path, None, f"it is damaged ({exc})", timeout, corpus, topics)
     try:
         if fresh or not _tables(connection):
-            _create(connection, corpus)
+            _create(connection, corpus, topics)
             return connection, {}
+        if _other_topics(connection, topics):
+            log.info("the corpus index %s was made for other topics: rebuilding it", printable(path))
+            return _rebuilt(path, connection, "", timeout, corpus, topics)
         stale = _stale(connection, corpus)
         if stale:
-            return _rebuilt(path, connection, stale, timeout, corpus)
+            return _rebuilt(path, connection, stale, timeout, corpus, topics)
         check = connection.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            return _rebuilt(path, connection, f"it is damaged (SQLite's check: {check})", timeout, corpus)
+            return _rebuilt(path, connection, f"it is damaged (SQLite's check: {check})", timeout, corpus, topics)
         return connection, _entries(connection)
     except sqlite3.OperationalError as exc:
         connection.close()
         if _busy(exc):
             raise IndexUnavailable(f"another program holds its lock ({exc})") from exc
-        return _rebuilt(path, None, f"it cannot be read ({exc})", timeout, corpus)
+        return _rebuilt(path, None, f"it cannot be read ({exc})", timeout, corpus, topics)
     except (sqlite3.DatabaseError, Damaged, ValueError, TypeError) as exc:
-        return _rebuilt(path, connection, f"it is damaged ({exc})", timeout, corpus)
+        return _rebuilt(path, connection, f"it is damaged ({exc})", timeout, corpus, topics)
 
 
 def _connect(path: Path, timeout: float) -> sqlite3.Connection:
@@ -296,10 +304,21 @@ def _tables(connection: sqlite3.Connection) -> set[str]:
     return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _create(connection: sqlite3.Connection, corpus: str) -> None:
+def _create(connection: sqlite3.Connection, corpus: str, topics: str) -> None:
     connection.executescript(f"BEGIN; {_TABLES} COMMIT;")
-    connection.executemany("INSERT INTO meta VALUES (?, ?)",
-                           [("schema", str(SCHEMA)), ("briefgen", loader_version()), ("corpus", corpus)])
+    connection.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", str(SCHEMA)), ("briefgen", loader_version()),
+                                                            ("corpus", corpus), ("topics", topics)])
+
+
+def _other_topics(connection: sqlite3.Connection, topics: str) -> bool:
+    """Whether a sound index of this version was made for other topics (a change of the
+    config, not a fault: rebuilt without a warning)."""
+    try:
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.Error:
+        return False
+    return (meta.get("schema") == str(SCHEMA) and meta.get("briefgen") == loader_version()
+            and meta.get("topics") not in (None, topics))
 
 
 def _stale(connection: sqlite3.Connection, corpus: str) -> str | None:
@@ -316,9 +335,11 @@ def _stale(connection: sqlite3.Connection, corpus: str) -> str | None:
 
 
 def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, timeout: float,
-             corpus: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
-    """A new, empty index in place of the one at ``path``, with a warning saying ``reason``."""
-    log.warning("the corpus index %s cannot be used: %s; rebuilding it from the corpus", printable(path), reason)
+             corpus: str, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
+    """A new, empty index in place of the one at ``path``, with a warning saying ``reason``
+    (none when there is no reason to give)."""
+    if reason:
+        log.warning("the corpus index %s cannot be used: %s; rebuilding it from the corpus", printable(path), reason)
     if connection is not None:
         connection.close()
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -330,7 +351,7 @@ def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, tim
             raise IndexUnavailable(f"cannot remove the old index {printable(name)} ({exc.strerror or exc})") from exc
     try:
         connection = _connect(path, timeout)
-        _create(connection, corpus)
+        _create(connection, corpus, topics)
     except sqlite3.Error as exc:
         raise IndexUnavailable(f"cannot create it ({exc})") from exc
     return connection, {}
@@ -343,8 +364,9 @@ def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
         path, fields, stored = row[0], row[1:-1], row[-1]
         if checksum((path, *fields)) != stored:
             raise Damaged(f"the row of an article of {printable(path)} does not match its checksum")
-        seq, article_id, title, source, date, url, digest, signature, words = fields
-        records.setdefault(path, []).append(Record(seq, article_id, title, source, date, url, digest, signature, bool(words)))
+        seq, article_id, title, source, date, url, digest, signature, words, about = fields
+        records.setdefault(path, []).append(Record(seq, article_id, title, source, date, url, digest, signature,
+                                                   bool(words), about))
     entries = {}
     for row in connection.execute("SELECT * FROM files"):
         fields, stored = row[:-1], row[-1]

@@ -2,8 +2,8 @@
 the stored signatures.
 
 :class:`IndexedCorpus` gives the daily run what :class:`briefgen.load.LoadResult` gives (the
-newest date, the window's articles, the undated ones), the same to the byte, without holding
-the corpus's text. Which articles are near-duplicates is decided over the whole corpus
+newest date, the window's articles, the undated ones, the coverage chart's counts from the
+stored topics of each article), the same to the byte, without holding the corpus's text. Which articles are near-duplicates is decided over the whole corpus
 (:mod:`briefgen.dedupe`): the stored signatures give the likely pairs of the whole corpus at
 once; only the articles linked by likely pairs to the articles asked about are parsed, to
 compare their words exactly. An article's place in the corpus (the order of its file and its
@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from briefgen.corpus_index.scan import topics_key
 from briefgen.corpus_index.store import Entry
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
@@ -39,8 +40,9 @@ from briefgen.load import (
     span_hint,
     unique_ids,
 )
-from briefgen.models import Article
+from briefgen.models import Activity, Article, Topic
 from briefgen.parallel import Progress, map_items
+from briefgen.web.chart import about_text, chart_span, counted
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +60,15 @@ class IndexedCorpus:
 
     def __init__(self, folder: Path, paths: Sequence[Path], entries: Sequence[Entry | None], problems: list[ArticleError],
                  warnings: list[str], max_bytes: int, jobs: int = 1,
-                 progress: Callable[[str], Progress[Any]] | None = None) -> None:
+                 progress: Callable[[str], Progress[Any]] | None = None, topics: str = "") -> None:
         self.folder = folder
         self.problems = problems
         self.warnings = warnings
         self._max_bytes, self._jobs, self._progress = max_bytes, jobs, progress
         self._paths: list[Path] = []  #: of each file that holds articles
         self._entries: list[Entry] = []
-        file_of, seq_of, ids, suffixes, dates, sources, digests, words = [], [], [], [], [], [], [], []
+        self._topics = topics  #: the topics the stored ``about`` bits are for (:func:`topics_key`)
+        file_of, seq_of, ids, suffixes, dates, sources, digests, words, about = [], [], [], [], [], [], [], [], []
         signatures: list[bytes] = []
         for path, entry in zip(paths, entries, strict=True):
             if entry is None or not entry.articles:
@@ -82,11 +85,12 @@ class IndexedCorpus:
                 digests.append(record.digest)
                 signatures.append(record.signature)
                 words.append(record.words)
+                about.append(record.about)
         self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
         self._ids = unique_ids(ids, suffixes)
         self._dates = dates
         self._days = np.array([d.toordinal() if d else _NO_DATE for d in dates], dtype=np.int64)
-        self._sources, self._digests = sources, digests
+        self._sources, self._digests, self._about = sources, digests, about
         width = len(signatures[0]) // 8 if signatures else 0
         self._signature = np.frombuffer(b"".join(signatures), dtype=np.uint64).reshape(len(signatures), width)
         self._words = np.flatnonzero(np.array(words, dtype=bool))
@@ -117,6 +121,12 @@ class IndexedCorpus:
         whole corpus): the window's files are parsed, and those of their likely copies."""
         return self._answer(lambda: self._in_window(start, end), lambda whole: whole.in_window(start, end))
 
+    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+        """The coverage chart's counts up to ``end`` (as :meth:`LoadResult.activity`): the
+        articles that speak for their group, dated in the chart's days; whether each is about
+        each topic is in the index."""
+        return self._answer(lambda: self._activity(topics, end), lambda whole: whole.activity(topics, end))
+
     def _answer(self, indexed: Callable[[], T], whole: Callable[[LoadResult], T]) -> T:
         if self._whole is None:
             try:
@@ -139,6 +149,20 @@ class IndexedCorpus:
                 chosen.append(replace(first, also_in=tuple(others)))
         return chosen
 
+    def _activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+        from briefgen.doctopic import documents_about
+
+        span = chart_span(self._edge_date(newest=False, upto=end), end)
+        inside = (self._days >= span[0].toordinal()) & (self._days <= end.toordinal())
+        heads = [g[0] for g in self._groups_of(np.flatnonzero(inside)) if inside[g[0]]]
+        if topics_key(topics) == self._topics:
+            about = np.array([[bool(self._about[m] >> j & 1) for j in range(len(topics))] for m in heads],
+                             dtype=bool).reshape(len(heads), len(topics))
+        else:  # other topics than the index's: judged on the articles themselves
+            self._parse(self._file_of[heads])
+            about = documents_about([about_text(self._article(m)) for m in heads], topics)
+        return counted(span, [dt.date.fromordinal(int(self._days[m])) for m in heads], about, topics)
+
     def _undated(self) -> list[str]:
         undated = self._days == _NO_DATE
         return [str(self._paths[self._file_of[m]]) for group in self._groups_of(np.flatnonzero(undated))
@@ -146,9 +170,10 @@ class IndexedCorpus:
 
     # --- groups of near-duplicates -------------------------------------------------------
 
-    def _edge_date(self, newest: bool) -> dt.date | None:
-        """The newest (or oldest) date of an article that is the first of its group."""
-        days = np.unique(self._days[self._days != _NO_DATE])
+    def _edge_date(self, newest: bool, upto: dt.date | None = None) -> dt.date | None:
+        """The newest (or oldest) date, ``upto`` a day if given, of an article that is the first
+        of its group."""
+        days = np.unique(self._days[(self._days != _NO_DATE) & (self._days <= (upto.toordinal() if upto else self._days.max(initial=0)))])
         for day in days[::-1] if newest else days:
             candidates = np.flatnonzero(self._days == day)
             if any(self._days[group[0]] == day for group in self._groups_of(candidates)):

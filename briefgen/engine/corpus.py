@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,11 @@ from typing import Any
 import numpy as np
 
 from briefgen.dedupe import join_groups, likely_pairs
-from briefgen.engine.tasks import ArticleMeta, load_part, part_meta, similar_pairs, window_articles
+from briefgen.engine.tasks import ArticleMeta, about_articles, load_part, part_meta, similar_pairs, window_articles
 from briefgen.errors import ArticleError
 from briefgen.load import SUFFIXES, corpus_files, corpus_id, kept_members, span_hint, unique_ids
-from briefgen.models import Article
+from briefgen.models import Activity, Article, Topic
+from briefgen.web.chart import chart_span, counted
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,23 @@ class ClusterCorpus:
     def coverage_hint(self) -> str:
         dates = self._head_dates()
         return span_hint(min(dates), max(dates)) if dates else span_hint(None, None)
+
+    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+        """The coverage chart's counts up to ``end`` (as :meth:`LoadResult.activity`); whether
+        each article is about each topic is judged on the workers."""
+        heads = [g[0] for g in self._groups]
+        span = chart_span(min((d for m in heads if (d := self._metas[m].date) is not None and d <= end), default=None), end)
+        chosen = [m for m in heads if (d := self._metas[m].date) is not None and span[0] <= d <= end]
+        by_part: dict[int, list[int]] = defaultdict(list)
+        for m in chosen:
+            by_part[self._where[m][0]].append(m)
+        about = np.zeros((len(chosen), len(topics)), dtype=bool)
+        row = {m: k for k, m in enumerate(chosen)}
+        tasks = [self.client.submit(about_articles, self.parts[p], [self._where[m][1] for m in ms], list(topics), pure=False)
+                 for p, ms in by_part.items()]
+        for ms, found in zip(by_part.values(), self.client.gather(tasks), strict=True):
+            about[[row[m] for m in ms]] = found
+        return counted(span, [self._metas[m].date for m in chosen], about, topics)
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The window's articles as :func:`briefgen.load.in_window` gives them, without their

@@ -25,13 +25,14 @@ from briefgen.dedupe import THRESHOLD, jaccard, shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.learn import article_text, model_for
 from briefgen.load import FileResult, load_file, text_digest
-from briefgen.models import Article, Sentence
+from briefgen.models import Article, Sentence, Topic
 from briefgen.pipeline import POINTING_BACK, TOPIC_SHARE, likeliest
 from briefgen.rank import lead_prior, points_back, position_prior, recency_prior
 from briefgen.score import TermMatrix, compile_topic, relevance, transform, weigh
 from briefgen.split import split_article
 from briefgen.stories import article_key
 from briefgen.text import stems
+from briefgen.web.chart import about_text
 
 # --- loading -------------------------------------------------------------------------------
 
@@ -79,6 +80,14 @@ def part_meta(part: list[FileResult]) -> tuple[list[tuple[list[ArticleMeta], lis
             k += 1
         out.append((metas, found.problems, found.warnings))
     return out, signatures(shingled)
+
+
+def about_articles(part: list[FileResult], wanted: Sequence[tuple[int, int]], topics: Sequence[Topic]) -> np.ndarray:
+    """Whether each article ``wanted`` (file, article) is about each topic (for the coverage
+    chart: :func:`briefgen.doctopic.documents_about`)."""
+    from briefgen.doctopic import documents_about
+
+    return documents_about([about_text(_article(part, at)) for at in wanted], topics)
 
 
 def _article(part: list[FileResult], at: tuple[int, int]) -> Article:

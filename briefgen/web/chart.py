@@ -1,0 +1,211 @@
+"""The coverage chart: how many articles each topic had on each day, drawn as SVG.
+
+:func:`activity` counts the corpus's articles per topic per day over the :data:`DAYS` days that
+end on the briefing's date (fewer where the corpus starts later); an article counts for each
+topic it is about by :func:`briefgen.doctopic.documents_about` (for several, one or none). The
+counts travel in the briefing's record (:func:`to_record`), so that the index can draw the
+archive's whole span (:func:`merge`) without the corpus.
+
+:func:`figure` draws them with matplotlib's SVG backend, offline, as an inline ``<svg>`` with a
+``<title>`` and an ``aria-label`` that say what the chart shows, in numbers. Its text, axes and
+grid are drawn in ``currentColor``, so they follow the page's colour in the light and the dark
+scheme and in print; the series have colour-blind-safe colours (Paul Tol's "bright" scheme) that
+keep a 3:1 contrast on white and on the dark background, each with its own marker and dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from briefgen.models import Activity, Article, Topic
+
+DAYS = 14  #: the span of a briefing's chart
+COLOURS = ("#4477AA", "#EE6677", "#228833", "#AA3377", "#66CCEE", "#CCBB44")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+DASHES = ("-", "--", "-.", ":", "-", "--")
+_INK = "#010203"  # drawn as currentColor: matplotlib needs a colour, the page says which
+
+
+def activity(articles: Sequence[Article], topics: Sequence[Topic], end: dt.date, days: int = DAYS) -> Activity:
+    """Articles per topic per day over the ``days`` days that end on ``end``, from the first day
+    an article is dated on (never before it)."""
+    from briefgen.doctopic import documents_about
+
+    dated = [a for a in articles if a.date is not None and a.date <= end]
+    span = chart_span(min((a.date for a in dated if a.date is not None), default=None), end, days)
+    chosen = [a for a in dated if a.date is not None and a.date >= span[0]]
+    about = documents_about([about_text(a) for a in chosen], topics)
+    return counted(span, [a.date for a in chosen if a.date is not None], about, topics)
+
+
+def about_text(article: Article) -> str:
+    """What an article's topics are judged on: its title, then its text."""
+    return f"{article.title}\n\n{article.text}" if article.title else article.text
+
+
+def chart_span(first: dt.date | None, end: dt.date, days: int = DAYS) -> tuple[dt.date, ...]:
+    """The chart's days: the ``days`` that end on ``end``, from ``first`` (the oldest date of an
+    article up to ``end``) when that is later."""
+    start = end - dt.timedelta(days=days - 1)
+    if first is not None:
+        start = max(start, first)
+    return tuple(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+
+
+def counted(span: Sequence[dt.date], dates: Sequence[dt.date], about: Any, topics: Sequence[Topic]) -> Activity:
+    """The chart's counts: each article (its date in ``span`` and its row of ``about``, whether
+    it is about each topic) counted on its day for each topic it is about."""
+    counts = [[0] * len(span) for _ in topics]
+    for i, date in enumerate(dates):
+        for j in range(len(topics)):
+            if about[i, j]:
+                counts[j][(date - span[0]).days] += 1
+    return Activity(tuple(span), tuple((t.name, t.title) for t in topics), tuple(tuple(c) for c in counts))
+
+
+def to_record(data: Activity) -> dict[str, Any]:
+    """The counts as the briefing record's ``activity`` field."""
+    return {"days": [d.isoformat() for d in data.days],
+            "topics": [{"topic": name, "title": title, "articles": list(counts)}
+                       for (name, title), counts in zip(data.topics, data.counts, strict=True)]}
+
+
+def from_record(record: Mapping[str, Any]) -> Activity | None:
+    """The counts of a (checked) record's ``activity`` field; ``None`` if it has none or they do
+    not fit together (days not consecutive, a topic with a count for another number of days)."""
+    field = record.get("activity")
+    if not field:
+        return None
+    try:
+        days = tuple(dt.date.fromisoformat(d) for d in field["days"])
+    except ValueError:
+        return None
+    if any((b - a).days != 1 for a, b in zip(days, days[1:], strict=False)):
+        return None
+    topics = field["topics"]
+    if any(len(t["articles"]) != len(days) or min(t["articles"], default=0) < 0 for t in topics):
+        return None
+    return Activity(days, tuple((t["topic"], t.get("title") or t["topic"]) for t in topics),
+                    tuple(tuple(t["articles"]) for t in topics))
+
+
+def merge(newest_first: Iterable[Activity]) -> Activity | None:
+    """One span of days from several briefings' counts: each day's counts come from the newest
+    briefing that counted it; a day none counted is 0. Topics are the newest briefing's first."""
+    parts = list(newest_first)
+    if not parts:
+        return None
+    topics: dict[str, str] = {}
+    for part in parts:
+        for name, title in part.topics:
+            topics.setdefault(name, title)
+    by_day: dict[dt.date, dict[str, int]] = {}
+    for part in parts:
+        for i, day in enumerate(part.days):
+            if day not in by_day:
+                by_day[day] = {name: part.counts[j][i] for j, (name, _) in enumerate(part.topics)}
+    first, last = min(by_day), max(by_day)
+    span = tuple(first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    counts = tuple(tuple(by_day.get(day, {}).get(name, 0) for day in span) for name in topics)
+    return Activity(span, tuple(topics.items()), counts)
+
+
+def _day(day: dt.date, year: bool = False) -> str:
+    return f"{day.day} {day:%b}" + (f" {day.year}" if year else "")
+
+
+def span_text(data: Activity) -> str:
+    """``17–30 Nov 2026``, ``28 Nov–4 Dec 2026`` (or ``28 Nov 2026`` for one day)."""
+    first, last = data.days[0], data.days[-1]
+    if first == last:
+        return _day(last, True)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{_day(last, True)}"
+    return f"{_day(first, first.year != last.year)}–{_day(last, True)}"
+
+
+def describe(data: Activity) -> str:
+    """The chart in words: the span, and per topic the articles in all and its busiest day."""
+    parts = [f"Articles per topic per day, {span_text(data)}."]
+    for (_, title), counts in zip(data.topics, data.counts, strict=True):
+        total = sum(counts)
+        if total == 0:
+            parts.append(f"{title}: none.")
+            continue
+        peak = max(range(len(counts)), key=lambda i: (counts[i], i))
+        parts.append(f"{title}: {total} article{'s' * (total != 1)}, most on {_day(data.days[peak])} ({counts[peak]}).")
+    return " ".join(parts)
+
+
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _presentation(match: re.Match[str]) -> str:
+    """``style="fill: red; stroke: blue"`` as SVG presentation attributes (``fill="red" stroke="blue"``):
+    matplotlib writes only properties that have one, and an HTML renderer then reads no SVG
+    property as page CSS (WeasyPrint would warn about each)."""
+    pairs = (part.split(":", 1) for part in match[1].split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{html.escape(value.strip(), quote=False).replace(chr(34), "&quot;")}"'
+                   for name, value in pairs)
+
+
+def svg(data: Activity) -> str:
+    """The chart as an inline ``<svg>`` element (no XML declaration), with its text alternative."""
+    import matplotlib
+    from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "briefgen", "font.family": "DejaVu Sans", "font.size": 10,
+                                "text.color": _INK, "axes.labelcolor": _INK, "axes.edgecolor": _INK, "xtick.color": _INK,
+                                "ytick.color": _INK, "grid.color": _INK, "grid.alpha": 0.25, "axes.spines.top": False,
+                                "axes.spines.right": False, "legend.frameon": False}):
+        figure = Figure(figsize=(5.4, 3.2), dpi=72, layout="constrained")
+        axes = figure.add_subplot()
+        many = len(data.days) > 31
+        days = date2num(data.days)
+        for j, ((_, title), counts) in enumerate(zip(data.topics, data.counts, strict=True)):
+            k = j % len(COLOURS)
+            axes.plot(days, counts, label=title, color=COLOURS[k], linestyle=DASHES[k], linewidth=2,
+                      marker=None if many else MARKERS[k], markersize=5)
+        axes.set_ylabel("articles a day")
+        axes.set_ylim(bottom=0, top=max(3, max((max(c, default=0) for c in data.counts), default=0) * 1.15))
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+        locator = AutoDateLocator(minticks=3, maxticks=7)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))
+        if len(data.days) == 1:
+            axes.set_xlim(days[0] - 1, days[0] + 1)
+        axes.grid(axis="y")
+        # as many legend columns as fit the figure's width (about 64 characters of 9 pt text)
+        widths = [len(title) + 8 for _, title in data.topics]
+        columns = next((n for n in (3, 2) if all(sum(widths[i:i + n]) <= 64 for i in range(0, len(widths), n))), 1)
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(columns, max(1, len(widths))),
+                    handlelength=2.6, fontsize=9, borderaxespad=0)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None, "Creator": "briefgen"})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = re.sub(r"<style[^>]*>.*?</style>\s*", "", text, flags=re.S)  # it would style the whole page
+    text = text.replace(_INK, "currentColor")
+    text = _STYLE_ATTRIBUTE.sub(_presentation, text)
+    label = html.escape(describe(data))
+    text = re.sub(r"<svg ", f'<svg class="chart" role="img" aria-label="{label}" ', text, count=1)
+    return re.sub(r"(<svg [^>]*>)", rf"\1<title>{label}</title>", text, count=1)
+
+
+def figure(data: Activity, caption: str) -> str:
+    """The chart in a ``<figure>``: the SVG, a caption and the numbers as a table to unfold."""
+    head = "".join(f"<th scope=\"col\">{html.escape(title)}</th>" for _, title in data.topics)
+    rows = "".join(
+        f"<tr><th scope=\"row\">{day.isoformat()}</th>" + "".join(f"<td>{c[i]}</td>" for c in data.counts) + "</tr>"
+        for i, day in reversed(list(enumerate(data.days))))
+    return (f'<figure class="coverage">\n{svg(data)}\n<figcaption>{html.escape(caption)}</figcaption>\n'
+            f'<details class="chart-data"><summary>The numbers</summary>\n<table><thead><tr><th scope="col">Day</th>{head}'
+            f"</tr></thead><tbody>{rows}</tbody></table></details>\n</figure>")

@@ -1,0 +1,201 @@
+"""The archive in a real browser: Debian's headless Chromium driven by Playwright, at 390 px with
+mobile emulation (a phone) and at 1280 px, light and dark, from file:// URLs.
+
+Needs the system's Chromium (``apt-get install -y chromium``; ``.ci/run`` installs it) and the
+``playwright`` package (the test extra); Playwright never downloads a browser of its own here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_cli
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+DATES = ("2026-11-27", "2026-11-28", "2026-11-29")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (in the test extra: pip install -e '.[test]')")
+if CHROMIUM is None:
+    pytest.skip("no Chromium here: install it with `apt-get install -y chromium` (.ci/run does)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three days of the bundled corpus's briefings, as `briefgen daily` archives them."""
+    out = tmp_path_factory.mktemp("browser") / "out"
+    for date in DATES:
+        result = run_cli("daily", "--corpus", str(CORPUS), "--out", str(out), "--date", date, "--days", "7",
+                         "--format", "html,md,json")
+        assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """The system's Chromium, headless, with a fresh temporary profile (Playwright's launch makes one)."""
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A page in a fresh browser context, and every console error and uncaught exception it met."""
+
+    def __init__(self, browser: Any, device: dict[str, Any], dark: bool = False) -> None:
+        self.context = browser.new_context(**device, color_scheme="dark" if dark else "light")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, path: Path) -> Any:
+        self.page.goto(path.as_uri())
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def pages(browser: Any) -> Iterator[list[Page]]:
+    opened: list[Page] = []
+    yield opened
+    for page in opened:
+        assert page.errors == [], page.errors  # no console error on any page a test opened
+        page.close()
+
+
+def new(pages: list[Page], browser: Any, device: dict[str, Any], dark: bool = False) -> Page:
+    pages.append(Page(browser, device, dark))
+    return pages[-1]
+
+
+@pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("name", ["index.html", f"{DATES[-1]}/briefing.html", f"{DATES[0]}/briefing.html"])
+def test_no_horizontal_scrolling(archive: Path, browser: Any, pages: list[Page], device: dict[str, Any], name: str) -> None:
+    page = new(pages, browser, device).open(archive / name)
+    width = device["viewport"]["width"]
+    assert page.evaluate("window.innerWidth") == width  # laid out at the device's width, not 980 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    overflowing = page.evaluate(f"""[...document.querySelectorAll('body *')]
+        .filter(e => !e.closest('details, svg') && e.getBoundingClientRect().right > {width} + 0.5)
+        .map(e => e.tagName + '.' + e.className)""")
+    assert overflowing == []
+
+
+def font_px(page: Any, selector: str) -> float:
+    return float(page.eval_on_selector(selector, "e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
+def test_text_is_readable_on_a_phone(archive: Path, browser: Any, pages: list[Page]) -> None:
+    phone = new(pages, browser, PHONE)
+    page = phone.open(archive / DATES[-1] / "briefing.html")
+    for selector in ("h2#key-points + ul li", "h2#security + ul li", "h2#sources + ol li", "nav.archive-nav a"):
+        assert font_px(page, selector) >= 15, selector
+    assert font_px(page, 'li a[href^="#src-"]') >= 12  # citation markers
+    page = phone.open(archive / "index.html")
+    for selector in ("section.latest ul.points li", "li.day a.date", "ul.counts"):
+        assert font_px(page, selector) >= 15, selector
+
+
+def test_index_briefing_previous_and_back(archive: Path, browser: Any, pages: list[Page]) -> None:
+    page = new(pages, browser, PHONE).open(archive / "index.html")
+    assert page.eval_on_selector_all("li.day time", "ts => ts.map(t => t.getAttribute('datetime'))") == list(reversed(DATES))
+    assert page.eval_on_selector_all("a", "as => as.filter(a => a.href.endsWith('.eml')).length") == 0
+    page.click("section.latest h2 a")
+    assert page.url.endswith(f"/{DATES[-1]}/briefing.html")
+    assert page.get_attribute('meta[name="date"]', "content") == DATES[-1]
+    assert page.locator("nav .next.none").count() == 1  # the newest has no next
+    page.click("nav a.prev")
+    assert page.get_attribute('meta[name="date"]', "content") == DATES[-2]
+    page.click("nav a.next")
+    assert page.get_attribute('meta[name="date"]', "content") == DATES[-1]
+    page.click("nav a.prev")
+    page.click("nav a.prev")
+    assert page.get_attribute('meta[name="date"]', "content") == DATES[0]
+    assert page.locator("nav .prev.none").count() == 1  # the oldest has no previous
+    page.click("nav a.index")
+    assert page.url.endswith("/index.html")
+    page.click(f'li.day a.date[href^="{DATES[1]}/"]')
+    assert page.get_attribute('meta[name="date"]', "content") == DATES[1]
+
+
+def luminance(css: str) -> float:
+    """The relative luminance of an ``rgb(r, g, b)`` colour (WCAG)."""
+    channels = [int(c) / 255 for c in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("name,paper", [("index.html", "main.archive section"), (f"{DATES[-1]}/briefing.html", "main.briefing")])
+def test_dark_mode_changes_the_background_and_keeps_text_readable(archive: Path, browser: Any, pages: list[Page],
+                                                                  name: str, paper: str) -> None:
+    colours = {}
+    for dark in (False, True):
+        page = new(pages, browser, DESKTOP, dark=dark).open(archive / name)
+        colours[dark] = page.eval_on_selector(paper, "e => [getComputedStyle(document.body).backgroundColor, "
+                                                     "getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+    assert colours[False][0] != colours[True][0]
+    assert luminance(colours[True][1]) < 0.05 < 0.8 < luminance(colours[False][1])
+    for _, paper_colour, text in colours.values():
+        assert contrast(paper_colour, text) >= 7
+
+
+@pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("name", ["index.html", f"{DATES[-1]}/briefing.html"])
+def test_the_chart_is_visible_and_says_what_it_shows(archive: Path, browser: Any, pages: list[Page],
+                                                     device: dict[str, Any], name: str) -> None:
+    page = new(pages, browser, device).open(archive / name)
+    chart = page.locator("figure.coverage svg.chart")
+    chart.scroll_into_view_if_needed()
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] >= 0.8 * min(device["viewport"]["width"], 640) and box["height"] >= 120
+    label = chart.get_attribute("aria-label") or ""
+    assert label.startswith("Articles per topic per day") and "Security:" in label
+    assert page.eval_on_selector("svg.chart", "s => s.querySelector('title').textContent") == label
+    assert chart.get_attribute("role") == "img"
+    # lines were drawn: one path per topic holds more than one point
+    assert page.eval_on_selector_all("svg.chart path", "ps => ps.filter(p => (p.getAttribute('d') || '').split('L').length > 3).length") >= 3
+
+
+def test_screenshots_of_phone_and_desktop(archive: Path, browser: Any, pages: list[Page], tmp_path: Path) -> None:
+    """The pictures `scripts/screenshots.py` saves in docs/, made here to check they can be."""
+    for device, name in ((PHONE, "phone.png"), (DESKTOP, "desktop.png")):
+        page = new(pages, browser, device).open(archive / DATES[-1] / "briefing.html")
+        page.screenshot(path=str(tmp_path / name), full_page=False)
+        assert (tmp_path / name).stat().st_size > 10_000
+
+
+def test_the_e_mail_reads_on_a_phone(archive: Path, browser: Any, pages: list[Page], tmp_path: Path) -> None:
+    """The HTML part of the e-mail, as a phone's mail client shows it: one column, no sideways
+    scrolling, 16 px text, every section there."""
+    from briefgen.archive import find
+    from briefgen.web.mail import html_body
+
+    briefing = find(archive, "briefing", None)
+    message = tmp_path / "mail.html"
+    message.write_text(html_body(briefing.record, briefing.date, "briefing.pdf"), encoding="utf-8")
+    page = new(pages, browser, PHONE).open(message)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert font_px(page, "li") >= 15
+    assert page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)") == [
+        "Key points", "Trade and Economy", "Security", "Recognition and Diplomacy", "Sources"]
+    assert page.eval_on_selector_all("a", "as => as.every(a => a.href.startsWith('https://'))")
