@@ -467,3 +467,25 @@ def test_the_racy_window_a_file_written_just_before_indexing_is_checked_again(tm
     parses.paths.clear()
     open_corpus(corpus, tmp_path / "cache", 5_000_000)
     assert reads.paths == ["empty.md"] and parses.paths == ["empty.md"]
+
+
+def test_building_the_index_draws_a_progress_bar_on_a_terminal(tmp_path: Path, monkeypatch) -> None:
+    import io
+    import sys
+
+    from briefgen import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    corpus = tricky_corpus(tmp_path / "corpus")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    open_corpus(corpus, tmp_path / "cache", 5_000_000, progress=lambda label: cli._progress(label, after=0.0))
+    drawn = terminal.getvalue()
+    assert "Indexing articles  [" in drawn and drawn.rstrip().endswith("100%\x1b[?25h")
+    plain = io.StringIO()  # not a terminal: nothing drawn
+    monkeypatch.setattr(sys, "stderr", plain)
+    open_corpus(corpus, tmp_path / "cache2", 5_000_000, progress=lambda label: cli._progress(label, after=0.0))
+    assert plain.getvalue() == ""
