@@ -6,9 +6,10 @@ signature, split the window's articles into sentences, weigh and score each sent
 each topic, and send back each run of articles' likeliest candidates
 (:mod:`~briefgen.engine.tasks`). The driver — the ``briefgen`` process — finds the groups of
 near-duplicates from the signatures (:mod:`~briefgen.engine.corpus`), reduces the window's
-term statistics, merges the runs' candidates, ranks, selects and renders
+term statistics, merges the runs' candidates, groups the stories, ranks, selects and renders
 (:mod:`~briefgen.engine.briefing`). It never holds the articles' text: only metadata, one
-signature an article, and the text of the candidates. The briefing is the same, to the byte, as
+signature an article, each window article's title and lead (for the stories), and the text of
+the candidates. The briefing is the same, to the byte, as
 a run on one machine. The corpus folder must be readable by every worker at the same path (a
 shared file system). Needs the ``dask`` extra: ``pip install 'briefgen[dask]'``.
 """

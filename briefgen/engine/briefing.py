@@ -10,10 +10,13 @@ ranking and selection on the driver.
    each topic goes back; reduce: its maximum.
 3. map: each run's likeliest candidates of each topic (:func:`~briefgen.engine.tasks.likeliest_of`);
    the driver keeps the window's ``pool_size`` likeliest and fetches their text and term rows.
-4. map: for every candidate, the sentences of each run that say the same (cosine at least
+4. The driver ranks each topic's candidates (:func:`briefgen.pipeline.rank_rows`).
+5. map: for every candidate, the sentences of each run that say the same (cosine at least
    ``duplicate``: :func:`~briefgen.engine.tasks.close_to`), which a bullet cites and rules out.
-5. The driver ranks each topic's candidates (:func:`briefgen.pipeline.rank_rows`) and selects
-   (:func:`briefgen.pipeline.selected`).
+6. map: each article's title and lead (:func:`~briefgen.engine.tasks.keys_of`), and which
+   articles report on which topic (:func:`~briefgen.engine.tasks.about_of`); the driver groups
+   the stories (:func:`briefgen.stories.group_articles`) and selects
+   (:func:`briefgen.pipeline.finish`).
 
 Each step computes, row by row, what :func:`briefgen.pipeline.build_briefing` computes on the
 whole window, so the briefing is the same to the byte.

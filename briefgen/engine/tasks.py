@@ -2,10 +2,11 @@
 (a run of consecutive files) or of the window (a run of consecutive articles).
 
 A partition's data stays on its worker (the driver holds its future); what goes back to the
-driver is small: per article its metadata and near-duplicate signature, per partition its
-stems with their document frequencies, the largest relevance of each topic, the likeliest
-candidates' scores, and in the end the text and term rows of the few thousand candidates that
-can become bullets. Each computation is the one :mod:`briefgen.pipeline` does on the whole
+driver is small: per article its metadata and near-duplicate signature (and, for the window's,
+its title and lead and the topics it reports on), per partition its stems with their document
+frequencies, the largest relevance of each topic, the likeliest candidates' scores, and in the
+end the text and term rows of the few thousand candidates that can become bullets and of the
+sentences close to them. Each computation is the one :mod:`briefgen.pipeline` does on the whole
 window, row by row, so that the results are the same to the bit: term weights use the
 vocabulary and IDF of the whole window, reduced on the driver (:func:`vocabulary_of`).
 """
