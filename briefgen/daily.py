@@ -21,8 +21,8 @@ from briefgen.archive import (
     update_links,
 )
 from briefgen.config import Options
-from briefgen.errors import ArticleError, NothingToReport
 from briefgen.corpus_index import open_corpus
+from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import Corpus, load_corpus, newest_date, window
 from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress

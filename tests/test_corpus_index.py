@@ -16,19 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.config import load_options
 from briefgen.corpus_index import IndexedCorpus, open_corpus
 from briefgen.corpus_index import scan as scan_module
 from briefgen.corpus_index import window as window_module
-from briefgen.config import load_options
 from briefgen.load import load_corpus
 from tests.conftest import RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, md_file, run_cli
 
 FIRST = dt.date(2026, 11, 18)
 DAYS = 9  # 18 to 26 November
-WORDS = ("officials traders convoy border ministry railway customs envoy talks village harvest council bridge "
-         "market cargo tariff police patrol court drought river school clinic wheat cotton power line road "
-         "ledger steppe valley tunnel depot permit quota audit survey grain mill bus station airport").split()
-VERBS = "said reported inspected delayed approved opened closed rebuilt discussed blocked funded praised".split()
+WORDS = ["officials", "traders", "convoy", "border", "ministry", "railway", "customs", "envoy", "talks", "village", "harvest", "council", "bridge", "market", "cargo", "tariff", "police", "patrol", "court", "drought", "river", "school", "clinic", "wheat", "cotton", "power", "line", "road", "ledger", "steppe", "valley", "tunnel", "depot", "permit", "quota", "audit", "survey", "grain", "mill", "bus", "station", "airport"]
+VERBS = ["said", "reported", "inspected", "delayed", "approved", "opened", "closed", "rebuilt", "discussed", "blocked", "funded", "praised"]
 
 
 def prose(rng: random.Random, sentences: int = 12, lead: str = "") -> str:

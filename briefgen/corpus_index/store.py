@@ -30,7 +30,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator

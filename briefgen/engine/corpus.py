@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from briefgen.dedupe import join_groups, likely_pairs
-from briefgen.engine.tasks import ArticleMeta, about_articles, load_part, part_meta, similar_pairs, window_articles
+from briefgen.engine.tasks import (
+    ArticleMeta,
+    about_articles,
+    load_part,
+    part_meta,
+    similar_pairs,
+    window_articles,
+)
 from briefgen.errors import ArticleError
 from briefgen.load import SUFFIXES, corpus_files, corpus_id, kept_members, span_hint, unique_ids
 from briefgen.models import Activity, Article, Topic
@@ -123,7 +130,8 @@ class ClusterCorpus:
                  for p, ms in by_part.items()]
         for ms, found in zip(by_part.values(), self.client.gather(tasks), strict=True):
             about[[row[m] for m in ms]] = found
-        return counted(span, [self._metas[m].date for m in chosen], about, topics)
+        dates = [d for m in chosen if (d := self._metas[m].date) is not None]  # every chosen one is dated
+        return counted(span, dates, about, topics)
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The window's articles as :func:`briefgen.load.in_window` gives them, without their

@@ -183,7 +183,8 @@ def score_part(part: SplitPart, offset: int, article_offset: int, weights: tuple
     """Weigh and score the sentences (:func:`briefgen.pipeline.candidates`, ``rank_topics`` and
     ``history_similarity``, row by row)."""
     vocabulary, idf = weights
-    indptr, indices = [0], []
+    indptr: list[int] = [0]
+    indices: list[int] = []
     for text_stems in part.stems:
         indices.extend(vocabulary[s] for s in text_stems)
         indptr.append(len(indices))
