@@ -32,20 +32,26 @@ work grows about linearly with the articles (see :func:`story_labels`):
   groups' summed vectors, the sum of the cosines between their members. Pairs that share no stem
   have similarity 0 and never lift an average; pairs that share only common stems are left to
   the next level, where the groups made so far hold those stems fewer times.
+- A pair whose average similarity is under :data:`PRUNE` (half) the bar is left out of the
+  level's graph: most pairs of a big window share a stem or two and nothing more, and holding
+  them all cost gigabytes at 100,000 articles. Left out, such a pair lowers no average on that
+  level (which can only delay a merge); the next level weighs the merged groups again with all
+  their stems, so what it adds counts there. The pairs are weighed and pruned a slice at a time.
 - On each level's graph, :func:`average_link` is exact: rounds in which every two groups that
   are each other's most similar merge at once, in sparse matrix steps.
 
-With no stem in more than :data:`COMMON_STEM` articles, one level pairs every two articles that
-share a stem and the result is exactly average link over them; otherwise big stories are made of
-the fragments the first level finds, and the decay between two groups is taken over their mean
-days (an approximation).
+The levels go on while a level merges and a pair or a stem was left out. With no stem in more
+than :data:`COMMON_STEM` articles and no pair pruned, one level is exactly average link over the
+articles; otherwise big stories are made of the fragments the first level finds, and the decay
+between two groups is taken over their mean days (an approximation). On the three labelled sets
+the pruning changes no score (docs/quality.md).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +68,9 @@ DAY_WORDS = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:y
                        re.IGNORECASE)
 PRIOR_BACKGROUND = 0.03  #: a news window's typical mean cosine between two articles' title and lead
 PRIOR_PAIRS = 45  #: how many pairs of articles that prior weighs as (those of 10 articles)
+ROWS_AT_ONCE = 2000  #: rows multiplied at once when pairing (bounds the memory of a product)
+PAIRS_AT_ONCE = 20_000  #: pairs whose common stems are weighed at once (bounds the memory of that step)
+PRUNE = 0.5  #: a pair of groups whose average similarity is under PRUNE × the bar is left out of a level's graph
 CEILING = 0.15  #: the highest bar: where one story fills the window, its own pairs make the background
 
 
@@ -117,32 +126,63 @@ def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
         return sp.csr_matrix((0, 0))
     tfidf = term_matrix([DAY_WORDS.sub(" ", text) for text in texts]).tfidf
     days = np.asarray(days, dtype=np.float64)
-    i, j, dot = _close_pairs(tfidf, days, within)
+    i, j, dot = _joined(_close_pairs(tfidf, days, within))
     return _symmetric(i, j, dot * np.exp(-np.abs(days[i] - days[j]) / time_scale), len(texts))
 
 
-def _close_pairs(vectors: sp.csr_matrix, days: np.ndarray, within: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _close_pairs(vectors: sp.csr_matrix, days: np.ndarray, within: float) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The pairs ``i < j`` of rows at most ``within`` days apart whose dot product is not 0, with
-    it. The rows are taken in time order, in blocks of ``within`` days, each multiplied by itself
-    and the next block only: the work grows with the pairs close in time."""
+    it, a slice at a time. The rows are taken in time order, in blocks of ``within`` days, each
+    multiplied by itself and the next block only: the work grows with the pairs close in time.
+    Each block is multiplied :data:`ROWS_AT_ONCE` rows at a time, against the rows from them on,
+    and each such product is one slice, so that what is held at once stays small."""
     order = np.argsort(days, kind="stable")
     when, rows = days[order], sp.csr_matrix(vectors)[order]
     span = when[-1] - when[0]
     width = within if math.isfinite(within) and within > 0 and span > within else max(span, 1.0) * 2
     block = np.floor((when - when[0]) / width).astype(np.int64)
     bounds = np.searchsorted(block, np.arange(block[-1] + 3))
-    firsts, seconds, dots = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
     for start, middle, stop in zip(bounds[:-2].tolist(), bounds[1:-1].tolist(), bounds[2:].tolist(), strict=True):
-        if start == middle:
-            continue
-        pairs = sp.coo_matrix(rows[start:middle] @ rows[start:stop].T)
-        i, j = pairs.row + start, pairs.col + start
-        keep = (j > i) & (when[j] - when[i] <= within)
-        i, j = order[i[keep]], order[j[keep]]
-        firsts.append(np.minimum(i, j))
-        seconds.append(np.maximum(i, j))
-        dots.append(pairs.data[keep])
-    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(dots)
+        for first in range(start, middle, ROWS_AT_ONCE):
+            pairs = sp.coo_matrix(rows[first:min(first + ROWS_AT_ONCE, middle)] @ rows[first:stop].T)
+            i, j = pairs.row + first, pairs.col + first
+            keep = (j > i) & (when[j] - when[i] <= within)
+            i, j = order[i[keep]], order[j[keep]]
+            yield np.minimum(i, j).astype(np.int32), np.maximum(i, j).astype(np.int32), pairs.data[keep]  # rows: < 2**31
+
+
+def _joined(slices: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The slices of pairs as three arrays (empty ones when there is none)."""
+    firsts, seconds, weights = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)], [np.zeros(0)]
+    for i, j, w in slices:
+        firsts.append(i)
+        seconds.append(j)
+        weights.append(w)
+    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(weights)
+
+
+def _level_pairs(rare: sp.csr_matrix, shared: sp.csr_matrix | None, when: np.ndarray, size: np.ndarray, within: float,
+                 time_scale: float, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """A level's pairs of groups (``i < j``) and their weights: the dot product of the groups'
+    summed vectors (the ``rare`` stems that pair them, plus the ``shared`` common ones), decayed
+    over their mean days apart; only those whose average (weight over the product of the sizes)
+    is at least ``floor``. Weighed and kept slice by slice, so that only the kept pairs are held.
+    The last value says whether any pair was left out."""
+    left_out = False
+
+    def kept() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        nonlocal left_out
+        for i, j, dot in _close_pairs(rare, when, within):
+            if shared is not None and len(i):  # in parts: a group's row of common stems is long
+                dot = dot + np.concatenate([np.asarray(shared[i[k:k + PAIRS_AT_ONCE]].multiply(shared[j[k:k + PAIRS_AT_ONCE]])
+                                                       .sum(axis=1)).ravel() for k in range(0, len(i), PAIRS_AT_ONCE)])
+            weight = dot * np.exp(-np.abs(when[i] - when[j]) / time_scale)
+            keep = weight >= floor * size[i] * size[j]
+            left_out = left_out or not keep.all()
+            yield i[keep], j[keep], weight[keep]
+
+    i, j, weight = _joined(kept())
+    return i, j, weight, left_out
 
 
 def _symmetric(i: np.ndarray, j: np.ndarray, weights: np.ndarray, n: int) -> sp.csr_matrix:
@@ -164,9 +204,9 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
     reciprocal pairs are merged by the one-at-a-time algorithm as well and the clusters are
     exactly its clusters. Each round costs a few passes over the graph's edges."""
     n = graph.shape[0]
-    edges = sp.coo_matrix(graph)
-    off = edges.row != edges.col
-    sums = sp.csr_matrix((edges.data[off].astype(np.float64), (edges.row[off], edges.col[off])), shape=(n, n))
+    sums = sp.csr_matrix(graph, dtype=np.float64)
+    if sums.diagonal().any():  # a node's similarity to itself is no edge
+        sums = (sums - sp.diags(sums.diagonal())).tocsr()
     sums.sum_duplicates()
     sums.eliminate_zeros()
     size = np.ones(n) if sizes is None else np.asarray(sizes, dtype=np.float64).copy()
@@ -174,8 +214,10 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
     while sums.nnz:
         m = sums.shape[0]
         degree = np.diff(sums.indptr)
-        rows = np.repeat(np.arange(m), degree)
-        average = sums.data / (size[rows] * size[sums.indices])
+        rows = np.repeat(np.arange(m, dtype=sums.indices.dtype), degree)
+        average = size[rows]  # the pairs' averages, made in place: the edges are many
+        average *= size[sums.indices]
+        np.divide(sums.data, average, out=average)
         linked = np.flatnonzero(degree)
         starts = sums.indptr[linked]
         top = np.full(m, -np.inf)
@@ -192,7 +234,7 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
         target[j] = i
         alive = np.ones(m, dtype=bool)
         alive[j] = False
-        target = (np.cumsum(alive) - 1)[target]
+        target = (np.cumsum(alive) - 1)[target].astype(sums.indices.dtype)
         k = int(alive.sum())
         r, c = target[rows], target[sums.indices]
         keep = r != c
@@ -215,14 +257,15 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
     days apart, and a pair weighs the dot product of the two sums (every stem counts, common
     ones too: it is the sum of the cosines between the two groups' members) times the decay
     over their mean days apart (exact for two articles, an approximation for groups spread in
-    time). :func:`average_link` merges the groups on that graph at the window's
+    time); a pair whose average is under :data:`PRUNE` × the bar is left out of the graph.
+    :func:`average_link` merges the groups on that graph at the window's
     :func:`window_threshold`; the next
     level pairs the merged groups again, where a stem common among articles (held by one big
     story's hundreds of reports) is now held by a few groups and pairs them. It stops when a
-    level merges nothing, or when no stem was left out (the graph was then complete: at the first
-    level, with no stem in more than :data:`COMMON_STEM` articles, the result is exactly average
-    link on :func:`similarity_graph`). Pairs made by a level number at most
-    ``COMMON_STEM ×`` its stems held, so the work grows about linearly with the articles."""
+    level merges nothing, or when neither a stem nor a pair was left out (the graph was then
+    complete: at the first level, that is exactly average link on :func:`similarity_graph`).
+    Pairs made by a level number at most ``COMMON_STEM ×`` its stems held, so the work grows
+    about linearly with the articles."""
     n = len(texts)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -237,12 +280,12 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
         common = np.bincount(vectors.indices, minlength=vectors.shape[1]) > COMMON_STEM
         rare = vectors @ sp.diags((~common).astype(np.float64))
         rare.eliminate_zeros()
-        i, j, dot = _close_pairs(rare, when, within)
-        if common.any() and len(i):
-            shared = vectors @ sp.diags(common.astype(np.float64))
-            shared.eliminate_zeros()
-            dot = dot + np.asarray(shared[i].multiply(shared[j]).sum(axis=1)).ravel()
-        graph = _symmetric(i, j, dot * np.exp(-np.abs(when[i] - when[j]) / settings.time_scale), m)
+        shared = vectors @ sp.diags(common.astype(np.float64))
+        shared.eliminate_zeros()
+        i, j, weight, pruned = _level_pairs(rare, shared if common.any() else None, when, size, within,
+                                            settings.time_scale, PRUNE * threshold)
+        graph = _symmetric(i, j, weight, m)
+        del i, j, weight
         merged = np.unique(average_link(graph, threshold, size), return_inverse=True)[1]
         k = int(merged.max()) + 1
         if k < m:
@@ -252,7 +295,7 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
             size = np.bincount(merged, weights=size, minlength=k).astype(np.float64)
             when /= size
             label = merged[label]
-        if k == m or not common.any():
+        if k == m or not (common.any() or pruned):
             break
     first = np.full(len(size), n)
     np.minimum.at(first, label, np.arange(n))
