@@ -172,12 +172,24 @@ def list_files(folder: Path, suffixes: tuple[str, ...], problems: list[ArticleEr
     for root, dirs, files in os.walk(folder, onerror=unlistable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(Path(root, f) for f in files if not f.startswith(".") and os.path.splitext(f)[1].lower() in suffixes)
-    return sorted(found)
+    return sorted(found, key=lambda path: path.parts)  # as paths sort, without a method call a comparison
+
+
+def relative_name(path: Path, folder: Path) -> str:
+    """``path``'s place in ``folder`` as a POSIX path (``path.relative_to(folder).as_posix()``,
+    by slicing the string when ``path`` is spelled under ``folder``, as listed: a corpus's
+    thousands of files are named so on every run)."""
+    prefix = str(folder).rstrip("/") + "/"
+    name = str(path)
+    if os.sep == "/" and prefix != "./" and name.startswith(prefix):
+        return name[len(prefix):]
+    return path.relative_to(folder).as_posix()
 
 
 def corpus_id(path: Path, folder: Path) -> str:
     """The id of the article in the corpus file ``path``: its path in ``folder`` without suffix."""
-    return path.relative_to(folder).with_suffix("").as_posix()
+    name = relative_name(path, folder)
+    return name[:-len(path.suffix)] if path.suffix else name
 
 
 def _load_job(job: tuple[Path, str, int, Path]) -> FileResult:

@@ -27,7 +27,7 @@ from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnava
 from briefgen.corpus_index.window import IndexedCorpus
 from briefgen.errors import ArticleError
 from briefgen.files import printable
-from briefgen.load import SUFFIXES, Corpus, corpus_files, load_corpus
+from briefgen.load import SUFFIXES, Corpus, corpus_files, load_corpus, relative_name
 from briefgen.models import Topic
 from briefgen.parallel import Progress
 
@@ -94,7 +94,7 @@ def _update(store: IndexStore, folder: Path, paths: list[Path], max_bytes: int, 
     found: dict[str, Entry | ArticleError] = {}
     changed: list[Entry] = []
     writable = True
-    keys = [p.relative_to(folder).as_posix() for p in paths]
+    keys = [relative_name(p, folder) for p in paths]
     listed = set(keys)
     gone = [key for key in known if key not in listed]
     jobs_by_key = {job.key: job for job in todo}

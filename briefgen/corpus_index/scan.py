@@ -23,7 +23,7 @@ from briefgen.dedupe import shingles, signatures
 from briefgen.doctopic import documents_about
 from briefgen.errors import ArticleError
 from briefgen.files import printable
-from briefgen.load import FileResult, corpus_id, parse_file, read_file, text_digest
+from briefgen.load import FileResult, corpus_id, parse_file, read_file, relative_name, text_digest
 from briefgen.models import Topic
 from briefgen.parallel import Progress, iter_items
 from briefgen.web.chart import about_text
@@ -87,7 +87,7 @@ def jobs_for(paths: Sequence[Path], folder: Path, entries: dict[str, Entry], max
     """The files of ``paths`` that the index does not hold as they are now."""
     todo = []
     for path in paths:
-        key = path.relative_to(folder).as_posix()
+        key = relative_name(path, folder)
         entry = entries.get(key)
         stamp = Stamp.of(path)
         if not current(entry, stamp, max_bytes):
