@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from briefgen.errors import BriefgenError, InputError, OutputError
 from briefgen.files import Unreadable, read_regular
@@ -306,6 +306,26 @@ def clean_leftovers(out: Path) -> list[Path]:
     return removed
 
 
+def flock_waiting(handle: IO[Any], timeout: float, poll: float, waiting: Callable[[], None] | None = None) -> bool:
+    """Take an exclusive advisory lock on the open file ``handle``, trying every ``poll`` seconds
+    for up to ``timeout`` while another process holds it (``waiting`` is called the first time
+    it does). False when the time ran out; any other failure to lock is raised (:class:`OSError`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+        if waiting is not None:
+            waiting()
+            waiting = None
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll)
+
+
 @contextmanager
 def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
     """Hold the output folder's lock; wait up to ``timeout`` seconds for another run."""
@@ -315,18 +335,9 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
     except OSError as exc:
         raise _output_error(exc, f"cannot open the lock file {out / LOCK_NAME}", out) from exc
     with handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(f"another briefgen run holds {out / LOCK_NAME} (waited {timeout:g} s)",
-                                      "let it finish, or raise output.lock_timeout") from None
-                time.sleep(poll)
+        if not flock_waiting(handle, timeout, poll):
+            raise LockTimeout(f"another briefgen run holds {out / LOCK_NAME} (waited {timeout:g} s)",
+                              "let it finish, or raise output.lock_timeout")
         try:
             handle.seek(0)
             handle.truncate()

@@ -24,7 +24,6 @@ longer than that, :class:`IndexUnavailable` is raised and the run reads the corp
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import functools
 import hashlib
@@ -32,12 +31,12 @@ import json
 import logging
 import pickle
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from briefgen.archive import flock_waiting
 from briefgen.files import printable
 
 log = logging.getLogger(__name__)
@@ -222,22 +221,15 @@ def _held(lock: Path, timeout: float) -> Iterator[None]:
     except OSError as exc:
         raise IndexUnavailable(f"cannot open {printable(lock)} ({exc.strerror or exc})") from exc
     with handle:
-        deadline = time.monotonic() + timeout
-        warned = False
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise IndexUnavailable(f"cannot lock {printable(lock)} ({exc.strerror or exc})") from exc
-                if not warned:
-                    log.warning("another briefgen run is using the corpus index %s: waiting for it (up to %g s)",
-                                printable(lock.with_suffix("")), timeout)
-                    warned = True
-                if time.monotonic() >= deadline:
-                    raise IndexUnavailable(f"another briefgen run held it for more than {timeout:g} s") from None
-                time.sleep(_POLL)
+        def waiting() -> None:
+            log.warning("another briefgen run is using the corpus index %s: waiting for it (up to %g s)",
+                        printable(lock.with_suffix("")), timeout)
+        try:
+            held = flock_waiting(handle, timeout, _POLL, waiting)
+        except OSError as exc:
+            raise IndexUnavailable(f"cannot lock {printable(lock)} ({exc.strerror or exc})") from exc
+        if not held:
+            raise IndexUnavailable(f"another briefgen run held it for more than {timeout:g} s")
         try:
             yield
         finally:
