@@ -33,7 +33,7 @@ from briefgen.rank import (
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
 from briefgen.select import Pick, Ranking, Selector, in_best_section, select
 from briefgen.split import split_article
-from briefgen.stories import StorySettings, group_articles
+from briefgen.stories import StorySettings, article_key, group_articles
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +51,19 @@ class Candidates:
     relevance: np.ndarray  #: sentences × topics
     article_index: np.ndarray  #: index into the article list of each sentence
     standalone: np.ndarray  #: False where a sentence opens by pointing back (never a bullet)
+    keys: list[str]  #: each article's title and lead (:func:`briefgen.stories.article_key`)
 
 
 def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
                progress: Progress[list[Sentence]] | None = None) -> Candidates:
     """Split the articles (over ``jobs`` processes) and score every reportable sentence against
-    every topic."""
+    every topic; each article's story key (title and lead) is taken from the same split."""
     limits = options.ranking
     sentences: list[Sentence] = []
     article_index: list[int] = []
+    keys: list[str] = []
     for index, article_sentences in enumerate(map_items(split_article, articles, jobs, progress)):
+        keys.append(article_key(articles[index], article_sentences))
         for sentence in article_sentences:
             if not sentence.is_heading and limits.min_words <= len(sentence.text.split()) <= limits.max_words:
                 sentences.append(sentence)
@@ -76,7 +79,7 @@ def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
             scores[~about[owner], j] = 0.0
             log.info("topic %s: its model accepts %d of %d articles", topic.name, int(about.sum()), len(articles))
     standalone = np.array([not points_back(s.text) for s in sentences], dtype=bool)
-    return Candidates(sentences, matrix, scores, owner, standalone)
+    return Candidates(sentences, matrix, scores, owner, standalone, keys)
 
 
 def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options, end: dt.date) -> list[Ranking]:
@@ -169,8 +172,8 @@ def build_briefing(
     first; the key points are the bullets of the biggest stories and head their sections.
     """
     history = history or History()
-    groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale))
     pool = candidates(articles, options, jobs, progress)
+    groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale), pool.keys)
     rankings = rank_topics(pool, articles, options, end)
     about = np.zeros((len(articles), len(options.topics)), dtype=bool)
     if pool.relevance.size:

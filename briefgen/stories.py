@@ -57,7 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from briefgen.models import Article
+from briefgen.models import Article, Sentence
 from briefgen.score import term_matrix
 from briefgen.split import split_article
 
@@ -82,9 +82,11 @@ class StorySettings:
     time_scale: float = 1.0  #: days over which the similarity of two reports falls to 1/e
 
 
-def article_key(article: Article) -> str:
-    """What an article is about, for grouping: its title and its lead."""
-    lead = [s.text for s in split_article(article) if not s.is_heading][:LEAD_SENTENCES]
+def article_key(article: Article, sentences: Sequence[Sentence] | None = None) -> str:
+    """What an article is about, for grouping: its title and its lead (from ``sentences``, its
+    :func:`~briefgen.split.split_article`, when they are at hand)."""
+    found = split_article(article) if sentences is None else sentences
+    lead = [s.text for s in found if not s.is_heading][:LEAD_SENTENCES]
     return " ".join([article.title, *lead])
 
 
