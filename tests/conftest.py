@@ -26,6 +26,20 @@ def run_cli(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), prog_name="briefgen")
 
 
+def brief_md_json(corpus: Path, out: Path, *extra: str, date: str = "latest", days: str = "7") -> Result:
+    """``briefgen daily`` of ``corpus`` into ``out`` as Markdown and JSON; it must succeed (exit
+    0, or 9 when an article was skipped)."""
+    result = run_cli("daily", "--corpus", str(corpus), "--out", str(out), "--date", date, "--days", days,
+                     "--format", "md,json", *extra)
+    assert result.exit_code in (0, 9), result.output + result.stderr
+    return result
+
+
+def briefing_files(out: Path) -> dict[str, bytes]:
+    """The latest briefing's Markdown and JSON in the archive ``out``, byte for byte."""
+    return {name: (out / "latest" / name).read_bytes() for name in ("briefing.md", "briefing.json")}
+
+
 def make_article(
     text: str,
     id: str = "a1",

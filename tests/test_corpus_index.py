@@ -15,13 +15,22 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from briefgen.config import load_options
 from briefgen.corpus_index import IndexedCorpus, open_corpus
 from briefgen.corpus_index import scan as scan_module
 from briefgen.corpus_index import window as window_module
 from briefgen.load import load_corpus
-from tests.conftest import RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, md_file, run_cli
+from tests.conftest import (
+    RECOGNITION_TEXT,
+    SECURITY_TEXT,
+    TRADE_TEXT,
+    brief_md_json,
+    briefing_files,
+    md_file,
+    run_cli,
+)
 
 FIRST = dt.date(2026, 11, 18)
 DAYS = 9  # 18 to 26 November
@@ -189,15 +198,11 @@ def test_building_the_index_shows_progress_over_every_file(tmp_path: Path) -> No
 BUNDLED = Path(__file__).resolve().parents[1] / "corpus"
 
 
-def brief(corpus: Path, out: Path, *extra: str, date: str = "latest", days: str = "7"):
-    result = run_cli("daily", "--corpus", str(corpus), "--out", str(out), "--date", date, "--days", days,
-                     "--format", "md,json", "--no-history", *extra)
-    assert result.exit_code in (0, 9), result.output + result.stderr
-    return result
+def brief(corpus: Path, out: Path, *extra: str, date: str = "latest", days: str = "7") -> Result:
+    return brief_md_json(corpus, out, "--no-history", *extra, date=date, days=days)
 
 
-def files(out: Path) -> dict[str, bytes]:
-    return {name: (out / "latest" / name).read_bytes() for name in ("briefing.md", "briefing.json")}
+files = briefing_files
 
 
 @pytest.mark.parametrize(("date", "days"), [("latest", "7"), ("2026-11-25", "1"), ("2026-11-24", "3")])

@@ -9,8 +9,9 @@ import random
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
-from tests.conftest import md_file, run_cli
+from tests.conftest import brief_md_json, briefing_files, md_file, run_cli
 from tests.test_corpus_index import tricky_corpus
 
 distributed = pytest.importorskip("distributed", reason="the dask extra (briefgen[dask]) is not installed")
@@ -26,15 +27,11 @@ def scheduler():
         yield cluster.scheduler_address
 
 
-def brief(corpus: Path, out: Path, date: str, days: str, *extra: str):
-    result = run_cli("daily", "--corpus", str(corpus), "--out", str(out), "--date", date, "--days", days,
-                     "--format", "md,json", "--no-cache", *extra)
-    assert result.exit_code in (0, 9), result.output + result.stderr
-    return result
+def brief(corpus: Path, out: Path, date: str, days: str, *extra: str) -> Result:
+    return brief_md_json(corpus, out, "--no-cache", *extra, date=date, days=days)
 
 
-def files(out: Path) -> dict[str, bytes]:
-    return {name: (out / "latest" / name).read_bytes() for name in ("briefing.md", "briefing.json")}
+files = briefing_files
 
 
 def same_on_the_cluster(corpus: Path, tmp_path: Path, scheduler: str, date: str, days: str, *extra: str) -> dict[str, bytes]:
