@@ -119,6 +119,11 @@ def horizon(threshold: float, time_scale: float) -> float:
     return time_scale * math.log(1.0 / threshold) if 0 < threshold < 1 else (0.0 if threshold >= 1 else math.inf)
 
 
+def key_vectors(texts: Sequence[str]) -> sp.csr_matrix:
+    """The TF-IDF rows (unit length) of articles' keys, the words that name a day left out."""
+    return term_matrix([DAY_WORDS.sub(" ", text) for text in texts]).tfidf.tocsr()
+
+
 def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
                      within: float = math.inf) -> sp.csr_matrix:
     """Pairwise similarity of the texts (cosine of their TF-IDF vectors, decayed with the days
@@ -126,7 +131,7 @@ def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
     ``within`` days apart: every such pair, however common the stems it shares."""
     if not texts:
         return sp.csr_matrix((0, 0))
-    tfidf = term_matrix([DAY_WORDS.sub(" ", text) for text in texts]).tfidf
+    tfidf = key_vectors(texts)
     days = np.asarray(days, dtype=np.float64)
     i, j, dot = _joined(_close_pairs(tfidf, days, within))
     return _symmetric(i, j, dot * np.exp(-np.abs(days[i] - days[j]) / time_scale), len(texts))
@@ -271,7 +276,7 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
     n = len(texts)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    vectors = term_matrix([DAY_WORDS.sub(" ", text) for text in texts]).tfidf.tocsr()
+    vectors = key_vectors(texts)
     threshold = window_threshold(vectors, settings)
     when = np.asarray(days, dtype=np.float64).copy()
     size = np.ones(n)

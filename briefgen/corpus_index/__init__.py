@@ -88,13 +88,13 @@ def _update(store: IndexStore, folder: Path, paths: list[Path], max_bytes: int, 
     files read again as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
     of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten."""
     known = store.entries
-    todo = jobs_for(paths, folder, known, max_bytes, topics)
+    keys = [relative_name(p, folder) for p in paths]
+    todo = jobs_for(paths, keys, folder, known, max_bytes, topics)
     if todo:
         log.info("corpus index: reading %d of %d files", len(todo), len(paths))
     found: dict[str, Entry | ArticleError] = {}
     changed: list[Entry] = []
     writable = True
-    keys = [relative_name(p, folder) for p in paths]
     listed = set(keys)
     gone = [key for key in known if key not in listed]
     jobs_by_key = {job.key: job for job in todo}

@@ -23,7 +23,7 @@ from briefgen.dedupe import shingles, signatures
 from briefgen.doctopic import documents_about
 from briefgen.errors import ArticleError
 from briefgen.files import printable
-from briefgen.load import FileResult, corpus_id, parse_file, read_file, relative_name, text_digest
+from briefgen.load import FileResult, corpus_id, parse_file, read_file, text_digest
 from briefgen.models import Topic
 from briefgen.parallel import Progress, iter_items
 from briefgen.web.chart import about_text
@@ -82,12 +82,12 @@ class Outcome:
     problem: ArticleError | None = None
 
 
-def jobs_for(paths: Sequence[Path], folder: Path, entries: dict[str, Entry], max_bytes: int,
+def jobs_for(paths: Sequence[Path], keys: Sequence[str], folder: Path, entries: dict[str, Entry], max_bytes: int,
              topics: Sequence[Topic] = ()) -> list[Job]:
-    """The files of ``paths`` that the index does not hold as they are now."""
+    """The files of ``paths`` (named ``keys`` in the index: :func:`briefgen.load.relative_name`)
+    that the index does not hold as they are now."""
     todo = []
-    for path in paths:
-        key = relative_name(path, folder)
+    for path, key in zip(paths, keys, strict=True):
         entry = entries.get(key)
         stamp = Stamp.of(path)
         if not current(entry, stamp, max_bytes):
