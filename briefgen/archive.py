@@ -351,7 +351,7 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
 # --- reading --------------------------------------------------------------------------------
 
 _ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool", "reported?": "string|null",
-         "story?": "string", "section?": "string", "more_outlets?": "int"}
+         "story?": "string", "section?": "string", "more_outlets?": "int", "also?": ["int"]}
 _STORY = {"id": "string", "title": "string", "first_seen": "string|null", "last_seen": "string|null",
           "topics": ["string"], "articles": ["string"]}
 #: the fields of a record (as ``render.to_json`` writes it) that the history, the index and

@@ -1,20 +1,29 @@
 """Stage 6, assemble: chosen items → a :class:`Briefing` with numbered sources, coverage and
-the window's stories.
+the window's stories, checked before it goes out (:func:`verify`).
 
-A bullet cites each outlet once among the articles it names (the pipeline names those that
-carry its sentence, then its story's others that report on the section's topic), at most
-:data:`MAX_CITATIONS`; the outlets beyond are counted (``Item.more_outlets``). An article the
-loader merged with copies from other outlets (``Article.also_in``) belongs to the same story,
-and its copies are cited with it.
+A bullet cites the articles whose text holds its sentence (:data:`Holding` says which), each
+outlet once, at most :data:`MAX_CITATIONS`; the other articles of its story report the same
+event in other words and are listed apart (``Item.also``: "also reported by …"), never as the
+quote's source. An article the loader merged with copies from other outlets
+(``Article.also_in``) belongs to the same story; each copy is cited only when it holds the
+sentence too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+import os
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from briefgen.models import Article, Briefing, Item, Section, Source, Story
+
+log = logging.getLogger(__name__)
+
+#: which of the (article id, sentence) pairs asked hold: whose article's text has that sentence
+Holding = Callable[[Sequence[tuple[str, str]]], list[bool]]
 
 
 def date_range(start: dt.date, end: dt.date) -> str:
@@ -34,18 +43,95 @@ def with_copies(articles: Sequence[Article]) -> list[Article]:
 
 
 MAX_CITATIONS = 4  #: outlets a bullet cites at most; the others are counted ("[1, 2, 3, 4] · 6 outlets")
+MAX_ALSO = 4  #: outlets named as also reporting a bullet's story at most; the others are counted
+
+_NOT_LETTER = re.compile(r"[\W_]+")
+
+
+def plain(text: str) -> str:
+    """Letters and digits only, case folded: what must match for a text to hold a sentence
+    (white space, quotation marks, punctuation and markup aside)."""
+    return _NOT_LETTER.sub("", text.casefold())
+
+
+def text_holding(articles: Sequence[Article]) -> Holding:
+    """A :data:`Holding` that reads the texts of ``articles`` and of the copies merged into them."""
+    by_id = {m.id: m for m in with_copies(articles)}
+    texts: dict[str, str] = {}
+
+    def holding(pairs: Sequence[tuple[str, str]]) -> list[bool]:
+        found = []
+        for article_id, sentence in pairs:
+            if article_id not in texts:
+                texts[article_id] = plain(by_id[article_id].text)
+            found.append(plain(sentence) in texts[article_id])
+        return found
+
+    return holding
+
+
+def _one_an_outlet(ids: Sequence[str], by_id: dict[str, Article], taken: set[str]) -> list[str]:
+    """The first of ``ids`` of each outlet not in ``taken`` (which then holds them); an article
+    without an outlet counts as an outlet of its own."""
+    chosen = []
+    for article_id in ids:
+        outlet = by_id[article_id].source.casefold() or f"\0{article_id}"
+        if outlet not in taken:
+            taken.add(outlet)
+            chosen.append(article_id)
+    return chosen
 
 
 def cite_outlets(item: Item, by_id: dict[str, Article]) -> Item:
-    """``item`` citing each outlet of the articles it names (and of their merged copies) once,
-    the first article of each outlet, at most :data:`MAX_CITATIONS`. An article without an
-    outlet counts as an outlet of its own."""
-    candidates = [m for article_id in item.article_ids for m in (by_id[article_id], *by_id[article_id].also_in)]
-    chosen: dict[str, str] = {}  # outlet → article id
-    for article in candidates:
-        chosen.setdefault(article.source.casefold() or f"\0{article.id}", article.id)
-    ids = tuple(chosen.values())
-    return replace(item, article_ids=ids[:MAX_CITATIONS], more_outlets=max(0, len(ids) - MAX_CITATIONS))
+    """``item`` citing each outlet of the articles that hold its sentence once, at most
+    :data:`MAX_CITATIONS`, and naming each other outlet of its story once, at most
+    :data:`MAX_ALSO`; ``more_outlets`` counts the outlets beyond."""
+    taken: set[str] = set()
+    cited = _one_an_outlet(item.article_ids, by_id, taken)
+    also = _one_an_outlet(item.also, by_id, taken)
+    more = max(0, len(cited) - MAX_CITATIONS) + max(0, len(also) - MAX_ALSO)
+    return replace(item, article_ids=tuple(cited[:MAX_CITATIONS]), also=tuple(also[:MAX_ALSO]), more_outlets=more)
+
+
+class BriefingError(AssertionError):
+    """A briefing that breaks what must always hold: a bug in briefgen, never in the input."""
+
+
+def strict() -> bool:
+    """Whether a broken briefing stops the run (``BRIEFGEN_STRICT=1``, as in the tests) rather
+    than going out with an error in the log."""
+    return os.environ.get("BRIEFGEN_STRICT", "") not in ("", "0")
+
+
+def faults(briefing: Briefing, holding: Holding) -> list[str]:
+    """What breaks the briefing's invariants: a cited article that does not hold its bullet's
+    sentence, a sentence printed twice (key points included), a bullet that cites nothing.
+    Empty for a sound briefing."""
+    found = []
+    items = [*briefing.key_points, *(i for s in briefing.sections for i in s.items)]
+    pairs = [(article_id, item.text) for item in items for article_id in item.article_ids]
+    for (article_id, text), holds in zip(pairs, holding(pairs), strict=True):
+        if not holds:
+            found.append(f"{article_id} is cited but does not hold: {text[:80]}")
+    seen: set[str] = set()
+    for item in items:
+        key = plain(item.text)
+        if key in seen:
+            found.append(f"printed twice: {item.text[:80]}")
+        seen.add(key)
+        if not item.article_ids:
+            found.append(f"cites no article: {item.text[:80]}")
+    return found
+
+
+def verify(briefing: Briefing, holding: Holding) -> None:
+    """Check the briefing (:func:`faults`). A fault is a bug: it raises :class:`BriefingError`
+    when :func:`strict`, and is logged as an error otherwise (a morning's briefing still goes out)."""
+    found = faults(briefing, holding)
+    if found and strict():
+        raise BriefingError("; ".join(found))
+    for fault in found:
+        log.error("briefing fault (a bug in briefgen): %s", fault)
 
 
 def story_id(index: int) -> str:
@@ -53,15 +139,17 @@ def story_id(index: int) -> str:
     return f"s{index + 1}"
 
 
-def make_stories(articles: Sequence[Article], groups: Sequence[Sequence[int]], sections: Sequence[Section]) -> tuple[Story, ...]:
+def make_stories(articles: Sequence[Article], groups: Sequence[Sequence[int]], sections: Sequence[Section],
+                 key_points: Sequence[Item] = ()) -> tuple[Story, ...]:
     """The :class:`Story` of each group of article indices (every article in exactly one),
-    with the sections where its items appear."""
+    with the sections where its items appear (a key point's is the section it names)."""
     topics: dict[str, list[str]] = {}
-    for section in sections:
-        for item in section.items:
+    placed = [(i.section, i) for i in key_points] + [(s.topic, i) for s in sections for i in s.items]
+    for topic in [s.topic for s in sections]:
+        for where, item in placed:
             found = topics.setdefault(item.story, [])
-            if section.topic not in found:
-                found.append(section.topic)
+            if where == topic and topic not in found:
+                found.append(topic)
     stories = []
     for index, group in enumerate(groups):
         members = with_copies([articles[i] for i in group])
@@ -97,13 +185,12 @@ def assemble(
 ) -> Briefing:
     """Number the cited articles in order of first citation and put the briefing together with
     its stories (``groups``: the indices into ``articles`` of each story's articles)."""
-    by_id = {a.id: a for a in articles}
+    by_id = {m.id: m for m in with_copies(articles)}
     key_points = [cite_outlets(i, by_id) for i in key_points]
     sections = [replace(s, items=tuple(cite_outlets(i, by_id) for i in s.items)) for s in sections]
-    by_id.update((m.id, m) for m in with_copies(articles))
     order: dict[str, int] = {}
     for item in [*key_points, *(i for s in sections for i in s.items)]:
-        for article_id in item.article_ids:
+        for article_id in (*item.article_ids, *item.also):
             order.setdefault(article_id, len(order) + 1)
     sources = tuple(Source(number, by_id[article_id]) for article_id, number in order.items())
     return Briefing(
@@ -116,5 +203,5 @@ def assemble(
         sections=tuple(sections),
         sources=sources,
         empty_message=empty_message,
-        stories=make_stories(articles, groups, sections),
+        stories=make_stories(articles, groups, sections, key_points),
     )

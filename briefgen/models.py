@@ -67,7 +67,8 @@ class Topic:
 
 @dataclass(frozen=True)
 class Item:
-    """One bullet: a verbatim sentence and the articles that carry it."""
+    """One bullet: a verbatim sentence, the articles whose text holds it, and the other articles
+    of its story."""
 
     text: str
     article_ids: tuple[str, ...]
@@ -76,7 +77,9 @@ class Item:
     reported: dt.date | None = None  #: when developing, the date of that earlier briefing
     story: str = ""  #: the id of the :class:`Story` it belongs to ("s3"); empty outside a briefing
     section: str = ""  #: on a key point, the topic of the section it also stands in ("trade")
-    more_outlets: int = 0  #: outlets of its story that report it beyond those cited
+    more_outlets: int = 0  #: outlets of its story that report it beyond those cited and named in ``also``
+    #: articles of its story (one an outlet) that report it in other words: never its citations
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

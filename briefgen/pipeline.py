@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from briefgen.assemble import assemble, story_id, with_copies
+from briefgen.assemble import Holding, assemble, story_id, text_holding, verify, with_copies
 from briefgen.config import Options, RankingOptions
 from briefgen.learn import article_text, model_for
 from briefgen.models import Article, Briefing, History, Item, Section, Sentence
@@ -31,7 +31,7 @@ from briefgen.rank import (
     similarity_graph,
 )
 from briefgen.score import TermMatrix, compile_topic, relevance, term_matrix, transform
-from briefgen.select import Pick, Ranking, Selector, in_best_section, select
+from briefgen.select import Pick, Ranking, Selector, on_topic, select
 from briefgen.split import split_article
 from briefgen.stories import StorySettings, article_key, group_articles
 
@@ -160,81 +160,118 @@ def build_briefing(
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``).
 
-    ``history`` is what the previous briefing reported: a candidate that repeats one of its
-    sentences (cosine ≥ ``duplicate``) is left out. A bullet is marked developing, with the
-    date of that briefing, when its story was reported there: its sentence is close to one
-    reported (≥ ``developing``), a sentence of its story repeats one (≥ ``duplicate``), or an
-    article of its story was cited or in a story reported there (a window of several days).
-    A sentence that opens by pointing back ("He said…", "The move…") is never a bullet. The
-    articles are grouped into stories (:func:`briefgen.stories.group_articles`): a story is one
-    bullet, in the section where it ranks best (:mod:`briefgen.select`), citing its outlets
-    that report on that section's topic; each item names its story. The sections are chosen
-    first; the key points are the bullets of the biggest stories and head their sections.
+    The articles are grouped into stories (:func:`briefgen.stories.group_articles`); each topic's
+    candidates are ranked (:func:`rank_topics`) and the bullets chosen by :func:`finish`.
+    A sentence that opens by pointing back ("He said…", "The move…") is never a bullet.
     """
     history = history or History()
     pool = candidates(articles, options, jobs, progress)
     groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale), pool.keys)
     rankings = rank_topics(pool, articles, options, end)
-    about = np.zeros((len(articles), len(options.topics)), dtype=bool)
-    if pool.relevance.size:
-        np.logical_or.at(about, pool.article_index, pool.relevance > 0)
 
     def make_selector(story_of: np.ndarray, second: Callable[[int, int], bool]) -> Selector:
         return Selector(pool.matrix.tfidf, pool.article_index, options.ranking.redundancy, options.ranking.duplicate,
                         story_of, second)
 
     seen = history_similarity(pool, history.sentences)
-    return finish(rankings, pool.standalone, pool.article_index, pool.sentences.__getitem__, about, seen, make_selector,
-                  groups, articles, history, options, date, start, end)
+    topic_of = np.argmax(pool.relevance, axis=1) if pool.relevance.size else np.zeros(len(pool.sentences), dtype=np.int64)
+    return finish(rankings, pool.standalone, pool.article_index, pool.sentences.__getitem__, topic_of, seen, make_selector,
+                  groups, articles, history, options, date, start, end, text_holding(articles))
 
 
 def finish(rankings: list[Ranking], standalone: np.ndarray, article_index: np.ndarray, sentence: Callable[[int], Sentence],
-           about: np.ndarray, seen: np.ndarray, make_selector: Callable[[np.ndarray, Callable[[int, int], bool]], Selector],
+           topic_of: np.ndarray, seen: np.ndarray, make_selector: Callable[[np.ndarray, Callable[[int, int], bool]], Selector],
            groups: list[list[int]], articles: Sequence[Article], history: History, options: Options, date: dt.date,
-           start: dt.date, end: dt.date) -> Briefing:
+           start: dt.date, end: dt.date, holding: Holding) -> Briefing:
     """The briefing from each topic's ranking of the candidate sentences (:func:`build_briefing`
-    after the rankings). ``standalone``, ``article_index`` and ``seen`` (the similarity to the
-    previous briefing) are per sentence of the window, ``sentence(row)`` gives one, ``about``
-    says which article reports on which topic, ``groups`` are the stories; ``make_selector``
-    makes the :class:`~briefgen.select.Selector` given each sentence's story and the test of a
-    story's second bullet."""
+    after the rankings). ``standalone``, ``article_index``, ``topic_of`` (the topic each is most
+    relevant to) and ``seen`` (the similarity to the previous briefing) are per sentence of the
+    window, ``sentence(row)`` gives one, ``groups`` are the stories; ``make_selector`` makes the
+    :class:`~briefgen.select.Selector` given each sentence's story and the test of a story's
+    second bullet; ``holding`` says which articles hold a sentence (:data:`~briefgen.assemble.Holding`).
+
+    A story feeds every section one of its sentences is mainly about, and its home section
+    (:func:`briefgen.select.on_topic`), with one bullet a section (two in a big story, the
+    second with a figure the first lacks). What the previous briefing (``history``) reported is
+    not news again: a sentence that repeats one of its sentences (cosine ≥ ``duplicate``) is left
+    out, and so is every sentence of a story it reported that comes from an article dated on or
+    before its date; such a story is marked developing, with that date, when an article of it is
+    newer (as is a bullet close to a reported sentence, ≥ ``developing``, from a newer article).
+    A bullet cites the articles that hold its sentence; the story's other articles are shown
+    apart as also reporting it (:func:`cite`). The briefing is checked before it is returned
+    (:func:`briefgen.assemble.verify`).
+    """
     story_of = np.zeros(len(articles), dtype=np.int64)
     for index, group in enumerate(groups):
         story_of[group] = index
-    rankings = in_best_section([r.keeping(standalone) for r in rankings], story_of[article_index])
-    big = np.array([len(with_copies([articles[i] for i in g])) >= SECOND_BULLET_FROM for g in groups], dtype=bool)
+    row_story = story_of[article_index]
+    rankings = on_topic([r.keeping(standalone) for r in rankings], row_story, topic_of)
+    members = [with_copies([articles[i] for i in g]) for g in groups]
+    big = np.array([len(m) >= SECOND_BULLET_FROM for m in members], dtype=bool)
 
     def adds_a_figure(first: int, row: int) -> bool:
         """A story of several articles may have a second bullet that holds a figure the first lacks."""
-        return bool(big[story_of[article_index[first]]]) and bool(
-            figures(sentence(row).text) - figures(sentence(first).text))
+        return bool(big[row_story[first]]) and bool(figures(sentence(row).text) - figures(sentence(first).text))
 
-    selector = make_selector(story_of[article_index], adds_a_figure)
+    selector = make_selector(row_story, adds_a_figure)
     repeated = np.flatnonzero(seen >= options.ranking.duplicate)
     selector.exclude(repeated)
     earlier_paths = set(history.articles)
     reported_before = np.zeros(len(groups), dtype=bool)  # stories the previous briefing reported
-    reported_before[story_of[article_index[repeated]]] = True
-    for index, group in enumerate(groups):
-        reported_before[index] |= any(m.path in earlier_paths for m in with_copies([articles[i] for i in group]))
+    reported_before[row_story[repeated]] = True
+    for index, story in enumerate(members):
+        reported_before[index] |= any(m.path in earlier_paths for m in story)
+    newer = np.array([_newer(a, history.date) for a in articles], dtype=bool)  # dated after the previous briefing
+    selector.exclude(np.flatnonzero(reported_before[row_story] & ~newer[article_index]))
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section,
                                       [story_size([articles[i] for i in group]) for group in groups])
-
-    # a story's article is cited for a bullet of a topic it reports on (``about``)
-    topic_index = {t.name: j for j, t in enumerate(options.topics)}
+    picks = [p for _, p in key_picks] + [p for ps in section_picks.values() for p in ps]
+    cited = cite(picks, sentence, article_index, members, row_story, holding)
 
     def item(pick: Pick, topic: str, key_point: bool = False) -> Item:
-        index = int(story_of[article_index[pick.row]])
-        reporting = [articles[i].id for i in groups[index] if about[i, topic_index[topic]]]
-        ids = tuple(dict.fromkeys([*(sentence(r).article_id for r in pick.cited_rows), *reporting]))
-        developing = bool(seen[pick.row] >= options.ranking.developing or reported_before[index])
+        index = int(row_story[pick.row])
+        developing = bool(newer[article_index[pick.row]] and (reported_before[index] or seen[pick.row] >= options.ranking.developing))
+        ids, also = cited[pick.row]
         return Item(sentence(pick.row).text, ids, round(pick.score, 4), developing,
-                    history.date if developing else None, story_id(index), topic if key_point else "")
+                    history.date if developing else None, story_id(index), topic if key_point else "", also=also)
 
     sections = [
         Section(topic.name, topic.title, tuple(item(p, topic.name) for p in section_picks[topic.name]))
         for topic in options.topics
     ]
-    return assemble(options.title, date, start, end, articles, [item(p, topic, True) for topic, p in key_picks], sections,
-                    options.empty_section,
-                    groups)
+    briefing = assemble(options.title, date, start, end, articles, [item(p, topic, True) for topic, p in key_picks], sections,
+                        options.empty_section, groups)
+    verify(briefing, holding)
+    return briefing
+
+
+def _newer(article: Article, since: dt.date | None) -> bool:
+    """Whether the article, or a copy merged into it, is dated after ``since`` (always, without it)."""
+    return since is None or any(m.date is not None and m.date > since for m in (article, *article.also_in))
+
+
+def cite(picks: Sequence[Pick], sentence: Callable[[int], Sentence], article_index: np.ndarray,
+         members: Sequence[Sequence[Article]], row_story: np.ndarray, holding: Holding) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each pick's row, the articles that hold its sentence (its own first, then those of
+    the near-duplicate sentences the selector found, then the rest of its story, each with the
+    copies merged into it) and the other articles of its story, which report it in other words.
+    ``holding`` is asked once for every pair."""
+    asked: dict[int, list[str]] = {}
+    for pick in picks:
+        near = [a.id for r in pick.cited_rows for a in _with_own_copies(members, row_story[r], sentence(r).article_id)]
+        story = [a.id for a in members[int(row_story[pick.row])]]
+        asked[pick.row] = list(dict.fromkeys([*near, *story]))
+    pairs = [(article_id, sentence(row).text) for row, ids in asked.items() for article_id in ids]
+    holds = dict(zip(pairs, holding(pairs), strict=True))
+    cited = {}
+    for row, ids in asked.items():
+        text = sentence(row).text
+        own = {a.id for a in members[int(row_story[row])]}
+        cited[row] = (tuple(i for i in ids if holds[i, text]), tuple(i for i in ids if not holds[i, text] and i in own))
+    return cited
+
+
+def _with_own_copies(members: Sequence[Sequence[Article]], story: int, article_id: str) -> list[Article]:
+    """The article ``article_id`` of the story's ``members`` and the copies merged into it."""
+    found = next((a for a in members[int(story)] if a.id == article_id), None)
+    return [found, *found.also_in] if found is not None else []

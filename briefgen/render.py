@@ -29,6 +29,8 @@ from briefgen.models import Briefing, Item
 
 log = logging.getLogger(__name__)
 
+#: what a section says whose only stories stand in the key points (a key point is not printed twice)
+IN_KEY_POINTS = "Reported in the key points above."
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LIST_START = re.compile(r"^(\d+)([.)])(\s)")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
@@ -49,15 +51,19 @@ def long_date(date: Any) -> str:
 
 
 def _citations(briefing: Briefing, item: Item) -> str:
-    """``[1, 4]``, linked to the sources, then ``· 6 outlets`` when more than one outlet reports it
-    (those cited and the ``more_outlets`` beyond them), and, in a window of several days, the day
-    its story was first reported there: ``· 27 Nov``, or ``· since 25 Nov`` for a story reported
-    over several days."""
+    """``[1, 4]``, linked to the sources (the articles that hold the sentence), then the other
+    outlets of its story, each linked to its source: ``· also reported by Khyber Wire, Steppe
+    Ledger`` (``and 2 more`` beyond those named), and, in a window of several days, the day its
+    story was first reported there: ``· 27 Nov``, or ``· since 25 Nov`` for a story reported over
+    several days."""
     numbers = sorted(briefing.source_number(a) for a in item.article_ids)
     text = "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
-    outlets = _outlets(briefing, item) + item.more_outlets
-    if outlets > 1:
-        text += f" ·\u00a0{outlets}\u00a0outlets"
+    also = [f"[{escape_markdown(outlet_name(briefing.sources[n - 1].article))}](#src-{n})"
+            for n in (briefing.source_number(a) for a in item.also)]
+    if item.more_outlets:
+        also.append(f"{item.more_outlets}\u00a0more outlet{'s' if item.more_outlets > 1 else ''}")
+    if also:
+        text += " · also reported by " + _and(also)
     story = briefing.story(item.story)
     if briefing.start != briefing.end and story is not None and story.first_seen is not None:
         since = "since\u00a0" if story.last_seen is not None and story.last_seen > story.first_seen else ""
@@ -65,10 +71,14 @@ def _citations(briefing: Briefing, item: Item) -> str:
     return text
 
 
-def _outlets(briefing: Briefing, item: Item) -> int:
-    """How many outlets the cited articles come from (an article without one counts alone)."""
-    cited = [s.article for s in briefing.sources if s.article.id in item.article_ids]
-    return len({a.source or f"\0{a.id}" for a in cited})
+def outlet_name(article: Any) -> str:
+    """What a reader calls the article's outlet: its ``source``, or its title when it has none."""
+    return str(article.source or article.title or "another outlet")
+
+
+def _and(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _developing(item: Item) -> str:
@@ -88,9 +98,9 @@ def to_markdown(briefing: Briefing) -> str:
     """The briefing as Markdown (also the source of the HTML and PDF)."""
     lines = [f"# {escape_markdown(briefing.title)}", "", f"**{long_date(briefing.date)}** · {escape_markdown(briefing.coverage)}", ""]
 
-    def bullets(items: tuple[Item, ...]) -> None:
+    def bullets(items: tuple[Item, ...], empty: str = briefing.empty_message) -> None:
         if not items:
-            lines.extend([f"*{escape_markdown(briefing.empty_message)}*", ""])
+            lines.extend([f"*{escape_markdown(empty)}*", ""])
             return
         lines.extend(f"- {_label(briefing, i)}{_developing(i)}{escape_markdown(i.text)} "
                      f"{_citations(briefing, i)}" for i in items)
@@ -100,7 +110,8 @@ def to_markdown(briefing: Briefing) -> str:
     bullets(briefing.key_points)
     for section in briefing.sections:
         lines.extend([f"## {escape_markdown(section.title)}", ""])
-        bullets(section.items)
+        led = any(k.section == section.topic for k in briefing.key_points)
+        bullets(section.items, IN_KEY_POINTS if led else briefing.empty_message)
     lines.extend(["## Sources", ""])
     for source in briefing.sources:
         a = source.article
@@ -206,7 +217,8 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 
 def _item_json(briefing: Briefing, item: Item) -> dict[str, Any]:
-    data = {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids), "score": item.score,
+    data = {"text": item.text, "sources": sorted(briefing.source_number(a) for a in item.article_ids),
+            "also": [briefing.source_number(a) for a in item.also], "score": item.score,
             "developing": item.developing, "reported": item.reported.isoformat() if item.reported else None,
             "story": item.story, "more_outlets": item.more_outlets}
     if item.section:  # a key point: the topic of the section it also stands in

@@ -46,18 +46,26 @@ class Ranking:
         return Ranking(self.topic, rows, scores / scores.max() if len(scores) and scores.max() > 0 else scores)
 
 
-def in_best_section(rankings: Sequence[Ranking], story_of: np.ndarray) -> list[Ranking]:
-    """The rankings with each story's candidates kept only in the topic where its best candidate
-    scores highest (the first such topic on a tie): a story's section is where it ranks best.
-    ``story_of`` gives the story of every row; each ranking's best is 1 again."""
-    if not rankings or not len(story_of):
-        return list(rankings)
-    stories = int(story_of.max()) + 1
-    best = np.full((len(rankings), stories), -1.0)
+def home_sections(rankings: Sequence[Ranking], story_of: np.ndarray) -> np.ndarray:
+    """Each story's home: the index of the ranking where its best candidate scores highest (the
+    first on a tie; -1 for a story with no candidate). ``story_of`` gives the story of every row."""
+    stories = int(story_of.max()) + 1 if len(story_of) else 0
+    best = np.full((max(len(rankings), 1), stories), -1.0)
     for j, ranking in enumerate(rankings):
         np.maximum.at(best[j], story_of[ranking.rows], ranking.scores)
-    home = np.argmax(best, axis=0)
-    return [r.keeping(home[story_of] == j) for j, r in enumerate(rankings)]
+    return np.where(best.max(axis=0) >= 0, np.argmax(best, axis=0), -1)
+
+
+def on_topic(rankings: Sequence[Ranking], story_of: np.ndarray, topic_of: np.ndarray) -> list[Ranking]:
+    """The rankings with each row kept where it is squarely on the section's topic: in its
+    story's home section (:func:`home_sections`), or in a section whose topic is the row's own
+    (``topic_of``: the index of the topic each row is most relevant to). A story thus feeds every
+    section that one of its sentences is mainly about, and its home section besides; each
+    ranking's best is 1 again."""
+    if not rankings or not len(story_of):
+        return list(rankings)
+    home = home_sections(rankings, story_of)
+    return [r.keeping((home[story_of] == j) | (topic_of == j)) for j, r in enumerate(rankings)]
 
 
 @dataclass
@@ -70,7 +78,7 @@ class Pick:
 
 @dataclass
 class Selector:
-    """Greedy MMR over a shared pool of sentences (rows of ``tfidf``), one pick per story."""
+    """Greedy MMR over a shared pool of sentences (rows of ``tfidf``), one pick per story and section."""
 
     tfidf: sp.csr_matrix
     article_of: np.ndarray  #: article index of each row
@@ -78,11 +86,15 @@ class Selector:
     duplicate: float
     story_of: np.ndarray | None = None  #: story of each row (``None``: every article its own story)
     #: whether a row (the second argument) may follow a story's first bullet (the first) as its
-    #: second; ``None``: a story has one bullet
+    #: second in the same section; ``None``: a story has one bullet a section
     second: Callable[[int, int], bool] | None = None
-    bullets: dict[int, int] = field(init=False, default_factory=dict)  #: story → bullets picked
+    bullets: dict[tuple[int, str], int] = field(init=False, default_factory=dict)  #: (story, section) → bullets
     taken: np.ndarray = field(init=False)
     max_similarity: np.ndarray = field(init=False)
+    #: per section, the stories that have their bullet(s) there
+    closed: dict[str, np.ndarray] = field(init=False, default_factory=dict)
+    #: per section, the rows that may still follow their story's first bullet there
+    follow: dict[str, np.ndarray] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.tfidf.shape[0]
@@ -95,17 +107,23 @@ class Selector:
         """Never pick these rows (e.g. what the previous briefing already reported)."""
         self.taken[rows] = True
 
-    def _open(self, rows: np.ndarray) -> np.ndarray:
-        """Which of ``rows`` may still be picked: neither taken nor too close to a chosen one."""
-        return ~self.taken[rows] & (self.max_similarity[rows] < self.redundancy)
+    def _open(self, rows: np.ndarray, topic: str) -> np.ndarray:
+        """Which of ``rows`` may still be picked in the section of ``topic``: neither taken nor
+        too close to a chosen one, and of a story without its bullet there (or a row that may
+        follow that bullet)."""
+        assert self.story_of is not None
+        available = ~self.taken[rows] & (self.max_similarity[rows] < self.redundancy)
+        if topic in self.closed:
+            available &= ~self.closed[topic][self.story_of[rows]] | self.follow[topic][rows]
+        return available
 
     def available(self, ranking: Ranking) -> int:
         """How many of ``ranking``'s candidates may still be picked."""
-        return int(self._open(ranking.rows).sum())
+        return int(self._open(ranking.rows, ranking.topic).sum())
 
     def pick(self, ranking: Ranking) -> Pick | None:
         """The best remaining candidate of ``ranking``, or ``None`` when none is left."""
-        available = self._open(ranking.rows)
+        available = self._open(ranking.rows, ranking.topic)
         if not available.any():
             return None
         rows, scores = ranking.rows[available], ranking.scores[available]
@@ -115,13 +133,22 @@ class Selector:
         assert self.story_of is not None
         story = int(self.story_of[row])
         pick = Pick(row, float(scores[best]), self._take(row), story)
-        rows_of = np.flatnonzero(self.story_of == story)
-        self.bullets[story] = self.bullets.get(story, 0) + 1
-        may_follow = ([r for r in rows_of.tolist() if not self.taken[r] and self.second(row, r)]
-                      if self.second is not None and self.bullets[story] == 1 else [])
-        self.taken[rows_of] = True  # the story now has its bullet(s)
-        self.taken[may_follow] = False
+        self._close(story, ranking.topic, row)
         return pick
+
+    def _close(self, story: int, topic: str, row: int) -> None:
+        """The story of ``row`` has a bullet in ``topic``'s section: no other there, but a row the
+        ``second`` rule lets follow a first bullet."""
+        assert self.story_of is not None
+        if topic not in self.closed:
+            self.closed[topic] = np.zeros(int(self.story_of.max()) + 1 if len(self.story_of) else 0, dtype=bool)
+            self.follow[topic] = np.zeros(len(self.story_of), dtype=bool)
+        count = self.bullets[story, topic] = self.bullets.get((story, topic), 0) + 1
+        self.closed[topic][story] = True
+        rows_of = np.flatnonzero(self.story_of == story)
+        self.follow[topic][rows_of] = False
+        if self.second is not None and count == 1:
+            self.follow[topic][[r for r in rows_of.tolist() if not self.taken[r] and self.second(row, r)]] = True
 
     def similarities(self, row: int) -> np.ndarray:
         """The cosine of every row with ``row`` (a subclass may compute them elsewhere)."""
@@ -161,14 +188,16 @@ def select(
     sections: dict[str, list[Pick]] = {r.topic: [] for r in rankings}
     assert selector.story_of is not None
     story_of = selector.story_of
+    home = home_sections(rankings, story_of)
     for story in reported_widely(story_size, key_points):
-        for ranking in rankings:
-            mine = story_of[ranking.rows] == story
-            if mine.any() and len(sections[ranking.topic]) < per_section:
-                pick = selector.pick(Ranking(ranking.topic, ranking.rows[mine], ranking.scores[mine]))
-                if pick is not None:
-                    sections[ranking.topic].append(pick)
-                    break
+        if story >= len(home) or home[story] < 0:
+            continue
+        ranking = rankings[int(home[story])]
+        mine = story_of[ranking.rows] == story
+        if len(sections[ranking.topic]) < per_section:
+            pick = selector.pick(Ranking(ranking.topic, ranking.rows[mine], ranking.scores[mine]))
+            if pick is not None:
+                sections[ranking.topic].append(pick)
     open_rankings = [r for r in rankings if len(sections[r.topic]) < per_section] if per_section > 0 else []
     while open_rankings:
         for ranking in sorted(open_rankings, key=selector.available):
@@ -187,9 +216,8 @@ def select(
     for *_, topic, pick in sorted(order, key=lambda o: o[:4]):
         if len(keys) < key_points and all(pick.story != p.story for _, p in keys):  # a story is one key point
             keys.append((topic, pick))
-    for topic in sections:
-        heads = [pick for t, pick in keys if t == topic]
-        sections[topic] = [*heads, *(p for p in sections[topic] if all(p is not h for h in heads))]
+    for topic in sections:  # a key point is not printed again in its section
+        sections[topic] = [p for p in sections[topic] if all(p is not pick for t, pick in keys if t == topic)]
     return keys, sections
 
 

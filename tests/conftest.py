@@ -1,8 +1,18 @@
-"""Shared builders and fixtures: small made-up articles written for these tests."""
+"""Shared builders and fixtures: small made-up articles written for these tests.
+
+Every briefing the suite builds is checked twice: where it is assembled
+(``BRIEFGEN_STRICT=1``, set here for this process and every ``briefgen`` it starts, turns a
+fault into an error: :func:`briefgen.assemble.verify`), and, when the session ends, every
+``briefing.json`` the tests left in their temporary folders against the article files it cites
+(:func:`record_faults`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +20,57 @@ from click.testing import CliRunner, Result
 
 from briefgen.config import Options, load_options
 from briefgen.models import Article
+
+
+os.environ["BRIEFGEN_STRICT"] = "1"
+
+
+def record_faults(folder: Path) -> list[str]:
+    """What the archived briefings under ``folder`` say against what they cite: each bullet's
+    cited file (read as briefgen reads it) must hold its sentence, and no sentence may be printed
+    twice in one briefing. Records that are not briefgen's (unreadable, hand-made without
+    sources) and cited files that are gone are passed over."""
+    from briefgen.assemble import plain
+    from briefgen.errors import ArticleError
+    from briefgen.load import load_file
+
+    texts: dict[str, str | None] = {}
+
+    def text_of(path: str) -> str | None:
+        if path not in texts:
+            try:
+                texts[path] = plain(" ".join(a.text for a in load_file(Path(path)).articles))
+            except (ArticleError, OSError):
+                texts[path] = None
+        return texts[path]
+
+    found = []
+    for record_path in sorted(folder.rglob("briefing.json")):
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+            paths = {s["id"]: s.get("path") or "" for s in record["sources"]}
+            items = [*record["key_points"], *(i for s in record["sections"] for i in s["items"])]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        seen: set[str] = set()
+        for item in items:
+            key = plain(item.get("text", ""))
+            if key in seen:
+                found.append(f"{record_path}: printed twice: {item['text'][:70]}")
+            seen.add(key)
+            for number in item.get("sources", []):
+                text = text_of(paths.get(number, ""))
+                if text is not None and key not in text:
+                    found.append(f"{record_path}: [{number}] {paths[number]} does not hold: {item['text'][:70]}")
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_briefing_checked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the last test, every briefing the suite archived is checked (:func:`record_faults`)."""
+    yield
+    faults = record_faults(tmp_path_factory.getbasetemp())
+    assert not faults, "briefings that cite articles without their sentence or repeat one:\n" + "\n".join(faults[:20])
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,11 @@ def all_items(b: Briefing):
     return [*b.key_points, *(i for s in b.sections for i in s.items)]
 
 
+def shown(b: Briefing, topic: str):
+    """A section's bullets as a reader meets them: the key points that name it, then its items."""
+    return [*(i for i in b.key_points if i.section == topic), *next(s for s in b.sections if s.topic == topic).items]
+
+
 def test_each_topic_gets_its_own_article_and_the_off_topic_one_is_never_cited(small_corpus: Path, options: Options) -> None:
     articles = load_corpus(small_corpus).articles
     b = brief(articles, options)
@@ -35,13 +40,13 @@ def test_each_topic_gets_its_own_article_and_the_off_topic_one_is_never_cited(sm
         assert all(all(topic_of[section.topic] in a for a in i.article_ids) for i in section.items), section
 
 
-def test_no_sentence_appears_in_two_sections_and_every_key_point_stands_in_its_section(
+def test_no_sentence_is_printed_twice_and_every_key_point_names_its_section(
         small_corpus: Path, options: Options) -> None:
     b = brief(load_corpus(small_corpus).articles, options)
-    texts = [i.text for s in b.sections for i in s.items]
+    texts = [i.text for i in all_items(b)]
     assert len(texts) == len(set(texts))
-    assert len({i.text for i in b.key_points}) == len(b.key_points)
-    assert {i.text for i in b.key_points} <= set(texts)
+    assert b.key_points and {i.section for i in b.key_points} <= {s.topic for s in b.sections}
+    assert "Reported in the key points above." in to_markdown(b)  # a section whose story is a key point says so
 
 
 def test_every_bullet_is_a_verbatim_sentence_of_its_first_article(small_corpus: Path, options: Options) -> None:
@@ -56,15 +61,23 @@ def test_near_identical_sentences_from_two_outlets_are_one_item_citing_both(opti
     copy = "Uzbekistan and Pakistan agreed on Monday to cut the transit tariffs on freight crossing the northern railway corridor."
     a = make_article(wire + " Traders welcomed the customs change at the border.", id="one", source="A")
     b = make_article(copy + " Officials said exports would grow next year.", id="two", source="B")
-    items = [i for s in brief([a, b], options).sections for i in s.items if "Uzbekistan" in i.text]
+    items = [i for i in all_items(brief([a, b], options)) if "Uzbekistan" in i.text]
     assert len(items) == 1
-    assert set(items[0].article_ids) == {"one", "two"}
+    assert items[0].article_ids == ("one",) and items[0].also == ("two",)  # "two" says it in other words
+
+
+def test_the_same_sentence_in_two_outlets_cites_both(options: Options) -> None:
+    wire = "Uzbekistan and Pakistan agreed on Monday to cut transit tariffs on freight crossing the northern railway corridor."
+    a = make_article(wire + " Traders welcomed the customs change at the border.", id="one", source="A")
+    b = make_article("“" + wire.replace(" ", "  ") + "” Officials said exports would grow next year.", id="two", source="B")
+    items = [i for i in all_items(brief([a, b], options)) if "Uzbekistan" in i.text]
+    assert len(items) == 1 and set(items[0].article_ids) == {"one", "two"} and items[0].also == ()
 
 
 def test_a_section_with_nothing_relevant_is_empty(options: Options) -> None:
     b = brief([make_article(TRADE_TEXT, id="t"), make_article(OFF_TOPIC_TEXT, id="o")], options)
     sections = {s.topic: s for s in b.sections}
-    assert sections["trade"].items
+    assert [i.section for i in b.key_points] == ["trade"]
     assert sections["security"].items == () and sections["recognition"].items == ()
     assert b.empty_message == options.empty_section
 
@@ -116,15 +129,17 @@ def test_one_article_a_topic_each_section_shows_the_key_point_about_it(options: 
     b = brief(articles, options)
     assert sorted(i.text for i in b.key_points) == sorted(lines[0] for lines in LINES.values())
     for section in b.sections:
-        assert [i.text for i in section.items] == [LINES[section.topic][0]]
+        assert [i.text for i in shown(b, section.topic)] == [LINES[section.topic][0]]
     assert options.empty_section not in to_markdown(b)
 
 
-def test_one_article_is_one_story_and_so_one_bullet_in_one_section(options: Options) -> None:
+def test_one_article_about_three_topics_gives_one_bullet_on_each_topic_in_each_section(options: Options) -> None:
     lines = [line for group in zip_longest(*LINES.values()) for line in group if line]
     b = brief([make_article(" ".join(lines), id="all")], options)
-    assert [len(s.items) for s in b.sections if s.items] == [1]
-    assert [s.topics for s in b.stories] == [tuple(s.topic for s in b.sections if s.items)]
+    for topic, own in LINES.items():
+        bullets = shown(b, topic)
+        assert len(bullets) == 1 and bullets[0].text in own, (topic, bullets)
+    assert [set(s.topics) for s in b.stories] == [set(LINES)]
 
 
 @pytest.mark.parametrize("per_section", [5, 3])
@@ -133,7 +148,7 @@ def test_one_article_an_event_gives_each_section_its_events(options: Options, pe
                 for topic, group in LINES.items() for n, line in enumerate(group)]
     b = build_briefing(articles, replace(options, items_per_section=per_section), DAY, DAY - dt.timedelta(days=12), DAY)
     for section in b.sections:
-        texts = {i.text for i in section.items}
+        texts = {i.text for i in shown(b, section.topic)}
         assert len(texts) == min(per_section, len(LINES[section.topic])) and texts <= set(LINES[section.topic])
 
 
@@ -143,8 +158,7 @@ def test_bullets_never_open_by_pointing_back(options: Options) -> None:
             "But exporters warned that the cut in transit tariffs would come too late for this year's harvest. "
             f"{TRADE_LINES[0]}")
     b = brief([make_article(text, id="t")], options)
-    [trade] = [s for s in b.sections if s.topic == "trade"]
-    assert [i.text for i in trade.items] == [TRADE_LINES[0]]
+    assert [i.text for i in shown(b, "trade")] == [TRADE_LINES[0]]
     assert pointing_back_share(b) == (0, 1)
 
 
@@ -192,7 +206,7 @@ CHECKPOINT = [
 ]
 
 
-def test_key_points_are_the_biggest_stories_each_naming_and_heading_its_section(options: Options) -> None:
+def test_key_points_are_the_biggest_stories_each_naming_its_section_and_not_repeated_there(options: Options) -> None:
     articles = [make_article(f"{TRADE_LINES[0]} {TRADE_LINES[1]}", id="trade", title="Tariffs cut at Termez", source="A"),
                 make_article(RECOGNITION_LINES[0], id="recognition", title="Credentials accepted", source="B")]
     articles += [make_article(text, id=f"c{n}", title="Kunduz checkpoint attacked", source=outlet)
@@ -205,28 +219,38 @@ def test_key_points_are_the_biggest_stories_each_naming_and_heading_its_section(
     assert all(i.section for i in b.key_points)
     sections = {s.topic: s for s in b.sections}
     for key in b.key_points:
-        assert sections[key.section].items[0].text == key.text
-    stories = [i.story for s in b.sections for i in s.items]
-    assert len(stories) == len(set(stories))  # no story twice in the briefing
+        assert key.text not in [i.text for i in sections[key.section].items]
+    for topic in sections:
+        stories = [i.story for i in shown(b, topic)]
+        assert len(stories) == len(set(stories))  # no story twice in a section
 
 
-def test_a_bullet_cites_each_outlet_of_its_story_once_at_most_four_and_counts_the_rest(options: Options) -> None:
+def test_a_bullet_cites_the_articles_that_hold_its_sentence_and_names_the_story_s_other_outlets(options: Options) -> None:
     outlets = ["Khyber Wire", "Steppe Ledger", "Caspian Herald", "Kabul Evening", "Oxus Post", "Khyber Wire"]
     articles = [make_article(CHECKPOINT[n % 3][1], id=f"c{n}", title="Kunduz checkpoint attacked", source=outlet,
                              date=dt.date(2026, 11, 22 + n // 3)) for n, outlet in enumerate(outlets)]
     b = build_briefing(articles, options, DAY, dt.date(2026, 11, 21), DAY)
     [story] = b.stories
-    [bullet] = [i for s in b.sections for i in s.items]
-    cited = [a.source for a in story.articles if a.id in bullet.article_ids]
-    assert len(bullet.article_ids) == 4 and len(set(cited)) == 4 and bullet.more_outlets == 1
+    [bullet] = all_items(b)
+    holders = [a for a in story.articles if bullet.text in a.text]
+    assert set(bullet.article_ids) == {a.id for a in holders} and len(holders) == 2  # said in words of its own by two
+    also = [a.source for a in story.articles if a.id in bullet.also]
+    assert len(also) == len(set(also)) == 3 and not set(also) & {a.source for a in holders}  # each other outlet once
     md = to_markdown(b)
-    assert "] ·\u00a05\u00a0outlets · since\u00a022\u00a0Nov" in md  # reported on 22 and 23 Nov
+    assert "] · also reported by [" in md and " · since\u00a022\u00a0Nov" in md  # reported on 22 and 23 Nov
     one_day = build_briefing(articles[:3], options, dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 22))
     assert "since" not in to_markdown(one_day)
-    assert "] ·\u00a03\u00a0outlets\n" in to_markdown(one_day)  # a one-day briefing gives no date
-    same_day = build_briefing(articles[:3], options, DAY, dt.date(2026, 11, 21), DAY)
-    assert "3\u00a0outlets · 22\u00a0Nov\n" in to_markdown(same_day)  # one day's reports: the day, not "since"
-    assert all(len(i.article_ids) == 3 for s in one_day.sections for i in s.items)
+
+
+def test_a_bullet_cites_four_outlets_at_most_and_counts_the_rest(options: Options) -> None:
+    outlets = ["Khyber Wire", "Steppe Ledger", "Caspian Herald", "Kabul Evening", "Oxus Post", "Khyber Wire"]
+    articles = [make_article(CHECKPOINT[0][1], id=f"c{n}", title="Kunduz checkpoint attacked", source=outlet)
+                for n, outlet in enumerate(outlets)]
+    b = brief(articles, options)
+    [bullet] = all_items(b)
+    cited = [a.source for s in b.sources for a in [s.article] if a.id in bullet.article_ids]
+    assert len(cited) == len(set(cited)) == 4 and bullet.more_outlets == 1 and bullet.also == ()
+    assert "] · also reported by 1\u00a0more outlet\n" in to_markdown(b)
 
 
 def test_a_story_the_previous_briefing_reported_is_developing_with_its_date(options: Options) -> None:
@@ -235,12 +259,12 @@ def test_a_story_the_previous_briefing_reported_is_developing_with_its_date(opti
     trade = make_article(TRADE_TEXT, id="t", title="Transit tariffs cut", source="Oxus Post", path="corpus/t.md")
     earlier = History(dt.date(2026, 11, 23), ("Officials met to discuss the weather in the capital on Monday.",), ("corpus/c2.md",))
     b = build_briefing([*checkpoint, trade], options, DAY, DAY, DAY, history=earlier)
-    items = {i.story: i for s in b.sections for i in s.items}
+    items = {i.story: i for i in all_items(b)}
     story_of = {a: s.id for s in b.stories for a in s.article_ids}
     assert (items[story_of["c0"]].developing, items[story_of["c0"]].reported) == (True, dt.date(2026, 11, 23))
     assert (items[story_of["t"]].developing, items[story_of["t"]].reported) == (False, None)
     assert "**Developing (reported 23 Nov):** " in to_markdown(b)
-    assert not any(i.developing for s in brief([*checkpoint, trade], options).sections for i in s.items)
+    assert not any(i.developing for i in all_items(brief([*checkpoint, trade], options)))
 
 
 def test_a_big_story_may_have_a_second_bullet_only_for_a_figure_the_first_lacks(options: Options) -> None:
@@ -250,9 +274,9 @@ def test_a_big_story_may_have_a_second_bullet_only_for_a_figure_the_first_lacks(
         articles = [make_article(f"{text} {extra if n == 1 else ''}".strip(), id=f"c{n}", title="Kunduz checkpoint attacked",
                                  source=outlet) for n, (outlet, text) in enumerate(CHECKPOINT)]
         b = brief(articles, options)
-        security = next(s for s in b.sections if s.topic == "security")
-        assert len(security.items) == bullets and len(b.stories) == 1
-        assert (extra in [i.text for i in security.items]) is (bullets == 2)
+        security = shown(b, "security")
+        assert len(security) == bullets and len(b.stories) == 1
+        assert (extra in [i.text for i in security]) is (bullets == 2)
         assert len(b.key_points) == 1  # a story is one key point
     alone = brief([make_article(f"{CHECKPOINT[0][1]} {figure}", id="c", title="Kunduz checkpoint attacked")], options)
-    assert [len(s.items) for s in alone.sections if s.items] == [1]  # one article: one bullet, figure or not
+    assert len(all_items(alone)) == 1  # one article: one bullet, figure or not

@@ -19,7 +19,7 @@ DAY = dt.date(2026, 11, 24)
 def sample_briefing(hostile: str = "") -> Briefing:
     a = make_article("x", id="a", title="Transit tariffs cut", source="Steppe Ledger", url="https://steppe.example/t")
     b = make_article("x", id="b", title="Checkpoint *attacked*", source="", url="", path="corpus/2026-11-24-b.txt")
-    items = (Item("Tariffs on freight fell by a third, officials said.", ("a", "b"), 1.0, story="s1", section="trade"),)
+    items = (Item("Tariffs on freight fell by a third, officials said.", ("a",), 1.0, story="s1", section="trade", also=("b",)),)
     sections = (
         Section("trade", "Trade and Economy", (Item("Exports of fruit could double within a year.", ("a",), 0.8, story="s1", more_outlets=2),)),
         Section("security", "Security", (Item(hostile or "Militants attacked a checkpoint at night.", ("b",), 0.7, True,
@@ -107,8 +107,8 @@ def test_json_follows_the_documented_schema() -> None:
     data = json.loads(to_json(sample_briefing()))
     assert set(data) == {"title", "date", "window", "coverage", "key_points", "sections", "sources", "stories"}
     assert data["window"] == {"start": "2026-11-23", "end": "2026-11-24"}
-    assert data["key_points"][0] == {"text": "Tariffs on freight fell by a third, officials said.", "sources": [1, 2], "score": 1.0,
-                                  "developing": False, "reported": None, "story": "s1", "more_outlets": 0,
+    assert data["key_points"][0] == {"text": "Tariffs on freight fell by a third, officials said.", "sources": [1], "also": [2],
+                                  "score": 1.0, "developing": False, "reported": None, "story": "s1", "more_outlets": 0,
                                   "section": "trade"}
     assert [s["topic"] for s in data["sections"]] == ["trade", "security", "recognition"]
     assert data["sections"][2]["items"] == []

@@ -25,6 +25,7 @@ from briefgen.dedupe import join_groups, likely_pairs
 from briefgen.engine.tasks import (
     ArticleMeta,
     about_articles,
+    holding_texts,
     load_part,
     part_meta,
     similar_pairs,
@@ -132,6 +133,21 @@ class ClusterCorpus:
             about[[row[m] for m in ms]] = found
         dates = [d for m in chosen if (d := self._metas[m].date) is not None]  # every chosen one is dated
         return counted(span, dates, about, topics)
+
+    def holding(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
+        """Whether each article (its id in the corpus) holds the sentence asked with it: a
+        :data:`briefgen.assemble.Holding` answered by the workers that hold the texts."""
+        at = {article_id: m for m, article_id in enumerate(self._ids)}
+        by_part: dict[int, list[int]] = defaultdict(list)
+        for k, (article_id, _) in enumerate(pairs):
+            by_part[self._where[at[article_id]][0]].append(k)
+        tasks = [self.client.submit(holding_texts, self.parts[p], [(self._where[at[pairs[k][0]]][1], pairs[k][1]) for k in ks],
+                                    pure=False) for p, ks in by_part.items()]
+        found = [False] * len(pairs)
+        for ks, answers in zip(by_part.values(), self.client.gather(tasks), strict=True):
+            for k, answer in zip(ks, answers, strict=True):
+                found[k] = answer
+        return found
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The window's articles as :func:`briefgen.load.in_window` gives them, without their

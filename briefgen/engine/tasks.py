@@ -109,6 +109,20 @@ def similar_pairs(first: list[FileResult], second: list[FileResult],
     return [jaccard(shingled(0, first, a), shingled(1, second, b)) >= THRESHOLD for a, b in pairs]
 
 
+def holding_texts(part: list[FileResult], wanted: Sequence[tuple[tuple[int, int], str]]) -> list[bool]:
+    """Whether each article (file, article) of ``part`` holds the sentence asked with it
+    (:func:`briefgen.assemble.plain` text in its plain text)."""
+    from briefgen.assemble import plain
+
+    texts: dict[tuple[int, int], str] = {}
+    found = []
+    for at, sentence in wanted:
+        if at not in texts:
+            texts[at] = plain(_article(part, at).text)
+        found.append(plain(sentence) in texts[at])
+    return found
+
+
 def window_articles(wanted: Sequence[tuple[int, tuple[int, int], str]], *parts: list[FileResult]) -> list[Article]:
     """The articles of a run of the window: each (index into ``parts``, (file, article), id)."""
     return [replace(_article(parts[p], at), id=article_id) for p, at, article_id in wanted]
@@ -237,14 +251,6 @@ def likeliest_of(part: ScoredPart, top: np.ndarray, pool_size: int,
         found.append((rows + part.offset, bias))
     repeated = np.flatnonzero(part.seen >= duplicate)
     return found, (repeated + part.offset, part.seen[repeated])
-
-
-def about_of(part: ScoredPart) -> np.ndarray:
-    """Which of the run's articles report on which topic (a sentence relevant to it)."""
-    about = np.zeros((len(part.split.articles), part.relevance.shape[1]), dtype=bool)
-    if part.relevance.size:
-        np.logical_or.at(about, part.split.owner, part.relevance > 0)
-    return about
 
 
 @dataclass(frozen=True)

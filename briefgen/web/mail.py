@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from briefgen.models import Briefing
-from briefgen.render import long_date
+from briefgen.render import IN_KEY_POINTS, long_date
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.I)
 EMPTY = Briefing.empty_message  #: what a section without bullets says (the record does not keep it)
@@ -73,32 +73,39 @@ def _developing(item: Mapping[str, Any]) -> str:
 
 
 def _marks(item: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]], titles: Mapping[str, str]) -> tuple[str, str]:
-    """What stands before a bullet (a key point's section) and after its citations (``· 3 outlets``)."""
+    """What stands before a bullet (a key point's section) and after its citations (``· also
+    reported by Khyber Wire and 2 more``: the other outlets of its story)."""
     label = f"{titles[item['section']]} — " if item.get("section") in titles else ""
-    outlets = len({sources[n].get("source") or f"\0{n}" for n in item["sources"] if n in sources}) + item.get("more_outlets", 0)
-    return label, f" · {outlets} outlets" if outlets > 1 else ""
+    also = [sources[n].get("source") or sources[n].get("title") or "another outlet" for n in item.get("also", []) if n in sources]
+    if item.get("more_outlets"):
+        also.append(f"{item['more_outlets']} more outlet{'s' if item['more_outlets'] > 1 else ''}")
+    named = also[0] if len(also) == 1 else ", ".join(also[:-1]) + " and " + also[-1] if also else ""
+    return label, f" · also reported by {named}" if named else ""
 
 
 def _titles(record: Mapping[str, Any]) -> dict[str, str]:
     return {s["topic"]: s.get("title") or s["topic"] for s in record["sections"] if s.get("topic")}
 
 
-def _sections(record: Mapping[str, Any]) -> list[tuple[str, list[Mapping[str, Any]]]]:
-    return [("Key points", record["key_points"]),
-            *((s.get("title") or s.get("topic") or "", s["items"]) for s in record["sections"])]
+def _sections(record: Mapping[str, Any]) -> list[tuple[str, list[Mapping[str, Any]], str]]:
+    """Each part of the briefing: its title, its items and what it says when it has none."""
+    led = {k.get("section") for k in record["key_points"]}
+    return [("Key points", record["key_points"], EMPTY),
+            *((s.get("title") or s.get("topic") or "", s["items"], IN_KEY_POINTS if s.get("topic") in led else EMPTY)
+              for s in record["sections"])]
 
 
 def text_body(record: Mapping[str, Any], date: dt.date, attachment: str) -> str:
     """The plain-text part."""
     sources, titles = {s["id"]: s for s in record["sources"]}, _titles(record)
     lines = [f"{record['title']} — {long_date(date)}", record["coverage"], ""]
-    for title, items in _sections(record):
+    for title, items, empty in _sections(record):
         lines += [title.upper(), ""]
         for item in items:
             label, outlets = _marks(item, sources, titles)
             cites = "".join(f"[{n}]" for n in item["sources"])
             lines.append(f"- {label}{_developing(item)}{item['text']} {cites}{outlets}".rstrip())
-        lines += ([] if items else [f"({EMPTY})"]) + [""]
+        lines += ([] if items else [f"({empty})"]) + [""]
     lines += ["SOURCES", ""]
     for n, source in sorted(sources.items()):
         details = _source_line(source)
@@ -130,9 +137,9 @@ def html_body(record: Mapping[str, Any], date: dt.date, attachment: str) -> str:
     parts = [f'<div style="{st["head"]}"><h1 style="{st["h1"]}">{esc(record["title"])}</h1>'
              f'<p style="{st["line"]}"><strong style="color:#ffffff;">{esc(long_date(date))}</strong> · '
              f'{esc(record["coverage"])}</p></div>', f'<div style="{st["main"]}">']
-    for i, (title, items) in enumerate(_sections(record)):
+    for i, (title, items, empty) in enumerate(_sections(record)):
         bullets = "".join(bullet(item) for item in items)
-        body = f'<ul style="{st["ul"]}">{bullets}</ul>' if items else f'<p style="{st["empty"]}">{esc(EMPTY)}</p>'
+        body = f'<ul style="{st["ul"]}">{bullets}</ul>' if items else f'<p style="{st["empty"]}">{esc(empty)}</p>'
         if i == 0:
             body = f'<div style="{st["box"]}">{body}</div>'
         parts.append(f'<h2 style="{st["h2"]}">{esc(title)}</h2>{body}')

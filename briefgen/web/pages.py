@@ -42,7 +42,11 @@ def _page(briefing: ArchivedBriefing, basename: str) -> str:
 
 
 def _topic_counts(briefing: ArchivedBriefing) -> list[tuple[str, int]]:
-    return [(s.get("title") or s.get("topic") or "", len(s["items"])) for s in briefing.record["sections"]]
+    """Each section's title and its bullets, the key points that stand for it included."""
+    record = briefing.record
+    led = [k.get("section") for k in record["key_points"]]
+    return [(s.get("title") or s.get("topic") or "", len(s["items"]) + (led.count(s["topic"]) if s.get("topic") else 0))
+            for s in record["sections"]]
 
 
 def _short_date(briefing: ArchivedBriefing) -> str:
