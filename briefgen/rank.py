@@ -106,6 +106,31 @@ _DEFINITE = re.compile(
 _DEFINITE_SUBJECT = re.compile(
     r"^the (?:[a-z][\w-]* ){1,3}(?:is|was|are|were|has|had|have|will|would|could|can|may|might|must|should|"
     r"did|does|do|said|says|added|told|also)\b")
+# "The signing took place…", "The forum drew…", "The draft says…": an event, meeting or text named
+# by a bare noun, with no word before or after it to say which ("The two-day summit opened in
+# Tashkent…", "The signing of the pact in Tashkent…" and "The consortium, Sino-Afghan Mining, …"
+# say enough).
+_EVENT_NOUN = (
+    r"(?:signing|forum|draft|summit|ceremony|session|conference|consultations|round|negotiations|exercises?|"
+    r"drills|manoeuvres|seizure|detentions|arrests|deferral|tender|survey|review|vote|hearing|trial|"
+    r"investigation|inquiry|probe|ceasefire|truce|ambush|crackdown|campaign|firing|exchange(?! rates?\b)|quake|"
+    r"earthquake|festival|exhibition|match|series|wording|agenda|text|document|treaty|memorandum|contract|"
+    r"consignment|shipment|delegation|visitors|consortium|route|segment|licence|license|programme|mission)")
+_DEFINITE_EVENT = re.compile(
+    r"^the " + _EVENT_NOUN + _END +
+    r"(?! (?:of|by|between|to|from|for|on|in|at|with|against|that|who|which|whose|over|under)\b|, [A-Z])")
+# "The museum, which stands opposite…", "The draft, seen in part by…": a definite phrase in lower
+# case that only an aside describes (one that names it, "The consortium, Sino-Afghan Mining, …",
+# stands alone); "The team's coach…": one that owns what it introduces (but "The world's
+# largest…" names the world, and "The year's…" a time).
+_DEFINITE_ASIDE = re.compile(r"^the (?:[a-z][\w-]* ){0,2}[a-z][\w-]*, (?![A-Z])")
+_DEFINITE_OWNER = re.compile(
+    r"^the (?!(?:world|year|day|week|month|season|century|decade|night|morning|evening)['’])[a-z][\w-]*['’]s ")
+# "Mr Brown said…", "Dr. Amiri said…", "Gen. Rudakov added…": a title and a surname with no first
+# name presuppose an earlier introduction ("Dr. Nasrin Habibi, a lecturer, said…" stands alone).
+_TITLE_SURNAME = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|mx|dr|sir|dame|prof|gen|lt|col|maj|capt|brig|adm|sgt|rev)\.? )+"
+    r"[A-Z][\w'’-]+(?!\.? [A-Z]|[\w'’-])")
 _NONE_THERE = re.compile(r"^there (?:is|was|are|were|has been|have been|had been) no\b")
 # A pronoun subject after a short fronted phrase or a conjunction: "In a statement, he said…",
 # "On Tuesday, they…", "Because I like…", "If it passes…"; or a fronted phrase with a pronoun
@@ -117,14 +142,32 @@ _FRONTED_PRONOUN = re.compile(
     r"(?:after|before|following|despite|during|in|on|with|since|unlike|like|as|while|although|though|when|"
     r"because|once|until|for|at|by|upon|amid|\w+ing)\b[^,]{0,80}\b(?:he|she|they|his|her|their|him|them)\b"
     r"[^,]{0,80}, (?:the|a|an|this|these)\b)")
+_SUBJECT_PRONOUN = r"(?:(?:he|she|they|his|her|their) \w|it (?!is\b|was\b)\w)"
+# A longer fronted phrase of place or time, which may name a place after a comma, then a pronoun
+# subject: "At KGB headquarters in Lubyanka Square, Moscow, he…"; or a longer fronted clause that
+# names nobody (no capital), then one: "If charged with preparing a terrorist act, they…" (but
+# "When President Ahmadi arrived in Kabul on Tuesday, he…" names him).
+_FRONTED_PLACE = re.compile(
+    r"^(?:at|in|on|inside|outside|near|from|during|across|along|throughout|within|behind|beyond|under|over|"
+    r"amid|among|for|with|without|by|upon|following|despite)\b[^,]{1,60}"
+    r"(?:, [A-Z][^,]{0,30})?, " + _SUBJECT_PRONOUN)
+_FRONTED_CLAUSE = re.compile(
+    r"^(?:after|before|when|while|if|because|as|since|although|though|once|until|unless|whereas|\w+ed|\w+ing)"
+    r"\b[^,A-Z]{1,70}, " + _SUBJECT_PRONOUN)
+# "In it, …", "Among them, …": a phrase whose object is a pronoun.
+_PRONOUN_OBJECT = re.compile(
+    r"^(?:in|on|under|with|without|for|among|of|from|by|beyond|besides|within|inside|to|against|behind) "
+    r"(?:it|them|him)" + _END)
 
 
 def points_back(text: str) -> bool:
     """Whether a sentence opens by pointing back to an earlier one, so that, out of its article,
     a reader cannot tell who or what it is about: a pronoun subject ("He said…", "In a
-    statement, they…"), a connective ("But…", "However, …"), a demonstrative ("This…"), a
-    definite phrase that names nothing ("The move…", "The two sides…", "The 29-year-old…"), or
-    a quotation, or words in the first person, that do not say who speaks."""
+    statement, they…", "At KGB headquarters in Moscow, he…", "In it, …"), a connective
+    ("But…", "However, …"), a demonstrative ("This…"), a definite phrase that names nothing
+    ("The move…", "The two sides…", "The 29-year-old…", "The signing…", "The museum, which…",
+    "The team's coach…"), a title and a surname alone ("Mr Brown said…"), or a quotation, or
+    words in the first person, that do not say who speaks."""
     if _continues_quotation(text):
         return True
     quoted = bool(_OPENING_QUOTE.match(text))
@@ -137,7 +180,9 @@ def points_back(text: str) -> bool:
     if quoted or _FIRST_PERSON.match(text) or text.rstrip("\"”’' ").endswith("?"):
         return not _NAMED_SPEAKER.search(text)
     return any(p.match(text) for p in
-               (_CONNECTIVE, _DEMONSTRATIVE, _DEFINITE, _DEFINITE_SUBJECT, _NONE_THERE, _FRONTED_PRONOUN))
+               (_CONNECTIVE, _DEMONSTRATIVE, _DEFINITE, _DEFINITE_EVENT, _DEFINITE_ASIDE, _DEFINITE_OWNER,
+                _DEFINITE_SUBJECT, _TITLE_SURNAME, _NONE_THERE, _FRONTED_PRONOUN, _FRONTED_PLACE,
+                _FRONTED_CLAUSE, _PRONOUN_OBJECT))
 
 
 def _continues_quotation(text: str) -> bool:

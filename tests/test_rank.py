@@ -85,6 +85,26 @@ def test_recency_prior_favours_the_newest_day() -> None:
     "We will not sell raw stone in trucks any more.",
     'A kitchen laboratory cannot," said a researcher in Kabul.',
     "Where are the traders supposed to go?",
+    # a bare event noun, a phrase only an aside describes, an owner that names nothing
+    "The signing took place as trucks queued at the border.",
+    "The forum drew about 300 companies from both countries.",
+    "The draft, seen by reporters, sets up a joint company.",
+    "The deferral means the question returns next year.",
+    "The drills end on Friday with a live-fire phase.",
+    "The museum, which stands near the old palace, reopened on Thursday.",
+    "The team's coach praised the young spinners.",
+    # a title and a surname without a first name
+    "Mr Brown said the tariffs would fall in January.",
+    "Mr. Brown, the chancellor, said the budget was balanced.",
+    "Dr. Amiri said the bowl had been rebuilt from 46 pieces.",
+    "Gen. Rudakov told reporters the drills would end on Friday.",
+    # a longer fronted phrase (with a place after a comma) or a clause naming nobody, then a pronoun
+    "At KGB headquarters in Moscow, he was questioned for six hours.",
+    "At KGB headquarters on Lubyanka Square, Moscow, he was questioned for six hours.",
+    "If charged with preparing a terrorist act, they could face life in prison.",
+    # a phrase whose object is a pronoun
+    "In it, the ministry set out new rules for transit cargo.",
+    "Among them were two truck drivers from Jalalabad.",
 ])
 def test_sentences_that_open_by_pointing_back(text: str) -> None:
     assert points_back(text)
@@ -109,6 +129,17 @@ def test_sentences_that_open_by_pointing_back(text: str) -> None:
     '"This railway is a contract written in steel," an Afghan delegate said.',
     'Officials called it a "historic" day for the region.',
     "Theirs was a plan to cut freight costs by half.",
+    "The signing of the pact in Tashkent took place on Friday.",
+    "The European Union said it would send observers to the talks.",
+    "The consortium, Sino-Afghan Mining, won the lithium tender.",
+    "The world's largest untapped copper deposit lies south-east of Kabul.",
+    "The exchange rate of the afghani held steady in November.",
+    "Gordon Brown said the tariffs would fall in January.",
+    "Dr. Nasrin Habibi, a horticulture lecturer, judged the fruit.",
+    "Lt. Gen. Viktor Rudakov leads the exercise staff at the range.",
+    "At the Termez hub on the Uzbek border, traders buy flour and steel.",
+    "When President Ahmadi arrived in Kabul on Tuesday, he promised new roads.",
+    "Among the wounded were two truck drivers from Jalalabad.",
 ])
 def test_sentences_that_stand_alone(text: str) -> None:
     assert not points_back(text)
