@@ -144,16 +144,17 @@ _FRONTED_PRONOUN = re.compile(
     r"[^,]{0,80}, (?:the|a|an|this|these)\b)")
 _SUBJECT_PRONOUN = r"(?:(?:he|she|they|his|her|their) \w|it (?!is\b|was\b)\w)"
 # A longer fronted phrase of place or time, which may name a place after a comma, then a pronoun
-# subject: "At KGB headquarters in Lubyanka Square, Moscow, he…"; or a longer fronted clause that
-# names nobody (no capital), then one: "If charged with preparing a terrorist act, they…" (but
-# "When President Ahmadi arrived in Kabul on Tuesday, he…" names him).
+# subject: "At KGB headquarters in Lubyanka Square, Moscow, he…"; or a longer fronted clause with
+# no subject of its own, a participle, that names nobody (no capital), then one: "If charged with
+# preparing a terrorist act, they…" (but "When President Ahmadi arrived in Kabul on Tuesday,
+# he…" names him, and "When people feel the drug wear off, they…" says who).
 _FRONTED_PLACE = re.compile(
     r"^(?:at|in|on|inside|outside|near|from|during|across|along|throughout|within|behind|beyond|under|over|"
     r"amid|among|for|with|without|by|upon|following|despite)\b[^,]{1,60}"
     r"(?:, [A-Z][^,]{0,30})?, " + _SUBJECT_PRONOUN)
 _FRONTED_CLAUSE = re.compile(
-    r"^(?:after|before|when|while|if|because|as|since|although|though|once|until|unless|whereas|\w+ed|\w+ing)"
-    r"\b[^,A-Z]{1,70}, " + _SUBJECT_PRONOUN)
+    r"^(?:(?:after|before|when|while|if|because|as|since|although|though|once|until|unless) )?"
+    r"(?:\w+ed|\w+ing|taken|given|shown|seen|known|driven|chosen|written)\b[^,A-Z]{0,70}, " + _SUBJECT_PRONOUN)
 # "In it, …", "Among them, …": a phrase whose object is a pronoun.
 _PRONOUN_OBJECT = re.compile(
     r"^(?:in|on|under|with|without|for|among|of|from|by|beyond|besides|within|inside|to|against|behind) "

@@ -139,6 +139,7 @@ def test_sentences_that_open_by_pointing_back(text: str) -> None:
     "Lt. Gen. Viktor Rudakov leads the exercise staff at the range.",
     "At the Termez hub on the Uzbek border, traders buy flour and steel.",
     "When President Ahmadi arrived in Kabul on Tuesday, he promised new roads.",
+    "When traders feel the cost of a closed crossing for long enough, they move north.",
     "Among the wounded were two truck drivers from Jalalabad.",
 ])
 def test_sentences_that_stand_alone(text: str) -> None:
