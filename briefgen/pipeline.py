@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
 SECOND_BULLET_FROM = 3  # articles a story needs for a second bullet (one with a figure the first lacks)
+ABOUT_SHARE = 1 / 3  #: share of an article's sentences on a topic that make it about the topic (:func:`article_topics`)
+HOME_SHARE = 0.2  #: share of an article's sentences on its story's home topic, in one article at least (:func:`story_homes`)
 POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
 
 
@@ -80,6 +82,37 @@ def candidates(articles: Sequence[Article], options: Options, jobs: int = 1,
             log.info("topic %s: its model accepts %d of %d articles", topic.name, int(about.sum()), len(articles))
     standalone = np.array([not points_back(s.text) for s in sentences], dtype=bool)
     return Candidates(sentences, matrix, scores, owner, standalone, keys)
+
+
+def article_topics(relevance: np.ndarray, owner: np.ndarray, articles: int) -> tuple[np.ndarray, np.ndarray]:
+    """How much each article reports on each topic, from its candidate sentences' ``relevance``
+    (``owner``: each one's article): the share of its sentences that are candidates of the topic
+    (relevant to it, and at least :data:`TOPIC_SHARE` of their best topic), articles × topics;
+    and whether it is about the topic: at least :data:`ABOUT_SHARE` of its sentences are, and
+    at least two (one, in an article of one sentence). An article that names a topic in a
+    sentence or two in passing is not about it."""
+    topics = relevance.shape[1] if relevance.ndim == 2 else 0
+    if not len(owner) or not topics:
+        return np.zeros((articles, topics)), np.zeros((articles, topics), dtype=bool)
+    best = relevance.max(axis=1, keepdims=True)
+    candidate = (relevance > 0) & (relevance >= TOPIC_SHARE * best)
+    sentences = np.bincount(owner, minlength=articles).astype(np.float64)[:, None]
+    counts = np.stack([np.bincount(owner, weights=candidate[:, j], minlength=articles) for j in range(topics)], axis=1)
+    share = counts / np.maximum(sentences, 1.0)
+    return share, (share >= ABOUT_SHARE - 1e-9) & (counts >= np.minimum(2, sentences)) & (counts > 0)
+
+
+def story_homes(share: np.ndarray, story_of: np.ndarray, stories: int) -> np.ndarray:
+    """Each story's home: the topic its articles report on most (the sum of their shares,
+    :func:`article_topics`), when one of them gives it at least :data:`HOME_SHARE` of its
+    sentences; -1 for a story that reports on no topic that much."""
+    weight = np.zeros((stories, share.shape[1]))
+    np.add.at(weight, story_of, share)
+    home = np.argmax(weight, axis=1) if weight.size else np.zeros(stories, dtype=np.int64)
+    strongest = np.zeros(stories)
+    if len(story_of) and share.size:
+        np.maximum.at(strongest, story_of, share[np.arange(len(story_of)), home[story_of]])
+    return np.where(strongest >= HOME_SHARE, home, -1)
 
 
 def rank_topics(pool: Candidates, articles: Sequence[Article], options: Options, end: dt.date) -> list[Ranking]:
@@ -175,28 +208,36 @@ def build_briefing(
 
     seen = history_similarity(pool, history.sentences)
     topic_of = np.argmax(pool.relevance, axis=1) if pool.relevance.size else np.zeros(len(pool.sentences), dtype=np.int64)
-    return finish(rankings, pool.standalone, pool.article_index, pool.sentences.__getitem__, topic_of, seen, make_selector,
-                  groups, articles, history, options, date, start, end, text_holding(articles))
+    share, about = article_topics(pool.relevance, pool.article_index, len(articles))
+    return finish(rankings, pool.standalone, pool.article_index, pool.sentences.__getitem__, topic_of, share, about,
+                  seen, make_selector, groups, articles, history, options, date, start, end, text_holding(articles))
 
 
 def finish(rankings: list[Ranking], standalone: np.ndarray, article_index: np.ndarray, sentence: Callable[[int], Sentence],
-           topic_of: np.ndarray, seen: np.ndarray, make_selector: Callable[[np.ndarray, Callable[[int, int], bool]], Selector],
+           topic_of: np.ndarray, share: np.ndarray, about: np.ndarray, seen: np.ndarray, make_selector: Callable[[np.ndarray, Callable[[int, int], bool]], Selector],
            groups: list[list[int]], articles: Sequence[Article], history: History, options: Options, date: dt.date,
            start: dt.date, end: dt.date, holding: Holding) -> Briefing:
     """The briefing from each topic's ranking of the candidate sentences (:func:`build_briefing`
     after the rankings). ``standalone``, ``article_index``, ``topic_of`` (the topic each is most
     relevant to) and ``seen`` (the similarity to the previous briefing) are per sentence of the
-    window, ``sentence(row)`` gives one, ``groups`` are the stories; ``make_selector`` makes the
+    window, ``sentence(row)`` gives one, ``share`` and ``about`` say how much each article
+    reports on each topic (:func:`article_topics`), ``groups`` are the stories;
+    ``make_selector`` makes the
     :class:`~briefgen.select.Selector` given each sentence's story and the test of a story's
     second bullet; ``holding`` says which articles hold a sentence (:data:`~briefgen.assemble.Holding`).
 
-    A story feeds every section one of its sentences is mainly about, and its home section
-    (:func:`briefgen.select.on_topic`), with one bullet a section (two in a big story, the
+    A story's home section is the topic its articles report on most (:func:`story_homes`); it feeds
+    that section and every other section that one of its articles is about with a sentence
+    mainly about that section's topic (:func:`briefgen.select.on_topic`), with one bullet a
+    section (two in a big story, the
     second with a figure the first lacks). What the previous briefing (``history``) reported is
     not news again: a sentence that repeats one of its sentences (cosine ≥ ``duplicate``) is left
     out, and so is every sentence of a story it reported that comes from an article dated on or
     before its date; such a story is marked developing, with that date, when an article of it is
     newer (as is a bullet close to a reported sentence, ≥ ``developing``, from a newer article).
+    A section draws on the stories with an article newer than that briefing, and on the others
+    (in an overlapping window, what it left out: its best story) only when it has none
+    (:func:`_news_first`).
     A bullet cites the articles that hold its sentence; the story's other articles are shown
     apart as also reporting it (:func:`cite`). The briefing is checked before it is returned
     (:func:`briefgen.assemble.verify`).
@@ -205,7 +246,8 @@ def finish(rankings: list[Ranking], standalone: np.ndarray, article_index: np.nd
     for index, group in enumerate(groups):
         story_of[group] = index
     row_story = story_of[article_index]
-    rankings = on_topic([r.keeping(standalone) for r in rankings], row_story, topic_of)
+    home = story_homes(share, story_of, len(groups))
+    rankings = on_topic([r.keeping(standalone) for r in rankings], row_story, home, topic_of, about[article_index])
     members = [with_copies([articles[i] for i in g]) for g in groups]
     big = np.array([len(m) >= SECOND_BULLET_FROM for m in members], dtype=bool)
 
@@ -215,16 +257,20 @@ def finish(rankings: list[Ranking], standalone: np.ndarray, article_index: np.nd
 
     selector = make_selector(row_story, adds_a_figure)
     repeated = np.flatnonzero(seen >= options.ranking.duplicate)
-    selector.exclude(repeated)
     earlier_paths = set(history.articles)
     reported_before = np.zeros(len(groups), dtype=bool)  # stories the previous briefing reported
     reported_before[row_story[repeated]] = True
     for index, story in enumerate(members):
         reported_before[index] |= any(m.path in earlier_paths for m in story)
     newer = np.array([_newer(a, history.date) for a in articles], dtype=bool)  # dated after the previous briefing
-    selector.exclude(np.flatnonzero(reported_before[row_story] & ~newer[article_index]))
+    old_news = np.zeros(len(article_index), dtype=bool)
+    old_news[repeated] = True
+    old_news |= reported_before[row_story] & ~newer[article_index]
+    fresh = np.zeros(len(groups), dtype=bool)  # stories with an article since the previous briefing
+    fresh[story_of[newer]] = True
+    rankings = [_news_first(r.keeping(~old_news), fresh[row_story], row_story) for r in rankings]
     key_picks, section_picks = select(selector, rankings, options.key_points, options.items_per_section,
-                                      [story_size([articles[i] for i in group]) for group in groups])
+                                      [story_size([articles[i] for i in group]) for group in groups], home)
     picks = [p for _, p in key_picks] + [p for ps in section_picks.values() for p in ps]
     cited = cite(picks, sentence, article_index, members, row_story, holding)
 
@@ -243,6 +289,17 @@ def finish(rankings: list[Ranking], standalone: np.ndarray, article_index: np.nd
                         options.empty_section, groups)
     verify(briefing, holding)
     return briefing
+
+
+def _news_first(ranking: Ranking, fresh: np.ndarray, story_of: np.ndarray) -> Ranking:
+    """The ranking of its rows from stories with news since the previous briefing (``fresh``, a
+    mask over all rows); when none is, the rows of its best story (``story_of``: each row's): a
+    section is filled with what is new, and given one story the previous briefing left out
+    only when nothing is."""
+    if fresh[ranking.rows].any() or not len(ranking.rows):
+        return ranking.keeping(fresh)
+    best = ranking.rows[int(np.argmax(ranking.scores))]
+    return ranking.keeping(story_of == story_of[best])
 
 
 def _newer(article: Article, since: dt.date | None) -> bool:

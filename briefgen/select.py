@@ -46,26 +46,16 @@ class Ranking:
         return Ranking(self.topic, rows, scores / scores.max() if len(scores) and scores.max() > 0 else scores)
 
 
-def home_sections(rankings: Sequence[Ranking], story_of: np.ndarray) -> np.ndarray:
-    """Each story's home: the index of the ranking where its best candidate scores highest (the
-    first on a tie; -1 for a story with no candidate). ``story_of`` gives the story of every row."""
-    stories = int(story_of.max()) + 1 if len(story_of) else 0
-    best = np.full((max(len(rankings), 1), stories), -1.0)
-    for j, ranking in enumerate(rankings):
-        np.maximum.at(best[j], story_of[ranking.rows], ranking.scores)
-    return np.where(best.max(axis=0) >= 0, np.argmax(best, axis=0), -1)
-
-
-def on_topic(rankings: Sequence[Ranking], story_of: np.ndarray, topic_of: np.ndarray) -> list[Ranking]:
+def on_topic(rankings: Sequence[Ranking], story_of: np.ndarray, home: np.ndarray, topic_of: np.ndarray,
+             about: np.ndarray) -> list[Ranking]:
     """The rankings with each row kept where it is squarely on the section's topic: in its
-    story's home section (:func:`home_sections`), or in a section whose topic is the row's own
-    (``topic_of``: the index of the topic each row is most relevant to). A story thus feeds every
-    section that one of its sentences is mainly about, and its home section besides; each
-    ranking's best is 1 again."""
+    story's ``home`` section (the index of a ranking, by story), or in a section whose topic is
+    the row's own (``topic_of``: the index of the topic each row is most relevant to) when its
+    article is about that topic (``about``: rows × topics). A story thus feeds its home section
+    and every other section one of its articles reports on; each ranking's best is 1 again."""
     if not rankings or not len(story_of):
         return list(rankings)
-    home = home_sections(rankings, story_of)
-    return [r.keeping((home[story_of] == j) | (topic_of == j)) for j, r in enumerate(rankings)]
+    return [r.keeping((home[story_of] == j) | ((topic_of == j) & about[:, j])) for j, r in enumerate(rankings)]
 
 
 @dataclass
@@ -171,7 +161,7 @@ class Selector:
 
 def select(
     selector: Selector, rankings: list[Ranking], key_points: int, per_section: int,
-    story_size: Sequence[tuple[int, int, int]] = (),
+    story_size: Sequence[tuple[int, int, int]], home: np.ndarray,
 ) -> tuple[list[tuple[str, Pick]], dict[str, list[Pick]]]:
     """Each section's bullets, then the key points chosen among them, each with its topic.
 
@@ -188,7 +178,6 @@ def select(
     sections: dict[str, list[Pick]] = {r.topic: [] for r in rankings}
     assert selector.story_of is not None
     story_of = selector.story_of
-    home = home_sections(rankings, story_of)
     for story in reported_widely(story_size, key_points):
         if story >= len(home) or home[story] < 0:
             continue
@@ -211,7 +200,8 @@ def select(
         return tuple(-x for x in story_size[pick.story]) if pick.story < len(story_size) else (-len(pick.cited_rows),)
 
     order = [(size(pick), rank, -pick.score, number, topic, pick)
-             for number, (topic, picks) in enumerate(sections.items()) for rank, pick in enumerate(picks)]
+             for number, (topic, picks) in enumerate(sections.items()) for rank, pick in enumerate(picks)
+             if pick.story < len(home) and home[pick.story] == number]  # a key point is its story's home bullet
     keys: list[tuple[str, Pick]] = []
     for *_, topic, pick in sorted(order, key=lambda o: o[:4]):
         if len(keys) < key_points and all(pick.story != p.story for _, p in keys):  # a story is one key point

@@ -21,7 +21,6 @@ from click.testing import CliRunner, Result
 from briefgen.config import Options, load_options
 from briefgen.models import Article
 
-
 os.environ["BRIEFGEN_STRICT"] = "1"
 
 
@@ -50,7 +49,7 @@ def record_faults(folder: Path) -> list[str]:
             record = json.loads(record_path.read_text(encoding="utf-8"))
             paths = {s["id"]: s.get("path") or "" for s in record["sources"]}
             items = [*record["key_points"], *(i for s in record["sections"] for i in s["items"])]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             continue
         seen: set[str] = set()
         for item in items:

@@ -143,7 +143,8 @@ def test_fetch_then_daily_cites_the_fetched_articles(site: NewsServer, tmp_path:
     assert titled[f"{site.base}/articles/checkpoint-attack.html"] == ("Militants attack a border checkpoint", "Steppe Ledger")
     markdown = (out / "2026-11-29" / "briefing.md").read_text(encoding="utf-8")
     assert f"{site.base}/articles/rail-deal.html" in markdown
-    sections = {s["topic"]: s["items"] for s in record["sections"]}
+    sections = {s["topic"]: s["items"] + [k for k in record["key_points"] if k["section"] == s["topic"]]
+                for s in record["sections"]}
     assert sections["trade"] and sections["security"]
 
 

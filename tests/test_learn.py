@@ -176,7 +176,9 @@ def test_learn_command_writes_a_model_that_daily_uses(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert ("topic trade: its model accepts 1 of 2 articles" in log_file.read_text()) is not expect_market
         briefing = (out / "2026-11-24" / "briefing.md").read_text()
-        trade_section = briefing.split("## Trade and Economy", 1)[1].split("\n## ", 1)[0]
+        trade_points = [line for line in briefing.split("## Key points", 1)[1].split("\n## ", 1)[0].splitlines()
+                        if line.startswith("- *Trade and Economy —*")]  # key points are not printed again in their section
+        trade_section = "\n".join(trade_points) + briefing.split("## Trade and Economy", 1)[1].split("\n## ", 1)[0]
         assert any(sentence in trade_section for sentence in POLICY[:6])
         assert any(sentence in trade_section for sentence in MARKET[:6]) is expect_market
 

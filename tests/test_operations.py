@@ -74,7 +74,8 @@ def test_two_day_run_builds_an_archive_latest_and_index(two_days: Path, tmp_path
     assert (out / "latest" / "briefing.md").read_text().startswith("# Daily Briefing")
     index = (out / "index.md").read_text().splitlines()
     record = json.loads((out / "2026-11-24" / "briefing.json").read_text())
-    counts = ", ".join(f"{s['title']} {len(s['items'])}" for s in record["sections"])  # bullets per topic
+    led = [k["section"] for k in record["key_points"]]  # bullets per topic, key points naming it included
+    counts = ", ".join(f"{s['title']} {len(s['items']) + led.count(s['topic'])}" for s in record["sections"])
     assert index[2] == (f"- **2026-11-24** — 5 articles from 3 sources, 23–24 Nov 2026; {counts} "
                         "([Markdown](2026-11-24/briefing.md) · [JSON](2026-11-24/briefing.json))")
     assert index[3].startswith("- **2026-11-23** — 2 articles from 2 sources, 22–23 Nov 2026")

@@ -13,7 +13,8 @@ ranking and selection on the driver.
 4. The driver ranks each topic's candidates (:func:`briefgen.pipeline.rank_rows`).
 5. map: for every candidate, the sentences of each run that say the same (cosine at least
    ``duplicate``: :func:`~briefgen.engine.tasks.close_to`), which a bullet cites and rules out.
-6. map: each article's title and lead (:func:`~briefgen.engine.tasks.keys_of`); the driver groups
+6. map: each article's title and lead (:func:`~briefgen.engine.tasks.keys_of`), and which
+   articles report on which topic (:func:`~briefgen.engine.tasks.about_of`); the driver groups
    the stories (:func:`briefgen.stories.group_articles`) and selects
    (:func:`briefgen.pipeline.finish`), asking the workers which articles hold each bullet's
    sentence (:meth:`~briefgen.engine.corpus.ClusterCorpus.holding`).
@@ -36,6 +37,7 @@ from briefgen.config import Options
 from briefgen.engine.corpus import ClusterCorpus, stage
 from briefgen.engine.tasks import (
     Rows,
+    about_of,
     best_of,
     close_to,
     keys_of,
@@ -160,6 +162,9 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
     groups = group_articles(articles, StorySettings(options.stories.lift, options.stories.time_scale), keys)
     stage("stories", started, f"{len(groups)} stories")
     started = time.perf_counter()
+    reports = client.gather([client.submit(about_of, part, pure=False) for part in scored])
+    share = np.concatenate([np.zeros((0, topics))] + [c for c, _ in reports])
+    about = np.concatenate([np.zeros((0, topics), dtype=bool)] + [a for _, a in reports])
     topic_of = np.full(total, -1, dtype=np.int64)  # read only at candidates' rows
     if len(fetched.rows):
         topic_of[fetched.rows] = np.argmax(fetched.relevance, axis=1)
@@ -172,7 +177,7 @@ def cluster_briefing(corpus: ClusterCorpus, articles: Sequence[Article], options
         return ClusterSelector(tfidf, owners, options.ranking.redundancy, options.ranking.duplicate, story_of,
                                lambda first, row: row in sentences and second(first, row), close)
 
-    briefing = finish(rankings, standalone, owners, sentences.__getitem__, topic_of, seen, make_selector, groups, articles,
+    briefing = finish(rankings, standalone, owners, sentences.__getitem__, topic_of, share, about, seen, make_selector, groups, articles,
                       history, options, date, start, end, corpus.holding)
     stage("select", started, f"{len(briefing.sources)} sources cited")
     return briefing

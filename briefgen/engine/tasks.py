@@ -27,7 +27,7 @@ from briefgen.errors import ArticleError
 from briefgen.learn import article_text, model_for
 from briefgen.load import FileResult, load_file, text_digest
 from briefgen.models import Article, Sentence, Topic
-from briefgen.pipeline import POINTING_BACK, TOPIC_SHARE, likeliest
+from briefgen.pipeline import POINTING_BACK, TOPIC_SHARE, article_topics, likeliest
 from briefgen.rank import lead_prior, points_back, position_prior, recency_prior
 from briefgen.score import TermMatrix, compile_topic, relevance, transform, weigh
 from briefgen.split import split_article
@@ -251,6 +251,11 @@ def likeliest_of(part: ScoredPart, top: np.ndarray, pool_size: int,
         found.append((rows + part.offset, bias))
     repeated = np.flatnonzero(part.seen >= duplicate)
     return found, (repeated + part.offset, part.seen[repeated])
+
+
+def about_of(part: ScoredPart) -> tuple[np.ndarray, np.ndarray]:
+    """How much each of the run's articles reports on each topic (:func:`briefgen.pipeline.article_topics`)."""
+    return article_topics(part.relevance, part.split.owner, len(part.split.articles))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import html
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from briefgen.archive import ArchivedBriefing, write_atomic
 from briefgen.files import Unreadable, read_regular
@@ -42,11 +43,15 @@ def _page(briefing: ArchivedBriefing, basename: str) -> str:
 
 
 def _topic_counts(briefing: ArchivedBriefing) -> list[tuple[str, int]]:
-    """Each section's title and its bullets, the key points that stand for it included."""
+    """Each section's title and its bullets, the key points that name it included (once: a
+    record written before key points left their section repeats them there)."""
     record = briefing.record
-    led = [k.get("section") for k in record["key_points"]]
-    return [(s.get("title") or s.get("topic") or "", len(s["items"]) + (led.count(s["topic"]) if s.get("topic") else 0))
-            for s in record["sections"]]
+
+    def count(section: dict[str, Any]) -> int:
+        texts = {i["text"] for i in section["items"]}
+        return len(texts) + sum(1 for k in record["key_points"] if k.get("section") == section.get("topic") and k["text"] not in texts)
+
+    return [(s.get("title") or s.get("topic") or "", count(s)) for s in record["sections"]]
 
 
 def _short_date(briefing: ArchivedBriefing) -> str:

@@ -1,0 +1,121 @@
+"""What the briefing of the bundled corpus says, judged against labels written by hand
+(``tests/golden/corpus-sections.toml``: each article's main section and the sections where a
+bullet of it is acceptable), as cron would brief it: each day of the newest week with the
+default one-day window into one archive, history on, then the week; and 7-day windows on
+consecutive days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+LABELS = tomllib.loads((ROOT / "tests" / "golden" / "corpus-sections.toml").read_text(encoding="utf-8"))["articles"]
+DAYS = [dt.date(2026, 11, d) for d in range(23, 30)]
+
+
+def brief(out: Path, date: dt.date, days: int) -> dict[str, Any]:
+    result = run_cli("daily", "--corpus", str(CORPUS), "--out", str(out), "--date", date.isoformat(), "--days", str(days),
+                     "--format", "json", "--quiet")
+    assert result.exit_code == 0, result.output + result.stderr
+    return json.loads((out / date.isoformat() / "briefing.json").read_text(encoding="utf-8"))
+
+
+def name(path: str) -> str:
+    return Path(path).name
+
+
+def day_of(path: str) -> dt.date:
+    """An article's date, from its file name in corpus/ (``2026-11-25-…``)."""
+    return dt.date.fromisoformat(name(path)[:10])
+
+
+def bullets(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Each section's bullets as a reader meets them: the key points that name it, then its items."""
+    found: dict[str, list[dict[str, Any]]] = {s["topic"]: [] for s in record["sections"]}
+    for item in record["key_points"]:
+        found[item["section"]].append(item)
+    for section in record["sections"]:
+        found[section["topic"]].extend(section["items"])
+    return found
+
+
+@pytest.fixture(scope="module")
+def cron(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The briefings of 23 to 29 Nov, one day each, then of the week, in one archive."""
+    out = tmp_path_factory.mktemp("cron")
+    records = [brief(out, day, 1) for day in DAYS]
+    return [*records, brief(out, DAYS[-1], 7)]
+
+
+def test_the_labels_cover_the_corpus() -> None:
+    assert sorted(LABELS) == sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".md", ".txt"))
+
+
+def test_no_bullet_comes_from_an_article_not_about_its_section(cron: list[dict[str, Any]]) -> None:
+    wrong = []
+    for record in cron:
+        path = {s["id"]: s["path"] for s in record["sources"]}
+        for topic, items in bullets(record).items():
+            for item in items:
+                wrong += [(record["date"], topic, name(path[n]), item["text"][:60]) for n in item["sources"]
+                          if topic not in LABELS[name(path[n])]["acceptable"]]
+    assert not wrong
+
+
+def test_no_section_is_empty_while_its_window_holds_an_article_mainly_about_it(cron: list[dict[str, Any]]) -> None:
+    empty = []
+    for record in cron:
+        window = [p for s in record["stories"] for p in s["articles"]]
+        mains = {LABELS[name(p)]["main"] for p in window}
+        empty += [(record["date"], topic) for topic, items in bullets(record).items() if topic in mains and not items]
+    assert not empty
+
+
+def test_every_bullet_cites_only_articles_that_hold_its_sentence_and_no_sentence_is_printed_twice(
+        cron: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    from tests.conftest import record_faults
+
+    archive = next(p for p in tmp_path_factory.getbasetemp().iterdir() if p.name.startswith("cron"))
+    assert len(list(archive.glob("2026-*/briefing.json"))) == len(DAYS)  # the week is archived under its last day
+    assert not record_faults(archive)
+    for record in cron:
+        texts = [i["text"] for items in bullets(record).values() for i in items]
+        assert len(texts) == len(set(texts))
+
+
+def test_week_windows_on_consecutive_days_report_news_not_leftovers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    previous: dt.date | None = None
+    for day in DAYS:
+        record = brief(out, day, 7)
+        stories = {s["id"]: s for s in record["stories"]}
+        items = [i for group in bullets(record).values() for i in group]
+        assert items
+        if previous is not None:
+            newer = {sid: any(day_of(p) > previous for p in s["articles"]) for sid, s in stories.items()}
+            assert all(newer[i["story"]] for i in items if i["developing"]), day  # Developing: a newer article
+            leftovers = [i for i in items if not newer[i["story"]]]
+            assert len(leftovers) * 2 < len(items), (day, [i["text"][:50] for i in leftovers])
+        previous = day
+
+
+def test_a_multi_topic_report_briefed_alone_gives_on_topic_bullets_in_several_sections(tmp_path: Path) -> None:
+    article = next(p for p in CORPUS.iterdir() if sorted(LABELS[p.name]["acceptable"]) == ["recognition", "security", "trade"]
+                   and LABELS[p.name]["main"] != "none")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / article.name).write_bytes(article.read_bytes())
+    record = brief(tmp_path / "out", day_of(article.name), 1)
+    given = {topic for topic, items in bullets(record).items() if items}
+    # the Duma visit: security and recognition; its trade (one sentence on the railway, among
+    # fourteen) is below what the term lists can tell from a passing mention (issue 20)
+    assert given <= set(LABELS[article.name]["acceptable"]) and len(given) >= 2
