@@ -59,6 +59,9 @@ _SENTENCE_END_CHARS = frozenset(".!?…‽\"'”’»)]")
 _LIST_ITEM = re.compile(r"[•⁃▪◦‣●]|[-*–]\s")
 #: A word broken at a hyphen at the end of a line ("English-" / "language").
 _BROKEN_WORD = re.compile(r"(?<=[^\W_])-\Z")
+#: Words after a suspended hyphen ("nano- and micro-", "two- or three-day", "10- to 20-year"):
+#: a line ending with a hyphen before one of them holds no broken word.
+_AFTER_SUSPENDED = frozenset({"and", "or", "nor", "to"})
 #: A line that is only the word "By": the name follows on the next line.
 BY_ALONE = re.compile(r"(?:By|BY|Written by|Words by|Reporting by):?")
 #: Words no heading, caption or sentence ends with: a line ending with one goes on.
@@ -213,7 +216,9 @@ def _broken_word(line: str) -> bool:
 
 
 def _join(current: str, nxt: str) -> str:
-    if _broken_word(current) and nxt[:1].isalnum():
+    """``current`` and ``nxt`` as one paragraph: a word broken at a hyphen rejoined, but a
+    suspended hyphen ("nano- and micro-engineering") keeps its space."""
+    if _broken_word(current) and nxt[:1].isalnum() and nxt.split(None, 1)[0] not in _AFTER_SUSPENDED:
         return current + nxt
     return f"{current} {nxt}"
 
