@@ -19,9 +19,11 @@ The rules, in order:
    (:func:`hard_wrapped`): the document is hard-wrapped when most of its lines that end
    without end punctuation are full (the next word would not have fitted on them) or go on in
    lower case. Then a newline is a space, except before an indented line (a new paragraph,
-   Reuters style) and after a line that ended although the next word would have fitted on it
-   (the last line of a paragraph, a sub-heading) and is not followed by a lower-case word.
-   Otherwise every line is a paragraph of its own.
+   Reuters style). In text whose paragraphs open with an indented line (:func:`indent_marked`)
+   that is the only break; in other wrapped text a newline also ends a paragraph after a line
+   that ended with room to spare (the next word would have fitted within all but
+   :data:`WRAP_SLACK` of the width: the last line of a paragraph, a sub-heading) and is not
+   followed by a lower-case word. Otherwise every line is a paragraph of its own.
 4. Whatever separates two paragraphs — a blank line, a lone period, a newline — the first
    goes on in the second when it plainly does: it ends with a word such as "the" or "of"
    (which no heading, caption or sentence ends with), or with a word broken at a hyphen, or it
@@ -40,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["BY_ALONE", "hard_wrapped", "paragraphs"]
+__all__ = ["BY_ALONE", "hard_wrapped", "indent_marked", "paragraphs"]
 
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 #: A period with white space on both sides, not one of the dots of a spaced ellipsis, and not

@@ -12,9 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from briefgen.cli import cli
 from briefgen.eval_layouts import LAYOUTS as EVAL_LAYOUTS
-from briefgen.eval_layouts import WRAPPERS, LaidOutArticle, balanced_wrap, greedy_wrap
+from briefgen.eval_layouts import (
+    WRAPPERS,
+    LaidOutArticle,
+    balanced_wrap,
+    evaluate_layouts,
+    greedy_wrap,
+    read_bbc_articles,
+)
 from briefgen.eval_layouts import layouts as eval_layouts
 from briefgen.layout import hard_wrapped, paragraphs
 from briefgen.load import decode, normalize_body, parse_file
@@ -331,3 +340,18 @@ def test_real_articles_give_the_same_sentences_in_every_layout(layout: str, real
             failures.append(f"{name}: {sorted(set(got) ^ set(expected))[:4]}")
     assert left_out <= len(real_articles) // 10
     assert not failures, "\n".join(failures)
+
+
+def test_the_layout_evaluation_reads_articles_and_counts_identical_layouts(tmp_path: Path) -> None:
+    """`briefgen eval layouts` on a data set of one made-up article in the BBC's shape (first
+    line the title, paragraphs separated by blank lines): every layout gives its sentences."""
+    folder = tmp_path / "articles" / "business"
+    folder.mkdir(parents=True)
+    (folder / "100.txt").write_text(WIRE_TITLE + "\n\n" + "\n\n".join(WIRE) + "\n", encoding="utf-8")
+    articles = read_bbc_articles(tmp_path)
+    assert articles == [LaidOutArticle("business/100", WIRE_TITLE, WIRE)]
+    results = evaluate_layouts(articles)
+    assert [(r.wrapper, r.identical, r.total) for r in results] == [("greedy", 1, 1), ("balanced", 1, 1)]
+    result = CliRunner().invoke(cli, ["eval", "layouts", str(tmp_path), "--show-failures"])
+    assert result.exit_code == 0, result.output
+    assert "| greedy | 1/1 | 1/1 | 1/1 | 1/1 | **1/1** |" in result.output
