@@ -282,7 +282,7 @@ Reproduce: `briefgen eval sbd ../shared/eval/sbd-golden-rules/golden_rules_en.js
 ## Layouts: the same text, the same sentences
 
 The 40 BBC News Summary articles of issue 19 (`business` and `politics`, files 100 to 119) are
-written out in five layouts, the title on the first line each time ({", ".join(LAYOUTS)}), and read
+written out in five layouts, the title on the first line each time ({", ".join(f"`{name}`" for name in LAYOUTS)}), and read
 as briefgen reads a `.txt` file; each layout's body sentences are compared with those of the
 blank-line layout (`briefgen/eval_layouts.py`). The wrapped layouts are wrapped at {WIDTH} columns
 twice: greedily (each line as full as it can be, as `textwrap` and most editors fill) and
@@ -295,9 +295,9 @@ Articles that differ:
 
 {layout_failures}
 
-On one line nothing shows where a paragraph without end punctuation ended (a reader's comment
-such as "It's all flash and no real policy here" runs into the next sentence), so the one-line
-layout cannot always give the same sentences.
+On one line nothing shows where a paragraph without end punctuation ended (in `politics/111` a
+reader's comment without a full stop runs into the next sentence), so the one-line layout cannot
+always give the same sentences.
 
 Reproduce: `briefgen eval layouts ../shared/eval/bbc-news-summary --show-failures`.
 
