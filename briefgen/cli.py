@@ -638,6 +638,37 @@ def eval_sbd(file: Path, show_failures: bool) -> None:
     _run(action)
 
 
+@eval_group.command(name="layouts", short_help="The same articles in five layouts: do they give the same sentences?")
+@click.argument("dataset", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--show-failures", is_flag=True, help="Print each article and the layouts that differ.")
+def eval_layouts(dataset: Path, show_failures: bool) -> None:
+    """How many BBC News Summary articles (business and politics, files 100 to 119) give the
+    same body sentences in all five layouts: blank lines, one paragraph a line, wrapped with
+    blank lines, Reuters-style (wrapped, first lines indented) and one line; wrapped greedily
+    and balanced.
+
+    \b
+    Example:
+        briefgen eval layouts ../shared/eval/bbc-news-summary --show-failures
+    """
+    from briefgen.eval_layouts import evaluate_layouts, layout_table, read_bbc_articles
+
+    def action() -> None:
+        articles = read_bbc_articles(dataset)
+        if not articles:
+            raise NothingToReport(f"no article articles/<category>/1NN.txt in {dataset}")
+        results = evaluate_layouts(articles)
+        click.echo(f"{len(articles)} articles: identical body sentences to the blank-line layout")
+        click.echo(layout_table(results))
+        if show_failures:
+            for result in results:
+                for name, layouts in result.differing.items():
+                    if layouts:
+                        click.echo(f"- {result.wrapper}: {name}: {', '.join(layouts)}")
+
+    _run(action)
+
+
 @eval_group.command(name="stories", short_help="Story grouping against story-labelled articles (BCubed).")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--window", type=click.Choice(["day", "week"]), default="week", show_default=True,

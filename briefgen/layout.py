@@ -19,9 +19,11 @@ The rules, in order:
    (:func:`hard_wrapped`): the document is hard-wrapped when most of its lines that end
    without end punctuation are full (the next word would not have fitted on them) or go on in
    lower case. Then a newline is a space, except before an indented line (a new paragraph,
-   Reuters style) and after a line that ended although the next word would have fitted on it
-   (the last line of a paragraph, a sub-heading) and is not followed by a lower-case word.
-   Otherwise every line is a paragraph of its own.
+   Reuters style). In text whose paragraphs open with an indented line (:func:`indent_marked`)
+   that is the only break; in other wrapped text a newline also ends a paragraph after a line
+   that ended with room to spare (the next word would have fitted within all but
+   :data:`WRAP_SLACK` of the width: the last line of a paragraph, a sub-heading) and is not
+   followed by a lower-case word. Otherwise every line is a paragraph of its own.
 4. Whatever separates two paragraphs — a blank line, a lone period, a newline — the first
    goes on in the second when it plainly does: it ends with a word such as "the" or "of"
    (which no heading, caption or sentence ends with), or with a word broken at a hyphen, or it
@@ -40,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["BY_ALONE", "hard_wrapped", "paragraphs"]
+__all__ = ["BY_ALONE", "hard_wrapped", "indent_marked", "paragraphs"]
 
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 #: A period with white space on both sides, not one of the dots of a spaced ellipsis, and not
@@ -59,6 +61,9 @@ _SENTENCE_END_CHARS = frozenset(".!?…‽\"'”’»)]")
 _LIST_ITEM = re.compile(r"[•⁃▪◦‣●]|[-*–]\s")
 #: A word broken at a hyphen at the end of a line ("English-" / "language").
 _BROKEN_WORD = re.compile(r"(?<=[^\W_])-\Z")
+#: Words after a suspended hyphen ("nano- and micro-", "two- or three-day", "10- to 20-year"):
+#: a line ending with a hyphen before one of them holds no broken word.
+_AFTER_SUSPENDED = frozenset({"and", "or", "nor", "to"})
 #: A line that is only the word "By": the name follows on the next line.
 BY_ALONE = re.compile(r"(?:By|BY|Written by|Words by|Reporting by):?")
 #: Words no heading, caption or sentence ends with: a line ending with one goes on.
@@ -80,6 +85,10 @@ MIN_WRAP_WIDTH = 40
 #: indented line, Reuters style): lines are paragraphs, and rule 4 still joins a line that
 #: plainly goes on.
 MIN_WRAPPED_LINES = 3
+#: A line of hard-wrapped text counts as full when the next word would not have fitted within
+#: this share of the width less than the width: balancing wrappers (Unix ``fmt``, minimum
+#: raggedness) fill lines to 90 % of the width or more.
+WRAP_SLACK = 0.15
 
 
 def paragraphs(text: str) -> list[str]:
@@ -92,6 +101,7 @@ def paragraphs(text: str) -> list[str]:
     blocks = [[line.rstrip() for line in block.split("\n") if line.strip()]
               for block in _BLANK_LINES.split(text)]  # not stripped: the first line's indent counts
     wrapped, width = hard_wrapped(blocks)
+    by_indent = wrapped and indent_marked(blocks)
     pieces: list[str] = []
     for lines in blocks:
         if not lines:
@@ -100,7 +110,7 @@ def paragraphs(text: str) -> list[str]:
         current = lines[0].strip()
         for line, after in zip(lines, lines[1:], strict=False):
             nxt = after.strip()
-            if wrapped and _indent(after) <= base and (not _fits(line, nxt, width) or _goes_on_lower(line, nxt)):
+            if wrapped and _indent(after) <= base and (by_indent or _wraps(line, nxt, width)):
                 current = _join(current, nxt)
             else:
                 pieces.append(current)
@@ -136,6 +146,39 @@ def hard_wrapped(blocks: list[list[str]]) -> tuple[bool, int]:
         return False, width
     tight = sum(1 for line, nxt in open_pairs if not _fits(line, nxt, width) or nxt[:1].islower())
     return tight >= TIGHT_SHARE * len(open_pairs), width
+
+
+def indent_marked(blocks: list[list[str]]) -> bool:
+    """Whether a document's paragraphs are marked by indenting their first line (Reuters style):
+    at least two lines indented past their block's base are followed by a line at the base (a
+    paragraph's first line, then its wrapped lines), and no fewer than are followed by another
+    indented line (rows of a table, lines of an indented quotation). In such text a newline
+    before a line at the base is always a wrap, however short the line before it: the indents
+    say where paragraphs begin."""
+    opening = rows = 0
+    for lines in blocks:
+        base = min((_indent(line) for line in lines), default=0)
+        for line, after in zip(lines, lines[1:], strict=False):
+            if _indent(line) > base:
+                if _indent(after) <= base:
+                    opening += 1
+                else:
+                    rows += 1
+    return opening >= 2 and opening >= rows
+
+
+def _wraps(line: str, nxt: str, width: int) -> bool:
+    """In hard-wrapped text whose indents do not mark paragraphs, whether the newline between
+    ``line`` and the next line, ``nxt`` (not indented), is a wrap: the next word would not have
+    fitted with room to spare (:func:`_nearly_full`), or ``nxt`` goes on in lower case."""
+    return _nearly_full(line, nxt, width) or _goes_on_lower(line, nxt)
+
+
+def _nearly_full(line: str, nxt: str, width: int) -> bool:
+    """True when the first word of ``nxt`` would not have fitted on ``line`` within ``width``
+    less :data:`WRAP_SLACK` of it. A wrapper that balances its lines (Unix ``fmt``) ends a line
+    before the next word fits; a paragraph's last line or a sub-heading mostly leaves more room."""
+    return not _fits(line, nxt, int(width * (1 - WRAP_SLACK)))
 
 
 def _indent(line: str) -> int:
@@ -175,7 +218,9 @@ def _broken_word(line: str) -> bool:
 
 
 def _join(current: str, nxt: str) -> str:
-    if _broken_word(current) and nxt[:1].isalnum():
+    """``current`` and ``nxt`` as one paragraph: a word broken at a hyphen rejoined, but a
+    suspended hyphen ("nano- and micro-engineering") keeps its space."""
+    if _broken_word(current) and nxt[:1].isalnum() and nxt.split(None, 1)[0] not in _AFTER_SUSPENDED:
         return current + nxt
     return f"{current} {nxt}"
 

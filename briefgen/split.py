@@ -129,27 +129,34 @@ def _whole_kind(paragraph: str) -> SentenceKind:
 
 def dateline_end(sentence: str) -> int:
     """Where a dateline opening ``sentence`` ends (0 when none opens it): the text after it is
-    the sentence proper."""
+    the sentence proper, which opens as a sentence does, not in lower case ("UK - will unveil"
+    is no dateline)."""
     match = _OUTLET_PREFIX.match(sentence) or _DATELINE_PREFIX.match(sentence)
-    return match.end() if match and match.end() < len(sentence) else 0
+    if not match or match.end() >= len(sentence) or sentence[match.end()].islower():
+        return 0
+    return match.end()
 
 
 def split_article(article: Article) -> list[Sentence]:
     """The article's sentences in order, each with its kind; only ``body`` ones are prose.
-    A dateline is cut from the front of the article's first prose sentence."""
+    A dateline is cut only from the front of the article's first prose sentence, and only when
+    that sentence is in the first paragraph of prose (after lines set aside whole, such as a
+    byline): never from a later paragraph, whatever was set aside before it."""
     sentences: list[Sentence] = []
     offset = 0
     position = 0
+    prose_paragraphs = 0
     for number, paragraph in enumerate(article.text.split("\n\n")):
         kind = _whole_kind(paragraph)
         if kind != "body":
             sentences.append(Sentence(paragraph, article.id, position, number, offset, kind))
             offset += len(paragraph) + 2
             continue
+        prose_paragraphs += 1
         spans = sentence_spans(paragraph)
         for index, (start, end) in enumerate(spans):
             kind = line_kind(paragraph[start:end], last=index == len(spans) - 1)
-            if kind == "body" and position == 0:
+            if kind == "body" and position == 0 and prose_paragraphs == 1:
                 cut = dateline_end(paragraph[start:end])
                 if cut:
                     dateline = paragraph[start:start + cut].rstrip(" —–-")

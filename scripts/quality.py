@@ -16,6 +16,7 @@ from pathlib import Path
 from floors import finish, floors_table
 
 from briefgen.config import load_options
+from briefgen.eval_layouts import LAYOUTS, WIDTH, evaluate_layouts, layout_table, read_bbc_articles
 from briefgen.eval_topics import (
     evaluate_docs,
     evaluate_learned,
@@ -40,7 +41,8 @@ from briefgen.summarize import SUMY_ALGORITHMS
 SUMY = tuple(SUMY_ALGORITHMS)
 SYSTEMS = ("default", "lead", *SUMY)
 FLOORS = {"allsides_f1": 0.90, "uci_f1": 0.70, "bbc_rouge2": 75.0, "bbc_rouge1": 80.0, "cnndm_rouge2": 17.2, "cnndm_rouge1": 39.1,
-          "pointing_back": 3.0, "sbd": 46, "trade_f1": 0.80}
+          "pointing_back": 3.0, "sbd": 46, "trade_f1": 0.80,
+          "layouts_identical": 39}
 
 ROOT = Path(__file__).resolve().parent.parent  #: the repository, where tests/golden/ lies
 
@@ -127,6 +129,15 @@ def main() -> int:
     best = max(trade.f1, learned.f1)
     checks.append((f"Reuters trade F1 {best:.3f} (learned from TRAIN {learned.f1:.3f}, terms alone {trade.f1:.3f}) "
                    f">= {FLOORS['trade_f1']}", best >= FLOORS["trade_f1"]))
+
+    layout_articles = read_bbc_articles(args.eval_dir / "bbc-news-summary")
+    layout_results = evaluate_layouts(layout_articles)
+    for result in layout_results:
+        checks.append((f"layouts identical ({result.wrapper} wrapping), {result.total} BBC articles: "
+                       f"{result.identical} of {result.total} >= {FLOORS['layouts_identical']}",
+                       result.total == 40 and result.identical >= FLOORS["layouts_identical"]))
+    layout_failures = "\n".join(f"- {r.wrapper} wrapping: `{name}` ({', '.join(layouts)})"
+                                 for r in layout_results for name, layouts in r.differing.items() if layouts) or "- none"
 
     failed_cases = "\n".join(f"- `{f['comment']}`" for f in failures) or "- none"
     report = f"""# Summary quality
@@ -267,6 +278,28 @@ NLTK's Punkt with an abbreviation list 22/48). Cases that fail:
 {failed_cases}
 
 Reproduce: `briefgen eval sbd ../shared/eval/sbd-golden-rules/golden_rules_en.jsonl --show-failures`.
+
+## Layouts: the same text, the same sentences
+
+The 40 BBC News Summary articles of issue 19 (`business` and `politics`, files 100 to 119) are
+written out in five layouts, the title on the first line each time ({", ".join(f"`{name}`" for name in LAYOUTS)}), and read
+as briefgen reads a `.txt` file; each layout's body sentences are compared with those of the
+blank-line layout (`briefgen/eval_layouts.py`). The wrapped layouts are wrapped at {WIDTH} columns
+twice: greedily (each line as full as it can be, as `textwrap` and most editors fill) and
+balanced (lines of even length, as Unix `fmt` makes them, so a line often ends although the next
+word would have fitted on it). Articles with identical sentences:
+
+{layout_table(layout_results)}
+
+Articles that differ:
+
+{layout_failures}
+
+On one line nothing shows where a paragraph without end punctuation ended (in `politics/111` a
+reader's comment without a full stop runs into the next sentence), so the one-line layout cannot
+always give the same sentences.
+
+Reproduce: `briefgen eval layouts ../shared/eval/bbc-news-summary --show-failures`.
 
 ## Topic detection: Reuters-21578 `trade`
 

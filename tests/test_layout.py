@@ -12,11 +12,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from briefgen.cli import cli
+from briefgen.eval_layouts import LAYOUTS as EVAL_LAYOUTS
+from briefgen.eval_layouts import (
+    WRAPPERS,
+    LaidOutArticle,
+    balanced_wrap,
+    evaluate_layouts,
+    greedy_wrap,
+    read_bbc_articles,
+)
+from briefgen.eval_layouts import layouts as eval_layouts
 from briefgen.layout import hard_wrapped, paragraphs
-from briefgen.load import decode, normalize_body
+from briefgen.load import decode, normalize_body, parse_file
 from briefgen.sbd import sentence_spans
-from briefgen.split import split_article
+from briefgen.split import dateline_end, split_article
 from tests.conftest import make_article
 
 EVAL = Path(__file__).parents[2] / "shared" / "eval"
@@ -166,6 +178,93 @@ def test_a_line_ending_with_the_goes_on_and_a_list_item_does_not() -> None:
     assert paragraphs("Fees fall for cotton and\n- fruit exports") == ["Fees fall for cotton and", "- fruit exports"]
 
 
+# --------------------------------------------------------------------------- issue 19: Reuters style
+
+#: A made-up wire story, with a dateline, as (title, paragraphs).
+WIRE_TITLE = "Termez carmaker shows its cheapest truck"
+WIRE = (
+    "KABUL, Nov 24 (Test Wire) - A carmaker from Termez showed its cheapest truck yet on Monday, "
+    "a model meant for the mountain roads of northern Afghanistan.",
+    "The truck costs less than $20,000, the company said. Its trucks - made famous by the rally "
+    "driver Karim Noori - will go on sale in Kabul and Mazar-i-Sharif in the spring. Dealers "
+    "expect strong demand from farmers and traders.",
+    "Exports to Pakistan are planned for next year, once the new customs rules apply at Torkham.",
+)
+WIRE_BODY = [
+    "A carmaker from Termez showed its cheapest truck yet on Monday, a model meant for the mountain "
+    "roads of northern Afghanistan.",
+    "The truck costs less than $20,000, the company said.",
+    "Its trucks - made famous by the rally driver Karim Noori - will go on sale in Kabul and "
+    "Mazar-i-Sharif in the spring.",
+    "Dealers expect strong demand from farmers and traders.",
+    "Exports to Pakistan are planned for next year, once the new customs rules apply at Torkham.",
+]
+#: The story as a wire sends it: wrapped by a wrapper that balances its lines, each paragraph's
+#: first line indented, no blank lines. A wrapped line opens with "Noori - will go on sale",
+#: and the line before it ends although the next word would have fitted on it.
+WIRE_REUTERS = (
+    f"{WIRE_TITLE}\n"
+    "    KABUL, Nov 24 (Test Wire) - A carmaker from Termez showed its\n"
+    "cheapest truck yet on Monday, a model meant for the mountain roads\n"
+    "of northern Afghanistan.\n"
+    "    The truck costs less than $20,000, the company said. Its trucks\n"
+    "- made famous by the rally driver Karim\n"
+    "Noori - will go on sale in Kabul and Mazar-i-Sharif in the spring.\n"
+    "Dealers expect strong demand from farmers and traders.\n"
+    "    Exports to Pakistan are planned for next year, once the new\n"
+    "customs rules apply at Torkham.\n"
+)
+
+
+def wire_kinds(text: str) -> list[tuple[str, str]]:
+    """The kinds and texts of the sentences of ``text`` read as a .txt file."""
+    found = parse_file(text.encode("utf-8"), Path("wire.txt"), None, "wire.txt")
+    return [(s.kind, s.text) for article in found.articles for s in split_article(article)]
+
+
+def test_a_reuters_style_wrapped_line_opening_like_a_dateline_keeps_every_sentence() -> None:
+    sentences = wire_kinds(WIRE_REUTERS)
+    assert [t for k, t in sentences if k == "body"] == WIRE_BODY
+    assert [t for k, t in sentences if k == "dateline"] == ["KABUL, Nov 24 (Test Wire)"]
+
+
+def test_a_dateline_is_set_aside_only_at_the_start_of_the_first_paragraph() -> None:
+    text = (f"{WIRE_TITLE}\n\n{WIRE[0]}\n\nMOSCOW (Test Wire) - Traders said exports could double.\n\n"
+            "Its trucks\n\nNOORI - will go on sale in the spring.")
+    sentences = wire_kinds(text)
+    assert [t for k, t in sentences if k == "dateline"] == ["KABUL, Nov 24 (Test Wire)"]
+    assert ("body", "MOSCOW (Test Wire) - Traders said exports could double.") in sentences
+    assert ("body", "NOORI - will go on sale in the spring.") in sentences
+    assert dateline_end("NOORI - will go on sale in the spring.") == 0  # lower case after it: no dateline
+
+
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+@pytest.mark.parametrize("layout", EVAL_LAYOUTS)
+def test_the_wire_story_gives_the_same_sentences_in_all_five_layouts(layout: str, wrapper: str) -> None:
+    text = eval_layouts(LaidOutArticle("wire", WIRE_TITLE, WIRE), WRAPPERS[wrapper])[layout]
+    sentences = wire_kinds(text)
+    assert [t for k, t in sentences if k == "body"] == WIRE_BODY
+    assert ("dateline", "KABUL, Nov 24 (Test Wire)") in sentences
+
+
+def test_balanced_wrapping_fills_lines_evenly_and_keeps_the_words() -> None:
+    paragraph = " ".join([*WIRE, *WIRE])
+    lines = balanced_wrap(paragraph, 50, "    ")
+    assert " ".join(line.strip() for line in lines) == paragraph and lines[0].startswith("    ")
+    assert all(len(line) <= 50 for line in lines)
+    assert min(len(line) for line in lines[:-1]) > min(len(line) for line in greedy_wrap(paragraph, 50, "    ")[:-1])
+
+
+def test_a_suspended_hyphen_at_a_line_end_keeps_its_space() -> None:
+    text = ("    Engineers in Tashkent build the cars with nano-\nand micro-sensors made in Termez,\n"
+            "the company said on Monday in a statement to the press.\n"
+            "    The new Russian-\nlanguage daily will print fifty thousand copies a day.")
+    assert paragraphs(text) == [
+        "Engineers in Tashkent build the cars with nano- and micro-sensors made in Termez, the company said "
+        "on Monday in a statement to the press.",
+        "The new Russian-language daily will print fifty thousand copies a day."]
+
+
 # --------------------------------------------------------------------------- real articles
 
 
@@ -241,3 +340,18 @@ def test_real_articles_give_the_same_sentences_in_every_layout(layout: str, real
             failures.append(f"{name}: {sorted(set(got) ^ set(expected))[:4]}")
     assert left_out <= len(real_articles) // 10
     assert not failures, "\n".join(failures)
+
+
+def test_the_layout_evaluation_reads_articles_and_counts_identical_layouts(tmp_path: Path) -> None:
+    """`briefgen eval layouts` on a data set of one made-up article in the BBC's shape (first
+    line the title, paragraphs separated by blank lines): every layout gives its sentences."""
+    folder = tmp_path / "articles" / "business"
+    folder.mkdir(parents=True)
+    (folder / "100.txt").write_text(WIRE_TITLE + "\n\n" + "\n\n".join(WIRE) + "\n", encoding="utf-8")
+    articles = read_bbc_articles(tmp_path)
+    assert articles == [LaidOutArticle("business/100", WIRE_TITLE, WIRE)]
+    results = evaluate_layouts(articles)
+    assert [(r.wrapper, r.identical, r.total) for r in results] == [("greedy", 1, 1), ("balanced", 1, 1)]
+    result = CliRunner().invoke(cli, ["eval", "layouts", str(tmp_path), "--show-failures"])
+    assert result.exit_code == 0, result.output
+    assert "| greedy | 1/1 | 1/1 | 1/1 | 1/1 | **1/1** |" in result.output
