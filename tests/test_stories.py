@@ -78,7 +78,8 @@ def test_with_no_common_stem_the_levels_agree_with_average_link_on_the_whole_gra
     days = rng.random(100) * 6
     settings = StorySettings()
     threshold = window_threshold(term_matrix(texts).tfidf, settings)
-    exact = average_link(similarity_graph(texts, days, settings.time_scale, horizon(threshold, settings.time_scale)), threshold)
+    exact = average_link(similarity_graph(texts, days, settings.time_scale, horizon(threshold, settings.time_scale)), threshold,
+                         floor=stories.FLOOR)
     assert story_labels(texts, days, settings).tolist() == exact.tolist()
     assert 1 < len(set(exact.tolist())) < 100
 
