@@ -244,11 +244,10 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
         rows = np.repeat(np.arange(m, dtype=sums.indices.dtype), degree)
         average = size[rows]  # the pairs' averages, made in place: the edges are many
         average *= size[sums.indices]
-        floors = np.divide(floor, np.sqrt(average)) if floor > 0 else None  # floor / sqrt(a × b), each pair's
         np.divide(sums.data, average, out=average)
-        if floors is not None:
-            average[average < floors] = -np.inf  # no candidate
-            del floors
+        if floor > 0:  # of the pairs over the threshold, those under floor / sqrt(a × b) are no candidates
+            over = np.flatnonzero(average >= threshold)
+            average[over[average[over] * np.sqrt(size[rows[over]] * size[sums.indices[over]]) < floor]] = -np.inf
         linked = np.flatnonzero(degree)
         starts = sums.indptr[linked]
         top = np.full(m, -np.inf)
