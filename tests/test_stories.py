@@ -78,7 +78,8 @@ def test_with_no_common_stem_the_levels_agree_with_average_link_on_the_whole_gra
     days = rng.random(100) * 6
     settings = StorySettings()
     threshold = window_threshold(term_matrix(texts).tfidf, settings)
-    exact = average_link(similarity_graph(texts, days, settings.time_scale, horizon(threshold, settings.time_scale)), threshold)
+    exact = average_link(similarity_graph(texts, days, settings.time_scale, horizon(threshold, settings.time_scale)), threshold,
+                         floor=stories.FLOOR)
     assert story_labels(texts, days, settings).tolist() == exact.tolist()
     assert 1 < len(set(exact.tolist())) < 100
 
@@ -238,3 +239,73 @@ def test_the_bundled_week_reads_as_stories_led_by_those_several_outlets_report(t
         assert len(items) == len(set(items))
     markdown = (tmp_path / "2026-11-29" / "briefing.md").read_text(encoding="utf-8")
     assert "] · also reported by [" in markdown and " · 27\u00a0Nov" in markdown
+
+
+# A one-region desk's day: two unrelated reports that share the region's names (Taliban,
+# government, Kabul), and a second outlet's report of the first one's event.
+TENDER = ("Taliban government awards copper tender in Logar to Kazakh miners",
+          "The Taliban government in Kabul on Sunday awarded the Logar copper tender to a Kazakh mining group, the "
+          "ministry of mines said. The group would invest in roads, a smelter and a power line over five years and "
+          "employ about four thousand local workers, the tender papers show.")
+RECOGNITION = ("Turkmenistan says recognising Taliban government is on its agenda",
+               "Turkmenistan's foreign minister told reporters in Ashgabat on Sunday that formal recognition of the "
+               "Taliban government in Kabul was on the agenda for next year. He cited gas exports, border markets and "
+               "returning refugees as reasons, but gave no date for a decision by President Berdimuhamedow's cabinet.")
+TENDER_AGAIN = ("Taliban government awards Logar copper tender to Kazakh consortium",
+                "A Kazakh mining consortium won the tender for the Logar copper deposit, the Taliban government's "
+                "ministry of mines said in Kabul on Sunday. The consortium plans to build a smelter and roads over five "
+                "years.")
+
+
+def _keys(*reports: tuple[str, str]) -> list[str]:
+    return [f"{title} {lead}" for title, lead in reports]
+
+
+def test_unrelated_reports_of_one_desk_are_not_one_story_in_a_small_window() -> None:
+    # Two articles: the window's bar is the prior's (about 0.08), which these two reach (0.11)
+    # by the region's names alone; the absolute floor keeps them apart.
+    pair = _keys(TENDER, RECOGNITION)
+    vectors = stories.key_vectors(pair)
+    similarity = float((vectors @ vectors.T)[0, 1])
+    assert window_threshold(vectors, StorySettings()) < similarity < stories.FLOOR
+    assert story_labels(pair, np.zeros(2)).tolist() == [0, 1]
+    # Three articles: two reports of the tender are one story, the recognition remarks another.
+    assert story_labels(_keys(TENDER, RECOGNITION, TENDER_AGAIN), np.zeros(3)).tolist() == [0, 1, 0]
+    assert story_labels(_keys(TENDER, TENDER_AGAIN), np.zeros(2)).tolist() == [0, 0]
+
+
+def test_the_floor_holds_single_pairs_and_falls_for_groups() -> None:
+    pair = sp.csr_matrix(np.array([[0.0, 0.1], [0.1, 0.0]]))
+    assert average_link(pair, 0.05).tolist() == [0, 0]
+    assert average_link(pair, 0.05, floor=0.12).tolist() == [0, 1]
+    # Two groups of 4: their average 0.1 reaches 0.12 / sqrt(16) = 0.03.
+    assert average_link(pair * 16, 0.05, sizes=np.array([4.0, 4.0]), floor=0.12).tolist() == [0, 0]
+
+
+def test_the_bundled_corpus_by_day_joins_no_unrelated_reports() -> None:
+    from briefgen.evaluate import read_labelled_corpus
+
+    labelled = read_labelled_corpus(CORPUS, LABELS)
+    by_day = evaluate_stories(labelled, "day")["briefgen"]
+    assert by_day.precision == 1.0 and by_day.f1 >= 0.95
+    assert evaluate_stories(labelled, "week")["briefgen"].precision == 1.0
+
+
+def test_the_bbc_window_is_read_with_its_days_and_wrong_merges_are_counted(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import evaluate
+
+    for name, text in [("business/001", "Rail deal signed\n\n" + RAIL), ("politics/002", "Kunduz attack\n\n" + ATTACK),
+                       ("politics/003", "Rail deal signed again\n\n" + RAIL_AGAIN)]:
+        (tmp_path / "articles" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "articles" / f"{name}.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(evaluate, "BBC_WINDOW", {"2004-12-01": ("business/001", "politics/002"), "2004-12-02": ("politics/003",)})
+    monkeypatch.setattr(evaluate, "BBC_SAME_EVENT", (("business/001", "politics/003"),))
+    articles = evaluate.read_bbc_window(tmp_path)
+    assert [a.title for a in articles] == ["Rail deal signed", "Kunduz attack", "Rail deal signed again"]
+    assert [a.day - articles[0].day for a in articles] == [0, 0, 1]
+    assert [a.story for a in articles] == ["business/001", "politics/002", "business/001"]
+    truth = [a.story for a in articles]
+    assert evaluate.grouped_window(articles) == [0, 1, 0]
+    assert evaluate.wrong_merges([0, 0, 0], truth) == [(0, 1), (1, 2)]
+    assert evaluate.wrong_merges([0, 1, 0], truth) == []
