@@ -3,20 +3,22 @@
 Maximal marginal relevance (Carbonell and Goldstein, 1998): each pick maximises
 ``λ·score − (1 − λ)·(highest similarity to anything already chosen)``, across all sections, so
 no sentence appears in two sections and no section repeats another. A candidate too close to a
-chosen sentence (cosine ≥ ``redundancy``) is never picked; one from another article that says
-the same thing (cosine ≥ ``duplicate``) adds its article to the chosen item's citations instead.
+chosen sentence (cosine ≥ ``redundancy``) is never picked; the near-duplicates of a chosen
+sentence in other articles (cosine ≥ ``duplicate``) are ruled out with it and handed to the
+pipeline, which cites those whose text holds the sentence.
 
-A bullet stands for its story (:mod:`briefgen.stories`): once a sentence of a story is picked,
-no other sentence of that story is a candidate in any section, so a story is one bullet in the
-briefing, in the section where it ranks best (:func:`in_best_section`). The one exception: a
-sentence that ``Selector.second`` says adds to the first (the pipeline's rule: a figure the
-first lacks, in a story of three articles or more) may be the story's second bullet there.
+A bullet stands for its story (:mod:`briefgen.stories`): once a sentence of a story is picked
+in a section, no other sentence of that story is a candidate there, so a story is one bullet a
+section. The pipeline decides which sections a story may feed (:func:`on_topic`: its home, and
+the sections its articles are about). The one exception: a sentence that ``Selector.second``
+says adds to the first (the pipeline's rule: a figure the first lacks, in a story of three
+articles or more) may be the story's second bullet there.
 
-The stories that several outlets report come first, each in its best section; the sections are
-then filled in turns, so that every topic with a candidate gets bullets; the
-Key points are then the biggest stories among the bullets (most outlets, then most articles,
-then the most recent): each key point also heads its section. A sentence that opens by
-pointing back (:func:`briefgen.rank.points_back`) is never a candidate
+The stories that several outlets report first take a bullet in their home section; the
+sections are then filled in turns, so that every topic with a candidate gets bullets; the Key
+points are then the biggest stories among their home bullets (most outlets, then most
+articles, then the most recent), and a key point leaves its section (it names it). A sentence
+that opens by pointing back (:func:`briefgen.rank.points_back`) is never a candidate
 (:meth:`Ranking.keeping`): a shorter section beats a bullet nobody can place.
 """
 
@@ -168,12 +170,13 @@ def select(
     The sections pick in turns, one bullet each a turn, the section with the fewest candidates
     left first, so that a sentence relevant to two topics goes where it is needed and no section
     starves another. Before the turns, each of the ``key_points`` biggest stories that more than
-    one outlet reports (:func:`reported_widely`) takes its best candidate: a story many outlets
-    carry is a key point even where its sentences rank below a single report's in the section.
-    The key points are the bullets of the biggest stories: ``story_size`` gives
-    each story's (outlets, articles, last day as an ordinal), larger first; between equal sizes
-    the higher place in its section, then the higher score, then the earlier section. Each key
-    point is moved to the head of its section, so it stands there too.
+    one outlet reports (:func:`reported_widely`) takes its best candidate in its ``home`` section
+    (a ranking's index, by story): a story many outlets carry is a key point even where its
+    sentences rank below a single report's in the section. The key points are the home bullets
+    of the biggest stories: ``story_size`` gives each story's (outlets, articles, last day as an
+    ordinal), larger first; between equal sizes the higher place in its section, then the
+    higher score, then the earlier section. A key point is taken out of its section: it is not
+    printed twice.
     """
     sections: dict[str, list[Pick]] = {r.topic: [] for r in rankings}
     assert selector.story_of is not None
