@@ -108,9 +108,11 @@ def main() -> int:
                   ("bundled corpus/ (tests/golden/corpus-stories.toml)", "day", "corpus_f1", corpus_labelled),
                   ("bundled corpus/ (tests/golden/corpus-stories.toml)", "week", "corpus_f1", corpus_labelled))
     story_rows = []
+    grouped_by = {}
     for name, window, floor, labelled in story_sets:
         scores = evaluate_stories(labelled, window)
         grouped = scores["briefgen"]
+        grouped_by[window] = grouped  # the corpus's, by day and by week, come last
         checks.append((f"stories, {name} by {window}: BCubed F1 {grouped.f1:.3f} >= {FLOORS[floor]}",
                        grouped.f1 >= FLOORS[floor]))
         if floor == "corpus_f1":
@@ -298,6 +300,13 @@ are the opposition's misgivings on house arrest and the rejected compromise). Wi
 six pairs were joined (Japan's recession with oil prices, China's credit curbs with the Rover deal,
 the Guantanamo passport ban with the Russian ex-spy, …, the closest at 0.099); now, wrong merges:
 {bbc_wrong_text}.
+
+By week the corpus stays at {grouped_by["week"].f1:.3f} (precision {grouped_by["week"].precision:.3f}; the 0.95 floor is not met): its stories that develop
+over three or four days are still split by day. With the floor in place a longer `time_scale`
+joins them but also one topic's different stories in the general sets (measured on 2026-11-30, one
+level of the grouping: 1.5 days, corpus week 0.934 and AllSides 0.928; 3 days, corpus week 0.972
+at precision 1 but AllSides 0.898, UCI 0.782 and the two BBC Turkey reports joined), so
+`time_scale` stays 1.0.
 
 ## Sentence splitting: golden rules
 
