@@ -102,7 +102,7 @@ def font_px(page: Any, selector: str) -> float:
 def test_text_is_readable_on_a_phone(archive: Path, browser: Any, pages: list[Page]) -> None:
     phone = new(pages, browser, PHONE)
     page = phone.open(archive / DATES[-1] / "briefing.html")
-    for selector in ("h2#key-points + ul li", "h2#security + ul li", "h2#sources + ol li", "nav.archive-nav a"):
+    for selector in ("h2#key-points + ul li", "h2#security + *", "h2#sources + ol li", "nav.archive-nav a"):
         assert font_px(page, selector) >= 15, selector
     assert font_px(page, 'li a[href^="#src-"]') >= 12  # citation markers
     page = phone.open(archive / "index.html")
