@@ -15,12 +15,14 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from briefgen.models import Article, Briefing, Item, Section, Source, Story
 
 log = logging.getLogger(__name__)
+K = TypeVar("K", bound=Hashable)
 
 #: which of the (article id, sentence) pairs asked hold: whose article's text has that sentence
 Holding = Callable[[Sequence[tuple[str, str]]], list[bool]]
@@ -54,20 +56,26 @@ def plain(text: str) -> str:
     return _NOT_LETTER.sub("", text.casefold())
 
 
-def text_holding(articles: Sequence[Article]) -> Holding:
-    """A :data:`Holding` that reads the texts of ``articles`` and of the copies merged into them."""
-    by_id = {m.id: m for m in with_copies(articles)}
-    texts: dict[str, str] = {}
+def holding_in(text_of: Callable[[K], str]) -> Callable[[Sequence[tuple[K, str]]], list[bool]]:
+    """Whether each (article key, sentence) pair holds: the sentence's :func:`plain` text is in
+    the plain text of the article ``text_of(key)`` gives (each article read once)."""
+    texts: dict[K, str] = {}
 
-    def holding(pairs: Sequence[tuple[str, str]]) -> list[bool]:
+    def holding(pairs: Sequence[tuple[K, str]]) -> list[bool]:
         found = []
-        for article_id, sentence in pairs:
-            if article_id not in texts:
-                texts[article_id] = plain(by_id[article_id].text)
-            found.append(plain(sentence) in texts[article_id])
+        for key, sentence in pairs:
+            if key not in texts:
+                texts[key] = plain(text_of(key))
+            found.append(plain(sentence) in texts[key])
         return found
 
     return holding
+
+
+def text_holding(articles: Sequence[Article]) -> Holding:
+    """A :data:`Holding` that reads the texts of ``articles`` and of the copies merged into them."""
+    by_id = {m.id: m for m in with_copies(articles)}
+    return holding_in(lambda article_id: by_id[article_id].text)
 
 
 def _one_an_outlet(ids: Sequence[str], by_id: dict[str, Article], taken: set[str]) -> list[str]:
@@ -143,13 +151,13 @@ def make_stories(articles: Sequence[Article], groups: Sequence[Sequence[int]], s
                  key_points: Sequence[Item] = ()) -> tuple[Story, ...]:
     """The :class:`Story` of each group of article indices (every article in exactly one),
     with the sections where its items appear (a key point's is the section it names)."""
-    topics: dict[str, list[str]] = {}
+    order = {s.topic: n for n, s in enumerate(sections)}
     placed = [(i.section, i) for i in key_points] + [(s.topic, i) for s in sections for i in s.items]
-    for topic in [s.topic for s in sections]:
-        for where, item in placed:
-            found = topics.setdefault(item.story, [])
-            if where == topic and topic not in found:
-                found.append(topic)
+    topics: dict[str, list[str]] = {}
+    for where, item in sorted(placed, key=lambda p: order.get(p[0], len(order))):  # in the sections' order
+        found = topics.setdefault(item.story, [])
+        if where in order and where not in found:
+            found.append(where)
     stories = []
     for index, group in enumerate(groups):
         members = with_copies([articles[i] for i in group])

@@ -58,12 +58,10 @@ def _citations(briefing: Briefing, item: Item) -> str:
     several days."""
     numbers = sorted(briefing.source_number(a) for a in item.article_ids)
     text = "[" + ", ".join(f"[{n}](#src-{n})" for n in numbers) + "]"
-    also = [f"[{escape_markdown(outlet_name(briefing.sources[n - 1].article))}](#src-{n})"
-            for n in (briefing.source_number(a) for a in item.also)]
-    if item.more_outlets:
-        also.append(f"{item.more_outlets}\u00a0more outlet{'s' if item.more_outlets > 1 else ''}")
+    also = also_reported([f"[{escape_markdown(outlet_name(briefing.sources[n - 1].article))}](#src-{n})"
+                          for n in (briefing.source_number(a) for a in item.also)], item.more_outlets, "\u00a0")
     if also:
-        text += " · also reported by " + _and(also)
+        text += " · " + also
     story = briefing.story(item.story)
     if briefing.start != briefing.end and story is not None and story.first_seen is not None:
         since = "since\u00a0" if story.last_seen is not None and story.last_seen > story.first_seen else ""
@@ -76,9 +74,14 @@ def outlet_name(article: Any) -> str:
     return str(article.source or article.title or "another outlet")
 
 
-def _and(names: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def also_reported(names: list[str], more: int, space: str = " ") -> str:
+    """``also reported by A, B and 2 more outlets`` (``space`` between the count and its noun);
+    empty when there is nobody to name."""
+    if more:
+        names = [*names, f"{more}{space}more outlet{'s' if more > 1 else ''}"]
+    if not names:
+        return ""
+    return "also reported by " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
 
 
 def _developing(item: Item) -> str:

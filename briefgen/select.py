@@ -95,10 +95,6 @@ class Selector:
         if self.story_of is None:
             self.story_of = np.asarray(self.article_of)
 
-    def exclude(self, rows: np.ndarray) -> None:
-        """Never pick these rows (e.g. what the previous briefing already reported)."""
-        self.taken[rows] = True
-
     def _open(self, rows: np.ndarray, topic: str) -> np.ndarray:
         """Which of ``rows`` may still be picked in the section of ``topic``: neither taken nor
         too close to a chosen one, and of a story without its bullet there (or a row that may

@@ -133,7 +133,7 @@ def test_one_article_a_topic_each_section_shows_the_key_point_about_it(options: 
 
 
 def test_one_article_about_three_topics_gives_one_bullet_on_each_topic_in_each_section(options: Options) -> None:
-    lines = [line for group in zip(*(lines[:3] for lines in LINES.values())) for line in group]  # a third on each
+    lines = [line for group in zip(*(lines[:3] for lines in LINES.values()), strict=True) for line in group]  # a third on each
     b = brief([make_article(" ".join(lines), id="all")], options)
     for topic, own in LINES.items():
         bullets = shown(b, topic)

@@ -111,16 +111,13 @@ def similar_pairs(first: list[FileResult], second: list[FileResult],
 
 def holding_texts(part: list[FileResult], wanted: Sequence[tuple[tuple[int, int], str]]) -> list[bool]:
     """Whether each article (file, article) of ``part`` holds the sentence asked with it
-    (:func:`briefgen.assemble.plain` text in its plain text)."""
-    from briefgen.assemble import plain
+    (:func:`briefgen.assemble.holding_in`)."""
+    from briefgen.assemble import holding_in
 
-    texts: dict[tuple[int, int], str] = {}
-    found = []
-    for at, sentence in wanted:
-        if at not in texts:
-            texts[at] = plain(_article(part, at).text)
-        found.append(plain(sentence) in texts[at])
-    return found
+    def text_of(at: tuple[int, int]) -> str:
+        return _article(part, at).text
+
+    return holding_in(text_of)(wanted)
 
 
 def window_articles(wanted: Sequence[tuple[int, tuple[int, int], str]], *parts: list[FileResult]) -> list[Article]:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from briefgen.models import Briefing
-from briefgen.render import IN_KEY_POINTS, long_date
+from briefgen.render import IN_KEY_POINTS, also_reported, long_date
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.I)
 EMPTY = Briefing.empty_message  #: what a section without bullets says (the record does not keep it)
@@ -76,11 +76,9 @@ def _marks(item: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]], ti
     """What stands before a bullet (a key point's section) and after its citations (``· also
     reported by Khyber Wire and 2 more``: the other outlets of its story)."""
     label = f"{titles[item['section']]} — " if item.get("section") in titles else ""
-    also = [sources[n].get("source") or sources[n].get("title") or "another outlet" for n in item.get("also", []) if n in sources]
-    if item.get("more_outlets"):
-        also.append(f"{item['more_outlets']} more outlet{'s' if item['more_outlets'] > 1 else ''}")
-    named = also[0] if len(also) == 1 else ", ".join(also[:-1]) + " and " + also[-1] if also else ""
-    return label, f" · also reported by {named}" if named else ""
+    also = also_reported([sources[n].get("source") or sources[n].get("title") or "another outlet"
+                          for n in item.get("also", []) if n in sources], item.get("more_outlets", 0))
+    return label, f" · {also}" if also else ""
 
 
 def _titles(record: Mapping[str, Any]) -> dict[str, str]:
