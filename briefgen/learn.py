@@ -47,6 +47,7 @@ from briefgen.doctopic import topic_scores
 from briefgen.errors import BriefgenError
 from briefgen.files import Unreadable, printable, read_regular
 from briefgen.models import Article, Topic
+from briefgen.relevance import features as stem_features
 from briefgen.text import stems
 
 HOLDOUT = 0.2  #: the newest share of the examples on which the settings are chosen
@@ -90,8 +91,7 @@ def model_for(topic: Topic) -> LearnedTopic | None:
 
 def features(text: str) -> list[str]:
     """The features of a text: its stems and each pair of neighbouring stems."""
-    text_stems = stems(text)
-    return text_stems + [f"{a} {b}" for a, b in zip(text_stems, text_stems[1:], strict=False)]
+    return stem_features(stems(text))
 
 
 def _vectorizer(vocabulary: dict[str, int] | None = None) -> Any:

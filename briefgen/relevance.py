@@ -1,0 +1,240 @@
+"""Section relevance learned from how news editors file events: the default topics' model.
+
+A topic's term list says what a section's reports tend to contain; it cannot say whether a
+sentence is *about* the topic ("observation of a knife is a safety concern" holds a security term
+and is no security news). The model here was fitted on the Wikipedia Current Events Portal's
+daily event reports of 2011–2015, each filed by the portal's editors under one category, mapped to
+the sections (:data:`CATEGORY_TOPIC`: trade ← Business and economy, security ← Armed conflicts
+and attacks, recognition ← International relations, every other category ← ``none``).
+
+The model is a multinomial logistic regression over
+
+- the sentence's stems and pairs of neighbouring stems, sublinear TF × IDF (the IDF of the
+  training reports), rows of unit length: what the portal's editors' own words teach;
+- and, for each topic it knows, how many of the topic's strong terms, related terms and excluded
+  terms the sentence holds (:func:`term_features`): what the desk's term lists say. So a user's
+  term lists still count where the model is in force.
+
+It gives each sentence a probability for each section and for ``none``. What ships is weights only
+(``briefgen/data/portal-relevance.npz``: vocabulary, IDF, coefficients; no portal text),
+written by ``make relevance-model`` (:func:`train`, which needs scikit-learn) and read with
+``allow_pickle=False``. Wikipedia's text is CC BY-SA 4.0: the README attributes the model to it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefgen.models import Topic
+from briefgen.score import CompiledTopic, compile_topic, term_matrix, term_rows
+from briefgen.text import stems
+
+#: the portal's categories that file a report under a default section; every other one is ``none``
+CATEGORY_TOPIC = {"Business and economy": "trade", "Armed conflicts and attacks": "security",
+                  "International relations": "recognition"}
+UNFILED = frozenset({"Other/story-as-category", "Uncategorized"})  #: no category: not learned from
+NONE = "none"
+MODEL_RESOURCE = "portal-relevance.npz"
+FORMAT_VERSION = 1
+TERM_CAP = 3.0  #: term hits beyond this count add nothing
+
+
+def features(text_stems: Sequence[str]) -> list[str]:
+    """A text's features: its stems and each pair of neighbouring stems."""
+    return [*text_stems, *(f"{a} {b}" for a, b in zip(text_stems, text_stems[1:], strict=False))]
+
+
+def tfidf(stem_lists: Sequence[Sequence[str]], vocabulary: dict[str, int], idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF × IDF rows of unit length, over ``vocabulary`` (other features left out)."""
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    for text_stems in stem_lists:
+        indices.extend(c for c in (vocabulary.get(f) for f in features(text_stems)) if c is not None)
+        indptr.append(len(indices))
+    counts = sp.csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
+                           shape=(len(stem_lists), len(idf)))
+    counts.sum_duplicates()
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ counts)
+
+
+def term_features(stem_lists: Sequence[list[str]], topics: Sequence[CompiledTopic]) -> np.ndarray:
+    """For each topic, the strong, related and excluded terms a text holds (each capped at
+    :data:`TERM_CAP`, over it): texts × (3 × topics)."""
+    matrix = term_matrix([" ".join(s) for s in stem_lists]) if stem_lists else None
+    columns = []
+    for topic in topics:
+        for terms in (topic.terms, topic.related, topic.exclude):
+            hits = np.zeros(len(stem_lists))
+            if matrix is not None:
+                for seq in terms:
+                    hits[term_rows(matrix, seq)] += 1
+            columns.append(np.minimum(hits, TERM_CAP) / TERM_CAP)
+    return np.stack(columns, axis=1) if columns else np.zeros((len(stem_lists), 0))
+
+
+@dataclass
+class RelevanceModel:
+    """Probabilities of each section (and of none) for sentences: :meth:`probabilities`."""
+
+    classes: tuple[str, ...]  #: the sections it knows and ``none``, in the columns' order
+    term_topics: tuple[str, ...]  #: the topics whose term lists are features, in order
+    vocabulary: list[str]
+    idf: np.ndarray
+    coef: np.ndarray  #: (vocabulary + 3 × term topics) × classes
+    intercept: np.ndarray  #: classes
+    info: dict[str, object] = field(default_factory=dict)  #: how it was fitted and measured, for people
+
+    def __post_init__(self) -> None:
+        self._index = {term: i for i, term in enumerate(self.vocabulary)}
+
+    def matrix(self, stem_lists: Sequence[list[str]], topics: Sequence[Topic]) -> sp.csr_matrix:
+        """The feature rows of texts (given as their stems); ``topics``: the configured topics,
+        whose term lists of the names in :attr:`term_topics` are used (a missing one counts none)."""
+        by_name = {t.name: t for t in topics}
+        compiled = [compile_topic(by_name.get(name, Topic(name, name, ()))) for name in self.term_topics]
+        return sp.hstack([tfidf(stem_lists, self._index, self.idf), sp.csr_matrix(term_features(stem_lists, compiled))]).tocsr()
+
+    def probabilities(self, stem_lists: Sequence[list[str]], topics: Sequence[Topic]) -> np.ndarray:
+        """texts × :attr:`classes`: each row sums to 1."""
+        if not len(stem_lists):
+            return np.zeros((0, len(self.classes)))
+        logits = np.asarray(self.matrix(stem_lists, topics) @ self.coef) + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        odds = np.exp(logits)
+        return odds / odds.sum(axis=1, keepdims=True)
+
+    def topic_probabilities_from_stems(self, stem_lists: Sequence[list[str]], topics: Sequence[Topic]) -> np.ndarray:
+        """texts (as their stems) × ``topics``: the probability of each configured topic the model
+        knows; -1 in the columns of a topic it does not know (it keeps its term rule)."""
+        known = self.probabilities(stem_lists, topics)
+        out = np.full((len(stem_lists), len(topics)), -1.0)
+        for j, topic in enumerate(topics):
+            columns = [k for k, name in enumerate(self.classes) if CATEGORY_TOPIC.get(name, name) == topic.name]
+            if columns:
+                out[:, j] = known[:, columns].sum(axis=1)
+        return out
+
+    def save(self, handle: Any) -> None:
+        header = {"format": FORMAT_VERSION, "classes": list(self.classes), "term_topics": list(self.term_topics), "info": self.info}
+        np.savez_compressed(handle, vocabulary=np.array(self.vocabulary, dtype=str), idf=self.idf.astype(np.float32),
+                            coef=self.coef.astype(np.float32), intercept=self.intercept, header=np.array(json.dumps(header)))
+
+    @classmethod
+    def read(cls, raw: bytes) -> RelevanceModel:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
+            header = json.loads(str(archive["header"]))
+            if header.get("format") != FORMAT_VERSION:
+                raise ValueError(f"relevance model of format {header.get('format')}, not {FORMAT_VERSION}")
+            return cls(tuple(header["classes"]), tuple(header["term_topics"]), [str(v) for v in archive["vocabulary"]],
+                       archive["idf"].astype(np.float64), archive["coef"].astype(np.float64),
+                       archive["intercept"].astype(np.float64), dict(header.get("info", {})))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> RelevanceModel:
+    """The model that ships with briefgen (read once per process)."""
+    return RelevanceModel.read(resources.files("briefgen.data").joinpath(MODEL_RESOURCE).read_bytes())
+
+
+# --- fitting (needs scikit-learn: ``pip install briefgen[learn]``) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Labelled:
+    text: str
+    label: str  #: a class (:data:`CATEGORY_TOPIC`'s values, or :data:`NONE`)
+    year: int
+
+
+def read_portal_labels(path: Path) -> list[Labelled]:
+    """The portal's reports with their section (those of no category left out)."""
+    rows = []
+    with Path(path).open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                row = json.loads(line)
+                if row["category"] not in UNFILED and str(row["summary"]).strip():
+                    rows.append(Labelled(str(row["summary"]), CATEGORY_TOPIC.get(row["category"], NONE), int(row["date"][:4])))
+    return rows
+
+
+def fit(texts: Sequence[str], labels: Sequence[str], topics: Sequence[Topic], c: float, balanced: bool,
+        min_df: int = 2) -> RelevanceModel:
+    """A model fitted on the texts and their classes; ``topics``' term lists are features."""
+    from sklearn.linear_model import LogisticRegression
+
+    stem_lists = [stems(t) for t in texts]
+    df: dict[str, int] = {}
+    for text_stems in stem_lists:
+        for feature in set(features(text_stems)):
+            df[feature] = df.get(feature, 0) + 1
+    vocabulary = sorted(f for f, n in df.items() if n >= min_df)
+    idf = np.log((1 + len(texts)) / (1 + np.array([df[f] for f in vocabulary], dtype=np.float64))) + 1.0
+    classes = tuple(sorted(set(labels)))
+    model = RelevanceModel(classes, tuple(t.name for t in topics), vocabulary, idf, np.zeros((0, 0)), np.zeros(0))
+    regression = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None)
+    regression.fit(model.matrix(stem_lists, topics), [classes.index(label) for label in labels])
+    model.coef, model.intercept = regression.coef_.T.copy(), regression.intercept_.copy()
+    return model
+
+
+def macro_f1(predicted: Sequence[str], gold: Sequence[str], classes: Sequence[str]) -> dict[str, float]:
+    """F1 of each class and their mean (``macro``)."""
+    scores = {}
+    for label in classes:
+        tp = sum(p == g == label for p, g in zip(predicted, gold, strict=True))
+        fp = sum(p == label != g for p, g in zip(predicted, gold, strict=True))
+        fn = sum(g == label != p for p, g in zip(predicted, gold, strict=True))
+        scores[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    scores["macro"] = float(np.mean([scores[c] for c in classes]))
+    return scores
+
+
+def predict(model: RelevanceModel, texts: Sequence[str], topics: Sequence[Topic]) -> list[str]:
+    probabilities = model.probabilities([stems(t) for t in texts], topics)
+    return [model.classes[i] for i in np.argmax(probabilities, axis=1)]
+
+
+def on_topic(scores: np.ndarray, stem_lists: Sequence[list[str]], topics: Sequence[Topic], floor: float,
+             model: RelevanceModel | None) -> np.ndarray:
+    """The sentences × topics relevance the sections draw on: for each topic the model knows, its
+    probability where it reaches ``floor`` (0 elsewhere); the term rule's ``scores`` for the others."""
+    if model is None or not len(stem_lists):
+        return scores
+    probabilities = model.topic_probabilities_from_stems(stem_lists, topics)
+    known = probabilities >= 0
+    return np.where(known, np.where(probabilities >= floor, probabilities, 0.0), scores)
+
+
+CS = (1.0, 4.0, 16.0)  #: inverse regularisation strengths tried
+TRAIN_YEARS = (2011, 2015)  #: the years learned from; the last is first held out to choose ``C``
+
+
+def train(path: Path, topics: Sequence[Topic], years: tuple[int, int] = TRAIN_YEARS) -> RelevanceModel:
+    """The model of the portal's reports of ``years``: ``C`` chosen by macro F1 on the last
+    year, fitted on the years before it; then fitted again on all of them."""
+    rows = [r for r in read_portal_labels(path) if years[0] <= r.year <= years[1]]
+    older = [r for r in rows if r.year < years[1]]
+    newest = [r for r in rows if r.year == years[1]]
+    tried = {}
+    for c in CS:
+        model = fit([r.text for r in older], [r.label for r in older], topics, c, balanced=False)
+        tried[c] = macro_f1(predict(model, [r.text for r in newest], topics), [r.label for r in newest], model.classes)["macro"]
+    best = max(CS, key=lambda c: tried[c])
+    model = fit([r.text for r in rows], [r.label for r in rows], topics, best, balanced=False)
+    model.info = {"data": "Wikipedia Current Events Portal (CC BY-SA 4.0)", "years": list(years), "reports": len(rows),
+                  "C": best, f"macro F1 on {years[1]}, fitted on the years before": {str(c): round(f, 4) for c, f in tried.items()}}
+    return model
