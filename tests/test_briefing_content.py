@@ -22,8 +22,8 @@ LABELS = tomllib.loads((ROOT / "tests" / "golden" / "corpus-sections.toml").read
 DAYS = [dt.date(2026, 11, d) for d in range(23, 30)]
 
 
-def brief(out: Path, date: dt.date, days: int) -> dict[str, Any]:
-    result = run_cli("daily", "--corpus", str(CORPUS), "--out", str(out), "--date", date.isoformat(), "--days", str(days),
+def brief(out: Path, date: dt.date, days: int, corpus: Path = CORPUS) -> dict[str, Any]:
+    result = run_cli("daily", "--corpus", str(corpus), "--out", str(out), "--date", date.isoformat(), "--days", str(days),
                      "--format", "json", "--quiet")
     assert result.exit_code == 0, result.output + result.stderr
     return json.loads((out / date.isoformat() / "briefing.json").read_text(encoding="utf-8"))
@@ -108,14 +108,37 @@ def test_week_windows_on_consecutive_days_report_news_not_leftovers(tmp_path: Pa
         previous = day
 
 
-def test_a_multi_topic_report_briefed_alone_gives_on_topic_bullets_in_several_sections(tmp_path: Path) -> None:
-    article = next(p for p in CORPUS.iterdir() if sorted(LABELS[p.name]["acceptable"]) == ["recognition", "security", "trade"]
-                   and LABELS[p.name]["main"] != "none")
+#: a made-up report that covers all three sections, several sentences each
+MULTI_TOPIC = {
+    "trade": ("The two governments signed a trade agreement that cuts customs duties on fruit, cotton and cement and "
+              "aims to raise bilateral trade to $3 billion a year.",
+              "Uzbek Railways will extend its line from Mazar-i-Sharif to Herat under a $1.2 billion contract, opening a "
+              "transit corridor to Iran's ports.",
+              "Traders at the Hairatan dry port said tariffs on Afghan fruit had already fallen on Monday."),
+    "security": ("Interior ministers of the two countries agreed to share intelligence on militant groups, including ISIS-K, "
+                 "operating along the Amu Darya.",
+                 "Border guards will run joint patrols against drug smuggling, which Uzbek officials said had grown since "
+                 "the opium ban pushed traffickers to methamphetamine.",
+                 "Two militants were killed in a clash with Afghan forces near Hairatan on the eve of the visit, officials said."),
+    "recognition": ("Tashkent will upgrade its diplomatic mission in Kabul to a full embassy and accept an ambassador "
+                    "appointed by the Taliban government.",
+                    "The foreign minister said Uzbekistan was not yet ready to recognise the Taliban government formally, "
+                    "but would press for its envoy to be seated at the United Nations."),
+}
+
+
+@pytest.mark.xfail(reason="an article is 'about' a topic from a third of its sentences: this report's security (3 of 10) "
+                          "and recognition (2 of 10) fall short; issue 19, open", strict=True)
+def test_a_multi_topic_report_briefed_alone_gives_an_on_topic_bullet_in_every_section_it_covers(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / article.name).write_bytes(article.read_bytes())
-    record = brief(tmp_path / "out", day_of(article.name), 1)
-    given = {topic for topic, items in bullets(record).items() if items}
-    # the Duma visit: security and recognition; its trade (one sentence on the railway, among
-    # fourteen) is below what the term lists can tell from a passing mention (issue 20)
-    assert given <= set(LABELS[article.name]["acceptable"]) and len(given) >= 2
+    body = "\n\n".join(" ".join(sentences) for sentences in MULTI_TOPIC.values())
+    (corpus / "2026-11-30-uzbek-visit.txt").write_text(
+        "Uzbek president's Kabul visit brings rail deal, border pact and an embassy upgrade\n\n"
+        "Uzbekistan's president arrived in Kabul on Monday for a two-day visit, the first by a Central Asian head of "
+        f"state since the Taliban took power.\n\n{body}\n\nThe president is due to leave for Herat on Tuesday.\n",
+        encoding="utf-8")
+    record = brief(tmp_path / "out", dt.date(2026, 11, 30), 1, corpus)
+    given = bullets(record)
+    assert all(given[topic] for topic in MULTI_TOPIC), {t: [i["text"][:40] for i in items] for t, items in given.items()}
+    assert all(item["text"] in MULTI_TOPIC[topic] for topic, items in given.items() for item in items), given
