@@ -1,1 +1,56 @@
-"""Stylesheets for briefgen's HTML and PDF output (installed as the package ``briefgen.styles``)."""
+"""briefgen's look: the stylesheets (``*.css``) and the Jinja templates (``templates/``) of the
+HTML page, the archive's index and the e-mail, installed as the package ``briefgen.styles``.
+
+===========================  ==================================================================
+``templates/base.html``      the one layout: doctype, language, character set, viewport
+``templates/briefing.html``  the briefing page (and the PDF): heading, key points, sections,
+                             the coverage chart (block ``coverage``), sources
+``templates/bullet.html``    a bullet's HTML, each part with its class (``label``,
+                             ``developing``, ``text``, ``cites``, ``also``, ``when``)
+``templates/nav.html``       the navigation bar between briefings
+``templates/index.html``     the archive's index page
+``templates/mail.html``      the e-mail's HTML part (inline styles: mail clients drop ``<style>``)
+===========================  ==================================================================
+
+Templates are rendered with autoescaping on, so article text is only ever text. A user may point
+``[output] templates`` at a folder of their own: a template found there is used instead of the
+packaged one of that name (``{% extends "base.html" %}`` and the others still find briefgen's).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen.present import one_line
+
+def stylesheet(name: str = "briefing.css") -> str:
+    """The text of ``styles/theme.css`` and then ``styles/<name>``."""
+    folder = resources.files(__name__)
+    return "".join((folder / n).read_text(encoding="utf-8") for n in ("theme.css", name))
+
+
+@functools.cache
+def environment(folder: str = "") -> jinja2.Environment:
+    """The Jinja environment of the packaged templates, behind those of ``folder`` when given."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(folder)] if folder else []
+    loaders.append(jinja2.PackageLoader(__name__, "templates"))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["line"] = one_line
+    return env
+
+
+def render(name: str, folder: str = "", **context: Any) -> str:
+    """The template ``name`` filled with ``context`` (user templates from ``folder`` first)."""
+    return environment(folder).get_template(name).render(**context)
+
+
+def safe(markup: str) -> Markup:
+    """Markup briefgen made itself (a stylesheet, the chart's SVG, a rendered part), to be
+    placed in a template as it is."""
+    return Markup(markup)
