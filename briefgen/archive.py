@@ -29,14 +29,12 @@ import json
 import logging
 import os
 import re
-import secrets
 import shutil
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from briefgen.errors import BriefgenError, InputError, OutputError
 from briefgen.files import (  # noqa: F401 - write_atomic, write_new: importers from here still find them

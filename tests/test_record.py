@@ -148,7 +148,7 @@ def test_the_e_mail_says_the_same_in_text_and_html() -> None:
     assert ("- Trade and Economy — Tariffs on freight fell by a third. [1] · also reported by Khyber Wire and 2 more outlets\n"
             in text)
     assert "- Developing (reported 23 Nov): Militants attacked a second checkpoint. [3]\n" in text
-    assert f"PORTS\n\n- A dry port will be built. [1][4]\n" in text
+    assert "PORTS\n\n- A dry port will be built. [1][4]\n" in text
     assert f"TRADE AND ECONOMY\n\n({IN_KEY_POINTS})\n" in text and "RECOGNITION\n\n(No relevant reporting in this period.)\n" in text
     assert "[3] Checkpoint attacked — 24 Nov 2026\n    javascript:alert(1)\n" in text
     page = html_body(briefing, "b.pdf")
