@@ -256,3 +256,29 @@ def test_user_templates_come_before_the_packaged_ones(tmp_path: Path) -> None:
     assert '<li class="mine">' in page and '<main class="briefing">' in page  # the rest is briefgen's
     assert '<p class="mine">1</p>' in (out / "index.html").read_text()
     assert '<li class="bullet">' in to_html(sample_briefing())  # the packaged templates are untouched
+
+
+# --- no circle between the archive and the web ------------------------------------------------------
+
+def imported(module: str) -> set[str]:
+    """The briefgen modules a module's source imports (at any depth of its code)."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    return {n for n in names if n.startswith("briefgen")}
+
+
+@pytest.mark.parametrize("module", ["briefgen.archive", "briefgen.files", "briefgen.record", "briefgen.present",
+                                    "briefgen.dates", "briefgen.models"])
+def test_the_archive_and_the_model_never_import_the_web_or_the_renderers(module: str) -> None:
+    assert not {n for n in imported(module) if n.startswith(("briefgen.web", "briefgen.render", "briefgen.deliver"))}
+
+
+def test_the_renderers_import_no_other_renderer_for_its_format() -> None:
+    for module in ("briefgen.web.mail", "briefgen.web.feed", "briefgen.web.nav"):
+        assert "briefgen.render" not in imported(module), module
