@@ -94,11 +94,11 @@ def to_html(briefing: Briefing, nav: str | None = None, templates: str = "") -> 
     with the index alone) above the briefing. ``templates``: a folder of the user's templates."""
     from briefgen.web.nav import navigation
 
-    chart = ""
+    chart = None
     if briefing.activity is not None and briefing.activity.days:
-        from briefgen.web.chart import caption, figure
+        from briefgen.web.chart import caption, drawn
 
-        chart = figure(briefing.activity, caption(briefing.activity))
+        chart = drawn(briefing.activity, caption(briefing.activity))
     reserved = ["Key points", "Coverage", "Sources"]
     every = parts(briefing)
     ids = heading_ids([*reserved, briefing.title, *(p.title for p in every[1:])])[len(reserved):]
@@ -106,7 +106,7 @@ def to_html(briefing: Briefing, nav: str | None = None, templates: str = "") -> 
                for s in briefing.sources]
     return styles.render("briefing.html", templates, briefing=briefing, long_date=long_date(briefing.date),
                          title_id=ids[0], parts=list(zip(["key-points", *ids[1:]], every, strict=True)), sources=sources,
-                         chart=styles.safe(chart), nav=styles.safe(nav if nav is not None else navigation(templates=templates)),
+                         chart=chart, nav=styles.safe(nav if nav is not None else navigation(templates=templates)),
                          css=styles.safe(styles.stylesheet()))
 
 

@@ -8,6 +8,7 @@ HTML page, the archive's index and the e-mail, installed as the package ``briefg
 ``templates/bullet.html``    a bullet's HTML, each part with its class (``label``,
                              ``developing``, ``text``, ``cites``, ``also``, ``when``)
 ``templates/nav.html``       the navigation bar between briefings
+``templates/chart.html``     the coverage chart: its SVG, caption and table of numbers
 ``templates/index.html``     the archive's index page
 ``templates/mail.html``      the e-mail's HTML part (inline styles: mail clients drop ``<style>``)
 ===========================  ==================================================================

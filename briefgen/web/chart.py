@@ -171,12 +171,16 @@ def svg(data: Activity) -> str:
     return re.sub(r"(<svg [^>]*>)", rf"\1<title>{label}</title>", text, count=1)
 
 
-def figure(data: Activity, caption: str) -> str:
-    """The chart in a ``<figure>``: the SVG, a caption and the numbers as a table to unfold."""
-    head = "".join(f"<th scope=\"col\">{html.escape(title)}</th>" for _, title in data.topics)
-    rows = "".join(
-        f"<tr><th scope=\"row\">{day.isoformat()}</th>" + "".join(f"<td>{c[i]}</td>" for c in data.counts) + "</tr>"
-        for i, day in reversed(list(enumerate(data.days))))
-    return (f'<figure class="coverage">\n{svg(data)}\n<figcaption>{html.escape(caption)}</figcaption>\n'
-            f'<details class="chart-data"><summary>The numbers</summary>\n<table><thead><tr><th scope="col">Day</th>{head}'
-            f"</tr></thead><tbody>{rows}</tbody></table></details>\n</figure>")
+def drawn(data: Activity, caption: str) -> dict[str, Any]:
+    """What the template ``chart.html`` shows: the SVG, the caption, and the counts by day, newest first."""
+    from briefgen.styles import safe
+
+    return {"svg": safe(svg(data)), "caption": caption, "activity": data, "days": list(reversed(list(enumerate(data.days))))}
+
+
+def figure(data: Activity, caption: str, templates: str = "") -> str:
+    """The chart in a ``<figure>`` (the template ``chart.html``): the SVG, a caption and the numbers
+    as a table to unfold."""
+    from briefgen.styles import render
+
+    return render("chart.html", templates, chart=drawn(data, caption)).rstrip("\n")

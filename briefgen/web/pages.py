@@ -77,9 +77,9 @@ def index_html(briefings: Sequence[ArchivedBriefing], basename: str, templates: 
     template ``index.html``; ``templates``: a folder of the user's templates)."""
     rows = [_row(b, basename) for b in briefings]
     span = chart.merge(b.briefing.activity for b in briefings if b.briefing.activity is not None)
-    figure = chart.figure(span, chart.caption(span)) if span is not None else ""
+    drawn = chart.drawn(span, chart.caption(span)) if span is not None else None
     return styles.render("index.html", templates, title=briefings[0].briefing.title if briefings else "Briefings",
-                         rows=rows, latest=rows[0] if rows else None, chart=styles.safe(figure),
+                         rows=rows, latest=rows[0] if rows else None, chart=drawn,
                          css=styles.safe(styles.stylesheet("index.css")))
 
 
