@@ -11,6 +11,8 @@ the briefing apart with these helpers and only decides how each part is written:
   the day its story was first reported;
 * :func:`safe_url` — the one guard on a link taken from an article: ``http``/``https`` only, and
   nothing that could leave an attribute or a Markdown autolink;
+* :func:`one_line` and :func:`escape_markdown` — article text as every output shows it, and
+  made inert in Markdown (the briefing's and the index's);
 * :func:`outlet_name` and :func:`source_details` — how a source is named;
 * :func:`heading_ids` — the ``id`` of each heading of a page, for links to its parts.
 """
@@ -29,6 +31,8 @@ from briefgen.models import Article, Briefing, Item
 IN_KEY_POINTS = "Reported in the key points above."
 KEY_POINTS = "Key points"
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.I)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_LIST_START = re.compile(r"^(\d+)([.)])(\s)")
 _BREAKS = re.compile(r"\s+")  # every kind of line break (\r, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029) and space
 
 
@@ -36,6 +40,15 @@ def one_line(text: str) -> str:
     """``text`` as every output shows a piece of article text: on one line, each run of white
     space and line breaks of any kind one space, none at the ends."""
     return _BREAKS.sub(" ", text).strip()
+
+
+def escape_markdown(text: str) -> str:
+    """Article text made inert in Markdown: shown as the same characters, never as markup, and
+    on one line (a line break of any kind could start a heading, a list or a raw HTML block)."""
+    text = one_line(text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LIST_START.sub(r"\1\\\2\3", text)
 
 
 def safe_url(url: str) -> str | None:

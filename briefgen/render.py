@@ -21,32 +21,18 @@ article says can make the renderer read a file or the network.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from briefgen import styles
 from briefgen.dates import long_date
 from briefgen.errors import RenderError
 from briefgen.models import Briefing
-from briefgen.present import Bullet, heading_ids, one_line, parts, safe_url, source_details
+from briefgen.present import Bullet, escape_markdown, heading_ids, parts, safe_url, source_details
 from briefgen.record import to_json
 
 log = logging.getLogger(__name__)
 
 __all__ = ["escape_markdown", "render_all", "to_html", "to_json", "to_markdown", "to_pdf"]
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-_LIST_START = re.compile(r"^(\d+)([.)])(\s)")
-
-
-def escape_markdown(text: str) -> str:
-    """Article text made inert in Markdown: shown as the same characters, never as markup, and
-    on one line (a line break of any kind could start a heading, a list or a raw HTML block)."""
-    text = one_line(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _LIST_START.sub(r"\1\\\2\3", text)
-
 
 def _bullet_markdown(b: Bullet) -> str:
     """``- *Trade and Economy —* **Developing (reported 28 Nov):** The sentence. [[1](#src-1)] ·

@@ -280,5 +280,5 @@ def test_the_archive_and_the_model_never_import_the_web_or_the_renderers(module:
 
 
 def test_the_renderers_import_no_other_renderer_for_its_format() -> None:
-    for module in ("briefgen.web.mail", "briefgen.web.feed", "briefgen.web.nav"):
+    for module in ("briefgen.web.mail", "briefgen.web.feed", "briefgen.web.nav", "briefgen.web.pages", "briefgen.web.site"):
         assert "briefgen.render" not in imported(module), module

@@ -22,7 +22,7 @@ from briefgen.archive import ArchivedBriefing
 from briefgen.dates import long_date, short_date
 from briefgen.files import Unreadable, read_regular, write_atomic
 from briefgen.models import Section
-from briefgen.render import escape_markdown
+from briefgen.present import escape_markdown
 from briefgen.web import chart
 from briefgen.web.nav import NAV_END, NAV_START, navigation
 
