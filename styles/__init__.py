@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from briefgen.errors import ConfigError, RenderError
 from briefgen.present import one_line
 
 def stylesheet(name: str = "briefing.css") -> str:
@@ -37,7 +39,11 @@ def stylesheet(name: str = "briefing.css") -> str:
 
 @functools.cache
 def environment(folder: str = "") -> jinja2.Environment:
-    """The Jinja environment of the packaged templates, behind those of ``folder`` when given."""
+    """The Jinja environment of the packaged templates, behind those of ``folder`` when given.
+    Raises :class:`ConfigError` when ``folder`` is not a folder."""
+    if folder and not Path(folder).is_dir():
+        raise ConfigError(f"output.templates names {folder}, which is not a folder",
+                          "point templates under [output] at a folder of your templates, or leave it empty")
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(folder)] if folder else []
     loaders.append(jinja2.PackageLoader(__name__, "templates"))
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -47,8 +53,15 @@ def environment(folder: str = "") -> jinja2.Environment:
 
 
 def render(name: str, folder: str = "", **context: Any) -> str:
-    """The template ``name`` filled with ``context`` (user templates from ``folder`` first)."""
-    return environment(folder).get_template(name).render(**context)
+    """The template ``name`` filled with ``context`` (user templates from ``folder`` first).
+    Raises :class:`RenderError` naming the template and the line when it cannot be rendered."""
+    try:
+        return environment(folder).get_template(name).render(**context)
+    except jinja2.TemplateError as exc:
+        where = f" ({exc.filename}, line {exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise RenderError(f"cannot render the template {name}{where}: {exc.message or exc}",
+                          f"fix or remove it in {folder} ([output] templates)" if folder
+                          else "this is a bug in briefgen; please report it") from exc
 
 
 def safe(markup: str) -> Markup:

@@ -282,3 +282,23 @@ def test_the_archive_and_the_model_never_import_the_web_or_the_renderers(module:
 def test_the_renderers_import_no_other_renderer_for_its_format() -> None:
     for module in ("briefgen.web.mail", "briefgen.web.feed", "briefgen.web.nav", "briefgen.web.pages", "briefgen.web.site"):
         assert "briefgen.render" not in imported(module), module
+
+
+def test_a_templates_folder_that_is_missing_or_a_template_that_breaks_is_a_clear_error(tmp_path: Path) -> None:
+    corpus, config = corpus_of_one_day(tmp_path), tmp_path / "desk.toml"
+
+    def daily(out: str) -> tuple[int, str]:
+        result = run_cli("daily", "--corpus", str(corpus), "--out", str(tmp_path / out), "--date", "2026-11-24",
+                         "--format", "html", "--config", str(config))
+        return result.exit_code, result.stderr
+
+    config.write_text('[output]\ntemplates = "nowhere"\n')
+    code, stderr = daily("a")
+    assert code == 3 and f"Error: output.templates names {tmp_path / 'nowhere'}, which is not a folder" in stderr
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "bullet.html").write_text("{% macro bullet(b) %}{{ b.text }\n")
+    config.write_text('[output]\ntemplates = "mine"\n')
+    code, stderr = daily("b")
+    assert code == 6 and "Error: cannot render the template briefing.html (" in stderr and "bullet.html, line 1)" in stderr
+    assert f"Hint: fix or remove it in {tmp_path / 'mine'} ([output] templates)" in stderr
+    assert not (tmp_path / "b" / "2026-11-24").exists()  # nothing was written
