@@ -302,3 +302,32 @@ def test_a_templates_folder_that_is_missing_or_a_template_that_breaks_is_a_clear
     assert code == 6 and "Error: cannot render the template briefing.html (" in stderr and "bullet.html, line 1)" in stderr
     assert f"Hint: fix or remove it in {tmp_path / 'mine'} ([output] templates)" in stderr
     assert not (tmp_path / "b" / "2026-11-24").exists()  # nothing was written
+
+
+# --- golden files: the page's briefing and the e-mail's text, from the one model ------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def page_main(briefing: Briefing) -> str:
+    """The briefing part of its page (``<main>``), without the chart (matplotlib's SVG varies by
+    version; the chart has tests of its own): what the templates write of the model."""
+    page = to_html(replace(briefing, activity=None))
+    return page[page.index("<main"):page.index("</main>") + len("</main>")] + "\n"
+
+
+GOLDEN_RENDERERS = {"briefing-page.html": page_main,
+                    "briefing-mail.txt": lambda b: text_body(b, "briefing-2026-11-24.pdf")}
+
+
+@pytest.mark.parametrize("name", GOLDEN_RENDERERS)
+def test_renderers_match_golden_files(name: str) -> None:
+    # After an intended change, rewrite the golden files with:
+    # .venv/bin/python -c "from tests.test_record import *; write_golden()"
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    assert GOLDEN_RENDERERS[name](record_briefing()) == expected
+
+
+def write_golden() -> None:
+    for name, render in GOLDEN_RENDERERS.items():
+        (GOLDEN / name).write_text(render(record_briefing()), encoding="utf-8")
