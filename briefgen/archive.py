@@ -13,8 +13,13 @@ A date's files are written into a fresh folder ``OUT/.briefgen-new.<date>.<token
 folder is swapped in for ``OUT/<date>`` in one step (:func:`publish`), so one run's files are
 never mixed with another's. Every file gets the modes the umask gives. ``briefing.json`` is
 always kept, as the archive's record of what each briefing reported (history, index, e-mail);
-records are checked when read, and one that is not sound is left out with a warning.
+records are checked when read, and one that is not sound is left out with a warning; a sound
+one is read back into the :class:`~briefgen.models.Briefing` it records (:mod:`briefgen.record`).
 Failures to write raise :class:`OutputError`; nothing earlier is changed.
+
+The file primitives (atomic writes, the lock's wait) are :mod:`briefgen.files`'; what a reader
+opens besides a briefing's files (``latest``, the index, the feed, the navigation bars) is made
+by :mod:`briefgen.web.site`. This module never imports the web side.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import BriefgenError, InputError, OutputError
-from briefgen.files import (  # noqa: F401 - write_atomic, write_new: importers from here still find them
+from briefgen.files import (  # noqa: F401 - write_atomic: the CLI and fetch still import it from here
     Unreadable,
     flock_waiting,
     output_error,
