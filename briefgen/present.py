@@ -13,7 +13,7 @@ the briefing apart with these helpers and only decides how each part is written:
   nothing that could leave an attribute or a Markdown autolink;
 * :func:`one_line` and :func:`escape_markdown` — article text as every output shows it, and
   made inert in Markdown (the briefing's and the index's);
-* :func:`outlet_name` and :func:`source_details` — how a source is named;
+* :func:`listed`, :func:`outlet_name` and :func:`source_details` — how a source is named;
 * :func:`heading_ids` — the ``id`` of each heading of a page, for links to its parts.
 """
 
@@ -65,6 +65,23 @@ def outlet_name(article: Article) -> str:
 def source_details(article: Article) -> str:
     """``Steppe Ledger, 28 Nov 2026``: what is known of a source's outlet and date."""
     return ", ".join(x for x in (one_line(article.source), day_month_year(article.date) if article.date else "") if x)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An entry of Sources as a reader sees it: its number, its article, the link to it (when
+    it may be linked) and what is known of its outlet and date."""
+
+    number: int
+    article: Article
+    url: str | None  #: :func:`safe_url` of the article's URL
+    details: str  #: :func:`source_details`: ``Steppe Ledger, 28 Nov 2026``
+
+
+def listed(briefing: Briefing) -> list[Listed]:
+    """The numbered sources, in their order."""
+    return [Listed(s.number, s.article, safe_url(s.article.url), source_details(s.article))
+            for s in sorted(briefing.sources, key=lambda s: s.number)]
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,13 @@ from briefgen import styles
 from briefgen.dates import long_date
 from briefgen.errors import RenderError
 from briefgen.models import Briefing
-from briefgen.present import Bullet, escape_markdown, heading_ids, parts, safe_url, source_details
+from briefgen.present import Bullet, escape_markdown, heading_ids, listed, parts
 from briefgen.record import to_json
 
 log = logging.getLogger(__name__)
 
 __all__ = ["escape_markdown", "render_all", "to_html", "to_json", "to_markdown", "to_pdf"]
+
 
 def _bullet_markdown(b: Bullet) -> str:
     """``- *Trade and Economy —* **Developing (reported 28 Nov):** The sentence. [[1](#src-1)] ·
@@ -59,15 +60,14 @@ def to_markdown(briefing: Briefing) -> str:
             lines.append(f"*{escape_markdown(part.empty)}*")
         lines.append("")
     lines.extend(["## Sources", ""])
-    for source in briefing.sources:
-        a = source.article
-        out = [f"**{escape_markdown(a.title)}**"]
-        if details := source_details(a):
-            out.append(f"— {escape_markdown(details)}.")
-        if safe_url(a.url):
-            out.append(f"<{a.url}>")
-        elif a.url:
-            out.append(escape_markdown(a.url))
+    for source in listed(briefing):
+        out = [f"**{escape_markdown(source.article.title)}**"]
+        if source.details:
+            out.append(f"— {escape_markdown(source.details)}.")
+        if source.url:
+            out.append(f"<{source.url}>")
+        elif source.article.url:
+            out.append(escape_markdown(source.article.url))
         lines.append(f'{source.number}. <a id="src-{source.number}"></a>' + " ".join(out))
     if not briefing.sources:
         lines.append("*No article was cited.*")
@@ -88,10 +88,8 @@ def to_html(briefing: Briefing, nav: str | None = None, templates: str = "") -> 
     reserved = ["Key points", "Coverage", "Sources"]
     every = parts(briefing)
     ids = heading_ids([*reserved, briefing.title, *(p.title for p in every[1:])])[len(reserved):]
-    sources = [{"number": s.number, "article": s.article, "url": safe_url(s.article.url), "details": source_details(s.article)}
-               for s in briefing.sources]
     return styles.render("briefing.html", templates, briefing=briefing, long_date=long_date(briefing.date),
-                         title_id=ids[0], parts=list(zip(["key-points", *ids[1:]], every, strict=True)), sources=sources,
+                         title_id=ids[0], parts=list(zip(["key-points", *ids[1:]], every, strict=True)), sources=listed(briefing),
                          chart=chart, nav=styles.safe(nav if nav is not None else navigation(templates=templates)),
                          css=styles.safe(styles.stylesheet()))
 

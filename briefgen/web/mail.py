@@ -11,18 +11,10 @@ briefing apart as every output does (:func:`briefgen.present.parts`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from briefgen import styles
 from briefgen.dates import long_date
 from briefgen.models import Briefing
-from briefgen.present import Bullet, parts, safe_url, source_details
-
-
-def _sources(briefing: Briefing) -> list[dict[str, Any]]:
-    """The numbered sources, each with the link to it (if it may be linked) and its details."""
-    return [{"number": s.number, "article": s.article, "url": safe_url(s.article.url), "details": source_details(s.article)}
-            for s in sorted(briefing.sources, key=lambda s: s.number)]
+from briefgen.present import Bullet, listed, parts
 
 
 def _text_bullet(b: Bullet) -> str:
@@ -42,10 +34,10 @@ def text_body(briefing: Briefing, attachment: str) -> str:
         lines += [_text_bullet(b) for b in part.bullets] or [f"({part.empty})"]
         lines.append("")
     lines += ["SOURCES", ""]
-    for s in _sources(briefing):
-        lines.append(f"[{s['number']}] {s['article'].title}" + (f" — {s['details']}" if s["details"] else ""))
-        if s["article"].url:
-            lines.append(f"    {s['article'].url}")
+    for s in listed(briefing):
+        lines.append(f"[{s.number}] {s.article.title}" + (f" — {s.details}" if s.details else ""))
+        if s.article.url:
+            lines.append(f"    {s.article.url}")
     lines += ["", f"The briefing is attached as a PDF ({attachment})."]
     return "\n".join(lines) + "\n"
 
@@ -53,5 +45,5 @@ def text_body(briefing: Briefing, attachment: str) -> str:
 def html_body(briefing: Briefing, attachment: str, templates: str = "") -> str:
     """The HTML part: the whole briefing, styled inline, links to the articles' URLs
     (``templates``: a folder of the user's templates)."""
-    return styles.render("mail.html", templates, briefing=briefing, parts=parts(briefing), sources=_sources(briefing),
+    return styles.render("mail.html", templates, briefing=briefing, parts=parts(briefing), sources=listed(briefing),
                          long_date=long_date(briefing.date), attachment=attachment)
