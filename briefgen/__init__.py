@@ -8,7 +8,9 @@ The pipeline, one module a stage, data flowing forward:
 4. :mod:`briefgen.rank` — per topic: biased LexRank with a news position prior
 5. :mod:`briefgen.select` — maximal marginal relevance across sections, near-duplicates merged
 6. :mod:`briefgen.assemble` — items → :class:`Briefing` (key points, sections, sources)
-7. :mod:`briefgen.render` — Briefing → Markdown, HTML, PDF, JSON
+7. :mod:`briefgen.render` — Briefing → Markdown, HTML, PDF, JSON, every output from the one
+   model (:mod:`briefgen.present`: a bullet's parts, the URL guard; :mod:`briefgen.dates`; the
+   templates of :mod:`briefgen.styles`); :mod:`briefgen.record` — the JSON record and back
 
 :func:`briefgen.daily.run_daily` runs them all for a date window and writes the files.
 

@@ -13,8 +13,13 @@ A date's files are written into a fresh folder ``OUT/.briefgen-new.<date>.<token
 folder is swapped in for ``OUT/<date>`` in one step (:func:`publish`), so one run's files are
 never mixed with another's. Every file gets the modes the umask gives. ``briefing.json`` is
 always kept, as the archive's record of what each briefing reported (history, index, e-mail);
-records are checked when read, and one that is not sound is left out with a warning.
+records are checked when read, and one that is not sound is left out with a warning; a sound
+one is read back into the :class:`~briefgen.models.Briefing` it records (:mod:`briefgen.record`).
 Failures to write raise :class:`OutputError`; nothing earlier is changed.
+
+The file primitives (atomic writes, the lock's wait) are :mod:`briefgen.files`'; what a reader
+opens besides a briefing's files (``latest``, the index, the feed, the navigation bars) is made
+by :mod:`briefgen.web.site`. This module never imports the web side.
 """
 
 from __future__ import annotations
@@ -29,18 +34,26 @@ import json
 import logging
 import os
 import re
-import secrets
 import shutil
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from briefgen.errors import BriefgenError, InputError, OutputError
-from briefgen.files import Unreadable, read_regular
-from briefgen.models import History
+from briefgen.files import (  # noqa: F401 - write_atomic: the CLI and fetch still import it from here
+    Unreadable,
+    flock_waiting,
+    output_error,
+    read_regular,
+    sync_folder,
+    token,
+    write_atomic,
+    write_new,
+)
+from briefgen.models import Briefing, History
+from briefgen.record import from_json, record_problem
 
 log = logging.getLogger(__name__)
 
@@ -63,66 +76,15 @@ class LockTimeout(BriefgenError):
 
 @dataclass(frozen=True)
 class ArchivedBriefing:
+    """A briefing of the archive: its date (its folder's name), its folder, and the briefing its
+    record holds (:func:`briefgen.record.from_json`)."""
+
     date: dt.date
     folder: Path
-    record: dict[str, Any]  #: the briefing's JSON, checked by :func:`record_problem`
-
-
-def _token() -> str:
-    return secrets.token_hex(8)
-
-
-def _output_error(exc: OSError, doing: str, where: Path, instead: str = " (or choose another --out)") -> OutputError:
-    """``exc`` as a one-line error saying what could not be done, with a hint that fits its cause."""
-    reason = exc.strerror or str(exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        hint = f"free some space on the disk that holds {where}{instead}, then run again"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = f"make {where} writable for this user{instead}, then run again"
-    else:
-        hint = f"check {where}, then run again"
-    return OutputError(f"{doing}: {reason}", hint + "; no file was left half-written")
+    briefing: Briefing
 
 
 # --- writing --------------------------------------------------------------------------------
-
-def write_new(path: Path, data: bytes) -> None:
-    """Create ``path``, which must not exist, with the modes the umask gives; write and sync it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def sync_folder(folder: Path) -> None:
-    """Make the names in ``folder`` durable (a rename is only on disk once its folder is synced)."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, with
-    the modes the umask gives. Raises :class:`OutputError`, leaving ``path`` as it was."""
-    tmp = path.parent / f".{path.name}.{_token()}.tmp"
-    try:
-        try:
-            write_new(tmp, data)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
-    except OSError as exc:
-        raise _output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
-    return path
-
 
 def ensure_folder(out: Path) -> None:
     """Create the output folder if it is missing; refuse a path that is something else."""
@@ -135,7 +97,7 @@ def ensure_folder(out: Path) -> None:
         raise OutputError(f"cannot use {out} as the output folder: it is not a folder",
                           "pass --out a folder, or a path where one can be created") from exc
     except OSError as exc:
-        raise _output_error(exc, f"cannot create the output folder {out}", out.parent) from exc
+        raise output_error(exc, f"cannot create the output folder {out}", out.parent) from exc
 
 
 def _what(path: Path) -> str:
@@ -235,7 +197,7 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
     """
     folder = out / date.isoformat()
     check_targets(out, date)
-    staging = out / f".briefgen-new.{date.isoformat()}.{_token()}"
+    staging = out / f".briefgen-new.{date.isoformat()}.{token()}"
     current = folder
     old: Path | None = None
     try:
@@ -252,7 +214,7 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
         elif exchange(staging, folder):
             old = staging  # the exchange left the old files under the staging name
         else:
-            old = out / f".briefgen-old.{date.isoformat()}.{_token()}"
+            old = out / f".briefgen-old.{date.isoformat()}.{token()}"
             os.rename(folder, old)
             try:
                 os.rename(staging, folder)
@@ -264,7 +226,7 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
     except OSError as exc:
         if old is None and staging.is_dir() and not staging.is_symlink():
             _remove_folder(staging)
-        raise _output_error(exc, f"cannot write {current}", out) from exc
+        raise output_error(exc, f"cannot write {current}", out) from exc
     if old is not None:
         _remove_folder(old)
     return [folder / name for name in files]
@@ -306,26 +268,6 @@ def clean_leftovers(out: Path) -> list[Path]:
     return removed
 
 
-def flock_waiting(handle: IO[Any], timeout: float, poll: float, waiting: Callable[[], None] | None = None) -> bool:
-    """Take an exclusive advisory lock on the open file ``handle``, trying every ``poll`` seconds
-    for up to ``timeout`` while another process holds it (``waiting`` is called the first time
-    it does). False when the time ran out; any other failure to lock is raised (:class:`OSError`)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-        if waiting is not None:
-            waiting()
-            waiting = None
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(poll)
-
-
 @contextmanager
 def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
     """Hold the output folder's lock; wait up to ``timeout`` seconds for another run."""
@@ -333,7 +275,7 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
     try:
         handle = open(out / LOCK_NAME, "a+")  # noqa: SIM115 - closed below, after the lock is released
     except OSError as exc:
-        raise _output_error(exc, f"cannot open the lock file {out / LOCK_NAME}", out) from exc
+        raise output_error(exc, f"cannot open the lock file {out / LOCK_NAME}", out) from exc
     with handle:
         if not flock_waiting(handle, timeout, poll):
             raise LockTimeout(f"another briefgen run holds {out / LOCK_NAME} (waited {timeout:g} s)",
@@ -349,67 +291,6 @@ def locked(out: Path, timeout: float, poll: float = 0.2) -> Iterator[None]:
 
 
 # --- reading --------------------------------------------------------------------------------
-
-_ITEM = {"text": "string", "sources": ["int"], "score?": "number", "developing?": "bool", "reported?": "string|null",
-         "story?": "string", "section?": "string", "more_outlets?": "int", "also?": ["int"]}
-_STORY = {"id": "string", "title": "string", "first_seen": "string|null", "last_seen": "string|null",
-          "topics": ["string"], "articles": ["string"]}
-#: the fields of a record (as ``render.to_json`` writes it) that the history, the index and
-#: ``send`` read, and the types of the others when present
-_RECORD: dict[str, Any] = {
-    "title": "string", "date?": "string", "window?": {"start": "string", "end": "string"}, "coverage": "string",
-    "key_points": [_ITEM],
-    "sections": [{"topic?": "string", "title?": "string", "items": [_ITEM]}],
-    "sources": [{"id": "int", "title?": "string", "source?": "string", "date?": "string|null", "url?": "string",
-                 "path?": "string"}],
-    "stories?": [_STORY],  # written since stories were grouped; older records have none
-    "activity?": {"days": ["string"], "topics": [{"topic": "string", "title?": "string", "articles": ["int"]}]},
-}
-_TYPE_NAMES = {"string": "a string", "int": "a whole number", "number": "a number", "bool": "true or false",
-               "string|null": "a string or null"}
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    return "a string" if isinstance(value, str) else "null"
-
-
-def _problem(value: object, spec: Any, where: str) -> str | None:
-    if isinstance(spec, dict):
-        if not isinstance(value, dict):
-            return f"{where or 'the top level'} is {_kind(value)}, not an object"
-        for key, sub in spec.items():
-            name = key.rstrip("?")
-            path = f"{where}.{name}" if where else name
-            if name not in value:
-                if not key.endswith("?"):
-                    return f"{path} is missing"
-            elif problem := _problem(value[name], sub, path):
-                return problem
-        return None
-    if isinstance(spec, list):
-        if not isinstance(value, list):
-            return f"{where} is {_kind(value)}, not a list"
-        return next((p for i, v in enumerate(value) if (p := _problem(v, spec[0], f"{where}[{i}]"))), None)
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    fits = {"string": isinstance(value, str), "int": number and isinstance(value, int), "number": number,
-            "bool": isinstance(value, bool), "string|null": value is None or isinstance(value, str)}[spec]
-    return None if fits else f"{where} is {_kind(value)}, not {_TYPE_NAMES[spec]}"
-
-
-def record_problem(record: object) -> str | None:
-    """What makes ``record`` unusable as a briefing record (``None``: nothing). Checked: the
-    fields that the history, the index and ``send`` read, and the types of every field briefgen
-    writes that is present."""
-    return _problem(record, _RECORD, "")
-
 
 def read_record(path: Path) -> dict[str, Any]:
     """The briefing record at ``path``, checked. Raises :class:`InputError` naming the file and
@@ -439,7 +320,12 @@ def read_record(path: Path) -> dict[str, Any]:
     return record
 
 
-def _scan(out: Path, basename: str) -> tuple[list[ArchivedBriefing], dict[dt.date, InputError]]:
+def read_briefing(path: Path, date: dt.date) -> Briefing:
+    """The briefing of ``date`` whose record is at ``path`` (:func:`read_record`)."""
+    return from_json(read_record(path), date)
+
+
+def scan(out: Path, basename: str) -> tuple[list[ArchivedBriefing], dict[dt.date, InputError]]:
     """The sound briefings of the archive, newest first, and the dates whose record is not."""
     found: list[ArchivedBriefing] = []
     bad: dict[dt.date, InputError] = {}
@@ -458,7 +344,7 @@ def _scan(out: Path, basename: str) -> tuple[list[ArchivedBriefing], dict[dt.dat
         except ValueError:
             continue
         try:
-            found.append(ArchivedBriefing(date, folder, read_record(folder / f"{basename}.json")))
+            found.append(ArchivedBriefing(date, folder, read_briefing(folder / f"{basename}.json", date)))
         except FileNotFoundError:
             continue
         except InputError as exc:
@@ -474,7 +360,7 @@ def _warn(bad: Mapping[dt.date, InputError]) -> None:
 def archived(out: Path, basename: str) -> list[ArchivedBriefing]:
     """Every briefing in the archive with a sound record, newest first. A record that is not
     (not JSON, wrong shape, not a regular file) is left out, with a warning naming the file."""
-    found, bad = _scan(out, basename)
+    found, bad = scan(out, basename)
     _warn(bad)
     return found
 
@@ -484,27 +370,22 @@ def previous(briefings: list[ArchivedBriefing], date: dt.date) -> ArchivedBriefi
     return next((b for b in briefings if b.date < date), None)
 
 
-def reported_sentences(record: Mapping[str, Any]) -> list[str]:
-    """The texts of every item a (checked) briefing record reported."""
-    items = [*record["key_points"], *(i for s in record["sections"] for i in s["items"])]
-    return [i["text"] for i in items]
-
-
-def reported(briefing: ArchivedBriefing) -> History:
+def reported(archived_briefing: ArchivedBriefing) -> History:
     """What an archived briefing reported: its date, its items' texts, and the paths of the
     articles it cited and of every article of the stories it reported (a record written before
     stories were grouped has only the first)."""
-    record = briefing.record
-    paths = [s["path"] for s in record["sources"] if "path" in s]
-    paths += [p for s in record.get("stories", []) if s["topics"] for p in s["articles"]]
-    return History(briefing.date, tuple(reported_sentences(record)), tuple(dict.fromkeys(paths)))
+    briefing = archived_briefing.briefing
+    items = [*briefing.key_points, *(i for s in briefing.sections for i in s.items)]
+    paths = [s.article.path for s in briefing.sources if s.article.path]
+    paths += [a.path for s in briefing.stories if s.topics for a in s.articles]
+    return History(archived_briefing.date, tuple(i.text for i in items), tuple(dict.fromkeys(paths)))
 
 
 def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:
     """The archived briefing of ``date`` (``None``: the newest). Raises :class:`InputError` if
     there is none, or if the record of ``date`` (or of the newest date) is not sound: an older
     briefing is never sent in its place."""
-    briefings, bad = _scan(out, basename)
+    briefings, bad = scan(out, basename)
     if date is None and bad and (not briefings or max(bad) > briefings[0].date):
         date = max(bad)
     if date is not None and date in bad:
@@ -517,30 +398,17 @@ def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:
     return match
 
 
-def update_links(out: Path, basename: str) -> list[Path]:
-    """Point ``latest`` at the newest date with a sound record, bring every briefing page's
-    navigation bar up to date and rewrite ``index.md``, ``index.html`` and ``feed.xml``
-    (:mod:`briefgen.web`), each file atomically. Unsound records are left out silently
-    (:func:`archived` warns about them). ``latest`` is only ever replaced if it is a symbolic
-    link; raises :class:`OutputError`."""
-    briefings, _ = _scan(out, basename)
-    if not briefings:
-        return []
+def point_latest(out: Path, name: str) -> Path:
+    """Point ``out/latest`` at the folder ``name`` in one rename; ``latest`` is only ever replaced
+    if it is a symbolic link. Raises :class:`OutputError`."""
     _check_latest(out)
     link = out / LATEST
-    tmp = out / f".{LATEST}.{_token()}.tmp"
+    tmp = out / f".{LATEST}.{token()}.tmp"
     try:
-        tmp.symlink_to(briefings[0].folder.name, target_is_directory=True)
+        tmp.symlink_to(name, target_is_directory=True)
         os.replace(tmp, link)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise _output_error(exc, f"cannot point {link} at {briefings[0].folder.name}", out) from exc
-    from briefgen.web.feed import feed_xml  # the pages import this module
-    from briefgen.web.pages import index_html, index_markdown, refresh_navigation
-
-    refresh_navigation(briefings, basename)
-    written = [write_atomic(out / "index.md", index_markdown(briefings, basename).encode()),
-               write_atomic(out / "index.html", index_html(briefings, basename).encode()),
-               write_atomic(out / "feed.xml", feed_xml(briefings, basename))]
-    return [*written, link]
+        raise output_error(exc, f"cannot point {link} at {name}", out) from exc
+    return link

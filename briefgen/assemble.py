@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
+from briefgen.dates import date_range
 from briefgen.models import Article, Briefing, Item, Section, Source, Story
 
 log = logging.getLogger(__name__)
@@ -26,17 +27,6 @@ K = TypeVar("K", bound=Hashable)
 
 #: which of the (article id, sentence) pairs asked hold: whose article's text has that sentence
 Holding = Callable[[Sequence[tuple[str, str]]], list[bool]]
-
-
-def date_range(start: dt.date, end: dt.date) -> str:
-    """``24–30 Nov 2026``, ``28 Oct – 3 Nov 2026``, ``29 Nov 2026``."""
-    if start == end:
-        return f"{end.day} {end:%b %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%b %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
-    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
 
 
 def with_copies(articles: Sequence[Article]) -> list[Article]:

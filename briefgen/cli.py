@@ -300,7 +300,8 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
     # swaps the date's folder away under it. A real send only reads (and may retry for minutes).
     with locked(out, options.output.lock_timeout) if dry_run else contextlib.nullcontext():
         briefing = find(out, options.output.basename, date)
-        written = deliver(briefing, options.output.basename, options.delivery, dry_run=dry_run)
+        written = deliver(briefing, options.output.basename, options.delivery, dry_run=dry_run,
+                          empty_message=options.empty_section, templates=options.output.templates)
     if written is not None:
         log.info("wrote %s", written)
         if not quiet:

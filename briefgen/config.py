@@ -105,6 +105,7 @@ class OutputOptions:
     basename: str = "briefing"  #: files are OUT/YYYY-MM-DD/<basename>.<format>
     history: bool = True  #: leave out what the previous briefing in the archive reported
     lock_timeout: float = 300.0  #: seconds a run waits for another run on the same folder
+    templates: str = ""  #: a folder of the user's templates, used before the packaged ones (empty: none)
 
 
 SECURITY = ("starttls", "tls", "none")
@@ -367,7 +368,7 @@ def load_options(config_file: Path | None = None) -> Options:
                               "define the topic or remove it from the list")
         topics.append(_topic(name, data["topics"][name], origin, base_dir))
     _check_ranges(data, origin)
-    output = OutputOptions(**data["output"])
+    output = OutputOptions(**dict(data["output"], templates=_config_path(data["output"]["templates"], base_dir)))
     check_basename(output.basename, origin)
     delivery_table = dict(data["delivery"], recipients=tuple(data["delivery"]["recipients"]),
                           ca_file=_config_path(data["delivery"]["ca_file"], base_dir))

@@ -18,7 +18,6 @@ from briefgen.archive import (
     previous,
     publish,
     reported,
-    update_links,
 )
 from briefgen.config import Options
 from briefgen.corpus_index import open_corpus
@@ -28,6 +27,7 @@ from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
 from briefgen.pipeline import build_briefing
 from briefgen.render import render_all
+from briefgen.web.site import update_links
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +135,9 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
                                       progress=progress("Splitting sentences") if progress else None)
         briefing = replace(briefing, activity=loaded.activity(options.topics, end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
-        rendered = render_all(briefing, formats)
+        rendered = render_all(briefing, formats, options.output.templates)
         written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
-        update_links(out, basename)
+        update_links(out, basename, options.output.templates)
     paths = [p for p in written if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
     return DailyResult(briefing, paths, articles, loaded.problems, list(loaded.undated))

@@ -1,7 +1,9 @@
 """Deliver: e-mail an archived briefing: the whole briefing as the body, the PDF attached.
 
 The message is ``multipart/mixed``: a ``multipart/alternative`` of a plain-text part and an
-HTML part (:mod:`briefgen.web.mail`: styled inline, links to the articles), then the PDF.
+HTML part (:mod:`briefgen.web.mail`: styled inline, links to the articles), then the PDF. Both
+parts render the archived briefing's model, with what a section without bullets says
+(``[briefing] empty_section``) and the user's templates (``[output] templates``) as configured.
 
 Settings come from ``[delivery]``; the SMTP user name and password come from the environment
 variables it names, never from the file. A failed send is retried with exponential back-off and
@@ -18,13 +20,16 @@ import ssl
 import stat
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from briefgen.archive import ArchivedBriefing, write_atomic
+from briefgen.archive import ArchivedBriefing
 from briefgen.config import DeliveryOptions
 from briefgen.errors import BriefgenError, ConfigError, InputError
+from briefgen.files import write_atomic
+from briefgen.models import Briefing
 from briefgen.web.mail import html_body, text_body
 
 log = logging.getLogger(__name__)
@@ -46,9 +51,12 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions) -> EmailMessage:
-    """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached.
-    The subject is made one line (:func:`one_line`); an address holding a line break is refused."""
+def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions,
+                  empty_message: str = Briefing.empty_message, templates: str = "") -> EmailMessage:
+    """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached;
+    a section without bullets says ``empty_message``, and the HTML comes from the user's
+    ``templates`` folder first. The subject is made one line (:func:`one_line`); an address
+    holding a line break is refused."""
     if not delivery.recipients:
         raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
     if not delivery.sender:
@@ -57,8 +65,8 @@ def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptio
         if _CONTROL.search(address):
             raise ConfigError(f"delivery.{key} holds a line break or another control character: {address!r}",
                               "write each address on one line, e.g. \"Briefings <briefings@example.org>\"")
-    record = briefing.record  # checked by archive.read_record
-    title, date, coverage = record["title"], briefing.date.isoformat(), record["coverage"]
+    briefing = replace(archived.briefing, empty_message=empty_message)
+    title, date, coverage = briefing.title, archived.date.isoformat(), briefing.coverage
     try:
         subject = one_line(delivery.subject.format(title=title, date=date, coverage=coverage))
     except (KeyError, IndexError, ValueError) as exc:
@@ -71,8 +79,8 @@ def build_message(briefing: ArchivedBriefing, pdf: Path, delivery: DeliveryOptio
     message["To"] = ", ".join(delivery.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="briefgen.local")
-    message.set_content(text_body(record, briefing.date, attachment))
-    message.add_alternative(html_body(record, briefing.date, attachment), subtype="html")
+    message.set_content(text_body(briefing, attachment))
+    message.add_alternative(html_body(briefing, attachment, templates), subtype="html")
     message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=attachment)
     return message
 
@@ -153,14 +161,16 @@ def send(
 
 
 def deliver(briefing: ArchivedBriefing, basename: str, delivery: DeliveryOptions, dry_run: bool = False,
-            sleep: Callable[[float], None] = time.sleep) -> Path | None:
-    """E-mail the archived briefing's PDF (a regular file, never a symbolic link); with
-    ``dry_run``, write the message as ``.eml`` instead and return its path."""
+            sleep: Callable[[float], None] = time.sleep, empty_message: str = Briefing.empty_message,
+            templates: str = "") -> Path | None:
+    """E-mail the archived briefing, its PDF (a regular file, never a symbolic link) attached;
+    with ``dry_run``, write the message as ``.eml`` instead and return its path. ``empty_message``
+    and ``templates``: as :func:`build_message` takes them."""
     pdf = briefing.folder / f"{basename}.pdf"
     if not (pdf.exists() and stat.S_ISREG(pdf.lstat().st_mode)):  # never a link to a file elsewhere
         raise InputError(f"no PDF for {briefing.date.isoformat()} in {briefing.folder}",
                          "run `briefgen daily` with pdf among the formats first")
-    message = build_message(briefing, pdf, delivery)
+    message = build_message(briefing, pdf, delivery, empty_message, templates)
     if dry_run:
         return write_atomic(briefing.folder / f"{basename}.eml", bytes(message))
     send(message, delivery, sleep=sleep)

@@ -1,4 +1,6 @@
-"""Reading files briefgen does not own — corpus articles, config files, topic models — safely.
+"""briefgen's file primitives: reading files it does not own safely, and writing its own atomically.
+
+Reading files briefgen does not own — corpus articles, config files, topic models:
 
 Every such file is opened for reading only and without blocking, checked to be a regular file
 on the opened descriptor (a named pipe or a device is refused, never waited on: no window
@@ -12,14 +14,27 @@ swapped in after the check.
 
 :func:`printable` gives a path as text that can be printed, logged and serialised whatever
 bytes its name holds.
+
+Writing its own: :func:`write_new` (a new file, synced), :func:`write_atomic` (through a
+temporary file and a rename: a reader sees the old file or the new one), :func:`sync_folder`,
+and :func:`flock_waiting` (an advisory lock taken with a time limit). A failure to write is an
+:class:`~briefgen.errors.OutputError` (:func:`output_error`) whose hint fits its cause.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import os
+import secrets
 import stat
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
+
+from briefgen.errors import OutputError
 
 _READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -131,3 +146,80 @@ def read_regular(path: Path, limit: int, root: Path | None = None, follow_link: 
     if total > limit:
         raise Unreadable(f"file is over the {size_text(limit)} limit", "too_large")
     return b"".join(chunks)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def token() -> str:
+    """16 random hex digits, for the names of temporary files and folders."""
+    return secrets.token_hex(8)
+
+
+def output_error(exc: OSError, doing: str, where: Path, instead: str = " (or choose another --out)") -> OutputError:
+    """``exc`` as a one-line error saying what could not be done, with a hint that fits its cause."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = f"free some space on the disk that holds {where}{instead}, then run again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = f"make {where} writable for this user{instead}, then run again"
+    else:
+        hint = f"check {where}, then run again"
+    return OutputError(f"{doing}: {reason}", hint + "; no file was left half-written")
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create ``path``, which must not exist, with the modes the umask gives; write and sync it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names in ``folder`` durable (a rename is only on disk once its folder is synced)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, with
+    the modes the umask gives. Raises :class:`OutputError`, leaving ``path`` as it was."""
+    tmp = path.parent / f".{path.name}.{token()}.tmp"
+    try:
+        try:
+            write_new(tmp, data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+    except OSError as exc:
+        raise output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
+    return path
+
+
+def flock_waiting(handle: IO[Any], timeout: float, poll: float, waiting: Callable[[], None] | None = None) -> bool:
+    """Take an exclusive advisory lock on the open file ``handle``, trying every ``poll`` seconds
+    for up to ``timeout`` while another process holds it (``waiting`` is called the first time
+    it does). False when the time ran out; any other failure to lock is raised (:class:`OSError`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+        if waiting is not None:
+            waiting()
+            waiting = None
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll)

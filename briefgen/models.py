@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 
@@ -144,16 +144,19 @@ class Briefing:
     sources: tuple[Source, ...]
     empty_message: str = "No relevant reporting in this period."
     stories: tuple[Story, ...] = ()  #: every article of the window in exactly one
-    warnings: tuple[str, ...] = field(default=())
     activity: Activity | None = None  #: articles per topic per day up to ``date``, for the chart
 
     def story(self, story_id: str) -> Story | None:
         """The story with this id (``None``: none has it)."""
         return next((s for s in self.stories if s.id == story_id), None)
 
-    def source_number(self, article_id: str) -> int:
-        """The number under which an article is listed in Sources."""
+    def source(self, article_id: str) -> Source:
+        """The entry of Sources that lists an article (``KeyError``: none does)."""
         for source in self.sources:
             if source.article.id == article_id:
-                return source.number
+                return source
         raise KeyError(article_id)
+
+    def source_number(self, article_id: str) -> int:
+        """The number under which an article is listed in Sources."""
+        return self.source(article_id).number

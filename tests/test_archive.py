@@ -28,6 +28,7 @@ from briefgen.archive import (
 from briefgen.config import DeliveryOptions
 from briefgen.deliver import build_message
 from briefgen.errors import ConfigError, OutputError
+from briefgen.record import from_json
 from tests.conftest import md_file
 from tests.conftest import run_cli as run
 
@@ -135,10 +136,10 @@ def test_a_good_record_passes_and_the_reasons_name_the_field() -> None:
 
 
 def test_what_a_record_reported_with_and_without_stories(tmp_path: Path) -> None:
-    old = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, GOOD))
+    old = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, from_json(GOOD)))
     assert (old.date, old.sentences, old.articles) == (dt.date(2026, 11, 23), ("A sentence.", "A sentence."), ("corpus/d1.md",))
     stories = [{**STORY, "articles": ["corpus/d1.md", "corpus/d2.md"]}, {**STORY, "id": "s2", "topics": [], "articles": ["corpus/x.md"]}]
-    new = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, {**GOOD, "stories": stories}))
+    new = reported(ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, from_json({**GOOD, "stories": stories})))
     assert new.articles == ("corpus/d1.md", "corpus/d2.md")  # a story with no bullet was not reported
 
 
@@ -368,7 +369,7 @@ def test_a_title_with_line_breaks_cannot_inject_a_header(tmp_path: Path) -> None
     pdf = tmp_path / "briefing.pdf"
     pdf.write_bytes(b"%PDF-1.7\n")
     record = {**GOOD, "title": "Morning\r\nBcc: someone@example.org\r\n\r\nbody"}
-    briefing = ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, record)
+    briefing = ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, from_json(record))
     delivery = DeliveryOptions(sender="Briefings <b@example.org>", recipients=("desk@example.org",))
     message = email.message_from_bytes(bytes(build_message(briefing, pdf, delivery)), policy=email.policy.default)
     assert message["Subject"] == "Morning Bcc: someone@example.org body — 2026-11-23"

@@ -192,7 +192,7 @@ def test_the_e_mail_reads_on_a_phone(archive: Path, browser: Any, pages: list[Pa
 
     briefing = find(archive, "briefing", None)
     message = tmp_path / "mail.html"
-    message.write_text(html_body(briefing.record, briefing.date, "briefing.pdf"), encoding="utf-8")
+    message.write_text(html_body(briefing.briefing, "briefing.pdf"), encoding="utf-8")
     page = new(pages, browser, PHONE).open(message)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     assert font_px(page, "li") >= 15

@@ -157,7 +157,7 @@ def test_hostile_article_is_inert_in_every_output(tmp_path: Path, trap: Trap, fm
     assert "<svg" not in body and 'id="sources"' in body
     parser = Tags()
     parser.feed(body)
-    assert {t for t, _ in parser.tags} <= {"h1", "h2", "p", "strong", "em", "ul", "ol", "li", "a", "code"}
+    assert {t for t, _ in parser.tags} <= {"h1", "h2", "p", "strong", "em", "span", "ul", "ol", "li", "a", "code"}
     for _, attrs in parser.tags:
         for name, value in attrs:
             assert name in {"href", "id", "rel", "class"}, name

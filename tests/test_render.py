@@ -57,7 +57,7 @@ def test_hostile_article_text_is_inert_in_markdown_and_html() -> None:
     body = to_html(briefing).split("<main", 1)[1]  # the article's part of the page (the bar above it is briefgen's)
     parser = TagCollector()
     parser.feed(body)
-    assert {tag for tag, _ in parser.tags} <= {"h1", "h2", "p", "strong", "em", "ul", "ol", "li", "a", "code"}
+    assert {tag for tag, _ in parser.tags} <= {"h1", "h2", "p", "strong", "em", "span", "ul", "ol", "li", "a", "code"}
     for _, attrs in parser.tags:
         for name, value in attrs:
             assert name in {"class", "id", "href", "rel"}

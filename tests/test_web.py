@@ -15,11 +15,13 @@ from pathlib import Path
 import feedparser
 from pypdf import PdfReader
 
-from briefgen.archive import record_problem, update_links
 from briefgen.models import Activity
-from briefgen.render import NAV_END, NAV_START, to_html, to_json, to_pdf
+from briefgen.record import activity_from_json, record_problem
+from briefgen.render import to_html, to_json, to_pdf
 from briefgen.web import chart
 from briefgen.web.feed import LATEST
+from briefgen.web.nav import NAV_END, NAV_START
+from briefgen.web.site import update_links
 from tests.conftest import (
     RECOGNITION_TEXT,
     SECURITY_TEXT,
@@ -68,9 +70,9 @@ def test_counts_travel_in_the_record_and_come_back() -> None:
     data = span(DAY - dt.timedelta(days=2), {"trade": [1, 0, 2], "security": [0, 3, 1]})
     record = json.loads(to_json(sample_briefing().__class__(**{**sample_briefing().__dict__, "activity": data})))
     assert record_problem(record) is None
-    assert chart.from_record(record) == data
+    assert activity_from_json(record["activity"]) == data
     record["activity"]["days"][1] = "2026-11-30"  # not consecutive: not drawn
-    assert chart.from_record(record) is None
+    assert activity_from_json(record["activity"]) is None
     record["activity"] = {"days": "x", "topics": []}
     assert record_problem(record) == "activity.days is a string, not a list"
 

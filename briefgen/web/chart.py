@@ -3,7 +3,7 @@
 :func:`activity` counts the corpus's articles per topic per day over the :data:`DAYS` days that
 end on the briefing's date (fewer where the corpus starts later); an article counts for each
 topic it is about by :func:`briefgen.doctopic.documents_about` (for several, one or none). The
-counts travel in the briefing's record (:func:`to_record`), so that the index can draw the
+counts travel in the briefing's record (:func:`briefgen.record.activity_json`), so that the index can draw the
 archive's whole span (:func:`merge`) without the corpus.
 
 :func:`figure` draws them with matplotlib's SVG backend, offline, as an inline ``<svg>`` with a
@@ -19,9 +19,10 @@ import datetime as dt
 import html
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from briefgen.dates import date_range, day_month
 from briefgen.models import Activity, Article, Topic
 
 DAYS = 14  #: the span of a briefing's chart
@@ -68,32 +69,6 @@ def counted(span: Sequence[dt.date], dates: Sequence[dt.date], about: Any, topic
     return Activity(tuple(span), tuple((t.name, t.title) for t in topics), tuple(tuple(c) for c in counts))
 
 
-def to_record(data: Activity) -> dict[str, Any]:
-    """The counts as the briefing record's ``activity`` field."""
-    return {"days": [d.isoformat() for d in data.days],
-            "topics": [{"topic": name, "title": title, "articles": list(counts)}
-                       for (name, title), counts in zip(data.topics, data.counts, strict=True)]}
-
-
-def from_record(record: Mapping[str, Any]) -> Activity | None:
-    """The counts of a (checked) record's ``activity`` field; ``None`` if it has none or they do
-    not fit together (days not consecutive, a topic with a count for another number of days)."""
-    field = record.get("activity")
-    if not field:
-        return None
-    try:
-        days = tuple(dt.date.fromisoformat(d) for d in field["days"])
-    except ValueError:
-        return None
-    if any((b - a).days != 1 for a, b in zip(days, days[1:], strict=False)):
-        return None
-    topics = field["topics"]
-    if any(len(t["articles"]) != len(days) or min(t["articles"], default=0) < 0 for t in topics):
-        return None
-    return Activity(days, tuple((t["topic"], t.get("title") or t["topic"]) for t in topics),
-                    tuple(tuple(t["articles"]) for t in topics))
-
-
 def merge(newest_first: Iterable[Activity]) -> Activity | None:
     """One span of days from several briefings' counts: each day's counts come from the newest
     briefing that counted it; a day none counted is 0. Topics are the newest briefing's first."""
@@ -115,30 +90,26 @@ def merge(newest_first: Iterable[Activity]) -> Activity | None:
     return Activity(span, tuple(topics.items()), counts)
 
 
-def _day(day: dt.date, year: bool = False) -> str:
-    return f"{day.day} {day:%b}" + (f" {day.year}" if year else "")
-
-
 def span_text(data: Activity) -> str:
-    """``17–30 Nov 2026``, ``28 Nov–4 Dec 2026`` (or ``28 Nov 2026`` for one day)."""
-    first, last = data.days[0], data.days[-1]
-    if first == last:
-        return _day(last, True)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{_day(last, True)}"
-    return f"{_day(first, first.year != last.year)}–{_day(last, True)}"
+    """``17–30 Nov 2026``, ``28 Nov – 4 Dec 2026`` (or ``28 Nov 2026`` for one day)."""
+    return date_range(data.days[0], data.days[-1])
+
+
+def caption(data: Activity) -> str:
+    """``Articles per topic per day, 17–30 Nov 2026``: what the chart shows."""
+    return f"Articles per topic per day, {span_text(data)}"
 
 
 def describe(data: Activity) -> str:
     """The chart in words: the span, and per topic the articles in all and its busiest day."""
-    parts = [f"Articles per topic per day, {span_text(data)}."]
+    parts = [f"{caption(data)}."]
     for (_, title), counts in zip(data.topics, data.counts, strict=True):
         total = sum(counts)
         if total == 0:
             parts.append(f"{title}: none.")
             continue
         peak = max(range(len(counts)), key=lambda i: (counts[i], i))
-        parts.append(f"{title}: {total} article{'s' * (total != 1)}, most on {_day(data.days[peak])} ({counts[peak]}).")
+        parts.append(f"{title}: {total} article{'s' * (total != 1)}, most on {day_month(data.days[peak])} ({counts[peak]}).")
     return " ".join(parts)
 
 
@@ -200,12 +171,16 @@ def svg(data: Activity) -> str:
     return re.sub(r"(<svg [^>]*>)", rf"\1<title>{label}</title>", text, count=1)
 
 
-def figure(data: Activity, caption: str) -> str:
-    """The chart in a ``<figure>``: the SVG, a caption and the numbers as a table to unfold."""
-    head = "".join(f"<th scope=\"col\">{html.escape(title)}</th>" for _, title in data.topics)
-    rows = "".join(
-        f"<tr><th scope=\"row\">{day.isoformat()}</th>" + "".join(f"<td>{c[i]}</td>" for c in data.counts) + "</tr>"
-        for i, day in reversed(list(enumerate(data.days))))
-    return (f'<figure class="coverage">\n{svg(data)}\n<figcaption>{html.escape(caption)}</figcaption>\n'
-            f'<details class="chart-data"><summary>The numbers</summary>\n<table><thead><tr><th scope="col">Day</th>{head}'
-            f"</tr></thead><tbody>{rows}</tbody></table></details>\n</figure>")
+def drawn(data: Activity, caption: str) -> dict[str, Any]:
+    """What the template ``chart.html`` shows: the SVG, the caption, and the counts by day, newest first."""
+    from briefgen.styles import safe
+
+    return {"svg": safe(svg(data)), "caption": caption, "activity": data, "days": list(reversed(list(enumerate(data.days))))}
+
+
+def figure(data: Activity, caption: str, templates: str = "") -> str:
+    """The chart in a ``<figure>`` (the template ``chart.html``): the SVG, a caption and the numbers
+    as a table to unfold."""
+    from briefgen.styles import render
+
+    return render("chart.html", templates, chart=drawn(data, caption)).rstrip("\n")

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from briefgen.archive import ArchivedBriefing
-from briefgen.render import long_date
+from briefgen.dates import long_date
 from briefgen.web.pages import FORMATS, formats
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -53,7 +53,7 @@ def feed_xml(briefings: Sequence[ArchivedBriefing], basename: str) -> bytes:
             element.text = _text(text)
         return element
 
-    title = briefings[0].record["title"] if briefings else "Briefings"
+    title = briefings[0].briefing.title if briefings else "Briefings"
     chosen = list(briefings[:LATEST])
     stamps = [written(b, basename) for b in chosen]
     root = ET.Element(f"{{{ATOM}}}feed")
@@ -67,7 +67,7 @@ def feed_xml(briefings: Sequence[ArchivedBriefing], basename: str) -> bytes:
     for b, stamp in zip(chosen, stamps, strict=True):
         entry = add(root, "entry")
         add(entry, "id", _id(title, b.date.isoformat()))
-        add(entry, "title", f"{b.record['title']} — {long_date(b.date)}")
+        add(entry, "title", f"{b.briefing.title} — {long_date(b.date)}")
         add(entry, "updated", _stamp(stamp))
         found = formats(b, basename)
         page = "html" if "html" in found else found[0] if found else "json"
@@ -77,7 +77,7 @@ def feed_xml(briefings: Sequence[ArchivedBriefing], basename: str) -> bytes:
             pdf = b.folder / f"{basename}.pdf"
             add(entry, "link", rel="enclosure", type="application/pdf", href=f"{b.folder.name}/{basename}.pdf",
                 length=str(pdf.stat().st_size), title=FORMATS["pdf"])
-        points = [f"• {p['text']}" for p in b.record["key_points"]]
-        add(entry, "summary", "\n".join([b.record["coverage"], *points]), type="text")
+        points = [f"• {p.text}" for p in b.briefing.key_points]
+        add(entry, "summary", "\n".join([b.briefing.coverage, *points]), type="text")
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
