@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from briefgen.assemble import TextHolding
 from briefgen.archive import (
     archived,
     check_targets,
@@ -26,7 +27,8 @@ from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import Corpus, load_corpus, newest_date, window
 from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
-from briefgen.pipeline import build_briefing
+from briefgen.pipeline import Here, Window, brief_parts
+from briefgen.stages import Settings
 from briefgen.render import render_all
 
 log = logging.getLogger(__name__)
@@ -127,12 +129,13 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         existing = archived(out, basename)  # warns once about each record that is not sound
         earlier = previous(existing, end) if options.output.history else None
         history = reported(earlier) if earlier else History()
+        window = Window(articles, end, start, end, history)
         if client is not None:
             assert isinstance(loaded, ClusterCorpus)
-            briefing = cluster_briefing(loaded, articles, options, end, start, end, history=history)
+            briefing = cluster_briefing(loaded, window, Settings.of(options))
         else:
-            briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
-                                      progress=progress("Splitting sentences") if progress else None)
+            mapper = Here(jobs, progress("Splitting sentences") if progress else None)
+            briefing = brief_parts(mapper, [articles], window, Settings.of(options), TextHolding(articles))
         briefing = replace(briefing, activity=loaded.activity(options.topics, end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats)
