@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from briefgen.assemble import TextHolding
 from briefgen.archive import (
     archived,
     check_targets,
@@ -21,6 +20,7 @@ from briefgen.archive import (
     reported,
     update_links,
 )
+from briefgen.assemble import TextHolding
 from briefgen.config import Options
 from briefgen.corpus_index import open_corpus
 from briefgen.errors import ArticleError, NothingToReport
@@ -28,8 +28,8 @@ from briefgen.load import Corpus, load_corpus, newest_date, window
 from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
 from briefgen.pipeline import Here, Window, brief_parts
-from briefgen.stages import Settings
 from briefgen.render import render_all
+from briefgen.stages import Settings
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ class DailyResult:
     paths: list[Path]  #: the files of the requested formats
     articles: list[Article]
     problems: list[ArticleError] = field(default_factory=list)
-    undated: list[str] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -143,4 +142,4 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         update_links(out, basename)
     paths = [p for p in written if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
-    return DailyResult(briefing, paths, articles, loaded.problems, list(loaded.undated))
+    return DailyResult(briefing, paths, articles, loaded.problems)

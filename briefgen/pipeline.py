@@ -22,6 +22,7 @@ from briefgen.config import Options
 from briefgen.models import Article, Briefing, History, Item, Section, Sentence
 from briefgen.parallel import Progress
 from briefgen.rank import centrality, ranked
+from briefgen.score import vocabulary
 from briefgen.select import Pick, Ranking, Selector, on_topic, select
 from briefgen.stages import (
     TOPIC_SHARE,
@@ -41,7 +42,6 @@ from briefgen.stages import (
     score_part,
     split_part,
 )
-from briefgen.score import vocabulary
 from briefgen.stories import group_articles
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,16 @@ from briefgen.learn import article_text, model_for
 from briefgen.models import Article, Sentence, Topic
 from briefgen.parallel import Progress, map_items
 from briefgen.rank import lead_prior, points_back, position_prior, recency_prior
-from briefgen.score import CompiledTopic, Frequencies, TermMatrix, compile_topic, matrix_of, relevance, stem_frequencies, transform
+from briefgen.score import (
+    CompiledTopic,
+    Frequencies,
+    TermMatrix,
+    compile_topic,
+    matrix_of,
+    relevance,
+    stem_frequencies,
+    transform,
+)
 from briefgen.split import split_article
 from briefgen.stories import StorySettings, article_key
 from briefgen.text import stems

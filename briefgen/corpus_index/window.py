@@ -88,7 +88,6 @@ class IndexedCorpus:
                 about.append(record.about)
         self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
         self._ids = unique_ids(ids, suffixes)
-        self._dates = dates
         self._days = np.array([d.toordinal() if d else _NO_DATE for d in dates], dtype=np.int64)
         self._sources, self._digests, self._about = sources, digests, about
         width = len(signatures[0]) // 8 if signatures else 0
