@@ -10,7 +10,11 @@ The pipeline, one module a stage, data flowing forward:
 6. :mod:`briefgen.assemble` — items → :class:`Briefing` (key points, sections, sources)
 7. :mod:`briefgen.render` — Briefing → Markdown, HTML, PDF, JSON
 
-:func:`briefgen.daily.run_daily` runs them all for a date window and writes the files.
+:func:`briefgen.daily.run_daily` runs them all for a date window and writes the files. Stages 2
+to 4 are map steps on a part of the window (:mod:`briefgen.stages`), run here or on a Dask
+cluster, with their reductions, by :func:`briefgen.pipeline.brief_parts`; the corpus is read by
+one of three back-ends behind one protocol (:mod:`briefgen.corpora`), chosen once
+(:mod:`briefgen.sources`).
 
 The names below are imported on first use, so that ``import briefgen`` (and with it the
 ``briefgen`` command's start-up) loads nothing it does not need.

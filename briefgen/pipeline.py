@@ -1,7 +1,12 @@
-"""The briefing pipeline: stories, split → score → rank → select → assemble, on loaded articles.
+"""The briefing pipeline: split → score → rank → select → assemble, on the articles of a window.
 
-:func:`build_briefing` runs the stages on the articles of one date window; the command line's
-``daily`` goes through :func:`briefgen.daily.run_daily`, which loads, builds and renders.
+:func:`brief_parts` runs the map steps of :mod:`briefgen.stages` over the window's parts through
+a :class:`Mapper` (:class:`Here`: in this process, over one part that holds the whole window;
+:class:`briefgen.engine.briefing.OnCluster`: on a Dask cluster, over runs of articles), and does
+the reductions, the ranking (:func:`rank_pools`) and the selection (:func:`finish`) itself:
+the local run and the cluster share every line of it. :func:`build_briefing` is the briefing
+of a list of articles here; the command line's ``daily`` goes through
+:func:`briefgen.daily.run_daily`, which loads, builds and renders.
 """
 
 from __future__ import annotations
