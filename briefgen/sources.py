@@ -1,9 +1,9 @@
 """A run's corpus and where its window is briefed, chosen once at the top of a run
 (:func:`open_source`):
 
-- :class:`Here`: the corpus read into memory (:func:`briefgen.load.load_corpus`) or through its
+- :class:`LocalSource`: the corpus read into memory (:func:`briefgen.load.load_corpus`) or through its
   index (:func:`briefgen.corpus_index.open_corpus`), the window briefed in this process;
-- :class:`OnCluster`: the corpus read by the workers of a Dask cluster
+- :class:`ClusterSource`: the corpus read by the workers of a Dask cluster
   (:class:`briefgen.engine.corpus.ClusterCorpus`), the window briefed on them.
 
 Both answer the :class:`briefgen.corpora.Corpus` protocol by the same rules
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from briefgen import pipeline
 from briefgen.assemble import TextHolding
 from briefgen.config import Options
 from briefgen.corpora import Corpus
@@ -28,7 +27,7 @@ from briefgen.engine.corpus import ClusterCorpus
 from briefgen.load import load_corpus
 from briefgen.models import Briefing
 from briefgen.parallel import Progress
-from briefgen.pipeline import Window
+from briefgen.pipeline import Here, Window, brief_parts
 from briefgen.stages import Settings
 
 
@@ -43,7 +42,7 @@ class Source(Protocol):
 
 
 @dataclass(frozen=True)
-class Here:
+class LocalSource:
     """A corpus in this process (in memory, or through its index): its window is split over
     ``jobs`` processes, with a ``progress`` bar, and briefed here."""
 
@@ -52,12 +51,11 @@ class Here:
     progress: Progress[Any] | None = None
 
     def briefing(self, window: Window, settings: Settings) -> Briefing:
-        mapper = pipeline.Here(self.jobs, self.progress)
-        return pipeline.brief_parts(mapper, [window.articles], window, settings, TextHolding(window.articles))
+        return brief_parts(Here(self.jobs, self.progress), [window.articles], window, settings, TextHolding(window.articles))
 
 
 @dataclass(frozen=True)
-class OnCluster:
+class ClusterSource:
     """A corpus on a Dask cluster: its window is briefed on the workers that hold it."""
 
     corpus: ClusterCorpus
@@ -74,10 +72,10 @@ def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
     processes with ``progress`` bars (``progress(label)``) here."""
     max_bytes = options.input.max_bytes
     if client is not None:
-        return OnCluster(ClusterCorpus(client, folder, max_bytes))
+        return ClusterSource(ClusterCorpus(client, folder, max_bytes))
     splitting = progress("Splitting sentences") if progress else None
     if cache is not None:
-        return Here(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
+        return LocalSource(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
                                 topics=options.topics), jobs, splitting)
-    return Here(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes),
+    return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes),
                 jobs, splitting)
