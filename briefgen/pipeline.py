@@ -30,12 +30,10 @@ from briefgen.rank import centrality, ranked
 from briefgen.score import vocabulary
 from briefgen.select import Pick, Ranking, Selector, on_topic, select
 from briefgen.stages import (
-    TOPIC_SHARE,
     Found,
     Rows,
     Settings,
     about_of,
-    article_topics,
     best_of,
     close_to,
     frequencies,
@@ -51,7 +49,7 @@ from briefgen.stories import group_articles
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TOPIC_SHARE", "Here", "Mapper", "Selection", "Window", "article_topics", "brief_parts", "build_briefing", "finish"]
+__all__ = ["Here", "Mapper", "Selection", "Window", "brief_parts", "build_briefing", "finish"]
 
 SECOND_BULLET_FROM = 3  # articles a story needs for a second bullet (one with a figure the first lacks)
 HOME_SHARE = 0.2  #: share of an article's sentences on its story's home topic, in one article at least (:func:`story_homes`)
@@ -273,7 +271,7 @@ def _close(mapper: Mapper, scored: Sequence[Any], candidates: sp.csr_matrix, row
 
 def story_homes(share: np.ndarray, story_of: np.ndarray, stories: int) -> np.ndarray:
     """Each story's home: the topic its articles report on most (the sum of their shares,
-    :func:`article_topics`), when one of them gives it at least :data:`HOME_SHARE` of its
+    :func:`briefgen.stages.article_topics`), when one of them gives it at least :data:`HOME_SHARE` of its
     sentences; -1 for a story that reports on no topic that much."""
     weight = np.zeros((stories, share.shape[1]))
     np.add.at(weight, story_of, share)
