@@ -153,57 +153,105 @@ def build_briefing(
 
 def brief_parts(mapper: Mapper, parts: Sequence[Any], window: Window, settings: Settings, texts: Holds) -> Briefing:
     """The briefing of the ``window``, whose articles ``parts`` holds (handles of runs of them,
-    in order), the map steps run by ``mapper`` (:mod:`briefgen.stages`), the reductions here.
+    in order), the map steps run by ``mapper`` (:mod:`briefgen.stages`), the reductions here:
 
-    The articles are grouped into stories (:func:`briefgen.stories.group_articles`); each topic's
-    candidates are ranked (:func:`rank_pools`) and the bullets chosen by :func:`finish`; ``texts``
-    says which articles hold a sentence. A sentence that opens by pointing back ("He said…",
-    "The move…") is never a bullet.
+    1. split, and the window's term weights (:func:`_weighed`);
+    2. score, and the pool of each topic's likeliest candidates (:func:`_pooled`);
+    3. rank each pool (:func:`rank_pools`);
+    4. the sentences that say what a candidate says, the stories, and what selection reads
+       (:func:`_selection`); the bullets chosen by :func:`finish`, ``texts`` saying which
+       articles hold a sentence.
+
+    A sentence that opens by pointing back ("He said…", "The move…") is never a bullet.
     """
     started = time.perf_counter()
     split = mapper.split(parts, settings)
+    weighed = _weighed(mapper, split, window, settings)
+    mapper.stage("split", started, f"{len(window.articles)} articles, {weighed.total} sentences, {weighed.stems} stems, "
+                                   f"{len(split)} tasks")
+    started = time.perf_counter()
+    pooled = _pooled(mapper, weighed, settings)
+    mapper.stage("score", started, f"{len(pooled.fetched.rows)} candidates fetched")
+    started = time.perf_counter()
+    rankings = rank_pools(pooled.pools, pooled.fetched, settings)
+    mapper.stage("rank", started, f"{sum(len(r.rows) for r in rankings)} candidates ranked")
+    selection = _selection(mapper, split, weighed, pooled, rankings, window, settings)
+    started = time.perf_counter()
+    briefing = finish(selection, window, settings, texts)
+    mapper.stage("select", started, f"{len(briefing.sources)} sources cited")
+    return briefing
+
+
+@dataclass(frozen=True)
+class _Weighed:
+    """The window's parts scored with its term weights (handles), and where each begins."""
+
+    scored: list[Any]
+    offsets: np.ndarray  #: the window row of each part's first sentence, and the number of rows last
+    stems: int  #: the vocabulary's size
+    width: int  #: the term matrices' columns
+
+    @property
+    def total(self) -> int:
+        return int(self.offsets[-1])
+
+
+def _weighed(mapper: Mapper, split: Sequence[Any], window: Window, settings: Settings) -> _Weighed:
+    """The window's vocabulary and IDF reduced from the parts' stem frequencies, and each part
+    scored with them (:func:`briefgen.stages.score_part`)."""
     counted = mapper.gather([mapper.submit(frequencies, part) for part in split])
     columns, idf = vocabulary(counted)
     weights = mapper.share((columns, idf))
-    sizes = [c.texts for c in counted]
-    total = sum(sizes)
-    mapper.stage("split", started, f"{len(window.articles)} articles, {total} sentences, {len(columns)} stems, {len(split)} tasks")
-    started = time.perf_counter()
-    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    owners = mapper.gather([mapper.submit(owner_count, part) for part in split])
-    article_offsets = np.cumsum([0] + owners)
-    ranking = settings.ranking
+    offsets = np.concatenate(([0], np.cumsum([c.texts for c in counted]))).astype(np.int64)
+    article_offsets = np.cumsum([0] + mapper.gather([mapper.submit(owner_count, part) for part in split]))
     scored = [mapper.submit(score_part, part, int(offsets[k]), int(article_offsets[k]), weights, settings, window.end,
                             list(window.history.sentences)) for k, part in enumerate(split)]
-    topics = len(settings.topics)
+    return _Weighed(scored, offsets, len(columns), len(idf))
+
+
+@dataclass(frozen=True)
+class _Pooled:
+    pools: list[Found]  #: per topic, its likeliest candidates (window rows, bias)
+    repeated: list[Found]  #: per part, the rows that repeat the previous briefing and their similarity to it
+    fetched: Rows  #: every candidate's text and term rows
+
+
+def _pooled(mapper: Mapper, weighed: _Weighed, settings: Settings) -> _Pooled:
+    """Each topic's ``pool_size`` likeliest candidates of the window (the parts' reduced), and
+    their rows fetched."""
+    ranking, topics, scored = settings.ranking, len(settings.topics), weighed.scored
     top = (np.max(np.stack(mapper.gather([mapper.submit(best_of, part) for part in scored])), axis=0)
            if scored else np.zeros(topics))
     found = mapper.gather([mapper.submit(likeliest_of, part, top, ranking.pool_size, ranking.duplicate) for part in scored])
     pools = pool([f[0] for f in found], topics, ranking.pool_size)
     wanted = np.unique(np.concatenate([rows for rows, _ in pools] + [np.zeros(0, dtype=np.int64)]))
-    fetched = _fetch(mapper, scored, offsets, wanted)
-    mapper.stage("score", started, f"{len(wanted)} candidates fetched")
+    return _Pooled(pools, [f[1] for f in found], _fetch(mapper, scored, weighed.offsets, wanted))
+
+
+def _selection(mapper: Mapper, split: Sequence[Any], weighed: _Weighed, pooled: _Pooled, rankings: list[Ranking],
+               window: Window, settings: Settings) -> Selection:
+    """What :func:`finish` reads: the arrays by window row (exact at the candidates' rows), the
+    sentences close to a candidate (:func:`_close`), the stories, what each article reports on."""
     started = time.perf_counter()
-    rankings = rank_pools(pools, fetched, settings)
-    mapper.stage("rank", started, f"{sum(len(r.rows) for r in rankings)} candidates ranked")
-    started = time.perf_counter()
+    total, fetched, topics = weighed.total, pooled.fetched, len(settings.topics)
     standalone = np.ones(total, dtype=bool)  # read only at candidates' rows
     standalone[fetched.rows] = fetched.standalone
     seen = np.zeros(total)  # exact at candidates' rows and where it reaches ``duplicate``
     seen[fetched.rows] = fetched.seen
-    for repeated, values in (f[1] for f in found):
+    for repeated, values in pooled.repeated:
         seen[repeated] = values
     article_index = np.concatenate([np.zeros(0, dtype=np.int64)] + mapper.gather([mapper.submit(owners_of, part)
-                                                                                  for part in scored]))
-    tfidf = _rows_matrix(fetched.tfidf, fetched.rows, total) if len(fetched.rows) else sp.csr_matrix((total, len(idf)))
-    close, met = _close(mapper, scored, fetched.tfidf, fetched.rows, ranking.duplicate) if len(fetched.rows) else ({}, {})
+                                                                                  for part in weighed.scored]))
+    tfidf = (_rows_matrix(fetched.tfidf, fetched.rows, total) if len(fetched.rows)
+             else sp.csr_matrix((total, weighed.width)))
+    close, met = (_close(mapper, weighed.scored, fetched.tfidf, fetched.rows, settings.ranking.duplicate)
+                  if len(fetched.rows) else ({}, {}))
     mapper.stage("copies", started, f"{len(met)} sentences close to a candidate")
     started = time.perf_counter()
     keys = [key for part in mapper.gather([mapper.submit(keys_of, part) for part in split]) for key in part]
     groups = group_articles(window.articles, settings.stories, keys)
     mapper.stage("stories", started, f"{len(groups)} stories")
-    started = time.perf_counter()
-    reports = mapper.gather([mapper.submit(about_of, part) for part in scored])
+    reports = mapper.gather([mapper.submit(about_of, part) for part in weighed.scored])
     share = np.concatenate([np.zeros((0, topics))] + [c for c, _ in reports])
     about = np.concatenate([np.zeros((0, topics), dtype=bool)] + [a for _, a in reports])
     topic_of = np.full(total, -1, dtype=np.int64)  # read only at candidates' rows
@@ -211,10 +259,7 @@ def brief_parts(mapper: Mapper, parts: Sequence[Any], window: Window, settings: 
         topic_of[fetched.rows] = np.argmax(fetched.relevance, axis=1)
     sentences = dict(zip(fetched.rows.tolist(), fetched.sentences, strict=True))
     sentences.update(met)
-    selection = Selection(rankings, sentences, article_index, standalone, topic_of, seen, tfidf, close, share, about, groups)
-    briefing = finish(selection, window, settings, texts)
-    mapper.stage("select", started, f"{len(briefing.sources)} sources cited")
-    return briefing
+    return Selection(rankings, sentences, article_index, standalone, topic_of, seen, tfidf, close, share, about, groups)
 
 
 def owner_count(part: Any) -> int:
