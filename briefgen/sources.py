@@ -16,19 +16,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.assemble import TextHolding
 from briefgen.config import Options
 from briefgen.corpora import Corpus
 from briefgen.corpus_index import open_corpus
-from briefgen.engine.briefing import cluster_briefing
-from briefgen.engine.corpus import ClusterCorpus
 from briefgen.load import load_corpus
 from briefgen.models import Briefing
 from briefgen.parallel import Progress
 from briefgen.pipeline import Here, Window, brief_parts
 from briefgen.stages import Settings
+
+if TYPE_CHECKING:
+    from briefgen.engine.corpus import ClusterCorpus
 
 
 class Source(Protocol):
@@ -61,6 +62,8 @@ class ClusterSource:
     corpus: ClusterCorpus
 
     def briefing(self, window: Window, settings: Settings) -> Briefing:
+        from briefgen.engine.briefing import cluster_briefing
+
         return cluster_briefing(self.corpus, window, settings)
 
 
@@ -71,7 +74,9 @@ def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
     its index in the folder ``cache`` when one is given, else read whole; over ``jobs``
     processes with ``progress`` bars (``progress(label)``) here."""
     max_bytes = options.input.max_bytes
-    if client is not None:
+    if client is not None:  # the engine is imported only for a cluster
+        from briefgen.engine.corpus import ClusterCorpus
+
         return ClusterSource(ClusterCorpus(client, folder, max_bytes))
     splitting = progress("Splitting sentences") if progress else None
     if cache is not None:
