@@ -12,7 +12,11 @@ The pipeline, one module a stage, data flowing forward:
    model (:mod:`briefgen.present`: a bullet's parts, the URL guard; :mod:`briefgen.dates`; the
    templates of :mod:`briefgen.styles`); :mod:`briefgen.record` — the JSON record and back
 
-:func:`briefgen.daily.run_daily` runs them all for a date window and writes the files.
+:func:`briefgen.daily.run_daily` runs them all for a date window and writes the files. Stages 2
+to 4 are map steps on a part of the window (:mod:`briefgen.stages`), run here or on a Dask
+cluster, with their reductions, by :func:`briefgen.pipeline.brief_parts`; the corpus is read by
+one of three back-ends behind one protocol (:mod:`briefgen.corpora`), chosen once
+(:mod:`briefgen.sources`).
 
 The names below are imported on first use, so that ``import briefgen`` (and with it the
 ``briefgen`` command's start-up) loads nothing it does not need.

@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from briefgen.dates import date_range
 from briefgen.models import Article, Briefing, Item, Section, Source, Story
@@ -60,6 +60,23 @@ def holding_in(text_of: Callable[[K], str]) -> Callable[[Sequence[tuple[K, str]]
         return found
 
     return holding
+
+
+class Holds(Protocol):
+    """What knows the articles' texts: whether each article (its id) holds the sentence asked
+    with it (:class:`TextHolding` here; the cluster's corpus, whose workers hold the texts)."""
+
+    def holding(self, pairs: Sequence[tuple[str, str]]) -> list[bool]: ...
+
+
+class TextHolding:
+    """:class:`Holds` of ``articles`` in memory, and of the copies merged into them."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self._holding = text_holding(articles)
+
+    def holding(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
+        return self._holding(pairs)
 
 
 def text_holding(articles: Sequence[Article]) -> Holding:

@@ -20,13 +20,14 @@ from briefgen.archive import (
     reported,
 )
 from briefgen.config import Options
-from briefgen.corpus_index import open_corpus
 from briefgen.errors import ArticleError, NothingToReport
-from briefgen.load import Corpus, load_corpus, newest_date, window
+from briefgen.load import newest_date, window
 from briefgen.models import Article, Briefing, History
 from briefgen.parallel import Progress
-from briefgen.pipeline import build_briefing
+from briefgen.pipeline import Window
 from briefgen.render import render_all
+from briefgen.sources import open_source
+from briefgen.stages import Settings
 from briefgen.web.site import update_links
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ class DailyResult:
     paths: list[Path]  #: the files of the requested formats
     articles: list[Article]
     problems: list[ArticleError] = field(default_factory=list)
-    undated: list[str] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -93,17 +93,9 @@ def run_daily(
 def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.date | str | None, days: int | None,
          jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, client: Any) -> DailyResult:
     """:func:`run_daily`, on the Dask ``client``'s cluster when one is given."""
-    if client is not None:
-        from briefgen.engine.briefing import cluster_briefing
-        from briefgen.engine.corpus import ClusterCorpus
-
-        loaded: Corpus = ClusterCorpus(client, corpus, options.input.max_bytes)
-    elif cache is not None:
-        loaded = open_corpus(corpus, cache, options.input.max_bytes, options.output.lock_timeout, jobs, progress,
-                             reported=Path(out), topics=options.topics)
-    else:
-        loaded = load_corpus(corpus, jobs=jobs, progress=progress("Loading articles") if progress else None,
-                             max_bytes=options.input.max_bytes)
+    settings = Settings.of(options)
+    source = open_source(corpus, out, options, jobs, progress, cache, client)
+    loaded = source.corpus
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
     for warning in loaded.warnings:
@@ -127,12 +119,7 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         existing = archived(out, basename)  # warns once about each record that is not sound
         earlier = previous(existing, end) if options.output.history else None
         history = reported(earlier) if earlier else History()
-        if client is not None:
-            assert isinstance(loaded, ClusterCorpus)
-            briefing = cluster_briefing(loaded, articles, options, end, start, end, history=history)
-        else:
-            briefing = build_briefing(articles, options, end, start, end, jobs=jobs, history=history,
-                                      progress=progress("Splitting sentences") if progress else None)
+        briefing = source.briefing(Window(articles, end, start, end, history), settings)
         briefing = replace(briefing, activity=loaded.activity(options.topics, end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats, options.output.templates)
@@ -140,4 +127,4 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         update_links(out, basename, options.output.templates)
     paths = [p for p in written if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
-    return DailyResult(briefing, paths, articles, loaded.problems, list(loaded.undated))
+    return DailyResult(briefing, paths, articles, loaded.problems)

@@ -26,9 +26,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
 
 from briefgen.config import MAX_DAYS
+from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
 from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, ConfigError, InputError
 from briefgen.files import Unreadable, is_utf8_name, printable, read_regular, size_text
@@ -36,6 +36,7 @@ from briefgen.layout import paragraphs
 from briefgen.models import Activity, Article, Topic
 from briefgen.parallel import Progress, map_items
 from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
+from briefgen.web.chart import about_text, counted
 
 log = logging.getLogger(__name__)
 
@@ -47,36 +48,6 @@ _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _ISO_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d|$)")
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？…]")
-
-
-class Corpus(Protocol):
-    """A corpus read for a run: what the daily run asks of it. :class:`LoadResult` is one (the
-    whole corpus in memory); :class:`briefgen.corpus_index.IndexedCorpus` is another (an index
-    of it, the window's articles parsed when asked for), and gives the same answers."""
-
-    @property
-    def problems(self) -> list[ArticleError]:
-        """The files or entries left out, in path order."""
-
-    @property
-    def warnings(self) -> list[str]:
-        """Non-fatal findings about what was loaded, in path order."""
-
-    @property
-    def undated(self) -> Sequence[str]:
-        """The paths of the articles without a date."""
-
-    def newest_date(self) -> dt.date | None:
-        """The newest date of an article (of a merged group, its first member's)."""
-
-    def coverage_hint(self) -> str:
-        """A hint naming the days the corpus covers, for a window that holds no article."""
-
-    def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
-        """The articles dated from ``start`` to ``end`` (:func:`in_window` on the whole corpus)."""
-
-    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
-        """The coverage chart's counts up to ``end`` (:func:`briefgen.web.chart.activity`)."""
 
 
 @dataclass
@@ -96,17 +67,21 @@ class LoadResult:
 
     def coverage_hint(self) -> str:
         """A hint naming the days the corpus covers, for a window that holds no article."""
-        return coverage_hint(self.articles)
+        return coverage_hint(a.date for a in self.articles)
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The articles dated from ``start`` to ``end`` (:func:`in_window`)."""
         return in_window(self.articles, start, end)
 
     def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
-        """The coverage chart's counts up to ``end`` (:func:`briefgen.web.chart.activity`)."""
-        from briefgen.web.chart import activity
+        """The coverage chart's counts up to ``end`` (:func:`briefgen.corpora.chart_heads`;
+        whether each article is about each topic: :func:`briefgen.doctopic.documents_about`)."""
+        from briefgen.doctopic import documents_about
 
-        return activity(self.articles, topics, end)
+        span, heads = chart_heads([a.date for a in self.articles], end)
+        chosen = [self.articles[k] for k in heads]
+        about = documents_about([about_text(a) for a in chosen], topics)
+        return counted(span, [a.date for a in chosen if a.date is not None], about, topics)
 
 
 @dataclass
@@ -413,21 +388,7 @@ def text_digest(text: str) -> bytes:
 
 def newest_date(articles: Sequence[Article]) -> dt.date | None:
     """The newest date of the articles, ``None`` when none has one."""
-    dates = [a.date for a in articles if a.date is not None]
-    return max(dates) if dates else None
-
-
-def coverage_hint(articles: Sequence[Article]) -> str:
-    """A hint for a window without articles: the days the ``articles`` cover."""
-    dates = sorted({a.date for a in articles if a.date is not None})
-    return span_hint(dates[0], dates[-1]) if dates else span_hint(None, None)
-
-
-def span_hint(first: dt.date | None, last: dt.date | None) -> str:
-    """The hint of :func:`coverage_hint`, given the oldest and newest date (``None``: no date)."""
-    if first is None or last is None:
-        return "no article in the corpus has a date: add `date:` front matter or a YYYY-MM-DD file name prefix"
-    return f"the corpus covers {first.isoformat()} to {last.isoformat()}: pass --date in that range or a larger --days"
+    return newest(a.date for a in articles)
 
 
 def normalize_body(body: str) -> str:
@@ -506,10 +467,10 @@ def window(end: dt.date, days: int) -> tuple[dt.date, dt.date]:
 def in_window(articles: Iterable[Article], start: dt.date, end: dt.date) -> list[Article]:
     """The dated articles from ``start`` to ``end``, both included. Of a merged group (an
     article and its ``also_in`` copies) the members dated in the window are kept: the first of
-    them carries the text, the others stay in its ``also_in``."""
-    chosen = []
-    for article in articles:
-        inside = [m for m in (replace(article, also_in=()), *article.also_in) if m.date is not None and start <= m.date <= end]
-        if inside:
-            chosen.append(replace(inside[0], also_in=tuple(inside[1:])))
-    return chosen
+    them carries the text, the others stay in its ``also_in`` (:func:`briefgen.corpora.window_groups`)."""
+    groups = ((replace(article, also_in=()), *article.also_in) for article in articles)
+    return [merged(members) for members in window_groups(groups, _date_of, start, end)]
+
+
+def _date_of(article: Article) -> dt.date | None:
+    return article.date

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from briefgen.config import RankingOptions
+
 
 def similarity_graph(counts: sp.csr_matrix, threshold: float = 0.0) -> sp.csr_matrix:
     """TextRank's sentence similarity (Mihalcea and Tarau, 2004) as a sparse graph.
@@ -278,3 +280,18 @@ def blend(centrality: np.ndarray, lead: np.ndarray, share: float) -> np.ndarray:
     if share <= 0.0:
         return centrality
     return scaled(centrality) ** (1.0 - share) * scaled(lead) ** share
+
+
+# --------------------------------------------------------------------------- the ranker
+
+
+def centrality(counts: sp.csr_matrix, bias: np.ndarray, ranking: RankingOptions) -> np.ndarray:
+    """Biased LexRank over the similarity graph of sentences (their ``counts``)."""
+    return biased_lexrank(similarity_graph(counts, ranking.similarity_threshold), bias, ranking.damping)
+
+
+def ranked(central: np.ndarray, lead: np.ndarray, count: int, ranking: RankingOptions) -> np.ndarray:
+    """The scores of sentences of which ``count`` are kept: their centrality (``central``) blended with
+    their ``lead`` as much as ``count`` is short beside them (:func:`lead_share`)."""
+    share = lead_share(count, len(central), ranking.lead_until, ranking.central_from)
+    return blend(central, lead, share) if share > 0 else central

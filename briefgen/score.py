@@ -33,22 +33,60 @@ class TermMatrix:
 
 
 def term_matrix(texts: Sequence[str]) -> TermMatrix:
-    """Build the count and TF-IDF matrices of ``texts`` in one pass."""
-    vocabulary: dict[str, int] = {}
+    """The count and TF-IDF matrices of ``texts``: the map and reduce steps of a window's term
+    weights (:func:`stem_frequencies`, :func:`vocabulary`) on one part that holds them all."""
+    all_stems = [stems(text) for text in texts]
+    return matrix_of(all_stems, *vocabulary([stem_frequencies(all_stems)]))
+
+
+@dataclass(frozen=True)
+class Frequencies:
+    """A part's term statistics: what :func:`vocabulary` reduces."""
+
+    texts: int  #: how many texts the part holds
+    stems: list[str]  #: its stems, in the order they first appear
+    df: np.ndarray  #: how many of its texts hold each
+
+
+def stem_frequencies(text_stems: Sequence[Sequence[str]]) -> Frequencies:
+    """The map step of the term weights: each text's stems (``text_stems``) counted."""
+    order: dict[str, int] = {}
+    for one in text_stems:
+        for s in one:
+            order.setdefault(s, len(order))
+    df = np.zeros(len(order), dtype=np.int64)
+    for one in text_stems:
+        for s in set(one):
+            df[order[s]] += 1
+    return Frequencies(len(text_stems), list(order), df)
+
+
+def vocabulary(parts: Sequence[Frequencies]) -> tuple[dict[str, int], np.ndarray]:
+    """The reduce step of the term weights: the vocabulary of all ``parts`` (stems in the order
+    they first appear, part after part) and each stem's IDF, ``log((1 + n) / (1 + df)) + 1``."""
+    columns: dict[str, int] = {}
+    placed = []
+    for part in parts:
+        placed.append((np.array([columns.setdefault(s, len(columns)) for s in part.stems], dtype=np.int64), part.df))
+    df = np.zeros(max(len(columns), 1), dtype=np.int64)
+    for where, counts in placed:
+        df[where] += counts
+    total = sum(part.texts for part in parts)
+    return columns, np.log((1 + total) / (1 + df)) + 1.0
+
+
+def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.ndarray) -> TermMatrix:
+    """The term matrices of texts (their stems, ``text_stems``) in a vocabulary (``columns``,
+    ``idf``: :func:`vocabulary`) that holds all their stems."""
     indptr = [0]
     indices: list[int] = []
-    all_stems = []
-    for text in texts:
-        text_stems = stems(text)
-        all_stems.append(text_stems)
-        indices.extend(vocabulary.setdefault(s, len(vocabulary)) for s in text_stems)
+    for one in text_stems:
+        indices.extend(columns[s] for s in one)
         indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    counts = sp.csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(texts), max(len(vocabulary), 1)))
+    counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
+                           shape=(len(text_stems), len(idf)))
     counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
-    return TermMatrix(counts, weigh(counts, idf), idf, vocabulary, all_stems, counts.tocsc())
+    return TermMatrix(counts, weigh(counts, idf), idf, columns, list(text_stems), counts.tocsc())
 
 
 def weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

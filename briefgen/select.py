@@ -24,7 +24,7 @@ that opens by pointing back (:func:`briefgen.rank.points_back`) is never a candi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,6 +80,9 @@ class Selector:
     #: whether a row (the second argument) may follow a story's first bullet (the first) as its
     #: second in the same section; ``None``: a story has one bullet a section
     second: Callable[[int, int], bool] | None = None
+    #: when ``tfidf`` holds only the candidates' rows: per candidate row, the other rows whose
+    #: cosine with it reaches ``duplicate`` and those cosines (``None``: ``tfidf`` holds every row)
+    close: Mapping[int, tuple[np.ndarray, np.ndarray]] | None = None
     bullets: dict[tuple[int, str], int] = field(init=False, default_factory=dict)  #: (story, section) → bullets
     taken: np.ndarray = field(init=False)
     max_similarity: np.ndarray = field(init=False)
@@ -139,8 +142,13 @@ class Selector:
             self.follow[topic][[r for r in rows_of.tolist() if not self.taken[r] and self.second(row, r)]] = True
 
     def similarities(self, row: int) -> np.ndarray:
-        """The cosine of every row with ``row`` (a subclass may compute them elsewhere)."""
-        return np.asarray((self.tfidf @ self.tfidf[row].T).todense()).ravel()
+        """The cosine of every row with ``row``; with ``close``, exact for every candidate row and
+        for the rows it names, 0 for the others (which are never read)."""
+        similarity = np.asarray((self.tfidf @ self.tfidf[row].T).todense()).ravel()
+        if self.close is not None:
+            rows, values = self.close.get(row, (np.zeros(0, dtype=np.int64), np.zeros(0)))
+            similarity[rows] = values
+        return similarity
 
     def _take(self, row: int) -> list[int]:
         similarity = self.similarities(row)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,18 +17,11 @@ import numpy as np
 from briefgen.algorithms import ALGORITHMS, SUMY_ALGORITHMS
 from briefgen.config import Options, RankingOptions
 from briefgen.errors import ConfigError
-from briefgen.load import load_article
 from briefgen.models import Article, Topic
-from briefgen.rank import (
-    biased_lexrank,
-    blend,
-    lead_prior,
-    lead_share,
-    position_prior,
-    similarity_graph,
-)
-from briefgen.score import CompiledTopic, compile_topic, relevance, term_matrix
+from briefgen.rank import centrality, ranked
+from briefgen.score import CompiledTopic, compile_topic, term_matrix
 from briefgen.split import split_article
+from briefgen.stages import sentence_priors, topic_scores
 from briefgen.text import stop_words, words
 
 Summarizer = Callable[[Sequence[str], int], list[int]]
@@ -40,34 +32,33 @@ EDMUNDSON_STIGMA = ("perhaps", "maybe", "might", "possibly", "reportedly", "alle
 
 def briefgen_summarizer(options: RankingOptions, topic: Topic | None = None) -> Summarizer:
     """briefgen's ranker on one document: :func:`document_scores` blended as much as the
-    summary is short beside the document (:func:`briefgen.rank.lead_share`)."""
+    summary is short beside the document (:func:`briefgen.rank.ranked`, as a section's)."""
     compiled = compile_topic(topic) if topic else None
 
     def summarize(sentences: Sequence[str], count: int) -> list[int]:
         if not sentences or count <= 0:
             return []
-        centrality, lead = document_scores(sentences, options, compiled)
-        share = lead_share(count, len(sentences), options.lead_until, options.central_from)
-        return top_in_order(blend(centrality, lead, share), count)
+        central, lead = document_scores(sentences, options, compiled)
+        return top_in_order(ranked(central, lead, count, options), count)
 
     return summarize
 
 
 def document_scores(sentences: Sequence[str], options: RankingOptions,
                     topic: CompiledTopic | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Two scores of each sentence of one document: its centrality (biased LexRank, the bias
-    being the position prior) and its place in the lead (:func:`briefgen.rank.lead_prior`),
-    each times the topic's relevance when a topic is given."""
+    """Two scores of each sentence of one document, as the briefing's ranker makes them
+    (:mod:`briefgen.stages`, :func:`briefgen.rank.centrality`): its centrality (biased
+    LexRank, the bias being the position prior) and its place in the lead
+    (:func:`briefgen.stages.sentence_priors`), each times the topic's relevance
+    (:func:`briefgen.stages.topic_scores`) when a topic is given."""
     matrix = term_matrix(sentences)
-    weight = np.ones(len(sentences))
+    n = len(sentences)
+    weight = np.ones(n)
     if topic is not None:
-        rel = relevance(matrix, [topic])[:, 0]
+        rel = topic_scores(matrix, [topic])[:, 0]
         weight = 0.1 + (rel / rel.max() if rel.max() > 0 else rel)
-    bias = position_prior(np.arange(len(sentences)), options.position_weight) * weight
-    graph = similarity_graph(matrix.counts, options.similarity_threshold)
-    centrality = biased_lexrank(graph, bias, options.damping)
-    lead = lead_prior(sentences, np.zeros(len(sentences)), options.min_words) * weight
-    return centrality, lead
+    prior, lead = sentence_priors(np.arange(n), np.ones(n, dtype=bool), np.zeros(n), sentences, np.zeros(n), options)
+    return centrality(matrix.counts, prior * weight, options), lead * weight
 
 
 def lead_summarizer(sentences: Sequence[str], count: int) -> list[int]:
@@ -141,8 +132,3 @@ def summarize_article(article: Article, count: int, summarizer: Summarizer) -> l
     """The chosen sentences of one article, in article order (headings never chosen)."""
     texts = [s.text for s in split_article(article) if not s.is_heading]
     return [texts[i] for i in summarizer(texts, count)]
-
-
-def summarize_file(path: Path, count: int, summarizer: Summarizer) -> list[str]:
-    """The chosen sentences of one article file, in article order (headings never chosen)."""
-    return summarize_article(load_article(path), count, summarizer)

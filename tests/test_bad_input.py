@@ -19,7 +19,8 @@ from briefgen.cli import cli
 from briefgen.config import load_options
 from briefgen.errors import ArticleError
 from briefgen.load import FileResult, load_corpus, read_bytes
-from briefgen.pipeline import build_briefing, candidates
+from briefgen.pipeline import build_briefing
+from briefgen.stages import Settings, split_part
 from tests.conftest import SECURITY_TEXT, TRADE_TEXT, md_file
 from tests.steps import growth, python_steps
 
@@ -115,7 +116,7 @@ def test_one_sentence_of_5000_words_loads_with_a_warning_and_the_briefing_goes_o
     articles = load_corpus(folder).articles
     options = load_options()
     # The run-on never reaches the ranker, whose graph grows with the square of its candidates' words.
-    assert all(len(s.text.split()) <= options.ranking.max_words for s in candidates(articles, options).sentences)
+    assert all(len(s.text.split()) <= options.ranking.max_words for s in split_part(articles, Settings.of(options)).sentences)
     day = dt.date(2026, 11, 24)
     briefing = build_briefing(articles, options, day, day, day)
     assert all(len(i.text.split()) < 100 for s in briefing.sections for i in s.items)

@@ -27,7 +27,7 @@ from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnava
 from briefgen.corpus_index.window import IndexedCorpus
 from briefgen.errors import ArticleError
 from briefgen.files import printable
-from briefgen.load import SUFFIXES, Corpus, corpus_files, load_corpus, relative_name
+from briefgen.load import SUFFIXES, LoadResult, corpus_files, load_corpus, relative_name
 from briefgen.models import Topic
 from briefgen.parallel import Progress
 
@@ -47,7 +47,7 @@ def cache_folder(out: Path, configured: str = "") -> Path:
 
 def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.0, jobs: int = 1,
                 progress: Callable[[str], Progress[Any]] | None = None, reported: Path | None = None,
-                topics: Sequence[Topic] = ()) -> Corpus:
+                topics: Sequence[Topic] = ()) -> IndexedCorpus | LoadResult:
     """The corpus ``folder`` through its index in the folder ``cache``: new and changed files
     read (over ``jobs`` processes, with a ``progress("Indexing articles")`` bar), the index
     updated. When the index cannot be used, a warning says why and the corpus is loaded whole

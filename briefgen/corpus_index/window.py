@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from briefgen.corpora import merged, span_hint, window_groups
 from briefgen.corpus_index.scan import topics_key
 from briefgen.corpus_index.store import Entry
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
@@ -37,7 +38,6 @@ from briefgen.load import (
     load_corpus,
     parse_file,
     read_file,
-    span_hint,
     unique_ids,
 )
 from briefgen.models import Activity, Article, Topic
@@ -88,7 +88,6 @@ class IndexedCorpus:
                 about.append(record.about)
         self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
         self._ids = unique_ids(ids, suffixes)
-        self._dates = dates
         self._days = np.array([d.toordinal() if d else _NO_DATE for d in dates], dtype=np.int64)
         self._sources, self._digests, self._about = sources, digests, about
         width = len(signatures[0]) // 8 if signatures else 0
@@ -138,16 +137,13 @@ class IndexedCorpus:
         return whole(self._whole)
 
     def _in_window(self, start: dt.date, end: dt.date) -> list[Article]:
-        inside = (self._days >= start.toordinal()) & (self._days <= end.toordinal())
-        members = np.flatnonzero(inside)
+        members = np.flatnonzero((self._days >= start.toordinal()) & (self._days <= end.toordinal()))
         self._parse(self._file_of[members])
-        chosen = []
-        for group in self._groups_of(members):
-            dated = [m for m in self._kept(group) if inside[m]]
-            if dated:
-                first, *others = (self._article(m) for m in dated)
-                chosen.append(replace(first, also_in=tuple(others)))
-        return chosen
+        groups = [self._kept(group) for group in self._groups_of(members)]
+        return [merged([self._article(m) for m in dated]) for dated in window_groups(groups, self._date, start, end)]
+
+    def _date(self, m: int) -> dt.date | None:
+        return dt.date.fromordinal(int(self._days[m])) if self._days[m] != _NO_DATE else None
 
     def _activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
         from briefgen.doctopic import documents_about

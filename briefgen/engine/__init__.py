@@ -1,13 +1,15 @@
 """Scale-out on Dask distributed: ``briefgen daily --scheduler ADDRESS`` (or ``[engine]
 scheduler``) sends the per-article work to a Dask cluster.
 
-The workers read and parse the corpus's files, compute each article's near-duplicate
-signature, split the window's articles into sentences, weigh and score each sentence against
-each topic, and send back each run of articles' likeliest candidates
-(:mod:`~briefgen.engine.tasks`). The driver — the ``briefgen`` process — finds the groups of
+The workers read and parse the corpus's files and compute each article's near-duplicate
+signature (:mod:`~briefgen.engine.tasks`); they split the window's articles into sentences,
+weigh and score each sentence against each topic, and send back each run of articles'
+likeliest candidates (the stage functions of :mod:`briefgen.stages`, which a run on one
+machine calls too). The driver — the ``briefgen`` process — finds the groups of
 near-duplicates from the signatures (:mod:`~briefgen.engine.corpus`), reduces the window's
 term statistics, merges the runs' candidates, groups the stories, ranks, selects and renders
-(:mod:`~briefgen.engine.briefing`). It never holds the articles' text: only metadata, one
+(:func:`briefgen.pipeline.brief_parts`, as a run on one machine does; the tasks submitted by
+:mod:`~briefgen.engine.briefing`). It never holds the articles' text: only metadata, one
 signature an article, each window article's title and lead (for the stories), and the text of
 the candidates. The briefing is the same, to the byte, as
 a run on one machine. The corpus folder must be readable by every worker at the same path (a

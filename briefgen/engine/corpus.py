@@ -15,12 +15,12 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
 from briefgen.dedupe import join_groups, likely_pairs
 from briefgen.engine.tasks import (
     ArticleMeta,
@@ -32,9 +32,9 @@ from briefgen.engine.tasks import (
     window_articles,
 )
 from briefgen.errors import ArticleError
-from briefgen.load import SUFFIXES, corpus_files, corpus_id, kept_members, span_hint, unique_ids
+from briefgen.load import SUFFIXES, corpus_files, corpus_id, kept_members, unique_ids
 from briefgen.models import Activity, Article, Topic
-from briefgen.web.chart import chart_span, counted
+from briefgen.web.chart import counted
 
 log = logging.getLogger(__name__)
 
@@ -105,23 +105,21 @@ class ClusterCorpus:
     def undated(self) -> list[str]:
         return [self._metas[m].path for g in self._groups for m in g if self._metas[m].date is None]
 
-    def _head_dates(self) -> list[dt.date]:
-        return [d for d in (self._metas[g[0]].date for g in self._groups) if d is not None]
+    def _head_dates(self) -> list[dt.date | None]:
+        """The date of each group's first member, which speaks for it."""
+        return [self._metas[g[0]].date for g in self._groups]
 
     def newest_date(self) -> dt.date | None:
-        dates = self._head_dates()
-        return max(dates) if dates else None
+        return newest(self._head_dates())
 
     def coverage_hint(self) -> str:
-        dates = self._head_dates()
-        return span_hint(min(dates), max(dates)) if dates else span_hint(None, None)
+        return coverage_hint(self._head_dates())
 
     def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
-        """The coverage chart's counts up to ``end`` (as :meth:`LoadResult.activity`); whether
-        each article is about each topic is judged on the workers."""
-        heads = [g[0] for g in self._groups]
-        span = chart_span(min((d for m in heads if (d := self._metas[m].date) is not None and d <= end), default=None), end)
-        chosen = [m for m in heads if (d := self._metas[m].date) is not None and span[0] <= d <= end]
+        """The coverage chart's counts up to ``end`` (:func:`briefgen.corpora.chart_heads`);
+        whether each article is about each topic is judged on the workers."""
+        span, heads = chart_heads(self._head_dates(), end)
+        chosen = [self._groups[k][0] for k in heads]
         by_part: dict[int, list[int]] = defaultdict(list)
         for m in chosen:
             by_part[self._where[m][0]].append(m)
@@ -152,14 +150,9 @@ class ClusterCorpus:
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The window's articles as :func:`briefgen.load.in_window` gives them, without their
         text; :meth:`window_parts` has them with it, on the cluster."""
-        chosen, self._window = [], []
-        for group in self._groups:
-            inside = [m for m in group if (d := self._metas[m].date) is not None and start <= d <= end]
-            if inside:
-                first, *others = (self._metas[m].stub(self._ids[m]) for m in inside)
-                chosen.append(replace(first, also_in=tuple(others)))
-                self._window.append((self._where[inside[0]], self._ids[inside[0]]))
-        return chosen
+        inside = window_groups(self._groups, lambda m: self._metas[m].date, start, end)
+        self._window = [(self._where[members[0]], self._ids[members[0]]) for members in inside]
+        return [merged([self._metas[m].stub(self._ids[m]) for m in members]) for members in inside]
 
     def window_parts(self) -> list[tuple[Any, int]]:
         """Runs of the last :meth:`in_window`'s articles, text and all, in order: a future of

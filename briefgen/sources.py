@@ -1,0 +1,86 @@
+"""A run's corpus and where its window is briefed, chosen once at the top of a run
+(:func:`open_source`):
+
+- :class:`LocalSource`: the corpus read into memory (:func:`briefgen.load.load_corpus`) or through its
+  index (:func:`briefgen.corpus_index.open_corpus`), the window briefed in this process;
+- :class:`ClusterSource`: the corpus read by the workers of a Dask cluster
+  (:class:`briefgen.engine.corpus.ClusterCorpus`), the window briefed on them.
+
+Both answer the :class:`briefgen.corpora.Corpus` protocol by the same rules
+(:mod:`briefgen.corpora`), and brief by the same stages (:func:`briefgen.pipeline.brief_parts`);
+the run never asks which it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from briefgen.assemble import TextHolding
+from briefgen.config import Options
+from briefgen.corpora import Corpus
+from briefgen.corpus_index import open_corpus
+from briefgen.load import load_corpus
+from briefgen.models import Briefing
+from briefgen.parallel import Progress
+from briefgen.pipeline import Here, Window, brief_parts
+from briefgen.stages import Settings
+
+if TYPE_CHECKING:
+    from briefgen.engine.corpus import ClusterCorpus
+
+
+class Source(Protocol):
+    """A corpus read for a run, and where the briefing of a window of it is made."""
+
+    @property
+    def corpus(self) -> Corpus: ...
+
+    def briefing(self, window: Window, settings: Settings) -> Briefing:
+        """The briefing of ``window``, whose articles :meth:`Corpus.in_window` gave."""
+
+
+@dataclass(frozen=True)
+class LocalSource:
+    """A corpus in this process (in memory, or through its index): its window is split over
+    ``jobs`` processes, with a ``progress`` bar, and briefed here."""
+
+    corpus: Corpus
+    jobs: int = 1
+    progress: Progress[Any] | None = None
+
+    def briefing(self, window: Window, settings: Settings) -> Briefing:
+        return brief_parts(Here(self.jobs, self.progress), [window.articles], window, settings, TextHolding(window.articles))
+
+
+@dataclass(frozen=True)
+class ClusterSource:
+    """A corpus on a Dask cluster: its window is briefed on the workers that hold it."""
+
+    corpus: ClusterCorpus
+
+    def briefing(self, window: Window, settings: Settings) -> Briefing:
+        from briefgen.engine.briefing import cluster_briefing
+
+        return cluster_briefing(self.corpus, window, settings)
+
+
+def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
+                progress: Callable[[str], Progress[Any]] | None = None, cache: Path | None = None,
+                client: Any = None) -> Source:
+    """The corpus ``folder``: on the Dask ``client``'s cluster when one is given, else through
+    its index in the folder ``cache`` when one is given, else read whole; over ``jobs``
+    processes with ``progress`` bars (``progress(label)``) here."""
+    max_bytes = options.input.max_bytes
+    if client is not None:  # the engine is imported only for a cluster
+        from briefgen.engine.corpus import ClusterCorpus
+
+        return ClusterSource(ClusterCorpus(client, folder, max_bytes))
+    splitting = progress("Splitting sentences") if progress else None
+    if cache is not None:
+        return LocalSource(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
+                                topics=options.topics), jobs, splitting)
+    return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes),
+                jobs, splitting)

@@ -1,0 +1,322 @@
+"""The briefing's stages as map and reduce steps, written once.
+
+A *part* is a run of consecutive articles of the window. The map steps are pure functions of
+one part (and of what a reduce step sent them); the local run maps them over one part that
+holds the whole window, the Dask engine over many parts on its workers
+(:mod:`briefgen.engine`), and the reduce steps (:func:`briefgen.score.vocabulary`,
+:func:`pool`) are the same in both. In the order :func:`briefgen.pipeline.brief_parts` runs them:
+
+1. :func:`split_part` (map): the reportable sentences of each article, their stems, and each
+   article's story key (title and lead); :func:`frequencies` (map) their stems' document
+   frequencies; :func:`briefgen.score.vocabulary` (reduce) the window's vocabulary and IDF.
+2. :func:`score_part` (map): the term rows of the sentences in the window's vocabulary, their
+   relevance to each topic (:func:`topic_scores`: the one place a topic's score is made), their
+   priors (:func:`sentence_priors`: position, pointing back, recency; the lead), the candidates
+   of each topic, and the similarity to the previous briefing; :func:`best_of` (map, reduced by
+   a maximum) each topic's largest relevance.
+3. :func:`likeliest_of` (map) each topic's likeliest candidates; :func:`pool` (reduce) the
+   window's ``pool_size`` likeliest; :func:`rows_of` (map) their text and term rows.
+4. :func:`close_to` (map): the sentences that say what a candidate says; :func:`about_of` (map)
+   how much each article reports on each topic; :func:`keys_of` and :func:`owners_of`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefgen.config import Options, RankingOptions
+from briefgen.learn import article_text, model_for
+from briefgen.models import Article, Sentence, Topic
+from briefgen.parallel import Progress, map_items
+from briefgen.rank import lead_prior, points_back, position_prior, recency_prior
+from briefgen.score import (
+    CompiledTopic,
+    Frequencies,
+    TermMatrix,
+    compile_topic,
+    matrix_of,
+    relevance,
+    stem_frequencies,
+    transform,
+)
+from briefgen.split import split_article
+from briefgen.stories import StorySettings, article_key
+from briefgen.text import stems
+
+log = logging.getLogger(__name__)
+
+TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
+ABOUT_SHARE = 1 / 3  #: share of an article's sentences on a topic that make it about the topic (:func:`article_topics`)
+POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the stages of a briefing need of the options, built once at the top of a run
+    (:meth:`of`) and passed down."""
+
+    title: str
+    topics: tuple[Topic, ...]
+    ranking: RankingOptions
+    stories: StorySettings
+    key_points: int
+    items_per_section: int
+    empty_section: str
+
+    @classmethod
+    def of(cls, options: Options) -> Settings:
+        return cls(options.title, options.topics, options.ranking,
+                   StorySettings(options.stories.lift, options.stories.time_scale), options.key_points,
+                   options.items_per_section, options.empty_section)
+
+
+# --- 1. split ------------------------------------------------------------------------------
+
+
+@dataclass
+class Part:
+    """A run of the window's articles split into the sentences that may be reported."""
+
+    articles: list[Article]
+    sentences: list[Sentence]
+    owner: np.ndarray  #: each sentence's article, an index into ``articles``
+    stems: list[list[str]]  #: each sentence's stems
+    keys: list[str]  #: each article's title and lead (:func:`briefgen.stories.article_key`)
+
+
+def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
+               progress: Progress[list[Sentence]] | None = None) -> Part:
+    """Split the articles (over ``jobs`` processes) and keep the sentences of reportable length
+    (no heading, ``min_words`` to ``max_words`` words); each article's story key is taken from
+    the same split."""
+    limits = settings.ranking
+    sentences: list[Sentence] = []
+    owner: list[int] = []
+    keys: list[str] = []
+    for index, article_sentences in enumerate(map_items(split_article, articles, jobs, progress)):
+        keys.append(article_key(articles[index], article_sentences))
+        for sentence in article_sentences:
+            if not sentence.is_heading and limits.min_words <= len(sentence.text.split()) <= limits.max_words:
+                sentences.append(sentence)
+                owner.append(index)
+    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [stems(s.text) for s in sentences], keys)
+
+
+def frequencies(part: Part) -> Frequencies:
+    """The map step of the window's term weights (:func:`briefgen.score.vocabulary` reduces them)."""
+    return stem_frequencies(part.stems)
+
+
+def keys_of(part: Part) -> list[str]:
+    """Each article's title and lead, which the stories group (:func:`briefgen.stories.group_articles`)."""
+    return part.keys
+
+
+# --- 2. score ------------------------------------------------------------------------------
+
+
+def topic_scores(matrix: TermMatrix, topics: Sequence[CompiledTopic], articles: Sequence[Article] | None = None,
+                 owner: np.ndarray | None = None) -> np.ndarray:
+    """How relevant each text (a row of ``matrix``) is to each topic, texts × topics: the
+    topic's terms (:func:`briefgen.score.relevance`); where a topic has a model
+    (:func:`briefgen.learn.model_for`) and the texts' ``articles`` are given (``owner``: each
+    text's), zero in the articles the model does not accept."""
+    scores = relevance(matrix, topics)
+    if articles is None or owner is None or not len(owner):
+        return scores
+    for j, compiled in enumerate(topics):
+        model = model_for(compiled.topic)
+        if model is not None:  # the section draws on the articles the model accepts
+            about = model.predict([article_text(a) for a in articles])
+            scores[~about[owner], j] = 0.0
+            log.info("topic %s: its model accepts %d of %d articles", compiled.topic.name, int(about.sum()), len(articles))
+    return scores
+
+
+def sentence_priors(positions: np.ndarray, standalone: np.ndarray, age: np.ndarray, texts: Sequence[str],
+                    owner: np.ndarray, ranking: RankingOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Two priors of each sentence, both times its article's recency (``age`` in days): its
+    bias (the position prior, lower for a sentence that opens by pointing back, not
+    ``standalone``) and its place in its article's lead (:func:`briefgen.rank.lead_prior`;
+    ``owner``: each sentence's article, its sentences in order)."""
+    recency = recency_prior(age, ranking.recency)
+    prior = position_prior(positions, ranking.position_weight) * np.where(standalone, 1.0, POINTING_BACK) * recency
+    return prior, lead_prior(texts, owner, ranking.min_words) * recency
+
+
+def candidate_mask(scores: np.ndarray) -> np.ndarray:
+    """sentences × topics: a candidate of the topic (relevant to it, and at least
+    :data:`TOPIC_SHARE` of its best topic's relevance)."""
+    if not scores.size:
+        return np.zeros(scores.shape, dtype=bool)
+    best = scores.max(axis=1, keepdims=True)
+    return (scores > 0) & (scores >= TOPIC_SHARE * best)
+
+
+def history_similarity(matrix: TermMatrix, history: Sequence[str]) -> np.ndarray:
+    """Each text's highest cosine similarity to a sentence reported before."""
+    rows = matrix.counts.shape[0]
+    if not history or not rows:
+        return np.zeros(rows)
+    return np.asarray((matrix.tfidf @ transform(matrix, history).T).max(axis=1).todense()).ravel()
+
+
+@dataclass
+class ScoredPart:
+    """A part's sentences weighed with the whole window's vocabulary and IDF, and scored."""
+
+    split: Part
+    offset: int  #: the row of its first sentence in the whole window
+    article_offset: int  #: the index of its first article in the window
+    matrix: TermMatrix
+    relevance: np.ndarray  #: sentences × topics
+    prior: np.ndarray
+    lead: np.ndarray
+    standalone: np.ndarray  #: False where a sentence opens by pointing back (never a bullet)
+    seen: np.ndarray  #: the similarity to the previous briefing
+    candidate: np.ndarray  #: sentences × topics: a candidate of the topic
+    best: np.ndarray  #: per topic, the largest relevance of a candidate (0: none)
+
+
+def score_part(part: Part, offset: int, article_offset: int, weights: tuple[dict[str, int], np.ndarray],
+               settings: Settings, end: dt.date, history: Sequence[str]) -> ScoredPart:
+    """Weigh the part's sentences with the window's ``weights`` (vocabulary, IDF) and score them:
+    relevance (:func:`topic_scores`), priors (:func:`sentence_priors`, ages up to ``end``),
+    candidates (:func:`candidate_mask`), similarity to the ``history``."""
+    matrix = matrix_of(part.stems, *weights)
+    scores = topic_scores(matrix, [compile_topic(t) for t in settings.topics], part.articles, part.owner)
+    standalone = np.array([not points_back(s.text) for s in part.sentences], dtype=bool)
+    positions = np.array([s.position for s in part.sentences], dtype=np.float64)
+    age = (np.array([(end - (a.date or end)).days for a in part.articles], dtype=np.float64)[part.owner]
+           if len(part.owner) else np.zeros(0))
+    prior, lead = sentence_priors(positions, standalone, age, [s.text for s in part.sentences], part.owner, settings.ranking)
+    candidate = candidate_mask(scores)
+    best = np.array([scores[candidate[:, j], j].max() if candidate[:, j].any() else 0.0 for j in range(scores.shape[1])])
+    return ScoredPart(part, offset, article_offset, matrix, scores, prior, lead, standalone,
+                      history_similarity(matrix, history), candidate, best)
+
+
+def best_of(part: ScoredPart) -> np.ndarray:
+    """Each topic's largest relevance of a candidate (reduced by a maximum)."""
+    return part.best
+
+
+# --- 3. the pool of candidates -------------------------------------------------------------
+
+Found = tuple[np.ndarray, np.ndarray]  #: window rows and their bias
+
+
+def likeliest(bias: np.ndarray, size: int) -> np.ndarray:
+    """The indexes of the ``size`` highest ``bias`` values (the first on a tie), in order."""
+    return np.sort(np.argsort(-bias, kind="stable")[:size])
+
+
+def likeliest_of(part: ScoredPart, top: np.ndarray, pool_size: int, duplicate: float) -> tuple[list[Found], Found]:
+    """Per topic, the part's likeliest candidates (window rows and bias: relevance over the
+    window's ``top`` of the topic, times the prior; at most ``pool_size``, so that the whole
+    window's are among them), and the rows that repeat the previous briefing (cosine at least
+    ``duplicate``: never picked) with their similarity to it."""
+    found = []
+    for j in range(part.relevance.shape[1]):
+        rows = np.flatnonzero(part.candidate[:, j])
+        bias = part.relevance[rows, j] / top[j] * part.prior[rows] if len(rows) else np.zeros(0)
+        found.append(_keep_likeliest(rows + part.offset, bias, pool_size))
+    repeated = np.flatnonzero(part.seen >= duplicate)
+    return found, (repeated + part.offset, part.seen[repeated])
+
+
+def _keep_likeliest(rows: np.ndarray, bias: np.ndarray, size: int) -> Found:
+    if len(rows) > size:  # keep the graph small: the likeliest candidates
+        keep = likeliest(bias, size)
+        return rows[keep], bias[keep]
+    return rows, bias
+
+
+def pool(found: Sequence[list[Found]], topics: int, pool_size: int) -> list[Found]:
+    """The reduce step of :func:`likeliest_of`: per topic, the window's ``pool_size`` likeliest
+    candidates, from each part's."""
+    pools = []
+    for j in range(topics):
+        rows = np.concatenate([np.zeros(0, dtype=np.int64)] + [f[j][0] for f in found])
+        bias = np.concatenate([np.zeros(0)] + [f[j][1] for f in found])
+        pools.append(_keep_likeliest(rows, bias, pool_size))
+    return pools
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What the driver holds of some sentences of the window (all candidates of a ranking)."""
+
+    rows: np.ndarray  #: window rows
+    sentences: list[Sentence]
+    tfidf: sp.csr_matrix
+    counts: sp.csr_matrix
+    relevance: np.ndarray
+    lead: np.ndarray
+    standalone: np.ndarray
+    seen: np.ndarray
+
+    @classmethod
+    def joined(cls, parts: Sequence[Rows]) -> Rows:
+        """The rows of ``parts``, in order."""
+        if not parts:
+            empty = sp.csr_matrix((0, 1))
+            return cls(np.zeros(0, dtype=np.int64), [], empty, empty, np.zeros((0, 0)), np.zeros(0), np.zeros(0, dtype=bool),
+                       np.zeros(0))
+        return cls(np.concatenate([p.rows for p in parts]), [s for p in parts for s in p.sentences],
+                   sp.vstack([p.tfidf for p in parts]).tocsr(), sp.vstack([p.counts for p in parts]).tocsr(),
+                   np.concatenate([p.relevance for p in parts]), np.concatenate([p.lead for p in parts]),
+                   np.concatenate([p.standalone for p in parts]), np.concatenate([p.seen for p in parts]))
+
+
+def rows_of(part: ScoredPart, rows: np.ndarray) -> Rows:
+    """The window ``rows`` the part holds."""
+    local = np.asarray(rows, dtype=np.int64) - part.offset
+    return Rows(np.asarray(rows, dtype=np.int64), [part.split.sentences[r] for r in local], part.matrix.tfidf[local],
+                part.matrix.counts[local], part.relevance[local], part.lead[local], part.standalone[local], part.seen[local])
+
+
+# --- 4. what selection asks ----------------------------------------------------------------
+
+
+def close_to(part: ScoredPart, candidates: sp.csr_matrix, duplicate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Sentence]]:
+    """The pairs of a sentence of the part and a candidate (a row of ``candidates``, rows of the
+    window's TF-IDF) whose cosine is at least ``duplicate``: the sentences' window rows, the
+    candidates' indexes, the cosines, and the sentences (each row's dot product is the one
+    :meth:`briefgen.select.Selector.similarities` computes)."""
+    similarity = sp.coo_matrix(part.matrix.tfidf @ candidates.T)
+    close = similarity.data >= duplicate
+    rows, which, values = similarity.row[close], similarity.col[close], similarity.data[close]
+    return rows + part.offset, which, values, [part.split.sentences[r] for r in rows]
+
+
+def article_topics(relevance: np.ndarray, owner: np.ndarray, articles: int) -> tuple[np.ndarray, np.ndarray]:
+    """How much each article reports on each topic, from its candidate sentences' ``relevance``
+    (``owner``: each one's article): the share of its sentences that are candidates of the topic
+    (:func:`candidate_mask`), articles × topics; and whether it is about the topic: at least
+    :data:`ABOUT_SHARE` of its sentences are, and at least two (one, in an article of one
+    sentence). An article that names a topic in a sentence or two in passing is not about it."""
+    topics = relevance.shape[1] if relevance.ndim == 2 else 0
+    if not len(owner) or not topics:
+        return np.zeros((articles, topics)), np.zeros((articles, topics), dtype=bool)
+    candidate = candidate_mask(relevance)
+    sentences = np.bincount(owner, minlength=articles).astype(np.float64)[:, None]
+    counts = np.stack([np.bincount(owner, weights=candidate[:, j], minlength=articles) for j in range(topics)], axis=1)
+    share = counts / np.maximum(sentences, 1.0)
+    return share, (share >= ABOUT_SHARE - 1e-9) & (counts >= np.minimum(2, sentences)) & (counts > 0)
+
+
+def about_of(part: ScoredPart) -> tuple[np.ndarray, np.ndarray]:
+    """How much each of the part's articles reports on each topic (:func:`article_topics`)."""
+    return article_topics(part.relevance, part.split.owner, len(part.split.articles))
+
+
+def owners_of(part: ScoredPart) -> np.ndarray:
+    """The window index of each sentence's article."""
+    return part.split.owner + part.article_offset
