@@ -135,6 +135,11 @@ def _usage_hint(exc: click.UsageError) -> str:
     return f"see '{where} --help'"
 
 
+#: what click (8.2 and later) raises for `briefgen` alone; earlier versions print the help themselves
+_NO_ARGS_IS_HELP: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",) if hasattr(click.exceptions, name))
+
+
 class BriefgenGroup(click.Group):
     """click's group with briefgen's conventions: every error, click's usage errors included, is
     one ``Error:`` line and a ``Hint:`` line on stderr with a documented exit status; Ctrl-C is
@@ -149,7 +154,7 @@ class BriefgenGroup(click.Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":  # `briefgen` alone prints the help
+            if isinstance(exc, _NO_ARGS_IS_HELP):  # `briefgen` alone prints the help
                 exc.show()
                 sys.exit(exc.exit_code)
             _fail(" ".join(exc.format_message().split()), _usage_hint(exc), exc.exit_code)
@@ -485,17 +490,15 @@ def _read_article(path: Path, max_bytes: int | None = None) -> Article:
         return replace(article, path=STDIN)
     except ArticleError as exc:
         where = "<stdin>" if str(path) == STDIN else exc.path
-        raise ArticleError(where, exc.reason, _single_file_hint(exc.hint)) from exc
+        raise ArticleError(where, exc.reason, SINGLE_FILE_HINTS.get(exc.kind, exc.hint), exc.kind) from exc
 
 
-def _single_file_hint(hint: str | None) -> str | None:
-    """The library's hints speak of the corpus folder; for a file named on the command line,
-    say what fits one file."""
-    if not hint or "corpus" not in hint or "for briefgen daily" in hint:
-        return hint
-    if "max_bytes" in hint:
-        return "split it, or raise [input] max_bytes in a config file"
-    return "give an article as " + " ".join(CORPUS_SUFFIXES) + " text"
+#: hints for a file named on the command line, by :attr:`ArticleError.kind`, where the library's
+#: hint speaks of the corpus folder
+SINGLE_FILE_HINTS = {
+    "binary": "give an article as " + " ".join(CORPUS_SUFFIXES) + " text",
+    "unparsable": "give an article as " + " ".join(CORPUS_SUFFIXES) + " text",
+}
 
 
 @cli.command(short_help="Print the sentences briefgen finds in an article.")
