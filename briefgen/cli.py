@@ -32,8 +32,9 @@ import click
 from briefgen.algorithms import ALGORITHMS, DEFAULT_SYSTEMS
 from briefgen.config import (
     FORMATS,
-    MAX_DAYS,
+    RANGES,
     Options,
+    declared_default,
     default_config_path,
     load_options,
     parse_formats,
@@ -48,6 +49,7 @@ log = logging.getLogger("briefgen")
 
 
 PARTIAL_SUCCESS = 9
+DAYS = RANGES["briefing.days"]  #: --days takes what the config's briefing.days may be
 FETCH_FAILED = 11  #: `briefgen fetch`: every feed and page failed
 INTERRUPTED = 130  #: the shell's status for a process stopped by SIGINT (128 + 2)
 #: every file suffix the corpus reader takes (``briefgen.load.SUFFIXES``; a test keeps them equal)
@@ -224,10 +226,11 @@ def cli() -> None:
 @click.option("--date", type=_DateOrLatest(offsets=True), default=None,
               help="Last day of the window (default: today); LATEST, in any case, is the newest article's date, "
                    "LATEST-N N days before it.")
-@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=None,
-              help=f"Length of the window in days, 1 to {MAX_DAYS} (default: [briefing] days, 1).")
+@click.option("--days", type=click.IntRange(int(DAYS.low), int(DAYS.high)), default=None,
+              help=f"Length of the window in days, {DAYS} (default: [briefing] days, {declared_default('briefing.days')}).")
 @click.option("--format", "formats", metavar=",".join(FORMATS), default=None,
-              help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, md,pdf).")
+              help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, "
+                   + ",".join(declared_default("briefing.formats")) + ").")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that load and split the articles.")
 @click.option("--no-history", is_flag=True, help="Report even what the previous briefing already reported.")
@@ -365,7 +368,20 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
     _run(action)
 
 
-@cli.command(short_help="E-mail an archived briefing's PDF.")
+SEND_HELP = f"""E-mail an archived briefing's PDF to the recipients in [delivery].
+
+    The SMTP user name and password come from the environment variables named in [delivery]
+    ({declared_default("delivery.username_env")} and {declared_default("delivery.password_env")} by default). A failed send is retried with
+    back-off, then exits with status 7; the briefing files stay in place.
+
+    \b
+    Examples:
+        briefgen send --config desk.toml
+        briefgen send --date 2026-11-29 --dry-run --config desk.toml
+    """
+
+
+@cli.command(short_help="E-mail an archived briefing's PDF.", help=SEND_HELP)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
@@ -375,17 +391,7 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
 @config_option
 def send(out: Path, date: dt.date | str | None, dry_run: bool, quiet: bool, log_file: Path | None,
          config_file: Path | None) -> None:
-    """E-mail an archived briefing's PDF to the recipients in [delivery].
-
-    The SMTP user name and password come from the environment variables named in [delivery]
-    (BRIEFGEN_SMTP_USER and BRIEFGEN_SMTP_PASSWORD by default). A failed send is retried with
-    back-off, then exits with status 7; the briefing files stay in place.
-
-    \b
-    Examples:
-        briefgen send --config desk.toml
-        briefgen send --date 2026-11-29 --dry-run --config desk.toml
-    """
+    """E-mail an archived briefing's PDF to the recipients in [delivery] (help: :data:`SEND_HELP`)."""
     _setup_logging(quiet, log_file)
 
     def action() -> None:

@@ -15,7 +15,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from briefgen.cli import cli
-from briefgen.config import MAX_DAYS, RANGES, load_options, packaged_defaults
+from briefgen.config import (
+    MAX_DAYS,
+    RANGES,
+    declared_default,
+    defaults_toml,
+    load_options,
+    packaged_defaults,
+)
 from briefgen.errors import ConfigError
 from briefgen.load import window
 from tests.conftest import TRADE_TEXT, md_file
@@ -131,6 +138,21 @@ def test_the_window_refuses_what_date_arithmetic_cannot_do(end: dt.date, days: i
 def test_the_window_of_the_longest_allowed_length() -> None:
     assert window(dt.date(2026, 11, 29), MAX_DAYS) == (dt.date(2026, 11, 29) - dt.timedelta(days=MAX_DAYS - 1),
                                                        dt.date(2026, 11, 29))
+
+
+def test_defaults_toml_is_what_the_declarations_write() -> None:
+    """Each setting is declared once, in briefgen/config.py; `make defaults` writes the file."""
+    text = (Path(__file__).parents[1] / "briefgen" / "defaults.toml").read_text(encoding="utf-8")
+    assert text == defaults_toml(text), "briefgen/defaults.toml is out of date: run `make defaults`"
+
+
+def test_the_packaged_defaults_are_the_declared_defaults() -> None:
+    options = load_options()
+    for table in ("output", "delivery", "input", "cache", "engine", "fetch", "ranking", "stories"):
+        assert getattr(options, table) == type(getattr(options, table))(), table
+    briefing = packaged_defaults()["briefing"]
+    assert {key: declared_default(f"briefing.{key}") for key in briefing} == {
+        key: tuple(value) if isinstance(value, list) else value for key, value in briefing.items()}
 
 
 def test_every_number_in_the_defaults_has_a_range_stated_beside_it() -> None:
