@@ -4,11 +4,14 @@ import json
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import cli
 from tests.conftest import TRADE_TEXT, md_file
 from tests.conftest import run_cli as run
+
+pytestmark = pytest.mark.e2e  # every test here goes through the command line
 
 
 def test_daily_writes_markdown_and_pdf_and_prints_the_paths(small_corpus: Path, tmp_path: Path) -> None:
@@ -174,8 +177,6 @@ import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-
-import pytest  # noqa: E402
 
 from briefgen.load import SUFFIXES  # noqa: E402
 from tests.test_learn import make_examples  # noqa: E402
