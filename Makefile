@@ -21,7 +21,7 @@ test: system $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 ## test-fast: the tests that do not go through the command line, a process, a browser or a cluster
-test-fast: $(TEST_STAMP)
+test-fast: system $(TEST_STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
 ## lint: ruff over the project, mypy over the package (both configured in pyproject.toml)
