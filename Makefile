@@ -7,7 +7,7 @@ TEST_STAMP  := $(VENV)/.installed-test
 
 EVAL   ?= ../shared/eval
 
-.PHONY: brief test eval bench system install clean
+.PHONY: brief test test-fast lint defaults eval bench system install clean
 
 ## brief: build the briefing of the bundled corpus (its newest week, after the week before) into out/
 brief: system $(BRIEF_STAMP)
@@ -19,6 +19,19 @@ brief: system $(BRIEF_STAMP)
 ## test: run the whole test suite
 test: system $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+## test-fast: the tests that do not go through the command line, a process, a browser or a cluster
+test-fast: system $(TEST_STAMP)
+	$(BIN)/python -m pytest -m "not e2e"
+
+## lint: ruff over the project, mypy over the package (both configured in pyproject.toml)
+lint: $(TEST_STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
+
+## defaults: write briefgen/defaults.toml from the settings declared in briefgen/config.py
+defaults: $(BRIEF_STAMP)
+	$(BIN)/python scripts/defaults.py
 
 ## eval: measure quality on the shared evaluation data; writes docs/quality.md
 eval: system $(TEST_STAMP)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import BriefgenError, InputError, OutputError
+from briefgen.errors import InputError, LockTimeout, OutputError
 from briefgen.files import (  # noqa: F401 - write_atomic: the CLI and fetch still import it from here
     Unreadable,
     flock_waiting,
@@ -66,12 +66,6 @@ _TEMP_FILE = re.compile(r"^\..+\.[0-9a-f]{16}\.tmp$")
 LOCK_NAME = ".briefgen.lock"
 LATEST = "latest"
 MAX_RECORD_BYTES = 64 * 2**20  #: a record larger than this is not one briefgen wrote
-
-
-class LockTimeout(BriefgenError):
-    """Another run holds the output folder's lock for longer than we may wait."""
-
-    exit_code = 8
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,9 @@ import click
 from briefgen.algorithms import ALGORITHMS, DEFAULT_SYSTEMS
 from briefgen.config import (
     FORMATS,
-    MAX_DAYS,
+    RANGES,
     Options,
+    declared_default,
     default_config_path,
     load_options,
     parse_formats,
@@ -48,6 +49,7 @@ log = logging.getLogger("briefgen")
 
 
 PARTIAL_SUCCESS = 9
+DAYS = RANGES["briefing.days"]  #: --days takes what the config's briefing.days may be
 FETCH_FAILED = 11  #: `briefgen fetch`: every feed and page failed
 INTERRUPTED = 130  #: the shell's status for a process stopped by SIGINT (128 + 2)
 #: every file suffix the corpus reader takes (``briefgen.load.SUFFIXES``; a test keeps them equal)
@@ -135,6 +137,11 @@ def _usage_hint(exc: click.UsageError) -> str:
     return f"see '{where} --help'"
 
 
+#: what click (8.2 and later) raises for `briefgen` alone; earlier versions print the help themselves
+_NO_ARGS_IS_HELP: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",) if hasattr(click.exceptions, name))
+
+
 class BriefgenGroup(click.Group):
     """click's group with briefgen's conventions: every error, click's usage errors included, is
     one ``Error:`` line and a ``Hint:`` line on stderr with a documented exit status; Ctrl-C is
@@ -149,7 +156,7 @@ class BriefgenGroup(click.Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":  # `briefgen` alone prints the help
+            if isinstance(exc, _NO_ARGS_IS_HELP):  # `briefgen` alone prints the help
                 exc.show()
                 sys.exit(exc.exit_code)
             _fail(" ".join(exc.format_message().split()), _usage_hint(exc), exc.exit_code)
@@ -219,10 +226,11 @@ def cli() -> None:
 @click.option("--date", type=_DateOrLatest(offsets=True), default=None,
               help="Last day of the window (default: today); LATEST, in any case, is the newest article's date, "
                    "LATEST-N N days before it.")
-@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=None,
-              help=f"Length of the window in days, 1 to {MAX_DAYS} (default: [briefing] days, 1).")
+@click.option("--days", type=click.IntRange(int(DAYS.low), int(DAYS.high)), default=None,
+              help=f"Length of the window in days, {DAYS} (default: [briefing] days, {declared_default('briefing.days')}).")
 @click.option("--format", "formats", metavar=",".join(FORMATS), default=None,
-              help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, md,pdf).")
+              help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, "
+                   + ",".join(declared_default("briefing.formats")) + ").")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that load and split the articles.")
 @click.option("--no-history", is_flag=True, help="Report even what the previous briefing already reported.")
@@ -361,7 +369,20 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
     _run(action)
 
 
-@cli.command(short_help="E-mail an archived briefing's PDF.")
+SEND_HELP = f"""E-mail an archived briefing's PDF to the recipients in [delivery].
+
+    The SMTP user name and password come from the environment variables named in [delivery]
+    ({declared_default("delivery.username_env")} and {declared_default("delivery.password_env")} by default). A failed send is retried with
+    back-off, then exits with status 7; the briefing files stay in place.
+
+    \b
+    Examples:
+        briefgen send --config desk.toml
+        briefgen send --date 2026-11-29 --dry-run --config desk.toml
+    """
+
+
+@cli.command(short_help="E-mail an archived briefing's PDF.", help=SEND_HELP)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
@@ -371,17 +392,7 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
 @config_option
 def send(out: Path, date: dt.date | str | None, dry_run: bool, quiet: bool, log_file: Path | None,
          config_file: Path | None) -> None:
-    """E-mail an archived briefing's PDF to the recipients in [delivery].
-
-    The SMTP user name and password come from the environment variables named in [delivery]
-    (BRIEFGEN_SMTP_USER and BRIEFGEN_SMTP_PASSWORD by default). A failed send is retried with
-    back-off, then exits with status 7; the briefing files stay in place.
-
-    \b
-    Examples:
-        briefgen send --config desk.toml
-        briefgen send --date 2026-11-29 --dry-run --config desk.toml
-    """
+    """E-mail an archived briefing's PDF to the recipients in [delivery] (help: :data:`SEND_HELP`)."""
     _setup_logging(quiet, log_file)
 
     def action() -> None:
@@ -486,17 +497,15 @@ def _read_article(path: Path, max_bytes: int | None = None) -> Article:
         return replace(article, path=STDIN)
     except ArticleError as exc:
         where = "<stdin>" if str(path) == STDIN else exc.path
-        raise ArticleError(where, exc.reason, _single_file_hint(exc.hint)) from exc
+        raise ArticleError(where, exc.reason, SINGLE_FILE_HINTS.get(exc.kind, exc.hint), exc.kind) from exc
 
 
-def _single_file_hint(hint: str | None) -> str | None:
-    """The library's hints speak of the corpus folder; for a file named on the command line,
-    say what fits one file."""
-    if not hint or "corpus" not in hint or "for briefgen daily" in hint:
-        return hint
-    if "max_bytes" in hint:
-        return "split it, or raise [input] max_bytes in a config file"
-    return "give an article as " + " ".join(CORPUS_SUFFIXES) + " text"
+#: hints for a file named on the command line, by :attr:`ArticleError.kind`, where the library's
+#: hint speaks of the corpus folder
+SINGLE_FILE_HINTS = {
+    "binary": "give an article as " + " ".join(CORPUS_SUFFIXES) + " text",
+    "unparsable": "give an article as " + " ".join(CORPUS_SUFFIXES) + " text",
+}
 
 
 @cli.command(short_help="Print the sentences briefgen finds in an article.")

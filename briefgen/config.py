@@ -1,9 +1,12 @@
 """Configuration in layers: packaged defaults, then the user's file, then command-line flags.
 
-The packaged ``defaults.toml`` holds every key. A user's file only overrides what it sets and
-may add topics; an unknown key, a wrong type, a number outside its range (:data:`RANGES`, also
-stated in ``defaults.toml``), a topic without terms or a file that is not UTF-8 TOML is a
-:class:`ConfigError` naming the file and the key. The file is read like any file briefgen does
+Each setting is declared once, here, as a field of :class:`Options` (the ``[briefing]`` table) or
+of one of its tables' dataclasses, with its default, its range and its doc (:func:`setting`).
+``defaults.toml`` is written from those declarations (:func:`defaults_toml`, ``make defaults``)
+with the topics below them; a test keeps it so. The packaged ``defaults.toml`` holds every key.
+A user's file only overrides what it sets and may add topics; an unknown key, a wrong type, a
+number outside its range (:data:`RANGES`), a topic without terms or a file that is not UTF-8
+TOML is a :class:`ConfigError` naming the file and the key. The file is read like any file briefgen does
 not own (:mod:`briefgen.files`): a named pipe or a device is refused, never waited on.
 """
 
@@ -12,7 +15,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,63 +52,55 @@ class Range:
         return f"{'over ' if self.above else ''}{low} to {'under ' if self.below else ''}{high}"
 
 
-#: The range of every number in the config (``defaults.toml`` states each beside its key).
-RANGES: dict[str, Range] = {
-    "briefing.key_points": Range(0, 100),
-    "briefing.items_per_section": Range(1, 100),
-    "briefing.days": Range(1, MAX_DAYS),
-    "output.lock_timeout": Range(0, 86_400),
-    "delivery.port": Range(1, 65_535),
-    "delivery.retries": Range(0, 20),
-    "delivery.retry_delay": Range(0, 3_600),
-    "delivery.timeout": Range(0, 3_600, above=True),
-    "input.max_bytes": Range(1, 100_000_000),
-    "fetch.timeout": Range(0, 600, above=True),
-    "fetch.max_bytes": Range(1, 100_000_000),
-    "fetch.per_host_delay": Range(0, 3_600),
-    "fetch.concurrency": Range(1, 64),
-    "fetch.retries": Range(0, 10),
-    "fetch.retry_delay": Range(0, 3_600),
-    "fetch.max_failures": Range(1, 1_000),
-    "ranking.damping": Range(0, 1, below=True),
-    "ranking.similarity_threshold": Range(0, 10),
-    "ranking.position_weight": Range(0, 1),
-    "ranking.lead_until": Range(0, 1),
-    "ranking.central_from": Range(0, 1),
-    "ranking.recency": Range(0, 10),
-    "ranking.redundancy": Range(0, 1),
-    "ranking.duplicate": Range(0, 1),
-    "ranking.developing": Range(0, 1),
-    "ranking.pool_size": Range(1, 100_000),
-    "ranking.min_words": Range(1, 1_000),
-    "ranking.max_words": Range(1, 1_000),
-    "stories.lift": Range(0, 1000, above=True),
-    "stories.time_scale": Range(0, MAX_DAYS, above=True),
-}
+def setting(default: Any, doc: str, range: Range | None = None, toml: Any = None) -> Any:
+    """The one declaration of a setting: a dataclass field with its ``default``, the ``doc`` that
+    ``defaults.toml`` states beside its key and, for a number, the ``range`` it must lie in.
+    ``toml`` is the default as the file writes it, where that is not ``default`` itself."""
+    metadata = {"doc": doc, "range": range, "toml": default if toml is None else toml}
+    return field(default=default, metadata=metadata)
+
+
+def table(options: Any, doc: str = "") -> Any:
+    """A table of settings (``[output]``, ``[ranking]``…) in :class:`Options`: its default, the
+    dataclass whose fields are its settings; ``doc`` is said beside the table's name."""
+    return field(default=options, metadata={"table_doc": doc, "settings": fields(options)})
 
 
 @dataclass(frozen=True)
 class RankingOptions:
-    damping: float = 0.85
-    similarity_threshold: float = 0.0
-    position_weight: float = 0.5
-    lead_until: float = 0.3
-    central_from: float = 0.35
-    recency: float = 0.1
-    redundancy: float = 0.5
-    duplicate: float = 0.7
-    developing: float = 0.35
-    pool_size: int = 1500
-    min_words: int = 8
-    max_words: int = 70
+    """How sentences are ranked and chosen (``[ranking]``)."""
+
+    damping: float = setting(0.85, "share of the random walk that follows sentence similarity (1 - bias)",
+                             Range(0, 1, below=True))
+    similarity_threshold: float = setting(0.0, "TextRank edge weight below which two sentences are not linked",
+                                          Range(0, 10))
+    position_weight: float = setting(0.5, "how much the lead of an article is favoured (0 = not at all)", Range(0, 1))
+    lead_until: float = setting(0.3, "keeping at most this share of the candidate sentences, the ranker takes the "
+                                "lead: each article's first sentences that can open a story", Range(0, 1))
+    central_from: float = setting(0.35, "keeping at least this share, it takes the most central sentences; in "
+                                  "between, a blend (docs/quality.md says why)", Range(0, 1))
+    recency: float = setting(0.1, "in a window of several days, news d days old weighs 1/(1 + recency×d)",
+                             Range(0, 10))
+    redundancy: float = setting(0.5, "cosine above which a candidate repeats a chosen sentence", Range(0, 1))
+    duplicate: float = setting(0.7, "cosine above which sentences of different articles are one item (and above "
+                               "which a sentence repeats the previous briefing: left out)", Range(0, 1))
+    developing: float = setting(0.35, "cosine to a sentence of the previous briefing from which a new one is marked "
+                                '"Developing" (an update of a story already reported)', Range(0, 1))
+    pool_size: int = setting(1500, "candidates per topic in the ranking graph at most (the most relevant)",
+                             Range(1, 100_000))
+    min_words: int = setting(8, "shorter sentences are never bullets", Range(1, 1_000))
+    max_words: int = setting(70, "longer ones neither (min_words at most max_words)", Range(1, 1_000))
 
 
 @dataclass(frozen=True)
 class OutputOptions:
-    basename: str = "briefing"  #: files are OUT/YYYY-MM-DD/<basename>.<format>
-    history: bool = True  #: leave out what the previous briefing in the archive reported
-    lock_timeout: float = 300.0  #: seconds a run waits for another run on the same folder
-    templates: str = ""  #: a folder of the user's templates, used before the packaged ones (empty: none)
+    """Where and how the briefing is archived (``[output]``)."""
+
+    basename: str = setting("briefing", "files are OUT/YYYY-MM-DD/<basename>.<format>")
+    history: bool = setting(True, "leave out what the previous briefing in the archive already reported")
+    lock_timeout: float = setting(300.0, "seconds a run waits for another run writing to the same folder",
+                                  Range(0, 86_400))
+    templates: str = setting("", "a folder of your own Jinja templates (briefing.html, index.html, mail.html, ...), used before briefgen's; relative to this file")
 
 
 SECURITY = ("starttls", "tls", "none")
@@ -113,59 +108,74 @@ SECURITY = ("starttls", "tls", "none")
 
 @dataclass(frozen=True)
 class DeliveryOptions:
-    host: str = "localhost"
-    port: int = 587
-    security: str = "starttls"
-    sender: str = ""
-    recipients: tuple[str, ...] = ()
-    subject: str = "{title} — {date}"
-    username_env: str = "BRIEFGEN_SMTP_USER"
-    password_env: str = "BRIEFGEN_SMTP_PASSWORD"
-    retries: int = 3
-    retry_delay: float = 5.0
-    timeout: float = 30.0
-    ca_file: str = ""  #: extra certificate authorities (PEM) to trust for TLS
+    """How the briefing is e-mailed (``[delivery]``)."""
+
+    host: str = setting("localhost", "the SMTP server")
+    port: int = setting(587, "its port", Range(1, 65_535))
+    security: str = setting("starttls", "starttls, tls (implicit, usually port 465) or none")
+    sender: str = setting("", 'e.g. "Briefings <briefings@example.org>"')
+    recipients: tuple[str, ...] = setting((), 'e.g. ["desk@example.org", "editor@example.org"]')
+    subject: str = setting("{title} — {date}", "{title}, {date} and {coverage} are filled in")
+    username_env: str = setting("BRIEFGEN_SMTP_USER", "the environment variable that holds the SMTP user name "
+                                "(credentials never come from this file)")
+    password_env: str = setting("BRIEFGEN_SMTP_PASSWORD", "the environment variable that holds the SMTP password")
+    retries: int = setting(3, "further attempts after a failed send", Range(0, 20))
+    retry_delay: float = setting(5.0, "seconds before the first retry; doubled each time", Range(0, 3_600))
+    timeout: float = setting(30.0, "seconds to wait for the SMTP server", Range(0, 3_600, above=True))
+    ca_file: str = setting("", "a PEM file of certificate authorities to trust besides the system's (a mail "
+                           "server with a private CA); relative to the config file")
 
 
 @dataclass(frozen=True)
 class InputOptions:
     """How the corpus is read (``[input]``)."""
 
-    max_bytes: int = 5_000_000  #: a larger file is skipped with a warning
+    max_bytes: int = setting(5_000_000, "a larger file in the corpus is skipped with a warning (bytes)",
+                             Range(1, 100_000_000))
 
 
 @dataclass(frozen=True)
 class CacheOptions:
     """The corpus index (``[cache]``, :mod:`briefgen.corpus_index`)."""
 
-    enabled: bool = True  #: keep an index of the corpus, so that a run reads only new and changed files
-    dir: str = ""  #: its folder; empty: OUT/.briefgen
+    enabled: bool = setting(True, "false: read the whole corpus every run (as --no-cache)")
+    dir: str = setting("", "its folder (--cache DIR); empty: OUT/.briefgen; relative to the config file. One "
+                       "index a corpus folder: another corpus rebuilds it")
 
 
 @dataclass(frozen=True)
 class EngineOptions:
     """Where the per-article work runs (``[engine]``, :mod:`briefgen.engine`)."""
 
-    scheduler: str = ""  #: a Dask scheduler's address (``tcp://host:8786``); empty: this machine
+    scheduler: str = setting("", 'a Dask scheduler\'s address ("tcp://host:8786", as --scheduler): the '
+                             "per-article work runs on its cluster (needs briefgen[dask]; the corpus must be "
+                             "readable by every worker at the same path); empty: on this machine")
 
 
 @dataclass(frozen=True)
 class FetchOptions:
     """What ``briefgen fetch`` collects, and how politely and safely (``[fetch]``)."""
 
-    feeds: tuple[str, ...] = ()  #: RSS and Atom feed URLs
-    opml: str = ""  #: an OPML file of further feeds (a path made absolute from the config's folder)
-    pages: tuple[str, ...] = ()  #: single article URLs
-    full_text: bool = True  #: fetch an item's page when its feed only carries a summary
-    timeout: float = 20.0  #: seconds to connect, and for a whole response to arrive
-    max_bytes: int = 5_000_000  #: a larger response (compressed or not) is refused
-    user_agent: str = "briefgen-fetch/0.1 (news briefing; polite, honours robots.txt)"
-    per_host_delay: float = 1.0  #: seconds between two requests to one host
-    concurrency: int = 4  #: requests at a time at most
-    retries: int = 2  #: further attempts after a 5xx answer, a timeout or a broken connection
-    retry_delay: float = 2.0  #: seconds before the first retry; doubled each time
-    max_failures: int = 5  #: runs in a row a source may fail before it is tried once a day only
-    allow_private: bool = False  #: allow private, loopback and link-local addresses
+    feeds: tuple[str, ...] = setting((), 'RSS and Atom feed URLs, e.g. ["https://news.example/rss.xml"]')
+    opml: str = setting("", "an OPML file listing more feeds (its outlines' xmlUrl); relative to the config file")
+    pages: tuple[str, ...] = setting((), 'single article URLs, e.g. ["https://news.example/2026/11/story"]')
+    full_text: bool = setting(True, "when a feed item carries only a summary, fetch its page and extract the "
+                              "article (trafilatura), as robots.txt allows")
+    timeout: float = setting(20.0, "seconds to connect, and for a whole response to arrive: a server that sends "
+                             "a byte at a time is cut off", Range(0, 600, above=True))
+    max_bytes: int = setting(5_000_000, "a larger response, compressed or decompressed, is refused (bytes)",
+                             Range(1, 100_000_000))
+    user_agent: str = setting("briefgen-fetch/0.1 (news briefing; polite, honours robots.txt)",
+                              "how briefgen fetch names itself to servers")
+    per_host_delay: float = setting(1.0, "seconds between two requests to one host", Range(0, 3_600))
+    concurrency: int = setting(4, "requests at a time at most", Range(1, 64))
+    retries: int = setting(2, "further attempts after a 5xx answer, a timeout or a broken connection",
+                           Range(0, 10))
+    retry_delay: float = setting(2.0, "seconds before the first retry; doubled each time", Range(0, 3_600))
+    max_failures: int = setting(5, "a source that failed this many runs in a row is then tried once a day only "
+                                "(and reported as failing until it works)", Range(1, 1_000))
+    allow_private: bool = setting(False, "fetch from private, loopback, link-local addresses too (checked after "
+                                  "DNS and on every redirect; multicast is always refused)")
 
 
 @dataclass(frozen=True)
@@ -174,33 +184,120 @@ class StoryOptions:
     :class:`briefgen.stories.StorySettings`, kept here so that reading the config imports no
     NumPy (the command line answers ``--help`` without it)."""
 
-    lift: float = 2.5  #: how many times the window's background similarity two groups must reach
-    time_scale: float = 1.0  #: days over which the similarity of two reports falls to 1/e
+    lift: float = setting(2.5, "two groups of articles are one story when their average similarity (cosine of "
+                          "title and lead, decayed with the days between them) is at least `lift` times the "
+                          "window's background, the mean similarity of two of its articles: a desk's articles "
+                          "about one region share its names, headlines alone share few words, and the bar "
+                          "follows. Higher splits more", Range(0, 1000, above=True))
+    time_scale: float = setting(1.0, "days over which the similarity of two reports falls to 1/e: two like "
+                                "reports days apart are two stories", Range(0, MAX_DAYS, above=True))
 
 
 @dataclass(frozen=True)
 class Options:
-    """Everything a run needs to know, built in one place by :func:`load_options`."""
+    """Everything a run needs to know, built in one place by :func:`load_options`. The fields
+    declared with :func:`setting` are the ``[briefing]`` table; those declared with
+    :func:`table` are the other tables, in the order of ``defaults.toml``."""
 
-    title: str
-    key_points: int
-    items_per_section: int
-    days: int
-    formats: tuple[str, ...]
-    topics: tuple[Topic, ...]
-    empty_section: str
-    ranking: RankingOptions
-    output: OutputOptions = OutputOptions()
-    delivery: DeliveryOptions = DeliveryOptions()
-    input: InputOptions = InputOptions()
-    cache: CacheOptions = CacheOptions()
-    engine: EngineOptions = EngineOptions()
-    fetch: FetchOptions = FetchOptions()
-    stories: StoryOptions = StoryOptions()
+    title: str = setting("Daily Briefing", "the briefing's heading")
+    key_points: int = setting(4, 'bullets in "Key points": the biggest stories (most outlets, then articles, then '
+                              "the most recent); a key point also heads its own section", Range(0, 100))
+    items_per_section: int = setting(5, "bullets in each topic section at most (a section shows every relevant "
+                                     'sentence up to this; one that points back, "He said…", never)', Range(1, 100))
+    days: int = setting(1, "length of the date window, ending on --date", Range(1, MAX_DAYS))
+    formats: tuple[str, ...] = setting(("md", "pdf"), "any of " + ", ".join(FORMATS))
+    topics: tuple[Topic, ...] = setting((), "the sections, in this order", toml=("trade", "security", "recognition"))
+    empty_section: str = setting("No relevant reporting in this period.", "what a section without a bullet says")
+    output: OutputOptions = table(OutputOptions())
+    delivery: DeliveryOptions = table(DeliveryOptions(), "`briefgen send` and `briefgen daily --send`")
+    input: InputOptions = table(InputOptions())
+    cache: CacheOptions = table(CacheOptions(), "the corpus index: a run reads only the files that are new or changed")
+    engine: EngineOptions = table(EngineOptions())
+    fetch: FetchOptions = table(FetchOptions(), "`briefgen fetch`: fills the corpus from feeds and pages")
+    ranking: RankingOptions = table(RankingOptions())
+    stories: StoryOptions = table(StoryOptions(), "articles about the same event, across outlets and days, are one "
+                                  "story (briefgen/stories.py): its bullet cites each outlet once")
 
     def with_overrides(self, **changes: Any) -> Options:
         """A copy with command-line values laid over the file values (``None`` means unset)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def declared() -> dict[str, tuple[str, tuple[Field[Any], ...]]]:
+    """Every table of settings, in the order of ``defaults.toml``: its name → what is said beside
+    the name, and the fields that declare its settings (:func:`setting`)."""
+    tables = {"briefing": ("", tuple(f for f in fields(Options) if "doc" in f.metadata))}
+    for f in fields(Options):
+        if "table_doc" in f.metadata:
+            tables[f.name] = (f.metadata["table_doc"], f.metadata["settings"])
+    return tables
+
+
+def declared_default(dotted: str) -> Any:
+    """The default of a setting as ``defaults.toml`` writes it (``"briefing.days"`` → ``1``;
+    a list is a tuple)."""
+    name, key = dotted.split(".")
+    return next(f.metadata["toml"] for f in declared()[name][1] if f.name == key)
+
+
+#: The range of every number in the config, from the declarations (``defaults.toml`` states
+#: each beside its key).
+RANGES: dict[str, Range] = {f"{name}.{f.name}": f.metadata["range"] for name, (_, settings) in declared().items()
+                            for f in settings if f.metadata["range"] is not None}
+
+
+#: The opening comment of ``defaults.toml``.
+DEFAULTS_HEADER = """\
+# briefgen's packaged defaults. A user's file (--config FILE) is laid on top of this one:
+# it only overrides the keys it sets, and may add topics of its own. "[a to b]" after a number
+# is the range it must lie in (both ends included; "under"/"over" excludes that end); a value
+# outside it, NaN or an infinity is refused with the key named.
+#
+# The settings are declared in briefgen/config.py, each once, with its default, range and doc:
+# `make defaults` writes them here (a test fails when this file and the declarations differ).
+# The topics, from "# A topic:" on, are written here by hand.
+"""
+TOPICS_MARK = "# A topic:"  #: where the hand-written topics of ``defaults.toml`` begin
+_COMMENT_AT = 26  #: the column a key's comment starts at in ``defaults.toml``
+_COMMENT_BESIDE = 48  #: a key and value longer than this have their comment above them
+_WIDTH = 100
+
+
+def defaults_toml(current: str) -> str:
+    """``defaults.toml`` as the declarations write it: :data:`DEFAULTS_HEADER`, every table of
+    :func:`declared` with each setting's default, range and doc, then the topics of ``current``
+    (the file as it is, from :data:`TOPICS_MARK` on) unchanged."""
+    import textwrap
+
+    def commented(line: str, comment: str) -> list[str]:
+        if len(line) + 2 > _COMMENT_BESIDE:  # a long line: the comment goes above it
+            return [f"# {text}" for text in textwrap.wrap(comment, _WIDTH - 2, break_on_hyphens=False)] + [line]
+        at = max(_COMMENT_AT, len(line) + 2)
+        wrapped = textwrap.wrap(comment, _WIDTH - at - 2, break_on_hyphens=False) or [""]
+        return [f"{line:<{at}}# {wrapped[0]}", *(f"{'':<{at}}# {rest}" for rest in wrapped[1:])]
+
+    lines = [DEFAULTS_HEADER]
+    for name, (doc, settings) in declared().items():
+        lines += commented(f"[{name}]", doc) if doc else [f"[{name}]"]
+        for f in settings:
+            allowed = f.metadata["range"]
+            text = f"[{allowed}] {f.metadata['doc']}" if allowed else f.metadata["doc"]
+            lines += commented(f"{f.name} = {_toml_literal(f.metadata['toml'])}", text)
+        lines.append("")
+    start = current.find("\n" + TOPICS_MARK)
+    topics = current[start + 1:] if start >= 0 else ""
+    return "\n".join(lines) + "\n" + topics
+
+
+def _toml_literal(value: Any) -> str:
+    """A default as TOML writes it: ``"text"``, ``5000000``, ``0.85``, ``true``, ``["md", "pdf"]``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
+    return repr(value)
 
 
 def _read_toml(text: str, origin: str) -> dict[str, Any]:
@@ -332,7 +429,7 @@ def _check_ranges(data: dict[str, Any], origin: str) -> None:
         if not allowed.holds(value):
             shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:12]}… ({len(repr(value))} digits)"
             raise ConfigError(f"{origin}: {dotted} must be {allowed}, not {shown}",
-                              f"e.g. {dotted} = {_toml_value(packaged_defaults()[table][key])} (the default)")
+                              f"e.g. {dotted} = {_toml_value(declared_default(dotted))} (the default)")
     ranking = data["ranking"]
     if ranking["min_words"] > ranking["max_words"]:
         raise ConfigError(f"{origin}: ranking.min_words ({ranking['min_words']}) is above ranking.max_words ({ranking['max_words']})",

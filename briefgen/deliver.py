@@ -27,18 +27,12 @@ from pathlib import Path
 
 from briefgen.archive import ArchivedBriefing
 from briefgen.config import DeliveryOptions
-from briefgen.errors import BriefgenError, ConfigError, InputError
+from briefgen.errors import ConfigError, DeliveryError, InputError
 from briefgen.files import write_atomic
 from briefgen.models import Briefing
 from briefgen.web.mail import html_body, text_body
 
 log = logging.getLogger(__name__)
-
-
-class DeliveryError(BriefgenError):
-    """The SMTP server could not be reached or refused the message, after every retry."""
-
-    exit_code = 7
 
 
 #: line breaks and other control characters, which must never reach a header

@@ -44,7 +44,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from briefgen.doctopic import topic_scores
-from briefgen.errors import BriefgenError
+from briefgen.errors import LearnError
 from briefgen.files import Unreadable, printable, read_regular
 from briefgen.models import Article, Topic
 from briefgen.relevance import features as stem_features
@@ -57,12 +57,6 @@ MIN_EXAMPLES = 5  #: positives and negatives needed, each
 MIN_HOLDOUT_POSITIVES = 5  #: fewer among the newest examples → cross-validation instead
 FORMAT_VERSION = 1
 MAX_MODEL_BYTES = 500_000_000  #: a model file larger than this is refused
-
-
-class LearnError(BriefgenError):
-    """The examples cannot train a model, or a model file cannot be read."""
-
-    exit_code = 3
 
 
 def article_text(article: Article) -> str:

@@ -258,7 +258,7 @@ def _read(reader: Reader, raw: bytes, origin: str) -> Reading:
         raise
     except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:
         raise ArticleError(origin, f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]})",
-                           "check the file; remove it from the corpus if it is not an article") from exc
+                           "check the file; remove it from the corpus if it is not an article", kind="unparsable") from exc
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES, corpus: Path | None = None) -> bytes:

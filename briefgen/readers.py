@@ -91,7 +91,7 @@ def decode_bytes(raw: bytes, origin: str, declared: bool = False) -> Decoded:
                 raise ArticleError(origin, f"starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()}",
                                    "save it again as UTF-8") from None
     if b"\x00" in raw[:4096]:
-        raise ArticleError(origin, "binary file, not text", "remove it from the corpus folder")
+        raise ArticleError(origin, "binary file, not text", "remove it from the corpus folder", kind="binary")
     try:
         return Decoded(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -125,7 +125,7 @@ def _guess(raw: bytes, origin: str) -> Decoded:
 
     matches = list(from_bytes(raw[:200_000]))
     if not matches:
-        raise ArticleError(origin, "binary file, not text", "remove it from the corpus folder")
+        raise ArticleError(origin, "binary file, not text", "remove it from the corpus folder", kind="binary")
     best = matches[0]
     # Texts with few non-ASCII bytes leave charset-normalizer unsure (French read as Baltic, a
     # lone "£" as Japanese): among the guesses about as good as the best, Western wins.

@@ -1,5 +1,9 @@
 """Shared builders and fixtures: small made-up articles written for these tests.
 
+Tests that go through the command line, a process of their own, a browser or a Dask cluster are
+marked ``e2e``; ``make test-fast`` runs the others (``pytest -m "not e2e"``), and a test that
+runs the command line without the mark fails (:func:`_e2e_is_marked`).
+
 Every briefing the suite builds is checked twice: where it is assembled
 (``BRIEFGEN_STRICT=1``, set here for this process and every ``briefgen`` it starts, turns a
 fault into an error: :func:`briefgen.assemble.verify`), and, when the session ends, every
@@ -83,6 +87,19 @@ def _every_briefing_checked(tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield
     faults = record_faults(tmp_path_factory.getbasetemp())
     assert not faults, "briefings that cite articles without their sentence or repeat one:\n" + "\n".join(faults[:20])
+
+
+@pytest.fixture(autouse=True)
+def _e2e_is_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that runs the command line is marked ``e2e`` (``make test-fast`` leaves those out):
+    in a test without the mark, ``CliRunner.invoke`` fails the test and says so."""
+    if request.node.get_closest_marker("e2e") is not None:
+        return
+
+    def unmarked(*args: object, **kwargs: object) -> Result:
+        raise AssertionError(f"{request.node.name} runs the command line: mark it @pytest.mark.e2e")
+
+    monkeypatch.setattr(CliRunner, "invoke", unmarked)
 
 
 @pytest.fixture(autouse=True)

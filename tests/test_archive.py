@@ -87,6 +87,7 @@ BAD_RECORDS = {
 
 
 @pytest.mark.parametrize("name", BAD_RECORDS)
+@pytest.mark.e2e
 def test_a_bad_record_is_a_warning_and_every_later_run_goes_on(name: str, corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-23").exit_code == 0
@@ -106,6 +107,7 @@ def test_a_bad_record_is_a_warning_and_every_later_run_goes_on(name: str, corpus
     assert result.stderr.splitlines()[-1] == "Hint: re-run `briefgen daily --date 2026-11-23` to rebuild it"
 
 
+@pytest.mark.e2e
 def test_send_of_the_newest_never_falls_back_to_an_older_briefing(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-23").exit_code == 0
@@ -143,6 +145,7 @@ def test_what_a_record_reported_with_and_without_stories(tmp_path: Path) -> None
     assert new.articles == ("corpus/d1.md", "corpus/d2.md")  # a story with no bullet was not reported
 
 
+@pytest.mark.e2e
 def test_a_record_that_is_a_fifo_or_a_symlink_is_not_read(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-23").exit_code == 0
@@ -169,6 +172,7 @@ def umask() -> Iterator[object]:
 
 
 @pytest.mark.parametrize(("mask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)])
+@pytest.mark.e2e
 def test_files_get_the_modes_the_umask_gives(mask: int, file_mode: int, dir_mode: int, umask, corpus: Path,
                                              tmp_path: Path) -> None:
     umask(mask)
@@ -184,6 +188,7 @@ def test_files_get_the_modes_the_umask_gives(mask: int, file_mode: int, dir_mode
 
 # --- fault 5: output errors are one line, a hint and exit 10; the previous files stay whole ----
 
+@pytest.mark.e2e
 def test_a_date_that_is_a_file_or_a_symlink_is_refused(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-23").exit_code == 0
@@ -207,6 +212,7 @@ def test_a_date_that_is_a_file_or_a_symlink_is_refused(corpus: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("kind", ["folder", "file"])
+@pytest.mark.e2e
 def test_a_latest_that_briefgen_did_not_make_is_never_replaced(kind: str, corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-23").exit_code == 0
@@ -229,6 +235,7 @@ def test_a_latest_that_briefgen_did_not_make_is_never_replaced(kind: str, corpus
     ("/dev/null", "Error: cannot use /dev/null as the output folder: it is not a folder\n"),
     ("/proc/briefgen-nowhere", "Error: cannot create the output folder /proc/briefgen-nowhere: No such file or directory\n"),
 ])
+@pytest.mark.e2e
 def test_an_output_folder_that_cannot_be_one(target: str, message: str, corpus: Path) -> None:
     result = daily(corpus, Path(target), "2026-11-24")
     assert result.exit_code == 10
@@ -236,6 +243,7 @@ def test_an_output_folder_that_cannot_be_one(target: str, message: str, corpus: 
     assert result.stderr.splitlines()[1].startswith("Hint: ")
 
 
+@pytest.mark.e2e
 def test_a_full_disk_leaves_the_previous_files_whole(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-24").exit_code == 0
@@ -259,6 +267,7 @@ def test_a_full_disk_leaves_the_previous_files_whole(corpus: Path, tmp_path: Pat
     assert sorted(p.name for p in out.iterdir()) == sorted([".briefgen", ".briefgen.lock", "2026-11-24", "feed.xml", "index.html", "index.md", "latest"])
 
 
+@pytest.mark.e2e
 def test_a_read_only_output_folder(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-24").exit_code == 0
@@ -295,6 +304,7 @@ def test_a_folder_without_write_permission(corpus: Path, tmp_path: Path) -> None
 # --- fault 6: one run's set of files replaces the other's in one step -------------------------
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "rename-aside"])
+@pytest.mark.e2e
 def test_a_rerun_replaces_the_whole_set_and_keeps_other_files(exchange: bool, corpus: Path, tmp_path: Path,
                                                              monkeypatch) -> None:
     if not exchange:
@@ -309,6 +319,7 @@ def test_a_rerun_replaces_the_whole_set_and_keeps_other_files(exchange: bool, co
     assert [p.name for p in out.iterdir() if p.name.startswith(".") and p.name not in (".briefgen.lock", ".briefgen")] == []
 
 
+@pytest.mark.e2e
 def test_a_failed_swap_leaves_the_old_set_whole(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-24").exit_code == 0
@@ -322,6 +333,7 @@ def test_a_failed_swap_leaves_the_old_set_whole(corpus: Path, tmp_path: Path, mo
     assert snapshot(out) == before
 
 
+@pytest.mark.e2e
 def test_what_a_killed_run_left_is_cleaned_up_and_nothing_else(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-23").exit_code == 0

@@ -91,6 +91,7 @@ def test_50_mb_text_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     assert peak < 20_000_000
 
 
+@pytest.mark.e2e
 def test_the_size_limit_comes_from_the_config_through_the_daily_run(tmp_path: Path) -> None:
     folder, bad = corpus_with(tmp_path, "2026-11-24-long.md", "---\ntitle: Long\n---\n\n" + SECURITY_TEXT * 10)
     config = tmp_path / "desk.toml"
@@ -283,6 +284,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
     return found
 
 
+@pytest.mark.e2e
 def test_the_corpus_folder_is_only_ever_read(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     md_file(folder, "2026-11-24-a.md", TRADE_TEXT, source="A")
@@ -299,6 +301,7 @@ def test_the_corpus_folder_is_only_ever_read(tmp_path: Path) -> None:
     assert snapshot(folder) == before
 
 
+@pytest.mark.e2e
 def test_an_unusable_page_is_one_warning_line_and_no_parser_noise(tmp_path: Path) -> None:
     folder, bad = corpus_with(tmp_path, "2026-11-24-shell.html", "<html><body><div id=app></div></body></html>")
     (folder / "2026-11-24-garbage.htm").write_bytes(b"\x01\x02 <<<>>> \x03")

@@ -60,6 +60,7 @@ def test_the_labels_cover_the_corpus() -> None:
     assert sorted(LABELS) == sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".md", ".txt"))
 
 
+@pytest.mark.e2e
 def test_no_bullet_comes_from_an_article_not_about_its_section(cron: list[dict[str, Any]]) -> None:
     wrong = []
     for record in cron:
@@ -71,6 +72,7 @@ def test_no_bullet_comes_from_an_article_not_about_its_section(cron: list[dict[s
     assert not wrong
 
 
+@pytest.mark.e2e
 def test_no_section_is_empty_while_its_window_holds_an_article_mainly_about_it(cron: list[dict[str, Any]]) -> None:
     empty = []
     for record in cron:
@@ -80,6 +82,7 @@ def test_no_section_is_empty_while_its_window_holds_an_article_mainly_about_it(c
     assert not empty
 
 
+@pytest.mark.e2e
 def test_every_bullet_cites_only_articles_that_hold_its_sentence_and_no_sentence_is_printed_twice(
         cron: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> None:
     from tests.conftest import record_faults
@@ -92,6 +95,7 @@ def test_every_bullet_cites_only_articles_that_hold_its_sentence_and_no_sentence
         assert len(texts) == len(set(texts))
 
 
+@pytest.mark.e2e
 def test_week_windows_on_consecutive_days_report_news_not_leftovers(tmp_path: Path) -> None:
     out = tmp_path / "out"
     previous: dt.date | None = None
@@ -133,6 +137,7 @@ MULTI_LEAD = ("Uzbekistan's president arrived in Kabul on Monday for a two-day v
 
 @pytest.mark.xfail(reason="an article is 'about' a topic from a third of its sentences: this report's security (3 of 10) "
                           "and recognition (2 of 10) fall short; issue 19, open", strict=True)
+@pytest.mark.e2e
 def test_a_multi_topic_report_briefed_alone_gives_an_on_topic_bullet_in_every_section_it_covers(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

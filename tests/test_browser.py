@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.e2e  # every test here goes through a browser
+
 CORPUS = Path(__file__).parent.parent / "corpus"
 DATES = ("2026-11-27", "2026-11-28", "2026-11-29")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -4,11 +4,14 @@ import json
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import cli
 from tests.conftest import TRADE_TEXT, md_file
 from tests.conftest import run_cli as run
+
+pytestmark = pytest.mark.e2e  # every test here goes through the command line
 
 
 def test_daily_writes_markdown_and_pdf_and_prints_the_paths(small_corpus: Path, tmp_path: Path) -> None:
@@ -174,8 +177,6 @@ import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-
-import pytest  # noqa: E402
 
 from briefgen.load import SUFFIXES  # noqa: E402
 from tests.test_learn import make_examples  # noqa: E402
@@ -407,31 +408,50 @@ def test_ctrl_c_is_one_line_and_status_130(small_corpus: Path, tmp_path: Path, m
     assert result.stderr == "Error: interrupted\n"
 
 
-def _wait_until_reading_a_pipe(pid: int) -> None:
-    """Until the process sleeps in a read of a pipe (its standard input), by /proc; where the
-    kernel does not say what a process waits in, a second after it started."""
-    wchan = Path(f"/proc/{pid}/wchan")
-    for _ in range(600):  # a bounded number of looks, not a time limit on the test
-        try:
-            waiting_in = wchan.read_text()
-        except OSError:
-            break
-        if waiting_in in ("", "0"):
-            break
-        if "pipe" in waiting_in:
-            return
-        time.sleep(0.05)
-    time.sleep(1.0)
+#: `briefgen summarize -` as `python -m briefgen` runs it, except that, once briefgen has opened
+#: its standard input (its SIGINT handling in place, the command under way), it creates the file
+#: named by the first argument: the test's signal that the command is waiting for its input.
+_SUMMARIZE_STDIN_SAYING_WHEN_READY = """
+import sys
+from pathlib import Path
+
+import click
+
+ready, sys.argv[1:] = Path(sys.argv[1]), ["summarize", "-"]
+open_file = click.open_file
+
+
+def opened_then_ready(*args, **kwargs):
+    stream = open_file(*args, **kwargs)
+    ready.touch()
+    return stream
+
+
+click.open_file = opened_then_ready
+from briefgen.__main__ import main
+
+main()
+"""
 
 
 def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     """SIGINT while `briefgen summarize -` waits for its input: no traceback, status 130."""
-    command = [sys.executable, "-m", "briefgen", "summarize", "-"]
+    ready = tmp_path / "ready"
+    command = [sys.executable, "-c", _SUMMARIZE_STDIN_SAYING_WHEN_READY, str(ready)]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, cwd=ROOT, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
-    _wait_until_reading_a_pipe(process.pid)  # started up, so the signal reaches briefgen's own handling
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 120  # only so that a broken child cannot hang the suite
+        while not ready.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "briefgen never opened its standard input"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert (process.returncode, out, err) == (130, "", "Error: interrupted\n")
 
 

@@ -15,7 +15,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from briefgen.cli import cli
-from briefgen.config import MAX_DAYS, RANGES, load_options, packaged_defaults
+from briefgen.config import (
+    MAX_DAYS,
+    RANGES,
+    declared_default,
+    defaults_toml,
+    load_options,
+    packaged_defaults,
+)
 from briefgen.errors import ConfigError
 from briefgen.load import window
 from tests.conftest import TRADE_TEXT, md_file
@@ -33,6 +40,7 @@ def run_briefgen(*args: str) -> subprocess.CompletedProcess[str]:
                           check=False)
 
 
+@pytest.mark.e2e
 def test_a_config_file_that_is_not_utf8(tmp_path: Path) -> None:
     result, config = topics_with(tmp_path, '[briefing]\ntitle = "Caf\xe9 desk"\n'.encode("latin-1"))
     assert result.exit_code == 3
@@ -42,6 +50,7 @@ def test_a_config_file_that_is_not_utf8(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ['"a\\u0000"', '"two\\nlines"', '"tab\\there"', '"a/b"', '".hidden"', '""',
                                    '"' + "x" * 201 + '"'])
+@pytest.mark.e2e
 def test_a_basename_that_is_not_a_plain_file_name(tmp_path: Path, value: str) -> None:
     result, config = topics_with(tmp_path, f"[output]\nbasename = {value}\n")
     assert result.exit_code == 3
@@ -50,6 +59,7 @@ def test_a_basename_that_is_not_a_plain_file_name(tmp_path: Path, value: str) ->
     assert hint == 'Hint: e.g. basename = "briefing"'
 
 
+@pytest.mark.e2e
 def test_a_huge_max_bytes_is_refused(tmp_path: Path) -> None:
     result, config = topics_with(tmp_path, "[input]\nmax_bytes = 1000000000000000\n")
     assert result.exit_code == 3
@@ -58,6 +68,7 @@ def test_a_huge_max_bytes_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("value", "shown"), [("nan", "nan"), ("inf", "inf"), ("-1.0", "-1.0"), ("1e9", "1000000000.0")])
+@pytest.mark.e2e
 def test_lock_timeout_must_be_a_finite_number_of_seconds(tmp_path: Path, value: str, shown: str) -> None:
     result, config = topics_with(tmp_path, f"[output]\nlock_timeout = {value}\n")
     assert result.exit_code == 3
@@ -70,6 +81,7 @@ RANKING = packaged_defaults()["ranking"]
 
 @pytest.mark.parametrize(("key", "bad"), [(key, bad) for key, default in RANKING.items()
                                           for bad in ("nan", "negative", "huge") if bad != "nan" or isinstance(default, float)])
+@pytest.mark.e2e
 def test_every_ranking_value_has_a_range(tmp_path: Path, key: str, bad: str) -> None:
     default = RANKING[key]
     value = {"nan": "nan", "negative": "-1", "huge": "1000000000"}[bad]
@@ -81,6 +93,7 @@ def test_every_ranking_value_has_a_range(tmp_path: Path, key: str, bad: str) -> 
     assert result.stderr.endswith(f"Hint: e.g. ranking.{key} = {default} (the default)\n")
 
 
+@pytest.mark.e2e
 def test_the_story_settings_come_from_the_config_and_are_checked(tmp_path: Path) -> None:
     from briefgen.stories import StorySettings
     defaults = load_options().stories
@@ -98,6 +111,7 @@ def test_the_story_settings_come_from_the_config_and_are_checked(tmp_path: Path)
     assert result.exit_code == 3 and "stories.lift' must be a number" in result.stderr
 
 
+@pytest.mark.e2e
 def test_a_whole_number_too_large_for_a_float_is_refused(tmp_path: Path) -> None:
     result, config = topics_with(tmp_path, "[ranking]\npool_size = 1" + "0" * 400 + "\n")
     assert result.exit_code == 3
@@ -107,6 +121,7 @@ def test_a_whole_number_too_large_for_a_float_is_refused(tmp_path: Path) -> None
     assert result.stderr.startswith(f"Error: {config}: a number in it has too many digits to be read\n")
 
 
+@pytest.mark.e2e
 def test_min_words_above_max_words_is_refused(tmp_path: Path) -> None:
     result, config = topics_with(tmp_path, "[ranking]\nmin_words = 30\nmax_words = 20\n")
     assert result.exit_code == 3
@@ -114,6 +129,7 @@ def test_min_words_above_max_words_is_refused(tmp_path: Path) -> None:
                              "Hint: make min_words at most max_words\n")
 
 
+@pytest.mark.e2e
 def test_absurd_days_in_the_config_is_refused(tmp_path: Path) -> None:
     result, config = topics_with(tmp_path, "[briefing]\ndays = 100000000\n")
     assert result.exit_code == 3
@@ -133,6 +149,21 @@ def test_the_window_of_the_longest_allowed_length() -> None:
                                                        dt.date(2026, 11, 29))
 
 
+def test_defaults_toml_is_what_the_declarations_write() -> None:
+    """Each setting is declared once, in briefgen/config.py; `make defaults` writes the file."""
+    text = (Path(__file__).parents[1] / "briefgen" / "defaults.toml").read_text(encoding="utf-8")
+    assert text == defaults_toml(text), "briefgen/defaults.toml is out of date: run `make defaults`"
+
+
+def test_the_packaged_defaults_are_the_declared_defaults() -> None:
+    options = load_options()
+    for table in ("output", "delivery", "input", "cache", "engine", "fetch", "ranking", "stories"):
+        assert getattr(options, table) == type(getattr(options, table))(), table
+    briefing = packaged_defaults()["briefing"]
+    assert {key: declared_default(f"briefing.{key}") for key in briefing} == {
+        key: tuple(value) if isinstance(value, list) else value for key, value in briefing.items()}
+
+
 def test_every_number_in_the_defaults_has_a_range_stated_beside_it() -> None:
     defaults = packaged_defaults()
     numbers = {f"{table}.{key}" for table, values in defaults.items() if table != "topics"
@@ -149,6 +180,7 @@ def test_every_number_in_the_defaults_has_a_range_stated_beside_it() -> None:
 # --------------------------------------------------------------------------- files that are no files
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+@pytest.mark.e2e
 def test_a_named_pipe_as_config_is_refused_not_waited_on(tmp_path: Path) -> None:
     pipe = tmp_path / "desk.toml"
     os.mkfifo(pipe)
@@ -159,6 +191,7 @@ def test_a_named_pipe_as_config_is_refused_not_waited_on(tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.e2e
 def test_dev_zero_as_config_is_refused() -> None:
     done = run_briefgen("topics", "--config", "/dev/zero")
     assert done.returncode == 3
@@ -174,6 +207,7 @@ def model_config(tmp_path: Path, model: str) -> Path:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
 @pytest.mark.parametrize("kind", ["fifo", "device"])
+@pytest.mark.e2e
 def test_a_model_that_is_no_regular_file_is_refused_not_waited_on(tmp_path: Path, kind: str) -> None:
     if kind == "fifo":
         model = tmp_path / "trade.npz"

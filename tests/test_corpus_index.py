@@ -206,6 +206,7 @@ files = briefing_files
 
 
 @pytest.mark.parametrize(("date", "days"), [("latest", "7"), ("2026-11-25", "1"), ("2026-11-24", "3")])
+@pytest.mark.e2e
 def test_bundled_corpus_briefing_is_byte_identical_with_and_without_the_index(tmp_path: Path, date: str, days: str) -> None:
     brief(BUNDLED, tmp_path / "plain", "--no-cache", date=date, days=days)
     brief(BUNDLED, tmp_path / "indexed", date=date, days=days)  # builds the index
@@ -216,6 +217,7 @@ def test_bundled_corpus_briefing_is_byte_identical_with_and_without_the_index(tm
     assert second.stderr == ""
 
 
+@pytest.mark.e2e
 def test_tricky_corpus_briefing_is_byte_identical_and_so_are_the_warnings(tmp_path: Path) -> None:
     corpus = tricky_corpus(tmp_path / "corpus")
     plain = brief(corpus, tmp_path / "plain", "--no-cache", date="2026-11-26", days="4")
@@ -226,6 +228,7 @@ def test_tricky_corpus_briefing_is_byte_identical_and_so_are_the_warnings(tmp_pa
     assert first.stderr == plain.stderr and second.stderr == plain.stderr
 
 
+@pytest.mark.e2e
 def test_cache_option_puts_the_index_where_asked_and_no_cache_keeps_none(tmp_path: Path) -> None:
     brief(BUNDLED, tmp_path / "out", "--cache", str(tmp_path / "elsewhere"))
     assert (tmp_path / "elsewhere" / "corpus.sqlite").is_file()
@@ -264,6 +267,7 @@ def index_file(out: Path) -> Path:
     return out / ".briefgen" / "corpus.sqlite"
 
 
+@pytest.mark.e2e
 def test_a_deleted_index_is_rebuilt_with_a_warning(indexed) -> None:
     corpus, out, expected = indexed
     index_file(out).unlink()
@@ -274,6 +278,7 @@ def test_a_deleted_index_is_rebuilt_with_a_warning(indexed) -> None:
 
 
 @pytest.mark.parametrize("where", ["whole", "header", "middle", "tail"])
+@pytest.mark.e2e
 def test_an_index_full_of_garbage_is_rebuilt_with_a_warning(indexed, where: str) -> None:
     corpus, out, expected = indexed
     path = index_file(out)
@@ -294,6 +299,7 @@ def test_an_index_full_of_garbage_is_rebuilt_with_a_warning(indexed, where: str)
     assert "corpus index" not in rerun(corpus, out).stderr  # rebuilt for good
 
 
+@pytest.mark.e2e
 def test_a_changed_row_is_caught_by_its_checksum(indexed) -> None:
     corpus, out, expected = indexed
     with sqlite3.connect(index_file(out)) as db:  # a date moved: SQLite's own check cannot see it
@@ -303,6 +309,7 @@ def test_a_changed_row_is_caught_by_its_checksum(indexed) -> None:
     assert files(out) == expected
 
 
+@pytest.mark.e2e
 def test_an_index_of_an_older_version_is_rebuilt_with_a_warning(indexed) -> None:
     corpus, out, expected = indexed
     with sqlite3.connect(index_file(out)) as db:
@@ -313,6 +320,7 @@ def test_an_index_of_an_older_version_is_rebuilt_with_a_warning(indexed) -> None
     assert "corpus index" not in rerun(corpus, out).stderr
 
 
+@pytest.mark.e2e
 def test_an_index_of_an_older_layout_is_rebuilt_with_a_warning(indexed) -> None:
     corpus, out, expected = indexed
     index_file(out).unlink()
@@ -324,6 +332,7 @@ def test_an_index_of_an_older_layout_is_rebuilt_with_a_warning(indexed) -> None:
     assert files(out) == expected
 
 
+@pytest.mark.e2e
 def test_an_index_of_another_corpus_folder_is_rebuilt(indexed, tmp_path: Path) -> None:
     corpus, out, expected = indexed
     other = tmp_path / "other"
@@ -333,6 +342,7 @@ def test_an_index_of_another_corpus_folder_is_rebuilt(indexed, tmp_path: Path) -
     other.rename(corpus)
 
 
+@pytest.mark.e2e
 def test_a_run_waits_for_another_run_holding_the_index(indexed, tmp_path: Path) -> None:
     import fcntl
 
@@ -356,6 +366,7 @@ def test_a_run_waits_for_another_run_holding_the_index(indexed, tmp_path: Path) 
     assert files(out) == expected
 
 
+@pytest.mark.e2e
 def test_a_run_goes_without_the_index_when_the_other_run_holds_it_too_long(indexed, tmp_path: Path) -> None:
     import fcntl
 
@@ -369,6 +380,7 @@ def test_a_run_goes_without_the_index_when_the_other_run_holds_it_too_long(index
     assert files(out) == expected
 
 
+@pytest.mark.e2e
 def test_a_run_goes_on_when_another_program_holds_the_database(indexed, tmp_path: Path) -> None:
     corpus, out, expected = indexed
     md_file(corpus / "desk1", "2026-11-26-extra.md", TRADE_TEXT + " " + prose(random.Random(5)), date="2026-11-26",
@@ -388,6 +400,7 @@ def test_a_run_goes_on_when_another_program_holds_the_database(indexed, tmp_path
     assert "corpus index" not in rerun(corpus, out).stderr  # and the next run saves what it read
 
 
+@pytest.mark.e2e
 def test_a_file_edited_in_place_with_the_same_size_is_read_again(indexed, tmp_path: Path) -> None:
     corpus, out, _ = indexed
     path = corpus / "desk0" / "2026-11-26-story0.md"
@@ -404,6 +417,7 @@ def test_a_file_edited_in_place_with_the_same_size_is_read_again(indexed, tmp_pa
     assert files(out) != indexed[2]
 
 
+@pytest.mark.e2e
 def test_a_file_changed_with_its_old_size_and_time_put_back_is_read_again(indexed, tmp_path: Path) -> None:
     corpus, out, _ = indexed
     path = corpus / "desk1" / "2026-11-26-story1.md"
@@ -418,6 +432,7 @@ def test_a_file_changed_with_its_old_size_and_time_put_back_is_read_again(indexe
     assert files(out) == files(tmp_path / "plain2")
 
 
+@pytest.mark.e2e
 def test_a_file_replaced_by_an_older_file_is_read_again(indexed, tmp_path: Path) -> None:
     corpus, out, _ = indexed
     path = corpus / "desk2" / "2026-11-25-story2.md"
@@ -434,6 +449,7 @@ def test_a_file_replaced_by_an_older_file_is_read_again(indexed, tmp_path: Path)
     assert "An older version" in [a.title for a in window]
 
 
+@pytest.mark.e2e
 def test_a_deleted_file_leaves_the_briefing_and_the_index(indexed, tmp_path: Path) -> None:
     corpus, out, _ = indexed
     (corpus / "wire" / "2026-11-20-rail.md").unlink()  # the first of a group of copies

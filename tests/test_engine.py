@@ -14,6 +14,8 @@ from click.testing import Result
 from tests.conftest import brief_md_json, briefing_files, md_file, run_cli
 from tests.test_corpus_index import tricky_corpus
 
+pytestmark = pytest.mark.e2e  # every test here goes through a Dask cluster
+
 distributed = pytest.importorskip("distributed", reason="the dask extra (briefgen[dask]) is not installed")
 
 BUNDLED = Path(__file__).resolve().parents[1] / "corpus"

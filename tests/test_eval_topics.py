@@ -173,6 +173,7 @@ def test_reuters_trade_floor(reuters_test: TopicEval) -> None:
 
 
 
+@pytest.mark.e2e
 def test_eval_topics_command_prints_precision_recall_f1(sgml_folder: Path) -> None:
     from click.testing import CliRunner
 
@@ -192,6 +193,7 @@ def _story(newid: int, split: str, topics: tuple[str, ...], text: str) -> str:
             f"<TEXT><TITLE>STORY {newid}</TITLE><BODY>{text}</BODY></TEXT></REUTERS>\n")
 
 
+@pytest.mark.e2e
 def test_eval_topics_learn_fits_on_train_and_scores_test(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

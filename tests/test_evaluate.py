@@ -52,6 +52,7 @@ def test_not_a_dataset_is_an_input_error(tmp_path: Path) -> None:
         read_summary_dataset(tmp_path)
 
 
+@pytest.mark.e2e
 def test_eval_rouge_command_prints_a_row_per_system_and_writes_json(dataset: Path, tmp_path: Path) -> None:
     out = tmp_path / "rouge.json"
     result = CliRunner().invoke(cli, ["eval", "rouge", str(dataset), "--algorithms", "default,lead,textrank", "--json", str(out)])
@@ -61,12 +62,14 @@ def test_eval_rouge_command_prints_a_row_per_system_and_writes_json(dataset: Pat
     assert set(json.loads(out.read_text())["systems"]) == {"default", "lead", "textrank"}
 
 
+@pytest.mark.e2e
 def test_eval_rouge_unknown_algorithm(dataset: Path) -> None:
     result = CliRunner().invoke(cli, ["eval", "rouge", str(dataset), "--algorithms", "default,gpt"])
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: unknown algorithm 'gpt'\nHint: choose from default, lead, lexrank")
 
 
+@pytest.mark.e2e
 def test_eval_sbd_command(tmp_path: Path) -> None:
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps({"text": "It rained. We stayed in.", "expected": ["It rained.", "We stayed in."]}) + "\n"
@@ -77,6 +80,7 @@ def test_eval_sbd_command(tmp_path: Path) -> None:
     assert "- wrong on purpose" in result.stdout
 
 
+@pytest.mark.e2e
 def test_sentences_command_prints_one_sentence_per_line(tmp_path: Path) -> None:
     path = tmp_path / "2026-11-24-x.txt"
     path.write_text("Title line\n\nBy Ann Lee\n\nThe U.S. envoy met Dr. Karimi in St. Petersburg. Talks went well.\n")

@@ -18,6 +18,8 @@ from tests.newsserver import (
     status,
 )
 
+pytestmark = pytest.mark.e2e  # every test here goes through the command line
+
 ROOT = Path(__file__).parents[1]
 
 

@@ -18,6 +18,8 @@ from click.testing import CliRunner, Result
 
 from briefgen.cli import cli
 
+pytestmark = pytest.mark.e2e  # every test here goes through the command line
+
 
 class Trap:
     """A local web server that counts the requests it gets: it must get none."""

@@ -342,6 +342,7 @@ def test_real_articles_give_the_same_sentences_in_every_layout(layout: str, real
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.e2e
 def test_the_layout_evaluation_reads_articles_and_counts_identical_layouts(tmp_path: Path) -> None:
     """`briefgen eval layouts` on a data set of one made-up article in the BBC's shape (first
     line the title, paragraphs separated by blank lines): every layout gives its sentences."""

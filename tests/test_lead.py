@@ -93,6 +93,7 @@ def test_a_broken_pairs_line_names_the_line(pairs: Path) -> None:
         read_summary_dataset(pairs)
 
 
+@pytest.mark.e2e
 def test_eval_rouge_scores_every_system_on_a_pairs_file(pairs: Path) -> None:
     result = CliRunner().invoke(cli, ["eval", "rouge", str(pairs), "--algorithms", "default,lead,luhn"])
     assert result.exit_code == 0, result.output

@@ -147,6 +147,7 @@ def _write_folders(root: Path, n: int, seed: int) -> tuple[Path, Path]:
     return about, other
 
 
+@pytest.mark.e2e
 def test_learn_command_writes_a_model_that_daily_uses(tmp_path: Path) -> None:
     about, other = _write_folders(tmp_path / "marked", 100, seed=6)
     model_file = tmp_path / "config" / "trade.npz"
@@ -183,6 +184,7 @@ def test_learn_command_writes_a_model_that_daily_uses(tmp_path: Path) -> None:
         assert any(sentence in trade_section for sentence in MARKET[:6]) is expect_market
 
 
+@pytest.mark.e2e
 def test_a_missing_model_file_stops_the_run_with_a_hint(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     md_file(corpus, "policy.md", " ".join(POLICY[:6]), title="Tariff pact agreed", date="2026-11-24")

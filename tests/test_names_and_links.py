@@ -41,6 +41,7 @@ BAD_NAME = os.fsdecode(b"2026-11-24-bad-\xffname.md")
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "pdf"])
+@pytest.mark.e2e
 def test_a_file_name_that_is_not_utf8_is_one_warning_and_the_others_are_briefed(tmp_path: Path, fmt: str) -> None:
     folder = tmp_path / "corpus"
     md_file(folder, "2026-11-24-good.md", TRADE_TEXT, source="Steppe Ledger")
@@ -72,6 +73,7 @@ def secret(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "pdf"])
+@pytest.mark.e2e
 def test_a_link_to_a_file_outside_the_corpus_is_refused(tmp_path: Path, secret: Path, fmt: str) -> None:
     folder = tmp_path / "corpus"
     md_file(folder, "2026-11-24-good.md", TRADE_TEXT, source="Steppe Ledger")
@@ -171,6 +173,7 @@ def corpus_without_links(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.e2e
 def test_markup_in_a_file_name_never_reaches_the_markdown_or_html(tmp_path: Path) -> None:
     folder = corpus_without_links(tmp_path)
     result = daily(folder, tmp_path / "out", "md,html")
@@ -186,6 +189,7 @@ def test_markup_in_a_file_name_never_reaches_the_markdown_or_html(tmp_path: Path
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+@pytest.mark.e2e
 def test_published_outputs_never_show_a_local_path(tmp_path: Path, fmt: str) -> None:
     folder = corpus_without_links(tmp_path)
     assert daily(folder, tmp_path / "out", f"{fmt},json").exit_code == 0

@@ -43,6 +43,8 @@ DAY2_UPDATE = (
     "Security forces launched a counter-terrorism raid in the district after the bombing."
 )
 
+pytestmark = pytest.mark.e2e  # every test here goes through the command line
+
 
 @pytest.fixture
 def two_days(tmp_path: Path) -> Path:

@@ -120,6 +120,7 @@ def test_a_short_sentence_with_end_punctuation_is_prose() -> None:
     assert is_label("Talks resume in Doha")
 
 
+@pytest.mark.e2e
 def test_rail_pact_reproduction_of_issue_10(tmp_path: Path) -> None:
     path = tmp_path / "b.txt"
     path.write_text("Rail pact signed\nKABUL, AFGHANISTAN – Officials signed the rail pact on Friday.\n"
@@ -137,6 +138,7 @@ def test_a_dash_led_list_item_on_the_same_line_opens_a_sentence() -> None:
         "Trade - and transit - rose.", "In the U.S. - Canada talks ended."]
 
 
+@pytest.mark.e2e
 def test_a_txt_whose_first_line_is_a_sentence_keeps_it(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("Quarterly profits at the Termez rail operator jumped 76% to $1.1m in the three months to October.\n\n"

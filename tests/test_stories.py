@@ -150,6 +150,7 @@ def test_evaluate_stories_reports_briefgen_beside_both_baselines(tmp_path: Path)
     assert scores["every article alone"].precision == 1.0 and scores["every article alone"].recall < 1.0
 
 
+@pytest.mark.e2e
 def test_eval_stories_prints_the_table_and_names_a_bad_line(tmp_path: Path) -> None:
     path = tmp_path / "labelled.jsonl"
     path.write_text(json.dumps({"story_id": 1, "date": "2026-11-23", "title": "Rail deal signed", "text": RAIL}) + "\n"
@@ -219,6 +220,7 @@ def test_the_bundled_corpus_week_groups_one_events_reports_and_nothing_else() ->
     assert scores["briefgen"].f1 > scores["every article alone"].f1
 
 
+@pytest.mark.e2e
 def test_the_bundled_week_reads_as_stories_led_by_those_several_outlets_report(tmp_path: Path) -> None:
     from tests.conftest import run_cli
 

@@ -15,6 +15,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.test_operations import Recorder, daily, free_port, run, two_days  # noqa: F401 - fixture
 
+pytestmark = pytest.mark.e2e  # every test here goes through the command line
+
 USER, PASSWORD = "desk", "s3cret-for-tests"
 
 

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
+import pytest
 from pypdf import PdfReader
 
 from briefgen.models import Activity
@@ -218,6 +219,7 @@ def test_the_feed_leaves_out_what_xml_cannot_hold(tmp_path: Path) -> None:
     assert summary is not None and "• Bad byte and <b>markup</b> & more" in (summary.text or "")
 
 
+@pytest.mark.e2e
 def test_daily_writes_the_chart_into_page_record_and_pdf(two_days: Path, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "out"
     result = run_cli("daily", "--corpus", str(two_days), "--out", str(out), "--date", "2026-11-24", "--format", "html,pdf,json")
@@ -246,6 +248,7 @@ def test_the_pdf_is_tagged_with_title_and_language() -> None:
 
 # --- the e-mail --------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_send_dry_run_has_text_html_and_pdf_with_the_whole_briefing(two_days: Path, tmp_path: Path) -> None:  # noqa: F811
     md_file(two_days, "d2-hostile.md", "Border police said militants attacked a checkpoint near the frontier. "
             "Officials said the attack on the checkpoint left two guards wounded near the frontier road.",
