@@ -31,6 +31,7 @@ from markupsafe import Markup
 from briefgen.errors import ConfigError, RenderError
 from briefgen.present import one_line
 
+
 def stylesheet(name: str = "briefing.css") -> str:
     """The text of ``styles/theme.css`` and then ``styles/<name>``."""
     folder = resources.files(__name__)

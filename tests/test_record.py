@@ -225,6 +225,7 @@ def corpus_of_one_day(tmp_path: Path) -> Path:
     return corpus
 
 
+@pytest.mark.e2e
 def test_the_configured_empty_message_reaches_the_e_mail(tmp_path: Path) -> None:
     config = tmp_path / "desk.toml"
     config.write_text('[briefing]\nempty_section = "Quiet on this front."\n'
@@ -241,6 +242,7 @@ def test_the_configured_empty_message_reaches_the_e_mail(tmp_path: Path) -> None
     assert "No relevant reporting" not in message.get_body(("html",)).get_content()
 
 
+@pytest.mark.e2e
 def test_user_templates_come_before_the_packaged_ones(tmp_path: Path) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -284,6 +286,7 @@ def test_the_renderers_import_no_other_renderer_for_its_format() -> None:
         assert "briefgen.render" not in imported(module), module
 
 
+@pytest.mark.e2e
 def test_a_templates_folder_that_is_missing_or_a_template_that_breaks_is_a_clear_error(tmp_path: Path) -> None:
     corpus, config = corpus_of_one_day(tmp_path), tmp_path / "desk.toml"
 
