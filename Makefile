@@ -7,7 +7,7 @@ TEST_STAMP  := $(VENV)/.installed-test
 
 EVAL   ?= ../shared/eval
 
-.PHONY: brief test test-fast lint defaults eval bench system install clean
+.PHONY: brief test test-fast lint defaults relevance-model eval bench system install clean
 
 ## brief: build the briefing of the bundled corpus (its newest week, after the week before) into out/
 brief: system $(BRIEF_STAMP)
@@ -28,6 +28,10 @@ test-fast: system $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m mypy
+
+## relevance-model: refit the default topics' relevance model on the portal's 2011-2015 reports
+relevance-model: $(TEST_STAMP)
+	$(BIN)/python scripts/train_relevance.py $(EVAL)/wcep-portal/portal-2011-2017.jsonl briefgen/data/portal-relevance.npz
 
 ## defaults: write briefgen/defaults.toml from the settings declared in briefgen/config.py
 defaults: $(BRIEF_STAMP)

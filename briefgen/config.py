@@ -88,6 +88,10 @@ class RankingOptions:
                                 '"Developing" (an update of a story already reported)', Range(0, 1))
     pool_size: int = setting(1500, "candidates per topic in the ranking graph at most (the most relevant)",
                              Range(1, 100_000))
+    relevance_model: bool = setting(True, "score the topics named trade, security and recognition with the model "
+                                    "learned from how news editors file events (false: by their terms alone)")
+    min_relevance: float = setting(0.6, "with that model, the probability that a sentence is news of the topic it "
+                                   "needs to enter its section (docs/quality.md says how it was set)", Range(0, 1))
     min_words: int = setting(8, "shorter sentences are never bullets", Range(1, 1_000))
     max_words: int = setting(70, "longer ones neither (min_words at most max_words)", Range(1, 1_000))
 

@@ -174,3 +174,22 @@ def score_table(scores: dict[str, BriefingScore]) -> str:
                         f"{section.recall:.3f} ({section.days_found}/{section.days_with_fitting}) | "
                         f"{len(score.faults) if topic == 'all' else ''} |")
     return "\n".join(rows)
+
+
+def bbc_briefing(folder: Path, categories: Sequence[str], options: Options, count: int = 40, days: int = 3) -> Briefing:
+    """The briefing of ``count`` BBC News Summary articles (``folder``/articles/<category>/, the
+    first by name, shared equally among ``categories``), dated over ``days`` days from 1 December
+    2004 in turn, all in one window."""
+    from briefgen.load import decode, normalize_body
+    from briefgen.pipeline import build_briefing
+
+    first = dt.date(2004, 12, 1)
+    per = count // len(categories)
+    paths = [p for c in categories for p in sorted((Path(folder) / "articles" / c).glob("*.txt"))[:per]]
+    articles = []
+    for n, path in enumerate(paths):
+        title, _, body = decode(path.read_bytes(), str(path)).strip().partition("\n")
+        articles.append(Article(id=f"{path.parent.name}/{path.stem}", title=title.strip(), source="BBC",
+                                date=first + dt.timedelta(days=n % days), url="", path=str(path), text=normalize_body(body)))
+    last = first + dt.timedelta(days=days - 1)
+    return build_briefing(articles, options, last, first, last, history=History())

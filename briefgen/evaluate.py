@@ -214,7 +214,7 @@ def fit_lead_share(datasets: Mapping[str, Sequence[SummaryCase]], options: Optio
         cases = [c for c in datasets[name] if c.sentences]
         scores = np.zeros((len(cases), len(settings), 2))
         for d, case in enumerate(cases):
-            centrality, lead = document_scores(case.sentences, options.ranking)
+            centrality, lead, _ = document_scores(case.sentences, options.ranking)
             seen: dict[tuple[int, ...], tuple[float, float]] = {}
             for s, (until, central) in enumerate(settings):
                 chosen = tuple(top_in_order(blend(centrality, lead, lead_share(case.count, len(case.sentences), until, central)), case.count))

@@ -1,7 +1,9 @@
 """Stage 3, score: sentences × topics → a TF-IDF matrix and a topic relevance matrix.
 
-A topic's terms are matched on stems (``tariffs`` matches ``tariff``); a phrase matches when
-its stems stand next to each other, stop words aside. A matched term weighs its IDF, so rare
+A topic's terms are matched as words and their inflections (``tariffs`` matches ``tariff``,
+``talks`` matches ``talk``), not as whatever shares their stem: ``observer`` does not match
+``observation`` (:func:`briefgen.text.same_word`). A phrase matches when its words stand next to
+each other, stop words aside. The stems find the texts that may hold a term; the words decide. A matched term weighs its IDF, so rare
 terms count for more than words every sentence has; ``related`` terms weigh half and never make
 a sentence relevant alone; an ``exclude`` term sets the sentence's relevance to zero.
 """
@@ -15,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefgen.models import Topic
-from briefgen.text import stems
+from briefgen.text import content_words, same_word, stem, stems
 
 RELATED_WEIGHT = 0.5
 
@@ -30,13 +32,16 @@ class TermMatrix:
     vocabulary: dict[str, int]
     stems: list[list[str]]  #: each text's stems, in order (for phrase matching)
     by_term: sp.csc_matrix  #: ``counts`` by column, to find the texts holding a term
+    #: each text's content words, one a stem (terms match them as words); ``None``: stems only
+    words: list[list[str]] | None = None
 
 
 def term_matrix(texts: Sequence[str]) -> TermMatrix:
     """The count and TF-IDF matrices of ``texts``: the map and reduce steps of a window's term
     weights (:func:`stem_frequencies`, :func:`vocabulary`) on one part that holds them all."""
-    all_stems = [stems(text) for text in texts]
-    return matrix_of(all_stems, *vocabulary([stem_frequencies(all_stems)]))
+    all_words = [content_words(text) for text in texts]
+    all_stems = [[stem(w) for w in one] for one in all_words]
+    return matrix_of(all_stems, *vocabulary([stem_frequencies(all_stems)]), words=all_words)
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,11 @@ def vocabulary(parts: Sequence[Frequencies]) -> tuple[dict[str, int], np.ndarray
     return columns, np.log((1 + total) / (1 + df)) + 1.0
 
 
-def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.ndarray) -> TermMatrix:
+def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.ndarray,
+              words: Sequence[list[str]] | None = None) -> TermMatrix:
     """The term matrices of texts (their stems, ``text_stems``) in a vocabulary (``columns``,
-    ``idf``: :func:`vocabulary`) that holds all their stems."""
+    ``idf``: :func:`vocabulary`) that holds all their stems; ``words``, the texts' content words
+    (one a stem), lets terms match as words."""
     indptr = [0]
     indices: list[int] = []
     for one in text_stems:
@@ -86,7 +93,8 @@ def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.
     counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
                            shape=(len(text_stems), len(idf)))
     counts.sum_duplicates()
-    return TermMatrix(counts, weigh(counts, idf), idf, columns, list(text_stems), counts.tocsc())
+    return TermMatrix(counts, weigh(counts, idf), idf, columns, list(text_stems), counts.tocsc(),
+                      None if words is None else list(words))
 
 
 def weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -117,32 +125,47 @@ def normalize_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A term of a topic: its stems, which find the texts that may hold it, and the ways it is
+    written (its content words; several when the list names inflections of one word), which decide."""
+
+    stems: tuple[str, ...]
+    spellings: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class CompiledTopic:
-    """A topic's terms turned into stem sequences."""
+    """A topic's terms, compiled for matching."""
 
     topic: Topic
-    terms: tuple[tuple[str, ...], ...]
-    related: tuple[tuple[str, ...], ...]
-    exclude: tuple[tuple[str, ...], ...]
+    terms: tuple[Term, ...]
+    related: tuple[Term, ...]
+    exclude: tuple[Term, ...]
 
 
 def compile_topic(topic: Topic) -> CompiledTopic:
-    def seqs(terms: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-        return tuple(dict.fromkeys(seq for seq in (tuple(stems(t)) for t in terms) if seq))
-    return CompiledTopic(topic, seqs(topic.terms), seqs(topic.related), seqs(topic.exclude))
+    def compiled(terms: Sequence[str]) -> tuple[Term, ...]:
+        spellings: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for term in terms:
+            words = tuple(content_words(term))
+            if words:
+                spellings.setdefault(tuple(stem(w) for w in words), []).append(words)
+        return tuple(Term(key, tuple(dict.fromkeys(found))) for key, found in spellings.items())
+    return CompiledTopic(topic, compiled(topic.terms), compiled(topic.related), compiled(topic.exclude))
 
 
-def term_rows(matrix: TermMatrix, seq: tuple[str, ...]) -> np.ndarray:
-    """Row indices of the texts that hold the term (a stem or a phrase of stems)."""
+def term_rows(matrix: TermMatrix, term: Term) -> np.ndarray:
+    """Row indices of the texts that hold the term (a word or a phrase, or an inflection of it)."""
+    seq = term.stems
     if any(s not in matrix.vocabulary for s in seq):
         return np.empty(0, dtype=np.int64)
     columns = [matrix.vocabulary[s] for s in seq]
     rows = _column_rows(matrix, columns[0])
     for column in columns[1:]:
         rows = np.intersect1d(rows, _column_rows(matrix, column))
-    if len(seq) == 1 or len(rows) == 0:
+    if len(rows) == 0 or (len(seq) == 1 and matrix.words is None):
         return rows
-    return np.array([r for r in rows if _contains(matrix.stems[r], seq)], dtype=np.int64)
+    return np.array([r for r in rows if _holds(matrix, int(r), term)], dtype=np.int64)
 
 
 def _column_rows(matrix: TermMatrix, column: int) -> np.ndarray:
@@ -150,20 +173,26 @@ def _column_rows(matrix: TermMatrix, column: int) -> np.ndarray:
     return by_term.indices[by_term.indptr[column]:by_term.indptr[column + 1]]
 
 
-def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
-    n = len(needle)
-    first = needle[0]
-    return any(haystack[i] == first and tuple(haystack[i:i + n]) == needle for i in range(len(haystack) - n + 1))
+def _holds(matrix: TermMatrix, row: int, term: Term) -> bool:
+    """Whether the text holds the term's stems side by side, written as one of its spellings
+    or an inflection of it (by stems alone when the matrix keeps no words)."""
+    haystack, needle, n = matrix.stems[row], term.stems, len(term.stems)
+    words = matrix.words[row] if matrix.words is not None else None
+    for i in range(len(haystack) - n + 1):
+        if haystack[i] == needle[0] and tuple(haystack[i:i + n]) == needle and (
+                words is None or any(all(same_word(words[i + k], w) for k, w in enumerate(spelling)) for spelling in term.spellings)):
+            return True
+    return False
 
 
-def _weighted(matrix: TermMatrix, terms: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, np.ndarray]:
+def _weighted(matrix: TermMatrix, terms: tuple[Term, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(sum of matched terms' IDF, number of matched terms) per text."""
     weight = np.zeros(matrix.counts.shape[0])
     hits = np.zeros(matrix.counts.shape[0])
-    for seq in terms:
-        rows = term_rows(matrix, seq)
+    for term in terms:
+        rows = term_rows(matrix, term)
         if len(rows):
-            weight[rows] += max(matrix.idf[matrix.vocabulary[s]] for s in seq)
+            weight[rows] += max(matrix.idf[matrix.vocabulary[s]] for s in term.stems)
             hits[rows] += 1
     return weight, hits
 
@@ -179,3 +208,12 @@ def relevance(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray
         score[(strong_hits == 0) | (excluded > 0)] = 0.0
         scores[:, j] = score
     return scores
+
+
+def strong_hits(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:
+    """texts × topics: how many of each topic's strong terms a text holds (an excluded term: 0)."""
+    hits = np.zeros((matrix.counts.shape[0], len(topics)))
+    for j, topic in enumerate(topics):
+        hits[:, j] = _weighted(matrix, topic.terms)[1]
+        hits[_weighted(matrix, topic.exclude)[1] > 0, j] = 0
+    return hits

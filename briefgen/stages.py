@@ -35,6 +35,7 @@ from briefgen.learn import article_text, model_for
 from briefgen.models import Article, Sentence, Topic
 from briefgen.parallel import Progress, map_items
 from briefgen.rank import lead_prior, points_back, position_prior, recency_prior
+from briefgen.relevance import section_relevance
 from briefgen.score import (
     CompiledTopic,
     Frequencies,
@@ -47,12 +48,12 @@ from briefgen.score import (
 )
 from briefgen.split import split_article
 from briefgen.stories import StorySettings, article_key
-from briefgen.text import stems
+from briefgen.text import content_words, stem
 
 log = logging.getLogger(__name__)
 
 TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
-ABOUT_SHARE = 1 / 3  #: share of an article's sentences on a topic that make it about the topic (:func:`article_topics`)
+ABOUT_SHARE = 0.25  #: share of an article's sentences on a topic that make it about the topic (:func:`article_topics`)
 POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
 
 
@@ -88,6 +89,7 @@ class Part:
     owner: np.ndarray  #: each sentence's article, an index into ``articles``
     stems: list[list[str]]  #: each sentence's stems
     keys: list[str]  #: each article's title and lead (:func:`briefgen.stories.article_key`)
+    words: list[list[str]]  #: each sentence's content words, one a stem (terms match them as words)
 
 
 def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
@@ -105,7 +107,9 @@ def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
             if not sentence.is_heading and limits.min_words <= len(sentence.text.split()) <= limits.max_words:
                 sentences.append(sentence)
                 owner.append(index)
-    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [stems(s.text) for s in sentences], keys)
+    words = [content_words(s.text) for s in sentences]
+    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [[stem(w) for w in one] for one in words], keys,
+                words)
 
 
 def frequencies(part: Part) -> Frequencies:
@@ -121,13 +125,18 @@ def keys_of(part: Part) -> list[str]:
 # --- 2. score ------------------------------------------------------------------------------
 
 
-def topic_scores(matrix: TermMatrix, topics: Sequence[CompiledTopic], articles: Sequence[Article] | None = None,
-                 owner: np.ndarray | None = None) -> np.ndarray:
-    """How relevant each text (a row of ``matrix``) is to each topic, texts × topics: the
-    topic's terms (:func:`briefgen.score.relevance`); where a topic has a model
-    (:func:`briefgen.learn.model_for`) and the texts' ``articles`` are given (``owner``: each
-    text's), zero in the articles the model does not accept."""
+def topic_scores(matrix: TermMatrix, topics: Sequence[CompiledTopic], ranking: RankingOptions,
+                 articles: Sequence[Article] | None = None, owner: np.ndarray | None = None) -> np.ndarray:
+    """How relevant each text (a row of ``matrix``) is to each topic, texts × topics: for the
+    topics the shipped relevance model knows (unless ``ranking.relevance_model`` is off), the
+    probability that the text is news of the topic, 0 under ``ranking.min_relevance``
+    (:func:`briefgen.relevance.section_relevance`); for the others, the topic's terms
+    (:func:`briefgen.score.relevance`). Where a topic has a learned model of its
+    own (:func:`briefgen.learn.model_for`) and the texts' ``articles`` are given (``owner``: each
+    text's), zero in the articles that model does not accept."""
     scores = relevance(matrix, topics)
+    if ranking.relevance_model:
+        scores = section_relevance(scores, matrix, [c.topic for c in topics], ranking.min_relevance)
     if articles is None or owner is None or not len(owner):
         return scores
     for j, compiled in enumerate(topics):
@@ -189,8 +198,8 @@ def score_part(part: Part, offset: int, article_offset: int, weights: tuple[dict
     """Weigh the part's sentences with the window's ``weights`` (vocabulary, IDF) and score them:
     relevance (:func:`topic_scores`), priors (:func:`sentence_priors`, ages up to ``end``),
     candidates (:func:`candidate_mask`), similarity to the ``history``."""
-    matrix = matrix_of(part.stems, *weights)
-    scores = topic_scores(matrix, [compile_topic(t) for t in settings.topics], part.articles, part.owner)
+    matrix = matrix_of(part.stems, *weights, words=part.words)
+    scores = topic_scores(matrix, [compile_topic(t) for t in settings.topics], settings.ranking, part.articles, part.owner)
     standalone = np.array([not points_back(s.text) for s in part.sentences], dtype=bool)
     positions = np.array([s.position for s in part.sentences], dtype=np.float64)
     age = (np.array([(end - (a.date or end)).days for a in part.articles], dtype=np.float64)[part.owner]

@@ -32,33 +32,38 @@ EDMUNDSON_STIGMA = ("perhaps", "maybe", "might", "possibly", "reportedly", "alle
 
 def briefgen_summarizer(options: RankingOptions, topic: Topic | None = None) -> Summarizer:
     """briefgen's ranker on one document: :func:`document_scores` blended as much as the
-    summary is short beside the document (:func:`briefgen.rank.ranked`, as a section's)."""
+    summary is short beside the document (:func:`briefgen.rank.ranked`, as a section's). With a
+    ``topic``, only sentences on it are picked (fewer than asked, or none, when the document has
+    fewer): the topic comes first, and the lead only orders what is on it."""
     compiled = compile_topic(topic) if topic else None
 
     def summarize(sentences: Sequence[str], count: int) -> list[int]:
         if not sentences or count <= 0:
             return []
-        central, lead = document_scores(sentences, options, compiled)
-        return top_in_order(ranked(central, lead, count, options), count)
+        central, lead, on_topic = document_scores(sentences, options, compiled)
+        scores = np.where(on_topic, ranked(central, lead, count, options), -np.inf)
+        return top_in_order(scores, min(count, int(on_topic.sum())))
 
     return summarize
 
 
 def document_scores(sentences: Sequence[str], options: RankingOptions,
-                    topic: CompiledTopic | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Two scores of each sentence of one document, as the briefing's ranker makes them
+                    topic: CompiledTopic | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three things of each sentence of one document, as the briefing's ranker makes them
     (:mod:`briefgen.stages`, :func:`briefgen.rank.centrality`): its centrality (biased
-    LexRank, the bias being the position prior) and its place in the lead
+    LexRank, the bias being the position prior), its place in the lead
     (:func:`briefgen.stages.sentence_priors`), each times the topic's relevance
-    (:func:`briefgen.stages.topic_scores`) when a topic is given."""
+    (:func:`briefgen.stages.topic_scores`) when a topic is given, and whether it is on the topic
+    (every sentence, without one)."""
     matrix = term_matrix(sentences)
     n = len(sentences)
     weight = np.ones(n)
     if topic is not None:
-        rel = topic_scores(matrix, [topic])[:, 0]
-        weight = 0.1 + (rel / rel.max() if rel.max() > 0 else rel)
+        rel = topic_scores(matrix, [topic], options)[:, 0]
+        weight = rel / rel.max() if rel.max() > 0 else rel
     prior, lead = sentence_priors(np.arange(n), np.ones(n, dtype=bool), np.zeros(n), sentences, np.zeros(n), options)
-    return centrality(matrix.counts, prior * weight, options), lead * weight
+    central = centrality(matrix.counts, prior * weight, options) if weight.any() else np.zeros(n)
+    return central, lead * weight, weight > 0
 
 
 def lead_summarizer(sentences: Sequence[str], count: int) -> list[int]:

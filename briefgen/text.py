@@ -40,30 +40,31 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in stop]
 
 
-_SIBILANT = ("s", "x", "z", "ch", "sh")
 _VOWELS = frozenset("aeiou")
 
 
-@lru_cache(maxsize=20_000)
-def inflections(word: str) -> frozenset[str]:
-    """A word and its regular inflections: plural or third person (-s, -es, -ies), past (-ed,
-    -d, -ied, a doubled consonant), present participle (-ing), possessive. "observer" gives
-    "observers", never "observation": two words of one stem are one term only as inflections."""
-    forms = {word, f"{word}'s", f"{word}s'"}
-    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
-        forms |= {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
-    elif word.endswith(_SIBILANT):
-        forms |= {word + "es", word + "ed", word + "ing"}
-    elif word.endswith("e"):
-        forms |= {word + "s", word + "d", word[:-1] + "ing"}
-    else:
-        forms |= {word + "s", word + "ed", word + "ing"}
-        if len(word) > 2 and word[-1] not in _VOWELS | {"w", "x", "y"} and word[-2] in _VOWELS and word[-3] not in _VOWELS:
-            forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # ban → banned, banning
-    return frozenset(forms)
+@lru_cache(maxsize=50_000)
+def lemmas(word: str) -> frozenset[str]:
+    """What a word may be an inflection of, by the regular rules read backwards: itself, and the
+    word without a plural or third-person -s/-es/-ies, a past -ed/-d/-ied (a doubled consonant
+    undone: "banned" → "ban"), a present participle -ing (its e restored: "trading" → "trade"), or
+    a possessive. Only a guess, made for :func:`same_word` between words of one stem."""
+    found = {word}
+    if word.endswith(("'s", "s'")):
+        found.add(word[:-2])
+    for suffix, back in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            base = word[:-len(suffix)] + back
+            if suffix == "s" and word.endswith("ss"):
+                continue
+            found.add(base)
+            if suffix in ("ed", "ing") and not back and len(base) > 2 and base[-1] == base[-2] and base[-1] not in _VOWELS:
+                found.add(base[:-1])  # banned → ban
+    return frozenset(found)
 
 
 def same_word(found: str, term: str) -> bool:
-    """Whether the text's word ``found`` is the term's word ``term`` or one of its inflections
-    (or the term is an inflection of it: "talks" in a term matches "talk")."""
-    return found == term or found in inflections(term) or term in inflections(found)
+    """Whether the text's word ``found`` and the term's word ``term`` are one word, each maybe
+    inflected ("talks" and "talk", "dumped" and "dumping", "recognised" and "recognise"), not two
+    words that share a stem: "observer" is not "observation", "importer" not "import"."""
+    return found == term or bool(lemmas(found) & lemmas(term))

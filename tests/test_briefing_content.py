@@ -135,8 +135,6 @@ MULTI_LEAD = ("Uzbekistan's president arrived in Kabul on Monday for a two-day v
               "state since the Taliban took power.")
 
 
-@pytest.mark.xfail(reason="an article is 'about' a topic from a third of its sentences: this report's security (3 of 10) "
-                          "and recognition (2 of 10) fall short; issue 19, open", strict=True)
 @pytest.mark.e2e
 def test_a_multi_topic_report_briefed_alone_gives_an_on_topic_bullet_in_every_section_it_covers(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"

@@ -43,8 +43,8 @@ def test_bundled_briefing_bullets_are_prose_and_off_topic_articles_are_not_cited
     articles = in_window(loaded.articles, start, end)
     briefing = build_briefing(articles, options, end, start, end)
     items = [*briefing.key_points, *(i for s in briefing.sections for i in s.items)]
-    for section in briefing.sections:  # full, counting the key points that name the section (not printed again in it)
-        assert len(section.items) + sum(k.section == section.topic for k in briefing.key_points) == options.items_per_section
+    for section in briefing.sections:  # never empty in this week, never over-full (key points count in their section)
+        assert 1 <= len(section.items) + sum(k.section == section.topic for k in briefing.key_points) <= options.items_per_section
     off_topic = ("festival", "museum", "beat-ireland", "earthquake", "snow", "kankor")
     cited = {a for i in items for a in i.article_ids}
     assert not [a for a in cited if any(word in a for word in off_topic)]

@@ -78,11 +78,21 @@ def test_split_part_keeps_reportable_sentences_and_each_articles_key(articles, s
     assert part.stems == [stems(s.text) for s in part.sentences]
 
 
-def test_topic_scores_are_the_terms_relevance_and_an_excluded_term_zeroes_it() -> None:
+def test_topic_scores_are_the_terms_relevance_and_an_excluded_term_zeroes_it(settings: Settings) -> None:
     matrix = term_matrix(["New tariffs on cotton.", "Tariffs on the football league.", "A festival of fruit."])
-    topic = Topic("trade", "Trade", ("tariff",), exclude=("football",))
-    scores = topic_scores(matrix, [compile_topic(topic)])
+    topic = Topic("tariffs", "Tariffs", ("tariff",), exclude=("football",))  # a topic the relevance model does not know
+    scores = topic_scores(matrix, [compile_topic(topic)], settings.ranking)
     assert scores[0, 0] > 0 and scores[1, 0] == 0 and scores[2, 0] == 0
+
+
+def test_topic_scores_of_a_default_topic_are_the_models_probability_over_the_floor(settings: Settings) -> None:
+    matrix = term_matrix(["Japan doubled its tariffs on imported steel, the trade ministry said on Monday.",
+                          "The striker's tariff-free transfer to the league champions was completed on Monday."])
+    trade = next(t for t in settings.topics if t.name == "trade")
+    scores = topic_scores(matrix, [compile_topic(trade)], settings.ranking)[:, 0]
+    assert settings.ranking.min_relevance <= scores[0] <= 1 and scores[1] == 0
+    terms = topic_scores(matrix, [compile_topic(trade)], replace(settings.ranking, relevance_model=False))[:, 0]
+    assert terms[0] > 1 and terms[1] > 0  # the terms alone: a weight, and the sport report matched
 
 
 def test_priors_favour_the_lead_the_recent_and_a_sentence_that_stands_alone(settings: Settings) -> None:
