@@ -61,7 +61,8 @@ END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 20.0, "memory_mb": 1024.0, "exponent": 1.2, "pdf_seconds": 2.0,
           "split_ratio": 4.8, "help_seconds": 0.3, "stories_seconds": 5.0, "stories_ratio": 6.0,
-          "chart_share": 0.35, "index_time_ratio": 2.0, "index_memory_ratio": 2.0, "driver_memory_mb": 1024.0}
+          "chart_share": 0.35, "index_time_ratio": 2.0, "index_memory_ratio": 2.0, "driver_memory_mb": 1024.0,
+          "model_share": 0.15}
 STORY_SIZES = (5000, 20000)
 
 
@@ -128,10 +129,10 @@ MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
 
 
-def daily_run(corpus: Path, out: Path, jobs: int) -> tuple[float, float]:
+def daily_run(corpus: Path, out: Path, jobs: int, *extra: str) -> tuple[float, float]:
     briefgen = Path(sys.executable).with_name("briefgen")
     command = [str(briefgen), "daily", "--corpus", str(corpus), "--out", str(out), "--date", END.isoformat(),
-               "--days", "7", "--format", "md,json,pdf", "--jobs", str(jobs), "--quiet"]
+               "--days", "7", "--format", "md,json,pdf", "--jobs", str(jobs), "--quiet", *extra]
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
     seconds, kilobytes, code = result.stdout.split()
     if code != "0":
@@ -159,6 +160,18 @@ def daily_bench(paths: list[Path], work: Path, quick: bool) -> list[dict[str, fl
         rows.append(row)
         print(f"daily {n}: " + ", ".join(f"{k} {v:.2f}" for k, v in row.items() if k != "articles"), flush=True)
     return rows
+
+
+def model_bench(corpus: Path, work: Path, runs: int = 3) -> tuple[float, float]:
+    """Wall time of a daily run with the default topics' relevance model and with the terms alone
+    (``[ranking] relevance_model = false``), best of ``runs`` each, taken in turns."""
+    terms_only = work / "terms-only.toml"
+    terms_only.write_text("[ranking]\nrelevance_model = false\n", encoding="utf-8")
+    with_model, without = [], []
+    for _ in range(runs):
+        with_model.append(daily_run(corpus, work / "out-model", 1)[0])
+        without.append(daily_run(corpus, work / "out-terms", 1, "--config", str(terms_only))[0])
+    return min(with_model), min(without)
 
 
 def exponent(rows: list[dict[str, float]], key: str, minus: float = 0.0) -> float:
@@ -390,6 +403,9 @@ def main() -> int:
         daily = daily_bench(paths, Path(tmp), args.quick)
         pdf_seconds, pdf_bytes = pdf_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
         count_seconds, draw_seconds = chart_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}")
+        model_seconds, terms_seconds = model_bench(Path(tmp) / f"corpus{int(daily[-1]['articles'])}", Path(tmp))
+    model_share = (model_seconds - terms_seconds) / model_seconds
+    print(f"relevance model: {model_seconds:.2f}s with, {terms_seconds:.2f}s without", flush=True)
     print(f"pdf: {pdf_seconds:.2f}s", flush=True)
     print(f"chart: counting {count_seconds:.2f}s, drawing {draw_seconds:.2f}s", flush=True)
     splitting = split_bench(paths)
@@ -419,6 +435,9 @@ def main() -> int:
          pdf_seconds <= FLOORS["pdf_seconds"]),
         (f"coverage chart of {int(largest['articles'])} articles: {chart_share:.0%} of the daily run "
          f"(floor {FLOORS['chart_share']:.0%})", chart_share <= FLOORS["chart_share"]),
+        (f"the default topics' relevance model: {model_share:.0%} of the daily run of {int(largest['articles'])} articles "
+         f"({model_seconds:.2f} s with it, {terms_seconds:.2f} s with the terms alone; floor {FLOORS['model_share']:.0%})",
+         model_share <= FLOORS["model_share"]),
         *((f"splitting 4 MB against 1 MB, {r['layout']}: {r['mb4'] / r['mb1']:.2f}× the time (floor {FLOORS['split_ratio']}×)",
            r["mb4"] / r["mb1"] <= FLOORS["split_ratio"]) for r in splitting),
         (f"`briefgen --help`: {help_time:.2f} s wall (floor {FLOORS['help_seconds']} s)", help_time <= FLOORS["help_seconds"]),
