@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from briefgen.errors import LearnError
 from briefgen.models import Topic
 from briefgen.score import (
     CompiledTopic,
@@ -159,8 +161,13 @@ class RelevanceModel:
 
 @lru_cache(maxsize=1)
 def default_model() -> RelevanceModel:
-    """The model that ships with briefgen (read once per process)."""
-    return RelevanceModel.read(resources.files("briefgen.data").joinpath(MODEL_RESOURCE).read_bytes())
+    """The model that ships with briefgen (read once per process); a :class:`LearnError` (exit
+    code 3) when the installation lacks it or it cannot be read."""
+    try:
+        return RelevanceModel.read(resources.files("briefgen.data").joinpath(MODEL_RESOURCE).read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        raise LearnError(f"the default topics' relevance model ({MODEL_RESOURCE}) cannot be read: {exc}",
+                         "reinstall briefgen, or set relevance_model = false under [ranking] to go by the terms alone") from exc
 
 
 # --- fitting (needs scikit-learn: ``pip install briefgen[learn]``) ---------------------------------

@@ -138,3 +138,17 @@ def test_a_topic_summary_picks_sentences_on_the_topic_not_the_lead() -> None:
     assert summarize(sentences, 3) == [3, 4]  # the two on the topic, however far from the lead
     sport = ["The striker scored twice as the home side won the cup final on Saturday."]
     assert summarize(sport, 3) == []
+
+
+def test_a_broken_model_file_is_a_clear_error_that_names_the_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import relevance
+    from briefgen.errors import LearnError
+
+    monkeypatch.setattr(relevance, "MODEL_RESOURCE", "no-such-model.npz")
+    relevance.default_model.cache_clear()
+    try:
+        with pytest.raises(LearnError, match="relevance model") as caught:
+            relevance.default_model()
+        assert "relevance_model = false" in caught.value.hint
+    finally:
+        relevance.default_model.cache_clear()
