@@ -26,17 +26,13 @@ from pathlib import Path
 from briefgen.config import Options
 from briefgen.errors import InputError
 from briefgen.models import Article, Briefing, History
+from briefgen.relevance import CATEGORY_TOPIC, UNFILED
 
-#: the portal's categories that fit each default section; every other category fits none
-FITS: dict[str, frozenset[str]] = {
-    "trade": frozenset({"Business and economy"}),
-    "security": frozenset({"Armed conflicts and attacks"}),
-    "recognition": frozenset({"International relations"}),
-}
+#: the portal's categories that fit each default section (as the relevance model maps them);
+#: every other category fits none
+FITS: dict[str, frozenset[str]] = {topic: frozenset({category}) for category, topic in CATEGORY_TOPIC.items()}
 #: a neighbour of a section: not its category, but reporting a desk could file there
 NEIGHBOURS: dict[str, frozenset[str]] = {"security": frozenset({"Law and crime"})}
-#: items filed under a running story's name, not a category: left out
-UNFILED = frozenset({"Other/story-as-category", "Uncategorized"})
 
 
 @dataclass(frozen=True)

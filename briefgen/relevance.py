@@ -1,8 +1,7 @@
 """Section relevance learned from how news editors file events: the default topics' model.
 
 A topic's term list says what a section's reports tend to contain; it cannot say whether a
-sentence is *about* the topic ("observation of a knife is a safety concern" holds a security term
-and is no security news). The model here was fitted on the Wikipedia Current Events Portal's
+sentence is *about* the topic ("militants" is in a film review as in a war report). The model here was fitted on the Wikipedia Current Events Portal's
 daily event reports of 2011–2015, each filed by the portal's editors under one category, mapped to
 the sections (:data:`CATEGORY_TOPIC`: trade ← Business and economy, security ← Armed conflicts
 and attacks, recognition ← International relations, every other category ← ``none``).
