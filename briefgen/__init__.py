@@ -3,14 +3,14 @@
 The pipeline, one module a stage, data flowing forward:
 
 1. :mod:`briefgen.load` — files → :class:`Article`
-2. :mod:`briefgen.split` — Article → :class:`Sentence` (offline splitter in :mod:`briefgen.sbd`)
+2. :mod:`briefgen.text.split` — Article → :class:`Sentence` (offline splitter in :mod:`briefgen.text.sbd`)
 3. :mod:`briefgen.score` — sentences × topics → TF-IDF and relevance matrices
 4. :mod:`briefgen.rank` — per topic: biased LexRank with a news position prior
 5. :mod:`briefgen.select` — maximal marginal relevance across sections, near-duplicates merged
 6. :mod:`briefgen.assemble` — items → :class:`Briefing` (key points, sections, sources)
-7. :mod:`briefgen.render` — Briefing → Markdown, HTML, PDF, JSON, every output from the one
-   model (:mod:`briefgen.present`: a bullet's parts, the URL guard; :mod:`briefgen.dates`; the
-   templates of :mod:`briefgen.styles`); :mod:`briefgen.record` — the JSON record and back
+7. :mod:`briefgen.output.render` — Briefing → Markdown, HTML, PDF, JSON, every output from the one
+   model (:mod:`briefgen.output.present`: a bullet's parts, the URL guard; :mod:`briefgen.text.dates`; the
+   templates of :mod:`briefgen.styles`); :mod:`briefgen.output.record` — the JSON record and back
 
 :func:`briefgen.daily.run_daily` runs them all for a date window and writes the files. Stages 2
 to 4 are map steps on a part of the window (:mod:`briefgen.stages`), run here or on a Dask

@@ -19,8 +19,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
-from briefgen.dates import date_range
 from briefgen.models import Article, Briefing, Item, Section, Source, Story
+from briefgen.text.dates import date_range
 
 log = logging.getLogger(__name__)
 K = TypeVar("K", bound=Hashable)

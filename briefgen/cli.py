@@ -301,8 +301,8 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
 
 
 def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quiet: bool) -> None:
-    from briefgen.archive import find, locked
-    from briefgen.deliver import deliver
+    from briefgen.output.archive import find, locked
+    from briefgen.output.deliver import deliver
 
     # A dry run writes the .eml into the archive: under the lock, so that a daily run never
     # swaps the date's folder away under it. A real send only reads (and may retry for minutes).
@@ -523,7 +523,7 @@ def sentences(file: Path, show_all: bool) -> None:
         briefgen sentences corpus/2026-11-27-tashkent-rail-deal-signed.md
         briefgen sentences --all - < article.txt
     """
-    from briefgen.split import split_article
+    from briefgen.text.split import split_article
 
     _setup_logging()
 
@@ -596,7 +596,7 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
     Example:
         briefgen eval rouge ../shared/eval/bbc-news-summary --limit 100 --algorithms default,lead,textrank
     """
-    from briefgen.evaluate import (
+    from briefgen.evaluation.summaries import (
         read_summary_dataset,
         rouge_json,
         rouge_scores,
@@ -636,7 +636,7 @@ def eval_sbd(file: Path, show_failures: bool) -> None:
     Example:
         briefgen eval sbd ../shared/eval/sbd-golden-rules/golden_rules_en.jsonl
     """
-    from briefgen.sbd import evaluate_golden
+    from briefgen.text.sbd import evaluate_golden
 
     def action() -> None:
         correct, total, failures = evaluate_golden(file)
@@ -661,7 +661,7 @@ def eval_layouts(dataset: Path, show_failures: bool) -> None:
     Example:
         briefgen eval layouts ../shared/eval/bbc-news-summary --show-failures
     """
-    from briefgen.eval_layouts import evaluate_layouts, layout_table, read_bbc_articles
+    from briefgen.evaluation.layouts import evaluate_layouts, layout_table, read_bbc_articles
 
     def action() -> None:
         articles = read_bbc_articles(dataset)
@@ -693,7 +693,7 @@ def eval_stories(file: Path, window: str) -> None:
     Example:
         briefgen eval stories ../shared/eval/story-clusters/allsides-2021.jsonl --window week
     """
-    from briefgen.evaluate import evaluate_stories, read_labelled_stories, story_windows
+    from briefgen.evaluation.stories import evaluate_stories, read_labelled_stories, story_windows
 
     def action() -> None:
         articles = read_labelled_stories(file)
@@ -734,7 +734,7 @@ def eval_briefing(portal: Path, first: dt.datetime, last: dt.datetime | None, da
     """
     from dataclasses import replace
 
-    from briefgen.eval_briefing import brief_days, read_portal, sampled_days, score_table
+    from briefgen.evaluation.briefing import brief_days, read_portal, sampled_days, score_table
 
     def action() -> None:
         options = _options(config_file)
@@ -776,7 +776,7 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
     Example:
         briefgen eval topics ../shared/eval/reuters21578 --topic trade --learn
     """
-    from briefgen.eval_topics import (
+    from briefgen.evaluation.topics import (
         TopicEval,
         evaluate_docs,
         evaluate_learned,
@@ -790,7 +790,7 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
                 f"  (tp {result.tp}, fp {result.fp}, fn {result.fn})")
 
     def portal_items(path: Path) -> None:
-        from briefgen.eval_topics import evaluate_portal_items
+        from briefgen.evaluation.topics import evaluate_portal_items
 
         for system, scores in evaluate_portal_items(path, _options(config_file)).items():
             click.echo(system)
@@ -837,9 +837,9 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
     Example:
         briefgen learn --topic trade --about marked/trade --not-about marked/other -o trade.npz
     """
-    from briefgen.archive import write_atomic
     from briefgen.learn import article_text, learn_topic
     from briefgen.load import load_corpus
+    from briefgen.output.archive import write_atomic
 
     _setup_logging()
 

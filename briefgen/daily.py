@@ -10,7 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from briefgen.archive import (
+from briefgen.config import Options
+from briefgen.errors import ArticleError, NothingToReport
+from briefgen.load import newest_date, window
+from briefgen.models import Article, Briefing, History
+from briefgen.output.archive import (
     archived,
     check_targets,
     clean_leftovers,
@@ -19,13 +23,9 @@ from briefgen.archive import (
     publish,
     reported,
 )
-from briefgen.config import Options
-from briefgen.errors import ArticleError, NothingToReport
-from briefgen.load import newest_date, window
-from briefgen.models import Article, Briefing, History
+from briefgen.output.render import render_all
 from briefgen.parallel import Progress
 from briefgen.pipeline import Window
-from briefgen.render import render_all
 from briefgen.sources import open_source
 from briefgen.stages import Settings
 from briefgen.web.site import update_links
@@ -72,7 +72,7 @@ def run_daily(
     is not repeated (a record that is not sound is skipped with a warning). The briefing carries
     the coverage chart's counts: the corpus's articles per topic over the 14 days up to ``date``
     (:func:`briefgen.web.chart.activity`). What a killed run left behind is cleaned up first. Everything is rendered before anything is written, and the
-    date's folder is replaced whole in one step (:func:`briefgen.archive.publish`), so a failure
+    date's folder is replaced whole in one step (:func:`briefgen.output.archive.publish`), so a failure
     leaves the archive as it was. Raises :class:`~briefgen.errors.OutputError` when the output
     folder cannot take the files.
 

@@ -5,7 +5,7 @@ whole documents.
 
 Evidence
 --------
-Each document is split into sentences (:func:`briefgen.sbd.split_sentences`) and all sentences
+Each document is split into sentences (:func:`briefgen.text.sbd.split_sentences`) and all sentences
 of all documents are scored together with :func:`briefgen.score.relevance`, exactly as the
 briefing scores its candidate sentences. Per document this gives
 
@@ -27,7 +27,7 @@ something else mentions the topic in passing, in one or two words, and fails the
 
 :func:`topic_scores` folds the term condition into one number per document (the share, or 0),
 which :func:`is_about` compares with :data:`MIN_SHARE`. The three constants were chosen on the
-Reuters-21578 TRAIN split alone (:func:`briefgen.eval_topics.sweep`), then the TEST split was
+Reuters-21578 TRAIN split alone (:func:`briefgen.evaluation.topics.sweep`), then the TEST split was
 scored once.
 """
 
@@ -39,7 +39,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefgen.models import Topic
-from briefgen.sbd import split_sentences
 from briefgen.score import (
     CompiledTopic,
     TermMatrix,
@@ -48,6 +47,7 @@ from briefgen.score import (
     term_matrix,
     term_rows,
 )
+from briefgen.text.sbd import split_sentences
 
 MIN_SHARE = 0.25  #: share of a document's sentences that must be relevant to the topic
 MIN_TERMS = 4  #: distinct strong terms its relevant sentences must hold...

@@ -48,7 +48,7 @@ from briefgen.errors import LearnError
 from briefgen.files import Unreadable, printable, read_regular
 from briefgen.models import Article, Topic
 from briefgen.relevance import features as stem_features
-from briefgen.text import stems
+from briefgen.text.words import stems
 
 HOLDOUT = 0.2  #: the newest share of the examples on which the settings are chosen
 CS = (4.0, 16.0, 64.0)  #: inverse regularisation strengths tried

@@ -6,7 +6,7 @@ optional YAML front matter, ``.html``/``.htm`` (main text by trafilatura), RSS a
 A date may also come from the file name (``2026-11-29-some-slug.md``). Every reader's text is
 normalised the same way (:func:`normalize_body`): paragraphs found whatever the layout —
 blank-line paragraphs, one paragraph per line, hard-wrapped, or flattened onto one line —
-by :mod:`briefgen.layout`, separated by one blank line, white space folded.
+by :mod:`briefgen.text.layout`, separated by one blank line, white space folded.
 
 Nothing here writes to the corpus folder. Each unusable file or entry becomes an
 :class:`~briefgen.errors.ArticleError` in :attr:`LoadResult.problems` and the others load;
@@ -32,10 +32,10 @@ from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_
 from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, ConfigError, InputError
 from briefgen.files import Unreadable, is_utf8_name, printable, read_regular, size_text
-from briefgen.layout import paragraphs
 from briefgen.models import Activity, Article, Topic
 from briefgen.parallel import Progress, map_items
 from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
+from briefgen.text.layout import paragraphs
 from briefgen.web.chart import about_text, counted
 
 log = logging.getLogger(__name__)
@@ -394,7 +394,7 @@ def newest_date(articles: Sequence[Article]) -> dt.date | None:
 def normalize_body(body: str) -> str:
     """Paragraphs separated by one blank line, white space inside each folded to one space.
 
-    What a line break means is decided per document by :mod:`briefgen.layout`: blank-line
+    What a line break means is decided per document by :mod:`briefgen.text.layout`: blank-line
     paragraphs, one paragraph per line, hard-wrapped text and text flattened onto one line
     with a lone " . " where a line ended all give the same paragraphs, and a sub-heading,
     caption or byline on a line of its own stays a paragraph of its own.

@@ -35,8 +35,8 @@ from typing import Any
 import yaml
 
 from briefgen.errors import ArticleError
-from briefgen.layout import BY_ALONE as _BY_ALONE
-from briefgen.layout import paragraphs
+from briefgen.text.layout import BY_ALONE as _BY_ALONE
+from briefgen.text.layout import paragraphs
 
 Meta = dict[str, object]
 
@@ -180,7 +180,7 @@ def read_txt(raw: bytes, origin: str) -> Reading:
 def txt_title(text: str) -> tuple[str, str]:
     """``(title, body)`` of a plain-text article. The first line is the title when it is a
     paragraph of its own — a blank line follows it, or the text has one paragraph per line
-    (:mod:`briefgen.layout`) — and looks like a headline: at most :data:`TITLE_WORDS` words,
+    (:mod:`briefgen.text.layout`) — and looks like a headline: at most :data:`TITLE_WORDS` words,
     not ending with a full stop or "!" (a question or a trailing ellipsis may end a headline).
     Otherwise the title is empty and the first line is body text."""
     first, sep, rest = text.strip().partition("\n")

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefgen.models import Topic
-from briefgen.text import content_words, same_word, stem, stems
+from briefgen.text.words import content_words, same_word, stem, stems
 
 RELATED_WEIGHT = 0.5
 

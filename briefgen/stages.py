@@ -46,9 +46,9 @@ from briefgen.score import (
     stem_frequencies,
     transform,
 )
-from briefgen.split import split_article
 from briefgen.stories import StorySettings, article_key
-from briefgen.text import content_words, stem
+from briefgen.text.split import split_article
+from briefgen.text.words import content_words, stem
 
 log = logging.getLogger(__name__)
 

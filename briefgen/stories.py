@@ -68,7 +68,7 @@ import scipy.sparse as sp
 
 from briefgen.models import Article, Sentence
 from briefgen.score import term_matrix
-from briefgen.split import split_article
+from briefgen.text.split import split_article
 
 LEAD_SENTENCES = 2  #: body sentences of an article that, with its title, say what it is about
 COMMON_STEM = 150  #: a stem held by more groups than this (at first, articles) pairs none by itself
@@ -96,7 +96,7 @@ class StorySettings:
 
 def article_key(article: Article, sentences: Sequence[Sentence] | None = None) -> str:
     """What an article is about, for grouping: its title and its lead (from ``sentences``, its
-    :func:`~briefgen.split.split_article`, when they are at hand)."""
+    :func:`~briefgen.text.split.split_article`, when they are at hand)."""
     found = split_article(article) if sentences is None else sentences
     lead = [s.text for s in found if not s.is_heading][:LEAD_SENTENCES]
     return " ".join([article.title, *lead])

@@ -20,9 +20,9 @@ from briefgen.errors import ConfigError
 from briefgen.models import Article, Topic
 from briefgen.rank import centrality, ranked
 from briefgen.score import CompiledTopic, compile_topic, term_matrix
-from briefgen.split import split_article
 from briefgen.stages import sentence_priors, topic_scores
-from briefgen.text import stop_words, words
+from briefgen.text.split import split_article
+from briefgen.text.words import stop_words, words
 
 Summarizer = Callable[[Sequence[str], int], list[int]]
 

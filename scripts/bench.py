@@ -50,11 +50,11 @@ from floors import finish, floors_table
 from briefgen.config import load_options
 from briefgen.load import decode, in_window, load_corpus, normalize_body
 from briefgen.models import Article
+from briefgen.output.render import to_html, to_pdf
 from briefgen.pipeline import build_briefing
-from briefgen.render import to_html, to_pdf
-from briefgen.sbd import sentence_spans
-from briefgen.split import split_article
 from briefgen.summarize import briefgen_summarizer, sumy_summarizer
+from briefgen.text.sbd import sentence_spans
+from briefgen.text.split import split_article
 from briefgen.web import chart
 
 END = dt.date(2026, 11, 29)
@@ -221,7 +221,7 @@ def story_stream(eval_dir: Path, paths: list[Path], n: int) -> tuple[list[str], 
     headlines of ``story-clusters/`` (about 1.5 days of a stream, stories of up to 322 reports)
     with the BBC articles dated evenly over the same span, repeated with the dates shifted by the
     span each time: as many articles a day at every size."""
-    from briefgen.evaluate import read_labelled_stories
+    from briefgen.evaluation.stories import read_labelled_stories
     from briefgen.stories import article_key
 
     headlines = read_labelled_stories(eval_dir / "story-clusters" / "uci-news-aggregator-2014-03-10.jsonl")
@@ -257,7 +257,7 @@ def stories_bench(eval_dir: Path, paths: list[Path]) -> list[dict[str, float]]:
 def real_articles(eval_dir: Path) -> Iterator[tuple[str, str]]:
     """(name, text) of real articles, Reuters-21578 stories with a body and BBC articles mixed:
     one BBC article after every nine Reuters stories, then the rest of either."""
-    from briefgen.eval_topics import read_reuters
+    from briefgen.evaluation.topics import read_reuters
 
     reuters = ((f"r{d.newid:05d}", f"{d.title or 'Reuters'}\n\n{d.body}") for d in read_reuters(eval_dir / "reuters21578")
                if len(d.body.split()) >= 20)

@@ -17,7 +17,7 @@ from pathlib import Path
 from floors import finish, floors_table
 
 from briefgen.config import load_options
-from briefgen.eval_briefing import (
+from briefgen.evaluation.briefing import (
     bbc_briefing,
     brief_days,
     bullets_by_section,
@@ -25,8 +25,30 @@ from briefgen.eval_briefing import (
     sampled_days,
     score_table,
 )
-from briefgen.eval_layouts import LAYOUTS, WIDTH, evaluate_layouts, layout_table, read_bbc_articles
-from briefgen.eval_topics import (
+from briefgen.evaluation.layouts import (
+    LAYOUTS,
+    WIDTH,
+    evaluate_layouts,
+    layout_table,
+    read_bbc_articles,
+)
+from briefgen.evaluation.standalone import corpus_pointing_back, pairs_pointing_back
+from briefgen.evaluation.stories import (
+    evaluate_stories,
+    grouped_window,
+    read_bbc_window,
+    read_labelled_corpus,
+    read_labelled_stories,
+    wrong_merges,
+)
+from briefgen.evaluation.summaries import (
+    fit_lead_share,
+    read_summary_dataset,
+    rouge_scores,
+    rouge_table,
+    summarizers,
+)
+from briefgen.evaluation.topics import (
     evaluate_docs,
     evaluate_learned,
     evaluate_portal_items,
@@ -34,22 +56,8 @@ from briefgen.eval_topics import (
     read_reuters,
     split_docs,
 )
-from briefgen.evaluate import (
-    evaluate_stories,
-    fit_lead_share,
-    grouped_window,
-    read_bbc_window,
-    read_labelled_corpus,
-    read_labelled_stories,
-    read_summary_dataset,
-    rouge_scores,
-    rouge_table,
-    summarizers,
-    wrong_merges,
-)
-from briefgen.sbd import evaluate_golden
-from briefgen.standalone import corpus_pointing_back, pairs_pointing_back
 from briefgen.summarize import SUMY_ALGORITHMS
+from briefgen.text.sbd import evaluate_golden
 
 SUMY = tuple(SUMY_ALGORITHMS)
 SYSTEMS = ("default", "lead", *SUMY)
@@ -241,7 +249,7 @@ turns to the most central sentences. On BBC-like requests (keep 40 %) and on CNN
 ### How the two settings were chosen
 
 `lead_until` and `central_from` are the only settings learned from the evaluation data, by
-`briefgen.evaluate.fit_lead_share`: a grid of 0.05 … 0.5 for each, maximising the sum of the two
+`briefgen.evaluation.summaries.fit_lead_share`: a grid of 0.05 … 0.5 for each, maximising the sum of the two
 data sets' mean ROUGE-2, every other setting as shipped. Cross-validated ({fit.folds} folds,
 documents dealt at random; each document scored by the settings chosen on the other folds):
 
@@ -281,7 +289,7 @@ Reproduce: `briefgen eval rouge ../shared/eval/bbc-news-summary --limit {args.li
 
 A bullet that opens by pointing back ("He praised …", "The statement welcomed …", "But …") cannot
 be placed once it is out of its article; the selection never takes one
-(`briefgen.rank.points_back`). Measured by `briefgen.standalone` on two briefings:
+(`briefgen.rank.points_back`). Measured by `briefgen.evaluation.standalone` on two briefings:
 
 | briefing | bullets | pointing back |
 |---|---|---|
@@ -337,7 +345,7 @@ tender and Uzbekistan's recognition remarks, 0.111; the Duma visit and Kazakhsta
 duplicate line, a wrong merge loses news. The floor was set on the corpus's days (its unrelated
 same-day pairs reach at most 0.111, its reports of one event 0.54 and more) and then measured on
 the other sets: 0.15 scores the same on all of them but AllSides (0.941). Held out, the BBC case
-below: 20 BBC News Summary articles (files named in `briefgen.evaluate.BBC_WINDOW`) dated 1–3
+below: 20 BBC News Summary articles (files named in `briefgen.evaluation.stories.BBC_WINDOW`) dated 1–3
 December, one window, every one a story of its own (read by hand: two reports on Turkey's EU bid
 are a Downing Street meeting before the summit and the summit's deal a day later, two events; so
 are the opposition's misgivings on house arrest and the rejected compromise). Without the floor
@@ -366,7 +374,7 @@ Reproduce: `briefgen eval sbd ../shared/eval/sbd-golden-rules/golden_rules_en.js
 The 40 BBC News Summary articles of issue 19 (`business` and `politics`, files 100 to 119) are
 written out in five layouts, the title on the first line each time ({", ".join(f"`{name}`" for name in LAYOUTS)}), and read
 as briefgen reads a `.txt` file; each layout's body sentences are compared with those of the
-blank-line layout (`briefgen/eval_layouts.py`). The wrapped layouts are wrapped at {WIDTH} columns
+blank-line layout (`briefgen/evaluation/layouts.py`). The wrapped layouts are wrapped at {WIDTH} columns
 twice: greedily (each line as full as it can be, as `textwrap` and most editors fill) and
 balanced (lines of even length, as Unix `fmt` makes them, so a line often ends although the next
 word would have fitted on it). Articles with identical sentences:

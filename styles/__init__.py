@@ -29,7 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen.errors import ConfigError, RenderError
-from briefgen.present import one_line
+from briefgen.output.present import one_line
 
 
 def stylesheet(name: str = "briefing.css") -> str:

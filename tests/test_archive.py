@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-import briefgen.archive
-from briefgen.archive import (
+import briefgen.output.archive
+from briefgen.config import DeliveryOptions
+from briefgen.errors import ConfigError, OutputError
+from briefgen.output.archive import (
     ArchivedBriefing,
     archived,
     clean_leftovers,
@@ -25,10 +27,8 @@ from briefgen.archive import (
     record_problem,
     reported,
 )
-from briefgen.config import DeliveryOptions
-from briefgen.deliver import build_message
-from briefgen.errors import ConfigError, OutputError
-from briefgen.record import from_json
+from briefgen.output.deliver import build_message
+from briefgen.output.record import from_json
 from tests.conftest import md_file
 from tests.conftest import run_cli as run
 
@@ -182,7 +182,7 @@ def test_files_get_the_modes_the_umask_gives(mask: int, file_mode: int, dir_mode
     files = [out / "2026-11-23" / "briefing.md", out / "2026-11-23" / "briefing.json", out / "index.md", out / "index.html"]
     assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {f.name: oct(file_mode) for f in files}
     assert oct(stat.S_IMODE((out / "2026-11-23").stat().st_mode)) == oct(dir_mode)
-    eml = briefgen.archive.write_atomic(out / "2026-11-23" / "briefing.eml", b"x")
+    eml = briefgen.output.archive.write_atomic(out / "2026-11-23" / "briefing.eml", b"x")
     assert oct(stat.S_IMODE(eml.stat().st_mode)) == oct(file_mode)
 
 
@@ -256,7 +256,7 @@ def test_a_full_disk_leaves_the_previous_files_whole(corpus: Path, tmp_path: Pat
         if calls["n"] == 2:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(fd, data)
-    monkeypatch.setattr(briefgen.archive.os, "write", full)
+    monkeypatch.setattr(briefgen.output.archive.os, "write", full)
     result = daily(corpus, out, "2026-11-24", "--no-history")
     assert result.exit_code == 10
     lines = result.stderr.splitlines()
@@ -278,7 +278,7 @@ def test_a_read_only_output_folder(corpus: Path, tmp_path: Path, monkeypatch) ->
         if Path(path).parent == out:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
         return real_mkdir(path, mode, *args, **kwargs)
-    monkeypatch.setattr(briefgen.archive.os, "mkdir", read_only)
+    monkeypatch.setattr(briefgen.output.archive.os, "mkdir", read_only)
     result = daily(corpus, out, "2026-11-24", "--no-history")
     assert result.exit_code == 10
     assert result.stderr.splitlines()[0].endswith(": Read-only file system")
@@ -308,7 +308,7 @@ def test_a_folder_without_write_permission(corpus: Path, tmp_path: Path) -> None
 def test_a_rerun_replaces_the_whole_set_and_keeps_other_files(exchange: bool, corpus: Path, tmp_path: Path,
                                                              monkeypatch) -> None:
     if not exchange:
-        monkeypatch.setattr(briefgen.archive, "exchange", lambda a, b: False)
+        monkeypatch.setattr(briefgen.output.archive, "exchange", lambda a, b: False)
     out = tmp_path / "out"
     assert daily(corpus, out, "2026-11-24", "--format", "md,json").exit_code == 0
     (out / "2026-11-24" / "notes.txt").write_text("the desk's own notes\n")
@@ -327,7 +327,7 @@ def test_a_failed_swap_leaves_the_old_set_whole(corpus: Path, tmp_path: Path, mo
 
     def broken(a: Path, b: Path) -> bool:
         raise OSError(errno.EIO, os.strerror(errno.EIO), str(a))
-    monkeypatch.setattr(briefgen.archive, "exchange", broken)
+    monkeypatch.setattr(briefgen.output.archive, "exchange", broken)
     result = daily(corpus, out, "2026-11-24", "--no-history", "--format", "html,json")
     assert result.exit_code == 10
     assert snapshot(out) == before

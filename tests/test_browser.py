@@ -189,7 +189,7 @@ def test_screenshots_of_phone_and_desktop(archive: Path, browser: Any, pages: li
 def test_the_e_mail_reads_on_a_phone(archive: Path, browser: Any, pages: list[Page], tmp_path: Path) -> None:
     """The HTML part of the e-mail, as a phone's mail client shows it: one column, no sideways
     scrolling, 16 px text, every section there."""
-    from briefgen.archive import find
+    from briefgen.output.archive import find
     from briefgen.web.mail import html_body
 
     briefing = find(archive, "briefing", None)

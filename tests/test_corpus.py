@@ -9,7 +9,7 @@ import pytest
 from briefgen.config import Options
 from briefgen.load import in_window, load_corpus
 from briefgen.pipeline import build_briefing
-from briefgen.split import split_article
+from briefgen.text.split import split_article
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -72,7 +72,7 @@ def eval_corpus(folder: Path, per_source: int = 400) -> Path:
     """Real articles from ../shared/eval (read there, written only into ``folder``): BBC and
     Reuters stories dated over a week, with copies of some in other outlets a day or two later,
     an added line and a new headline (the same wire story)."""
-    from briefgen.eval_topics import read_reuters
+    from briefgen.evaluation.topics import read_reuters
 
     rng = random.Random(12)
     end = dt.date(2026, 11, 29)

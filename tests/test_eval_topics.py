@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from briefgen.doctopic import MIN_SHARE, is_about, topic_scores
-from briefgen.eval_topics import (
+from briefgen.evaluation.topics import (
     ReutersDoc,
     TopicEval,
     evaluate_docs,

@@ -8,7 +8,12 @@ from click.testing import CliRunner
 
 from briefgen.cli import cli
 from briefgen.errors import InputError
-from briefgen.evaluate import read_summary_dataset, rouge_json, rouge_scores, rouge_table
+from briefgen.evaluation.summaries import (
+    read_summary_dataset,
+    rouge_json,
+    rouge_scores,
+    rouge_table,
+)
 from briefgen.summarize import lead_summarizer
 
 ARTICLE = ("Harbour fees rise\n\nThe port raised its harbour fees by a tenth on Monday. Shipping firms said they would pass "

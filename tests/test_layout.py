@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import cli
-from briefgen.eval_layouts import LAYOUTS as EVAL_LAYOUTS
-from briefgen.eval_layouts import (
+from briefgen.evaluation.layouts import LAYOUTS as EVAL_LAYOUTS
+from briefgen.evaluation.layouts import (
     WRAPPERS,
     LaidOutArticle,
     balanced_wrap,
@@ -24,11 +24,11 @@ from briefgen.eval_layouts import (
     greedy_wrap,
     read_bbc_articles,
 )
-from briefgen.eval_layouts import layouts as eval_layouts
-from briefgen.layout import hard_wrapped, paragraphs
+from briefgen.evaluation.layouts import layouts as eval_layouts
 from briefgen.load import decode, normalize_body, parse_file
-from briefgen.sbd import sentence_spans
-from briefgen.split import dateline_end, split_article
+from briefgen.text.layout import hard_wrapped, paragraphs
+from briefgen.text.sbd import sentence_spans
+from briefgen.text.split import dateline_end, split_article
 from tests.conftest import make_article
 
 EVAL = Path(__file__).parents[2] / "shared" / "eval"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from briefgen.cli import cli
 from briefgen.config import load_options
 from briefgen.errors import InputError
-from briefgen.evaluate import LEAD_GRID, fit_lead_share, read_summary_dataset
+from briefgen.evaluation.summaries import LEAD_GRID, fit_lead_share, read_summary_dataset
 from briefgen.rank import blend, lead_prior, lead_share, opens_story
 from briefgen.summarize import briefgen_summarizer
 

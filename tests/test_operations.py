@@ -15,8 +15,8 @@ from aiosmtpd.controller import Controller
 from click.testing import Result
 from pypdf import PdfReader
 
-import briefgen.archive
-import briefgen.render
+import briefgen.output.archive
+import briefgen.output.render
 from briefgen.errors import RenderError
 from tests.conftest import md_file
 from tests.conftest import run_cli as run
@@ -128,7 +128,7 @@ def test_a_failed_render_leaves_the_previous_briefing_intact(two_days: Path, tmp
 
     def broken(*args, **kwargs):
         raise RenderError("cannot make the PDF: simulated failure")
-    monkeypatch.setattr(briefgen.render, "to_pdf", broken)
+    monkeypatch.setattr(briefgen.output.render, "to_pdf", broken)
     result = daily(two_days, out, "2026-11-24", "--format", "md,pdf", "--no-history")
     assert result.exit_code == 6
     assert result.stderr == "Error: cannot make the PDF: simulated failure\n"
@@ -141,14 +141,14 @@ def test_a_crash_while_writing_leaves_no_half_written_file(two_days: Path, tmp_p
     assert daily(two_days, out, "2026-11-24").exit_code == 0
     before = {p.name: p.read_bytes() for p in (out / "2026-11-24").iterdir()}
     calls = {"n": 0}
-    real_fsync = briefgen.archive.os.fsync
+    real_fsync = briefgen.output.archive.os.fsync
 
     def failing_fsync(fd: int) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device")
         real_fsync(fd)
-    monkeypatch.setattr(briefgen.archive.os, "fsync", failing_fsync)
+    monkeypatch.setattr(briefgen.output.archive.os, "fsync", failing_fsync)
     result = daily(two_days, out, "2026-11-24", "--no-history")
     assert result.exit_code == 10
     assert result.stderr.startswith(f"Error: cannot write {out / '2026-11-24' / 'briefing.json'}: No space left on device\n")

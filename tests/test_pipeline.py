@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from briefgen.config import Options
+from briefgen.evaluation.standalone import pointing_back_share
 from briefgen.load import load_corpus
 from briefgen.models import Briefing, History
+from briefgen.output.render import to_markdown
 from briefgen.pipeline import build_briefing
-from briefgen.render import to_markdown
-from briefgen.standalone import pointing_back_share
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article
 
 DAY = dt.date(2026, 11, 24)

@@ -16,8 +16,8 @@ from briefgen.config import Options, load_options
 from briefgen.errors import BriefgenError
 from briefgen.load import load_corpus, normalize_body
 from briefgen.models import Article, Briefing, Item
+from briefgen.output.render import render_all
 from briefgen.pipeline import build_briefing
-from briefgen.render import render_all
 from tests.conftest import RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT
 
 DAY = dt.date(2026, 11, 24)

@@ -15,9 +15,9 @@ from briefgen.config import Options
 from briefgen.dedupe import candidate_pairs, duplicate_groups, jaccard
 from briefgen.errors import ArticleError
 from briefgen.load import in_window, load_article, load_corpus, normalize_body
+from briefgen.output.render import to_json
 from briefgen.pipeline import build_briefing
 from briefgen.readers import html_to_text
-from briefgen.render import to_json
 from tests.conftest import SECURITY_TEXT, md_file
 
 DAY = dt.date(2026, 11, 24)

@@ -1,7 +1,7 @@
-"""One briefing model for every output: the record's round trip (:mod:`briefgen.record`), and
+"""One briefing model for every output: the record's round trip (:mod:`briefgen.output.record`), and
 each renderer — Markdown, the HTML page, the index, the feed, the e-mail's text and HTML, the
-PDF — showing the same parts of one model (:mod:`briefgen.present`), with the one URL guard and
-the one date formatter (:mod:`briefgen.dates`); user templates (``[output] templates``)."""
+PDF — showing the same parts of one model (:mod:`briefgen.output.present`), with the one URL guard and
+the one date formatter (:mod:`briefgen.text.dates`); user templates (``[output] templates``)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.archive import ArchivedBriefing
-from briefgen.dates import date_range
 from briefgen.errors import InputError
 from briefgen.models import Activity, Article, Briefing, Item, Section, Source, Story
-from briefgen.present import IN_KEY_POINTS, heading_ids, parts, safe_url
-from briefgen.record import from_json, record_problem, to_json
-from briefgen.render import to_html, to_markdown, to_pdf
+from briefgen.output.archive import ArchivedBriefing
+from briefgen.output.present import IN_KEY_POINTS, heading_ids, parts, safe_url
+from briefgen.output.record import from_json, record_problem, to_json
+from briefgen.output.render import to_html, to_markdown, to_pdf
+from briefgen.text.dates import date_range
 from briefgen.web import chart
 from briefgen.web.feed import feed_xml
 from briefgen.web.mail import html_body, text_body
@@ -275,15 +275,15 @@ def imported(module: str) -> set[str]:
     return {n for n in names if n.startswith("briefgen")}
 
 
-@pytest.mark.parametrize("module", ["briefgen.archive", "briefgen.files", "briefgen.record", "briefgen.present",
-                                    "briefgen.dates", "briefgen.models"])
+@pytest.mark.parametrize("module", ["briefgen.output.archive", "briefgen.files", "briefgen.output.record", "briefgen.output.present",
+                                    "briefgen.text.dates", "briefgen.models"])
 def test_the_archive_and_the_model_never_import_the_web_or_the_renderers(module: str) -> None:
-    assert not {n for n in imported(module) if n.startswith(("briefgen.web", "briefgen.render", "briefgen.deliver"))}
+    assert not {n for n in imported(module) if n.startswith(("briefgen.web", "briefgen.output.render", "briefgen.output.deliver"))}
 
 
 def test_the_renderers_import_no_other_renderer_for_its_format() -> None:
     for module in ("briefgen.web.mail", "briefgen.web.feed", "briefgen.web.nav", "briefgen.web.pages", "briefgen.web.site"):
-        assert "briefgen.render" not in imported(module), module
+        assert "briefgen.output.render" not in imported(module), module
 
 
 @pytest.mark.e2e

@@ -1,5 +1,5 @@
 """The default topics' relevance model (briefgen.relevance), word-level term matching
-(briefgen.text.same_word) and the portal briefing evaluation's scoring (briefgen.eval_briefing)."""
+(briefgen.text.same_word) and the portal briefing evaluation's scoring (briefgen.evaluation.briefing)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from briefgen.config import load_options
-from briefgen.eval_briefing import BriefingScore, brief_days, read_portal, score_day
+from briefgen.evaluation.briefing import BriefingScore, brief_days, read_portal, score_day
 from briefgen.models import Briefing, Item, Section
 from briefgen.relevance import RelevanceModel, default_model, predict
 from briefgen.score import term_matrix
-from briefgen.text import same_word
+from briefgen.text.words import same_word
 
 TOPICS = load_options().topics
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from briefgen.models import Briefing, Item, Section, Source, Story
-from briefgen.render import to_html, to_json, to_markdown, to_pdf
+from briefgen.output.render import to_html, to_json, to_markdown, to_pdf
 from tests.conftest import make_article
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -1,4 +1,4 @@
-"""Tests for briefgen.sbd, the sentence boundary detector (texts written for these tests)."""
+"""Tests for briefgen.text.sbd, the sentence boundary detector (texts written for these tests)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.sbd import evaluate_golden, sentence_spans, split_sentences
+from briefgen.text.sbd import evaluate_golden, sentence_spans, split_sentences
 from tests.steps import growth, python_steps
 
 GOLDEN = (

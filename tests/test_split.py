@@ -5,8 +5,8 @@ from click.testing import CliRunner
 
 from briefgen.cli import cli
 from briefgen.load import normalize_body
-from briefgen.sbd import split_sentences
-from briefgen.split import is_label, line_kind, split_article
+from briefgen.text.sbd import split_sentences
+from briefgen.text.split import is_label, line_kind, split_article
 from tests.conftest import make_article
 
 

@@ -30,7 +30,7 @@ from briefgen.stages import (
     split_part,
     topic_scores,
 )
-from briefgen.text import stems
+from briefgen.text.words import stems
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article
 
 DAY = dt.date(2026, 11, 24)

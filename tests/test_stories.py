@@ -14,7 +14,12 @@ from scipy.spatial.distance import squareform
 
 from briefgen import stories
 from briefgen.cli import cli
-from briefgen.evaluate import bcubed, evaluate_stories, read_labelled_stories, story_windows
+from briefgen.evaluation.stories import (
+    bcubed,
+    evaluate_stories,
+    read_labelled_stories,
+    story_windows,
+)
 from briefgen.score import term_matrix
 from briefgen.stories import (
     StorySettings,
@@ -194,7 +199,7 @@ LABELS = Path(__file__).resolve().parent / "golden" / "corpus-stories.toml"
 
 
 def test_the_bundled_corpus_week_groups_one_events_reports_and_nothing_else() -> None:
-    from briefgen.evaluate import read_labelled_corpus
+    from briefgen.evaluation.stories import read_labelled_corpus
     from briefgen.load import load_corpus
 
     articles = [a for a in load_corpus(CORPUS).articles if a.date and a.date >= dt.date(2026, 11, 23)]
@@ -285,7 +290,7 @@ def test_the_floor_holds_single_pairs_and_falls_for_groups() -> None:
 
 
 def test_the_bundled_corpus_by_day_joins_no_unrelated_reports() -> None:
-    from briefgen.evaluate import read_labelled_corpus
+    from briefgen.evaluation.stories import read_labelled_corpus
 
     labelled = read_labelled_corpus(CORPUS, LABELS)
     by_day = evaluate_stories(labelled, "day")["briefgen"]
@@ -295,7 +300,7 @@ def test_the_bundled_corpus_by_day_joins_no_unrelated_reports() -> None:
 
 def test_the_bbc_window_is_read_with_its_days_and_wrong_merges_are_counted(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefgen import evaluate
+    from briefgen.evaluation import stories as evaluate
 
     for name, text in [("business/001", "Rail deal signed\n\n" + RAIL), ("politics/002", "Kunduz attack\n\n" + ATTACK),
                        ("politics/003", "Rail deal signed again\n\n" + RAIL_AGAIN)]:

@@ -17,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen.models import Activity
-from briefgen.record import activity_from_json, record_problem
-from briefgen.render import to_html, to_json, to_pdf
+from briefgen.output.record import activity_from_json, record_problem
+from briefgen.output.render import to_html, to_json, to_pdf
 from briefgen.web import chart
 from briefgen.web.feed import LATEST
 from briefgen.web.nav import NAV_END, NAV_START

@@ -36,8 +36,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from briefgen.archive import flock_waiting
-from briefgen.files import printable
+from briefgen.files import flock_waiting, printable
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,7 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
 _POLL = 0.1
 #: what decides what reading a file gives: briefgen's loading code, and the parsers it uses
-_LOADER = ("load", "readers", "layout", "dedupe", "files", "errors", "models", "doctopic", "score", "sbd", "text",
+_LOADER = ("load", "readers", "text/layout", "dedupe", "files", "errors", "models", "doctopic", "score", "text/sbd", "text/words",
            "web/chart", "corpus_index/scan", "corpus_index/store")
 _PARSERS = ("trafilatura", "feedparser", "charset-normalizer", "pyyaml", "lxml")
 

@@ -38,10 +38,10 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-# the archive's primitives: create a file that must not exist, durably; make a folder's names durable
-from briefgen.archive import sync_folder, write_new
 from briefgen.errors import OutputError
-from briefgen.files import printable
+
+# the file primitives: create a file that must not exist, durably; make a folder's names durable
+from briefgen.files import printable, sync_folder, write_new
 
 MAX_SLUG = 80  #: characters of a file name's slug at most
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

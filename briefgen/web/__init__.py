@@ -8,7 +8,7 @@
 * :mod:`briefgen.web.site` — after a run: ``latest``, the bars, the index and the feed.
 
 Each renders archived briefings as :class:`~briefgen.models.Briefing` models
-(:mod:`briefgen.record`); the HTML comes from the templates of :mod:`briefgen.styles`. This
+(:mod:`briefgen.output.record`); the HTML comes from the templates of :mod:`briefgen.styles`. This
 package may import the archive and :mod:`briefgen.files`; the archive never imports it. The
-briefing page itself is :mod:`briefgen.render`'s.
+briefing page itself is :mod:`briefgen.output.render`'s.
 """

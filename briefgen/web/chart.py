@@ -3,7 +3,7 @@
 :func:`activity` counts the corpus's articles per topic per day over the :data:`DAYS` days that
 end on the briefing's date (fewer where the corpus starts later); an article counts for each
 topic it is about by :func:`briefgen.doctopic.documents_about` (for several, one or none). The
-counts travel in the briefing's record (:func:`briefgen.record.activity_json`), so that the index can draw the
+counts travel in the briefing's record (:func:`briefgen.output.record.activity_json`), so that the index can draw the
 archive's whole span (:func:`merge`) without the corpus.
 
 :func:`figure` draws them with matplotlib's SVG backend, offline, as an inline ``<svg>`` with a
@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from briefgen.dates import date_range, day_month
 from briefgen.models import Activity, Article, Topic
+from briefgen.text.dates import date_range, day_month
 
 DAYS = 14  #: the span of a briefing's chart
 COLOURS = ("#4477AA", "#EE6677", "#228833", "#AA3377", "#66CCEE", "#CCBB44")

@@ -17,8 +17,8 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from briefgen.archive import ArchivedBriefing
-from briefgen.dates import long_date
+from briefgen.output.archive import ArchivedBriefing
+from briefgen.text.dates import long_date
 from briefgen.web.pages import FORMATS, formats
 
 ATOM = "http://www.w3.org/2005/Atom"

@@ -4,17 +4,17 @@ The HTML part is the template ``mail.html`` (:mod:`briefgen.styles`), styled inl
 clients drop ``<style>`` blocks and linked stylesheets), one column at most 640 px wide with
 16 px text, so it reads on a phone; it holds no image, no script and no remote resource. Every
 citation ``[n]`` and every source title links to the article's own URL (only URLs that pass
-:func:`briefgen.present.safe_url` are linked; any other is shown as text). The plain-text part
+:func:`briefgen.output.present.safe_url` are linked; any other is shown as text). The plain-text part
 says the same, with the URLs written out under Sources. Article text is escaped. Both take the
-briefing apart as every output does (:func:`briefgen.present.parts`).
+briefing apart as every output does (:func:`briefgen.output.present.parts`).
 """
 
 from __future__ import annotations
 
 from briefgen import styles
-from briefgen.dates import long_date
 from briefgen.models import Briefing
-from briefgen.present import Bullet, listed, parts
+from briefgen.output.present import Bullet, listed, parts
+from briefgen.text.dates import long_date
 
 
 def _text_bullet(b: Bullet) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from briefgen import styles
-from briefgen.dates import short_date
+from briefgen.text.dates import short_date
 
 #: the navigation bar stands between these two comments (which escaped article text never holds)
 NAV_START, NAV_END = "<!-- briefgen:nav -->", "<!-- /briefgen:nav -->"

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import styles
-from briefgen.archive import ArchivedBriefing
-from briefgen.dates import long_date, short_date
 from briefgen.files import Unreadable, read_regular, write_atomic
 from briefgen.models import Section
-from briefgen.present import escape_markdown
+from briefgen.output.archive import ArchivedBriefing
+from briefgen.output.present import escape_markdown
+from briefgen.text.dates import long_date, short_date
 from briefgen.web import chart
 from briefgen.web.nav import NAV_END, NAV_START, navigation
 

@@ -1,7 +1,7 @@
 """Site updates after the archive changed: ``latest``, every page's navigation bar, the index
 (``index.md``, ``index.html``) and the Atom feed (``feed.xml``).
 
-The archive (:mod:`briefgen.archive`) knows its folders and records; this module makes the
+The archive (:mod:`briefgen.output.archive`) knows its folders and records; this module makes the
 pages a reader opens from them, and is the only place that writes them.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.archive import point_latest, scan
 from briefgen.files import write_atomic
+from briefgen.output.archive import point_latest, scan
 from briefgen.web.feed import feed_xml
 from briefgen.web.pages import index_html, index_markdown, refresh_navigation
 
@@ -19,7 +19,7 @@ def update_links(out: Path, basename: str, templates: str = "") -> list[Path]:
     """Point ``latest`` at the newest date with a sound record, bring every briefing page's
     navigation bar up to date and rewrite ``index.md``, ``index.html`` and ``feed.xml``, each
     file atomically (``templates``: a folder of the user's templates). Unsound records are left
-    out silently (:func:`briefgen.archive.archived` warns about them). ``latest`` is only ever
+    out silently (:func:`briefgen.output.archive.archived` warns about them). ``latest`` is only ever
     replaced if it is a symbolic link; raises :class:`~briefgen.errors.OutputError`."""
     briefings, _ = scan(out, basename)
     if not briefings:

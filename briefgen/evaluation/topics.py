@@ -206,8 +206,8 @@ def sweep(folder: Path, topic_name: str = "trade", options: Options | None = Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m briefgen.eval_topics FOLDER [--split TEST] [--topic trade] [--sweep]``."""
-    parser = argparse.ArgumentParser(prog="python -m briefgen.eval_topics", description=__doc__.splitlines()[0])
+    """``python -m briefgen.evaluation.topics FOLDER [--split TEST] [--topic trade] [--sweep]``."""
+    parser = argparse.ArgumentParser(prog="python -m briefgen.evaluation.topics", description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="the folder of reut2-*.sgm files")
     parser.add_argument("--topic", default="trade", help="briefgen topic, also the gold Reuters topic")
     parser.add_argument("--split", default="TEST", choices=("TRAIN", "TEST"))

@@ -1,7 +1,7 @@
 """Stage 2, split: an :class:`Article` → its :class:`Sentence` objects, each with its kind.
 
-Paragraphs (already separated by :mod:`briefgen.layout`, whatever the file's layout) are split
-into sentences by :mod:`briefgen.sbd` (offline, from shipped data). Each sentence gets a kind;
+Paragraphs (already separated by :mod:`briefgen.text.layout`, whatever the file's layout) are split
+into sentences by :mod:`briefgen.text.sbd` (offline, from shipped data). Each sentence gets a kind;
 only ``body`` sentences are ever reported, the others are set aside (``is_heading``):
 
 - ``heading``: a line without end punctuation (. ! ? … : or a closing quote or bracket) of at
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from briefgen.models import Article, Sentence, SentenceKind
-from briefgen.sbd import sentence_spans
+from briefgen.text.sbd import sentence_spans
 
 #: A paragraph without end punctuation of at most this many words is a heading.
 LABEL_WORDS = 12

@@ -13,8 +13,8 @@ An article (a title and its paragraphs) is written out as a ``.txt`` file in eac
 * ``one line``: the whole body on one line, paragraphs joined by a space.
 
 Each text is read as ``briefgen`` reads a ``.txt`` file (:func:`briefgen.load.parse_file`:
-the title found, the body's paragraphs found by :mod:`briefgen.layout`) and split by
-:func:`briefgen.split.split_article`; its body sentences are compared with the reference
+the title found, the body's paragraphs found by :mod:`briefgen.text.layout`) and split by
+:func:`briefgen.text.split.split_article`; its body sentences are compared with the reference
 layout's. Wrapping is done two ways (:data:`WRAPPERS`): greedily, as most editors and
 :mod:`textwrap` fill lines, and balanced, lines of even length as Unix ``fmt`` makes them (a
 line then often ends although the next word would have fitted: the hard case for telling a
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.load import decode, parse_file
-from briefgen.split import split_article
+from briefgen.text.split import split_article
 
 WIDTH = 70  #: columns a hard-wrapped layout is wrapped at
 INDENT = 4  #: spaces before the first line of a paragraph, Reuters style

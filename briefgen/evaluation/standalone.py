@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefgen.config import Options, load_options
 from briefgen.daily import newest_date, resolve_window
-from briefgen.evaluate import pair_rows
+from briefgen.evaluation.summaries import pair_rows
 from briefgen.load import in_window, load_corpus, normalize_body
 from briefgen.models import Article, Briefing
 from briefgen.pipeline import build_briefing

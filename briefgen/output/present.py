@@ -1,6 +1,6 @@
 """What a reader is shown of a :class:`~briefgen.models.Briefing`, the same in every output.
 
-Each renderer — Markdown (:mod:`briefgen.render`), the HTML page and the index (templates in
+Each renderer — Markdown (:mod:`briefgen.output.render`), the HTML page and the index (templates in
 ``briefgen/styles/templates``), the e-mail (:mod:`briefgen.web.mail`), the Atom feed — takes
 the briefing apart with these helpers and only decides how each part is written:
 
@@ -24,8 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from briefgen.dates import NBSP, day_month, day_month_year
 from briefgen.models import Article, Briefing, Item
+from briefgen.text.dates import NBSP, day_month, day_month_year
 
 #: what a section says whose only stories stand in the key points (a key point is not printed twice)
 IN_KEY_POINTS = "Reported in the key points above."

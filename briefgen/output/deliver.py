@@ -25,11 +25,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from briefgen.archive import ArchivedBriefing
 from briefgen.config import DeliveryOptions
 from briefgen.errors import ConfigError, DeliveryError, InputError
 from briefgen.files import write_atomic
 from briefgen.models import Briefing
+from briefgen.output.archive import ArchivedBriefing
 from briefgen.web.mail import html_body, text_body
 
 log = logging.getLogger(__name__)

@@ -1,13 +1,13 @@
 """Stage 7, render: a :class:`Briefing` → Markdown, HTML, PDF and JSON, each from the model.
 
-Every output takes the briefing apart the same way (:mod:`briefgen.present`: the parts, each
-bullet's parts, the one URL guard; :mod:`briefgen.dates`: every date) and only decides how to
+Every output takes the briefing apart the same way (:mod:`briefgen.output.present`: the parts, each
+bullet's parts, the one URL guard; :mod:`briefgen.text.dates`: every date) and only decides how to
 write each part.
 
 Markdown is written by briefgen, with every piece of article text escaped so that it can only
 ever be text. A source is cited by its title, outlet, date and link, never by the file it came
 from (a local path is no business of a reader's): the path stays in the JSON record
-(:mod:`briefgen.record`). The HTML page is the template ``briefing.html``
+(:mod:`briefgen.output.record`). The HTML page is the template ``briefing.html``
 (:mod:`briefgen.styles`, autoescaped, user templates from ``[output] templates`` first) filled
 from the model, set with ``styles/briefing.css`` (responsive, with a dark scheme; print styles
 for the PDF), with the coverage chart (:mod:`briefgen.web.chart`) before the sources and a
@@ -24,11 +24,11 @@ import logging
 from typing import Any
 
 from briefgen import styles
-from briefgen.dates import long_date
 from briefgen.errors import RenderError
 from briefgen.models import Briefing
-from briefgen.present import Bullet, escape_markdown, heading_ids, listed, parts
-from briefgen.record import to_json
+from briefgen.output.present import Bullet, escape_markdown, heading_ids, listed, parts
+from briefgen.output.record import to_json
+from briefgen.text.dates import long_date
 
 log = logging.getLogger(__name__)
 

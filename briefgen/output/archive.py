@@ -14,7 +14,7 @@ folder is swapped in for ``OUT/<date>`` in one step (:func:`publish`), so one ru
 never mixed with another's. Every file gets the modes the umask gives. ``briefing.json`` is
 always kept, as the archive's record of what each briefing reported (history, index, e-mail);
 records are checked when read, and one that is not sound is left out with a warning; a sound
-one is read back into the :class:`~briefgen.models.Briefing` it records (:mod:`briefgen.record`).
+one is read back into the :class:`~briefgen.models.Briefing` it records (:mod:`briefgen.output.record`).
 Failures to write raise :class:`OutputError`; nothing earlier is changed.
 
 The file primitives (atomic writes, the lock's wait) are :mod:`briefgen.files`'; what a reader
@@ -53,7 +53,7 @@ from briefgen.files import (  # noqa: F401 - write_atomic: the CLI and fetch sti
     write_new,
 )
 from briefgen.models import Briefing, History
-from briefgen.record import from_json, record_problem
+from briefgen.output.record import from_json, record_problem
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ MAX_RECORD_BYTES = 64 * 2**20  #: a record larger than this is not one briefgen 
 @dataclass(frozen=True)
 class ArchivedBriefing:
     """A briefing of the archive: its date (its folder's name), its folder, and the briefing its
-    record holds (:func:`briefgen.record.from_json`)."""
+    record holds (:func:`briefgen.output.record.from_json`)."""
 
     date: dt.date
     folder: Path
