@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import InputError, LockTimeout, OutputError
-from briefgen.files import (  # noqa: F401 - write_atomic: the CLI and fetch still import it from here
+from briefgen.files import (  # noqa: F401 - write_atomic: the CLI still imports it from here
     Unreadable,
     flock_waiting,
     output_error,
