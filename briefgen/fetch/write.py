@@ -39,9 +39,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from briefgen.errors import OutputError
-
-# the file primitives: create a file that must not exist, durably; make a folder's names durable
-from briefgen.files import printable, sync_folder, write_new
+from briefgen.files import printable, sync_folder, write_new  # the file primitives, durable
 
 MAX_SLUG = 80  #: characters of a file name's slug at most
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
