@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,23 @@ from briefgen.files import printable
 
 STATE_NAME = ".briefgen-fetch.sqlite"  #: the state file's name in the corpus folder
 BUSY_TIMEOUT = 60.0  #: seconds to wait for another fetch's write transaction
+
+def _wal(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode. The switch needs the file to itself, and SQLite answers
+    "database is locked" at once, without its busy wait, while another fetch opening the same
+    state holds it: so it is tried again, for up to :data:`BUSY_TIMEOUT` seconds."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause = 0.01
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -100,7 +118,7 @@ class State:
                                          isolation_level=None, check_same_thread=False)
                 else:
                     db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
-                    db.execute("PRAGMA journal_mode=WAL")
+                    _wal(db)
                     db.execute("PRAGMA synchronous=NORMAL")
             except sqlite3.Error as exc:
                 raise _state_error(self.path, exc) from exc
