@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
+from briefgen.coverage import chart_span
 from briefgen.errors import ArticleError
 from briefgen.models import Activity, Article, Topic
-from briefgen.web.chart import chart_span
 
 T = TypeVar("T")
 
@@ -99,7 +99,7 @@ def span_hint(first: dt.date | None, last: dt.date | None) -> str:
 
 
 def chart_heads(dates: Sequence[dt.date | None], end: dt.date) -> tuple[tuple[dt.date, ...], list[int]]:
-    """The coverage chart's days up to ``end`` (:func:`briefgen.web.chart.chart_span`, from the
+    """The coverage chart's days up to ``end`` (:func:`briefgen.coverage.chart_span`, from the
     oldest date up to ``end``) and which of the articles that speak for their groups (``dates``:
     theirs) it counts: those dated in its days."""
     span = chart_span(min((d for d in dates if d is not None and d <= end), default=None), end)

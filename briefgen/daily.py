@@ -71,7 +71,7 @@ def run_daily(
     Unless ``options.output.history`` is off, what the previous briefing in the archive reported
     is not repeated (a record that is not sound is skipped with a warning). The briefing carries
     the coverage chart's counts: the corpus's articles per topic over the 14 days up to ``date``
-    (:func:`briefgen.web.chart.activity`). What a killed run left behind is cleaned up first. Everything is rendered before anything is written, and the
+    (:func:`briefgen.coverage.activity`). What a killed run left behind is cleaned up first. Everything is rendered before anything is written, and the
     date's folder is replaced whole in one step (:func:`briefgen.output.archive.publish`), so a failure
     leaves the archive as it was. Raises :class:`~briefgen.errors.OutputError` when the output
     folder cannot take the files.

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from briefgen.config import MAX_DAYS
 from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
+from briefgen.coverage import about_text, counted
 from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, ConfigError, InputError
 from briefgen.files import Unreadable, is_utf8_name, printable, read_regular, size_text
@@ -36,7 +37,6 @@ from briefgen.models import Activity, Article, Topic
 from briefgen.parallel import Progress, map_items
 from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
 from briefgen.text.layout import paragraphs
-from briefgen.web.chart import about_text, counted
 
 log = logging.getLogger(__name__)
 

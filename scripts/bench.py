@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 from floors import finish, floors_table
 
+from briefgen import coverage
 from briefgen.config import load_options
 from briefgen.load import decode, in_window, load_corpus, normalize_body
 from briefgen.models import Article
@@ -193,8 +194,8 @@ def chart_bench(corpus: Path) -> tuple[float, float]:
     """Seconds to count the corpus's articles per topic per day (14 days) and to draw the chart."""
     options = load_options()
     articles = load_corpus(corpus).articles
-    counting = best_of(lambda: chart.activity(articles, options.topics, END), 3)
-    data = chart.activity(articles, options.topics, END)
+    counting = best_of(lambda: coverage.activity(articles, options.topics, END), 3)
+    data = coverage.activity(articles, options.topics, END)
     return counting, best_of(lambda: chart.svg(data), 3)
 
 
@@ -545,7 +546,7 @@ neighbourhood in time is not yet full; past it the time grows about linearly.
 
 ## 7. The coverage chart
 
-`web.chart.activity` on the {int(largest['articles'])}-article corpus (its articles of the 14 days up to the
+`coverage.activity` on the {int(largest['articles'])}-article corpus (its articles of the 14 days up to the
 briefing, split and scored for every topic once): **{count_seconds:.2f} s**; drawing the SVG with
 matplotlib: **{draw_seconds:.2f} s** (best of 3 each). Together **{chart_share:.0%}** of the `daily`
 run of section 2, which includes them.

@@ -16,6 +16,7 @@ import feedparser
 import pytest
 from pypdf import PdfReader
 
+from briefgen import coverage
 from briefgen.models import Activity
 from briefgen.output.record import activity_from_json, record_problem
 from briefgen.output.render import to_html, to_json, to_pdf
@@ -53,7 +54,7 @@ def test_activity_counts_articles_per_topic_per_day(options) -> None:
                 make_article(SECURITY_TEXT, id="old", date=DAY - dt.timedelta(days=30)),  # before the 14 days
                 make_article(SECURITY_TEXT, id="later", date=DAY + dt.timedelta(days=1)),  # after the briefing
                 make_article(SECURITY_TEXT, id="undated", date=None)]
-    data = chart.activity(articles, options.topics, DAY)
+    data = coverage.activity(articles, options.topics, DAY)
     assert data.days[0] == DAY - dt.timedelta(days=13) and data.days[-1] == DAY and len(data.days) == 14
     counts = dict(zip((name for name, _ in data.topics), data.counts, strict=True))
     assert counts["trade"][-1] == 2 and sum(counts["trade"]) == 2
@@ -63,7 +64,7 @@ def test_activity_counts_articles_per_topic_per_day(options) -> None:
 
 def test_activity_starts_where_the_corpus_starts(options) -> None:
     articles = [make_article(SECURITY_TEXT, id="s", date=DAY - dt.timedelta(days=2))]
-    data = chart.activity(articles, options.topics, DAY)
+    data = coverage.activity(articles, options.topics, DAY)
     assert data.days == (DAY - dt.timedelta(days=2), DAY - dt.timedelta(days=1), DAY)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from briefgen.corpus_index.store import Entry, Record
+from briefgen.coverage import about_text
 from briefgen.dedupe import shingles, signatures
 from briefgen.doctopic import documents_about
 from briefgen.errors import ArticleError
@@ -26,7 +27,6 @@ from briefgen.files import printable
 from briefgen.load import FileResult, corpus_id, parse_file, read_file, text_digest
 from briefgen.models import Topic
 from briefgen.parallel import Progress, iter_items
-from briefgen.web.chart import about_text
 
 RACY_NS = 2_000_000_000  #: a file changed this soon before it was read is checked again next time
 

@@ -50,7 +50,7 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 _POLL = 0.1
 #: what decides what reading a file gives: briefgen's loading code, and the parsers it uses
 _LOADER = ("load", "readers", "text/layout", "dedupe", "files", "errors", "models", "doctopic", "score", "text/sbd", "text/words",
-           "web/chart", "corpus_index/scan", "corpus_index/store")
+           "coverage", "corpus_index/scan", "corpus_index/store")
 _PARSERS = ("trafilatura", "feedparser", "charset-normalizer", "pyyaml", "lxml")
 
 _TABLES = """

@@ -27,6 +27,7 @@ from scipy.sparse import csr_matrix
 from briefgen.corpora import merged, span_hint, window_groups
 from briefgen.corpus_index.scan import topics_key
 from briefgen.corpus_index.store import Entry
+from briefgen.coverage import about_text, chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
 from briefgen.files import printable
@@ -42,7 +43,6 @@ from briefgen.load import (
 )
 from briefgen.models import Activity, Article, Topic
 from briefgen.parallel import Progress, map_items
-from briefgen.web.chart import about_text, chart_span, counted
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
+from briefgen.coverage import counted
 from briefgen.dedupe import join_groups, likely_pairs
 from briefgen.engine.tasks import (
     ArticleMeta,
@@ -34,7 +35,6 @@ from briefgen.engine.tasks import (
 from briefgen.errors import ArticleError
 from briefgen.load import SUFFIXES, corpus_files, corpus_id, kept_members, unique_ids
 from briefgen.models import Activity, Article, Topic
-from briefgen.web.chart import counted
 
 log = logging.getLogger(__name__)
 

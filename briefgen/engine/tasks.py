@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from briefgen.coverage import about_text
 from briefgen.dedupe import THRESHOLD, jaccard, shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.load import FileResult, load_file, text_digest
 from briefgen.models import Article, Topic
-from briefgen.web.chart import about_text
 
 # --- loading -------------------------------------------------------------------------------
 
