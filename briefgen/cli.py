@@ -764,9 +764,11 @@ def eval_briefing(portal: Path, first: dt.datetime, last: dt.datetime | None, da
               help="Also learn the topic from the TRAIN split (`briefgen learn`'s model) and score that.")
 @click.option("--save-model", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="With --learn: keep the learned model in this file.")
+@click.option("--sweep", is_flag=True,
+              help="Instead: the ten best constants of the document rule on the TRAIN split (how they were chosen).")
 @config_option
 def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: bool, save_model: Path | None,
-                config_file: Path | None) -> None:
+                sweep: bool, config_file: Path | None) -> None:
     """Precision, recall and F1 of document-level topic detection on Reuters-21578's test split.
 
     The topic's terms decide by the rule of `briefgen.doctopic`; with --learn, a model is also
@@ -803,6 +805,12 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
             return
         if reuters is None:
             raise click.UsageError("give the Reuters-21578 folder, or --portal FILE")
+        if sweep:
+            from briefgen.evaluation.topics import sweep as sweep_rule
+
+            for k, k_lead, share, result in sweep_rule(reuters, topic, _options(config_file))[:10]:
+                click.echo(row(f"min_terms {k}, lead {k_lead}, share {share:.2f}", result))
+            return
         chosen = find_topic(_options(config_file), topic)
         docs = read_reuters(reuters)  # read once for both detectors
         result = evaluate_docs(split_docs(docs, "TEST"), chosen, topic)

@@ -5,11 +5,8 @@
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
-import sys
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,28 +200,6 @@ def sweep(folder: Path, topic_name: str = "trade", options: Options | None = Non
             for share in shares:
                 results.append((k, k_lead, share, prf(is_about(scores, share), gold, topic_name)))
     return sorted(results, key=lambda r: -r[3].f1)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m briefgen.evaluation.topics FOLDER [--split TEST] [--topic trade] [--sweep]``."""
-    parser = argparse.ArgumentParser(prog="python -m briefgen.evaluation.topics", description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, help="the folder of reut2-*.sgm files")
-    parser.add_argument("--topic", default="trade", help="briefgen topic, also the gold Reuters topic")
-    parser.add_argument("--split", default="TEST", choices=("TRAIN", "TEST"))
-    parser.add_argument("--sweep", action="store_true", help="list the best rule constants on the split")
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    if args.sweep:
-        for k, k_lead, share, result in sweep(args.folder, args.topic, split=args.split)[:10]:
-            print(f"min_terms={k} min_terms_lead={k_lead} min_share={share:.2f}  {result}")
-    else:
-        print(f"{args.split}  {evaluate_topics(args.folder, args.topic, split=args.split)}")
-    print(f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 # --------------------------------------------------------------------------- portal items, sentence level
