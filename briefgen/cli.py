@@ -436,7 +436,7 @@ def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm:
             chosen = next((t for t in options.topics if t.name == topic), None)
             if chosen is None:
                 raise ConfigError(f"unknown topic '{topic}'", f"choose from {', '.join(t.name for t in options.topics)}")
-        summarizer = get_summarizer(algorithm, options, chosen)
+        summarizer = get_summarizer(algorithm, options.ranking, chosen)
         articles: list[tuple[str, Article]] = []
         skipped = 0
         for path in files:
@@ -845,9 +845,9 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
     Example:
         briefgen learn --topic trade --about marked/trade --not-about marked/other -o trade.npz
     """
+    from briefgen.files import write_atomic
     from briefgen.learn import article_text, learn_topic
     from briefgen.load import load_corpus
-    from briefgen.output.archive import write_atomic
 
     _setup_logging()
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from briefgen.algorithms import ALGORITHMS, SUMY_ALGORITHMS
-from briefgen.config import Options, RankingOptions
+from briefgen.config import RankingOptions
 from briefgen.errors import ConfigError
 from briefgen.models import Article, Topic
 from briefgen.rank import centrality, ranked
@@ -122,10 +122,10 @@ def _call(summarizer: Any, name: str, document: Any, count: int) -> Any:
     return summarizer(document, count)
 
 
-def get_summarizer(name: str, options: Options, topic: Topic | None = None) -> Summarizer:
-    """A summariser by name: ``default`` (briefgen's), ``lead``, or one of sumy's."""
+def get_summarizer(name: str, ranking: RankingOptions, topic: Topic | None = None) -> Summarizer:
+    """A summariser by name: ``default`` (briefgen's, with the ``ranking`` settings), ``lead``, or one of sumy's."""
     if name == "default":
-        return briefgen_summarizer(options.ranking, topic)
+        return briefgen_summarizer(ranking, topic)
     if name == "lead":
         return lead_summarizer
     if name in SUMY_ALGORITHMS:

@@ -123,7 +123,7 @@ def _case(category: str, path: Path, reference_path: Path) -> SummaryCase:
 
 
 def summarizers(names: Sequence[str], options: Options) -> dict[str, Summarizer]:
-    return {name: get_summarizer(name, options) for name in names}
+    return {name: get_summarizer(name, options.ranking) for name in names}
 
 
 def rouge_scores(

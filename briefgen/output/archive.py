@@ -42,14 +42,13 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import InputError, LockTimeout, OutputError
-from briefgen.files import (  # noqa: F401 - write_atomic: the CLI still imports it from here
+from briefgen.files import (
     Unreadable,
     flock_waiting,
     output_error,
     read_regular,
     sync_folder,
     token,
-    write_atomic,
     write_new,
 )
 from briefgen.models import Briefing, History
