@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.test_browser import DATES, DESKTOP, FLAGS, PHONE  # noqa: E402 - the tests' own devices
+from tests.web.test_browser import DATES, DESKTOP, FLAGS, PHONE  # noqa: E402 - the tests' own devices
 
 
 def main() -> None:

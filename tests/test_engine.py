@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import brief_md_json, briefing_files, md_file, run_cli
-from tests.test_corpus_index import tricky_corpus
+from tests.corpus.test_corpus_index import tricky_corpus
 
 pytestmark = pytest.mark.e2e  # every test here goes through a Dask cluster
 

@@ -19,7 +19,7 @@ from briefgen.evaluation.topics import (
 )
 from briefgen.models import Topic
 
-REUTERS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "reuters21578"
+REUTERS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "reuters21578"
 
 TOPIC = Topic(
     name="trade",

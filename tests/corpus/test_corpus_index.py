@@ -195,7 +195,7 @@ def test_building_the_index_shows_progress_over_every_file(tmp_path: Path) -> No
 # --- the command line: byte-identical briefings ------------------------------------------
 
 
-BUNDLED = Path(__file__).resolve().parents[1] / "corpus"
+BUNDLED = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def brief(corpus: Path, out: Path, *extra: str, date: str = "latest", days: str = "7") -> Result:

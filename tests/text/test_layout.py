@@ -31,7 +31,7 @@ from briefgen.text.sbd import sentence_spans
 from briefgen.text.split import dateline_end, split_article
 from tests.conftest import make_article
 
-EVAL = Path(__file__).parents[2] / "shared" / "eval"
+EVAL = Path(__file__).parents[3] / "shared" / "eval"
 
 #: A made-up article with every kind of line: title-less lead with a dateline, a sub-heading,
 #: a photo caption without end punctuation, boilerplate, a list and a byline.

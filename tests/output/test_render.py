@@ -12,7 +12,7 @@ from briefgen.models import Briefing, Item, Section, Source, Story
 from briefgen.output.render import to_html, to_json, to_markdown, to_pdf
 from tests.conftest import make_article
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 DAY = dt.date(2026, 11, 24)
 
 
@@ -33,7 +33,7 @@ def sample_briefing(hostile: str = "") -> Briefing:
 
 def test_markdown_matches_golden_file() -> None:
     # After an intended change of the Markdown, rewrite the golden file with:
-    # .venv/bin/python -c "from tests.test_render import *; (GOLDEN / 'briefing.md').write_text(to_markdown(sample_briefing()))"
+    # .venv/bin/python -c "from tests.output.test_render import *; (GOLDEN / 'briefing.md').write_text(to_markdown(sample_briefing()))"
     expected = (GOLDEN / "briefing.md").read_text(encoding="utf-8")
     assert to_markdown(sample_briefing()) == expected
 

@@ -20,7 +20,7 @@ from tests.newsserver import (
 
 pytestmark = pytest.mark.e2e  # every test here goes through the command line
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e  # every test here goes through a browser
 
-CORPUS = Path(__file__).parent.parent / "corpus"
+CORPUS = Path(__file__).parents[2] / "corpus"
 DATES = ("2026-11-27", "2026-11-28", "2026-11-29")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

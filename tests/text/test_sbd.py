@@ -11,7 +11,7 @@ from briefgen.text.sbd import evaluate_golden, sentence_spans, split_sentences
 from tests.steps import growth, python_steps
 
 GOLDEN = (
-    Path(__file__).resolve().parents[2]
+    Path(__file__).resolve().parents[3]
     / "shared"
     / "eval"
     / "sbd-golden-rules"

@@ -33,7 +33,7 @@ from tests.conftest import (
     run_cli,
 )
 from tests.test_operations import daily, delivery_config, free_port, two_days  # noqa: F401 - fixture
-from tests.test_render import HOSTILE, sample_briefing
+from tests.output.test_render import HOSTILE, sample_briefing
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DAY = dt.date(2026, 11, 24)

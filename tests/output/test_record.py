@@ -29,7 +29,7 @@ from briefgen.web.feed import feed_xml
 from briefgen.web.mail import html_body, text_body
 from briefgen.web.pages import index_html, index_markdown
 from tests.conftest import md_file, run_cli
-from tests.test_render import sample_briefing
+from tests.output.test_render import sample_briefing
 
 DAY = dt.date(2026, 11, 24)
 NBSP = "\u00a0"
@@ -309,7 +309,7 @@ def test_a_templates_folder_that_is_missing_or_a_template_that_breaks_is_a_clear
 
 # --- golden files: the page's briefing and the e-mail's text, from the one model ------------------------
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 
 
 def page_main(briefing: Briefing) -> str:
@@ -326,7 +326,7 @@ GOLDEN_RENDERERS = {"briefing-page.html": page_main,
 @pytest.mark.parametrize("name", GOLDEN_RENDERERS)
 def test_renderers_match_golden_files(name: str) -> None:
     # After an intended change, rewrite the golden files with:
-    # .venv/bin/python -c "from tests.test_record import *; write_golden()"
+    # .venv/bin/python -c "from tests.output.test_record import *; write_golden()"
     expected = (GOLDEN / name).read_text(encoding="utf-8")
     assert GOLDEN_RENDERERS[name](record_briefing()) == expected
 
