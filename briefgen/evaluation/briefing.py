@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.config import Options
@@ -142,7 +142,6 @@ def brief_days(items: Sequence[PortalItem], days: Iterable[dt.date], window: int
     for item in items:
         by_day.setdefault(item.date, []).append(item)
     score = BriefingScore()
-    options = replace(options, output=replace(options.output, history=False))
     for day in days:
         start = day - dt.timedelta(days=window - 1)
         chosen = [item for offset in range(window) for item in by_day.get(start + dt.timedelta(days=offset), [])]

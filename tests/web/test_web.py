@@ -32,8 +32,8 @@ from tests.conftest import (
     md_file,
     run_cli,
 )
-from tests.test_operations import daily, delivery_config, free_port, two_days  # noqa: F401 - fixture
 from tests.output.test_render import HOSTILE, sample_briefing
+from tests.test_operations import daily, delivery_config, free_port, two_days  # noqa: F401 - fixture
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DAY = dt.date(2026, 11, 24)
