@@ -19,6 +19,7 @@ from click.testing import Result
 import briefgen.output.archive
 from briefgen.config import DeliveryOptions
 from briefgen.errors import ConfigError, OutputError
+from briefgen.files import write_atomic
 from briefgen.output.archive import (
     ArchivedBriefing,
     archived,
@@ -182,7 +183,7 @@ def test_files_get_the_modes_the_umask_gives(mask: int, file_mode: int, dir_mode
     files = [out / "2026-11-23" / "briefing.md", out / "2026-11-23" / "briefing.json", out / "index.md", out / "index.html"]
     assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {f.name: oct(file_mode) for f in files}
     assert oct(stat.S_IMODE((out / "2026-11-23").stat().st_mode)) == oct(dir_mode)
-    eml = briefgen.output.archive.write_atomic(out / "2026-11-23" / "briefing.eml", b"x")
+    eml = write_atomic(out / "2026-11-23" / "briefing.eml", b"x")
     assert oct(stat.S_IMODE(eml.stat().st_mode)) == oct(file_mode)
 
 
