@@ -11,7 +11,7 @@ The model is a multinomial logistic regression over
 - the sentence's stems and pairs of neighbouring stems, sublinear TF × IDF (the IDF of the
   training reports), rows of unit length: what the portal's editors' own words teach;
 - and, for each topic it knows, how many of the topic's strong terms, related terms and excluded
-  terms the sentence holds (:func:`term_features`): what the desk's term lists say. So a user's
+  terms the sentence holds (:func:`term_counts`): what the desk's term lists say. So a user's
   term lists still count where the model is in force.
 
 It gives each sentence a probability for each section and for ``none``. What ships is weights only
@@ -41,9 +41,9 @@ from briefgen.score import (
     CompiledTopic,
     TermMatrix,
     compile_topic,
-    strong_hits,
+    term_hits,
     term_matrix,
-    term_rows,
+    weigh,
 )
 
 #: the portal's categories that file a report under a default section; every other one is ``none``
@@ -80,22 +80,13 @@ def tfidf(stem_lists: Sequence[Sequence[str]], vocabulary: dict[str, int], idf: 
     counts = sp.csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
                            shape=(len(stem_lists), len(idf)))
     counts.sum_duplicates()
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ counts)
+    return weigh(counts, idf)
 
 
-def term_features(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:
-    """For each topic, the strong, related and excluded terms a text (a row of ``matrix``) holds,
-    each capped at :data:`TERM_CAP`, over it: texts × (3 × topics)."""
-    columns = []
-    for topic in topics:
-        for terms in (topic.terms, topic.related, topic.exclude):
-            hits = np.zeros(matrix.counts.shape[0])
-            for term in terms:
-                hits[term_rows(matrix, term)] += 1
-            columns.append(np.minimum(hits, TERM_CAP) / TERM_CAP)
+def term_counts(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:
+    """For each topic, how many of its strong, related and excluded terms a text (a row of
+    ``matrix``) holds: texts × (3 × topics), in that order."""
+    columns = [term_hits(matrix, terms) for topic in topics for terms in (topic.terms, topic.related, topic.exclude)]
     return np.stack(columns, axis=1) if columns else np.zeros((matrix.counts.shape[0], 0))
 
 
@@ -114,27 +105,32 @@ class RelevanceModel:
     def __post_init__(self) -> None:
         self._index = {term: i for i, term in enumerate(self.vocabulary)}
 
-    def features(self, matrix: TermMatrix, topics: Sequence[Topic]) -> sp.csr_matrix:
-        """The feature rows of texts (the rows of their term ``matrix``); ``topics``: the
-        configured topics, whose term lists of the names in :attr:`term_topics` are used (a
-        missing one holds no term)."""
+    def term_counts(self, matrix: TermMatrix, topics: Sequence[Topic]) -> np.ndarray:
+        """:func:`term_counts` of the texts for :attr:`term_topics`, with the term lists of the
+        configured ``topics`` of those names (a missing one holds no term)."""
         by_name = {t.name: t for t in topics}
-        compiled = [compile_topic(by_name.get(name, Topic(name, name, ()))) for name in self.term_topics]
-        return sp.hstack([tfidf(matrix.stems, self._index, self.idf), sp.csr_matrix(term_features(matrix, compiled))]).tocsr()
+        return term_counts(matrix, [compile_topic(by_name.get(name, Topic(name, name, ()))) for name in self.term_topics])
 
-    def probabilities(self, matrix: TermMatrix, topics: Sequence[Topic]) -> np.ndarray:
+    def features(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> sp.csr_matrix:
+        """The feature rows of texts (the rows of their term ``matrix``): the TF-IDF of their
+        stems and stem pairs, and their :meth:`term_counts` (given, or counted here), each capped
+        at :data:`TERM_CAP`, over it."""
+        counts = self.term_counts(matrix, topics) if counts is None else counts
+        return sp.hstack([tfidf(matrix.stems, self._index, self.idf), sp.csr_matrix(np.minimum(counts, TERM_CAP) / TERM_CAP)]).tocsr()
+
+    def probabilities(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> np.ndarray:
         """texts × :attr:`classes`: each row sums to 1."""
         if not matrix.counts.shape[0]:
             return np.zeros((0, len(self.classes)))
-        logits = np.asarray(self.features(matrix, topics) @ self.coef) + self.intercept
+        logits = np.asarray(self.features(matrix, topics, counts) @ self.coef) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         odds = np.exp(logits)
         return odds / odds.sum(axis=1, keepdims=True)
 
-    def topic_probabilities(self, matrix: TermMatrix, topics: Sequence[Topic]) -> np.ndarray:
+    def topic_probabilities(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> np.ndarray:
         """texts × ``topics``: the probability of each configured topic the model knows (the sum
         over its classes that file under it); -1 in the columns of a topic it does not know."""
-        known = self.probabilities(matrix, topics)
+        known = self.probabilities(matrix, topics, counts)
         out = np.full((known.shape[0], len(topics)), -1.0)
         for j, topic in enumerate(topics):
             columns = [k for k, name in enumerate(self.classes) if CATEGORY_TOPIC.get(name, name) == topic.name]
@@ -246,14 +242,15 @@ def section_relevance(terms: np.ndarray, matrix: TermMatrix, topics: Sequence[To
 
     and 0 where that is under ``floor``. A topic the model does not know keeps its term score."""
     model = model or default_model()
-    probabilities = model.topic_probabilities(matrix, topics)
+    counts = model.term_counts(matrix, topics)
+    probabilities = model.topic_probabilities(matrix, topics, counts)
     known = np.array([bool(probabilities.shape[0]) and bool((probabilities[:, j] >= 0).all()) for j in range(len(topics))])
     if not known.any():
         return terms
     p = probabilities[:, known]
     on = p.sum(axis=1, keepdims=True)
-    named = [t for t, k in zip(topics, known, strict=True) if k]
-    vouched = (strong_hits(matrix, [compile_topic(t) for t in named]) >= VOUCH_TERMS).any(axis=1, keepdims=True)
+    strong = np.where(counts[:, 2::3] > 0, 0.0, counts[:, 0::3])  # an excluded term: no vouching
+    vouched = (strong >= VOUCH_TERMS).any(axis=1, keepdims=True)
     on = np.where(vouched, np.maximum(on, VOUCHED), on)
     by_terms = terms[:, known]
     total = by_terms.sum(axis=1, keepdims=True)

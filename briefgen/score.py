@@ -185,6 +185,14 @@ def _holds(matrix: TermMatrix, row: int, term: Term) -> bool:
     return False
 
 
+def term_hits(matrix: TermMatrix, terms: Sequence[Term]) -> np.ndarray:
+    """How many of the ``terms`` each text holds."""
+    hits = np.zeros(matrix.counts.shape[0])
+    for term in terms:
+        hits[term_rows(matrix, term)] += 1
+    return hits
+
+
 def _weighted(matrix: TermMatrix, terms: tuple[Term, ...]) -> tuple[np.ndarray, np.ndarray]:
     """(sum of matched terms' IDF, number of matched terms) per text."""
     weight = np.zeros(matrix.counts.shape[0])
@@ -209,11 +217,3 @@ def relevance(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray
         scores[:, j] = score
     return scores
 
-
-def strong_hits(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:
-    """texts × topics: how many of each topic's strong terms a text holds (an excluded term: 0)."""
-    hits = np.zeros((matrix.counts.shape[0], len(topics)))
-    for j, topic in enumerate(topics):
-        hits[:, j] = _weighted(matrix, topic.terms)[1]
-        hits[_weighted(matrix, topic.exclude)[1] > 0, j] = 0
-    return hits

@@ -175,7 +175,7 @@ def bbc_briefing(folder: Path, categories: Sequence[str], options: Options, coun
     """The briefing of ``count`` BBC News Summary articles (``folder``/articles/<category>/, the
     first by name, shared equally among ``categories``), dated over ``days`` days from 1 December
     2004 in turn, all in one window."""
-    from briefgen.load import decode, normalize_body
+    from briefgen.evaluation.summaries import read_bbc
     from briefgen.pipeline import build_briefing
 
     first = dt.date(2004, 12, 1)
@@ -183,8 +183,8 @@ def bbc_briefing(folder: Path, categories: Sequence[str], options: Options, coun
     paths = [p for c in categories for p in sorted((Path(folder) / "articles" / c).glob("*.txt"))[:per]]
     articles = []
     for n, path in enumerate(paths):
-        title, _, body = decode(path.read_bytes(), str(path)).strip().partition("\n")
-        articles.append(Article(id=f"{path.parent.name}/{path.stem}", title=title.strip(), source="BBC",
-                                date=first + dt.timedelta(days=n % days), url="", path=str(path), text=normalize_body(body)))
+        title, body = read_bbc(path)
+        articles.append(Article(id=f"{path.parent.name}/{path.stem}", title=title, source="BBC",
+                                date=first + dt.timedelta(days=n % days), url="", path=str(path), text=body))
     last = first + dt.timedelta(days=days - 1)
     return build_briefing(articles, options, last, first, last, history=History())

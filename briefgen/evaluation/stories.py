@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from briefgen.errors import InputError
-from briefgen.load import decode, normalize_body
+from briefgen.evaluation.summaries import read_bbc
 
 BASELINE_THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(1, 10)) + tuple(round(0.05 * i, 2) for i in range(2, 13))
 
@@ -104,11 +104,10 @@ def read_bbc_window(folder: Path) -> list[LabelledArticle]:
         for name in names:
             path = Path(folder) / "articles" / f"{name}.txt"
             try:
-                text = decode(path.read_bytes(), str(path))
+                title, body = read_bbc(path)
             except OSError as exc:
                 raise InputError(f"cannot read {path} ({exc})", "the BBC case needs the BBC News Summary articles") from exc
-            title, _, body = text.strip().partition("\n")
-            articles.append(LabelledArticle(title.strip(), normalize_body(body), day, story_of.get(name, name)))
+            articles.append(LabelledArticle(title, body, day, story_of.get(name, name)))
     return articles
 
 

@@ -113,6 +113,13 @@ def article_sentences(name: str, path: str, body: str) -> tuple[str, ...]:
     return tuple(s.text for s in split_article(article) if not s.is_heading)
 
 
+def read_bbc(path: Path) -> tuple[str, str]:
+    """A BBC News Summary article file's title (its first line) and its body, as the loader
+    lays a body out (:func:`briefgen.load.normalize_body`)."""
+    title, _, body = decode(path.read_bytes(), str(path)).strip().partition("\n")
+    return title.strip(), normalize_body(body)
+
+
 def _case(category: str, path: Path, reference_path: Path) -> SummaryCase:
     text = decode(path.read_bytes(), str(path))
     _title, _, body = text.strip().partition("\n")

@@ -30,8 +30,7 @@ def stem(word: str) -> str:
 
 def stems(text: str, keep_stop_words: bool = False) -> list[str]:
     """Stems of the content words of ``text``, in order."""
-    stop = stop_words()
-    return [stem(w) for w in words(text) if keep_stop_words or w not in stop]
+    return [stem(w) for w in (words(text) if keep_stop_words else content_words(text))]
 
 
 def content_words(text: str) -> list[str]:
