@@ -133,10 +133,14 @@ class RelevanceModel:
         known = self.probabilities(matrix, topics, counts)
         out = np.full((known.shape[0], len(topics)), -1.0)
         for j, topic in enumerate(topics):
-            columns = [k for k, name in enumerate(self.classes) if CATEGORY_TOPIC.get(name, name) == topic.name]
+            columns = self.columns_of(topic)
             if columns:
                 out[:, j] = known[:, columns].sum(axis=1)
         return out
+
+    def columns_of(self, topic: Topic) -> list[int]:
+        """The classes that file under ``topic`` (none: the model does not know it)."""
+        return [k for k, name in enumerate(self.classes) if CATEGORY_TOPIC.get(name, name) == topic.name]
 
     def save(self, handle: Any) -> None:
         header = {"format": FORMAT_VERSION, "classes": list(self.classes), "term_topics": list(self.term_topics), "info": self.info}
@@ -242,11 +246,11 @@ def section_relevance(terms: np.ndarray, matrix: TermMatrix, topics: Sequence[To
 
     and 0 where that is under ``floor``. A topic the model does not know keeps its term score."""
     model = model or default_model()
+    known = np.array([bool(model.columns_of(t)) for t in topics], dtype=bool)
+    if not known.any() or not matrix.counts.shape[0]:
+        return terms
     counts = model.term_counts(matrix, topics)
     probabilities = model.topic_probabilities(matrix, topics, counts)
-    known = np.array([bool(probabilities.shape[0]) and bool((probabilities[:, j] >= 0).all()) for j in range(len(topics))])
-    if not known.any():
-        return terms
     p = probabilities[:, known]
     on = p.sum(axis=1, keepdims=True)
     strong = np.where(counts[:, 2::3] > 0, 0.0, counts[:, 0::3])  # an excluded term: no vouching
