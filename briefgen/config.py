@@ -19,6 +19,7 @@ from dataclasses import Field, dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from briefgen.errors import ConfigError
 from briefgen.files import Unreadable, printable, read_regular
@@ -105,6 +106,8 @@ class OutputOptions:
     lock_timeout: float = setting(300.0, "seconds a run waits for another run writing to the same folder",
                                   Range(0, 86_400))
     templates: str = setting("", "a folder of your own Jinja templates (briefing.html, index.html, mail.html, ...), used before briefgen's; relative to this file")
+    site_url: str = setting("", "the http(s) address where OUT is published, e.g. \"https://briefs.example.org/desk/\": "
+                            "links in the feed, the e-mail and link previews are made absolute from it; empty: relative links")
 
 
 SECURITY = ("starttls", "tls", "none")
@@ -471,6 +474,7 @@ def load_options(config_file: Path | None = None) -> Options:
     _check_ranges(data, origin)
     output = OutputOptions(**dict(data["output"], templates=_config_path(data["output"]["templates"], base_dir)))
     check_basename(output.basename, origin)
+    output = replace(output, site_url=_site_url(output.site_url, origin))
     delivery_table = dict(data["delivery"], recipients=tuple(data["delivery"]["recipients"]),
                           ca_file=_config_path(data["delivery"]["ca_file"], base_dir))
     delivery = DeliveryOptions(**delivery_table)
@@ -494,6 +498,17 @@ def load_options(config_file: Path | None = None) -> Options:
         engine=EngineOptions(**data["engine"]),
         stories=StoryOptions(**data["stories"]),
     )
+
+
+def _site_url(url: str, origin: str) -> str:
+    """``[output] site_url`` checked: empty, or an http(s) URL with a host, ending in ``/``."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise ConfigError(f"{origin}: output.site_url must be an http(s) address, not '{url}'",
+                          'e.g. site_url = "https://briefs.example.org/desk/"')
+    return url if url.endswith("/") else url + "/"
 
 
 def _fetch_options(table: dict[str, Any], origin: str, base_dir: Path | None) -> FetchOptions:

@@ -225,3 +225,19 @@ def test_a_model_that_is_no_regular_file_is_refused_not_waited_on(tmp_path: Path
 def test_load_options_refuses_a_folder_given_as_config(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read the config file"):
         load_options(tmp_path)
+
+
+@pytest.mark.parametrize("value", ["briefs.example.org", "ftp://briefs.example.org/", "https:///desk/",
+                                   "https://briefs.example.org/a b/", "javascript:alert(1)"])
+def test_a_site_url_that_is_no_http_address_is_refused(tmp_path: Path, value: str) -> None:
+    config = tmp_path / "desk.toml"
+    config.write_text(f'[output]\nsite_url = "{value}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="output.site_url must be an http"):
+        load_options(config)
+
+
+def test_a_site_url_always_ends_in_a_slash(tmp_path: Path) -> None:
+    config = tmp_path / "desk.toml"
+    config.write_text('[output]\nsite_url = "https://briefs.example.org/desk"\n', encoding="utf-8")
+    assert load_options(config).output.site_url == "https://briefs.example.org/desk/"
+    assert load_options(None).output.site_url == ""
