@@ -22,11 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from briefgen.coverage import chart_span
 from briefgen.errors import ArticleError
-from briefgen.models import Activity, Article, Topic
+from briefgen.models import Activity, Article
+
+if TYPE_CHECKING:
+    from briefgen.about import AboutRule
 
 T = TypeVar("T")
 
@@ -55,8 +58,9 @@ class Corpus(Protocol):
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The articles dated from ``start`` to ``end`` (:func:`window_groups`)."""
 
-    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
-        """The coverage chart's counts up to ``end`` (:func:`chart_heads`)."""
+    def activity(self, rule: AboutRule, end: dt.date) -> Activity:
+        """The coverage chart's counts up to ``end`` (:func:`chart_heads`): the articles about
+        each topic by the sections' ``rule`` (:class:`briefgen.about.AboutRule`)."""
 
 
 def window_groups(groups: Iterable[Sequence[T]], date_of: Callable[[T], dt.date | None], start: dt.date,

@@ -2,9 +2,10 @@
 
 :func:`activity` counts the corpus's articles per topic per day over the :data:`DAYS` days that
 end on the briefing's date (fewer where the corpus starts later); an article counts for each
-topic it is about by :func:`briefgen.doctopic.documents_about` (for several, one or none).
-:func:`about_text`, :func:`chart_span` and :func:`counted` are its parts, which the corpus
-index and the Dask engine use where their articles are read. The chart itself is drawn by
+topic it is about by the rule the sections draw on (:class:`briefgen.about.AboutRule`: a
+quarter of its reportable sentences are news of the topic), for several, one or none.
+:func:`chart_span` and :func:`counted` are its parts, which the corpus index and the Dask
+engine use where their articles are read. The chart itself is drawn by
 :mod:`briefgen.web.chart`.
 """
 
@@ -12,28 +13,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.models import Activity, Article, Topic
+
+if TYPE_CHECKING:
+    from briefgen.about import AboutRule
 
 DAYS = 14  #: the span of a briefing's chart
 
 
-def activity(articles: Sequence[Article], topics: Sequence[Topic], end: dt.date, days: int = DAYS) -> Activity:
+def activity(articles: Sequence[Article], rule: AboutRule, end: dt.date, days: int = DAYS) -> Activity:
     """Articles per topic per day over the ``days`` days that end on ``end``, from the first day
-    an article is dated on (never before it)."""
-    from briefgen.doctopic import documents_about
-
+    an article is dated on (never before it); an article counts for each topic it is about by
+    the sections' ``rule``."""
     dated = [a for a in articles if a.date is not None and a.date <= end]
     span = chart_span(min((a.date for a in dated if a.date is not None), default=None), end, days)
     chosen = [a for a in dated if a.date is not None and a.date >= span[0]]
-    about = documents_about([about_text(a) for a in chosen], topics)
-    return counted(span, [a.date for a in chosen if a.date is not None], about, topics)
-
-
-def about_text(article: Article) -> str:
-    """What an article's topics are judged on: its title, then its text."""
-    return f"{article.title}\n\n{article.text}" if article.title else article.text
+    return counted(span, [a.date for a in chosen if a.date is not None], rule.about(chosen), rule.topics)
 
 
 def chart_span(first: dt.date | None, end: dt.date, days: int = DAYS) -> tuple[dt.date, ...]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from briefgen.about import AboutRule
 from briefgen.config import Options
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import newest_date, window
@@ -120,7 +121,7 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         earlier = previous(existing, end) if options.output.history else None
         history = reported(earlier) if earlier else History()
         briefing = source.briefing(Window(articles, end, start, end, history), settings)
-        briefing = replace(briefing, activity=loaded.activity(options.topics, end))
+        briefing = replace(briefing, activity=loaded.activity(AboutRule(options.topics, options.ranking), end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats, options.output.templates)
         written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})

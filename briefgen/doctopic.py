@@ -108,19 +108,6 @@ def document_evidence(texts: Sequence[str], topic: Topic) -> DocEvidence:
     return _evidence(term_matrix(sentences), compile_topic(topic), owner, first)
 
 
-def documents_about(texts: Sequence[str], topics: Sequence[Topic]) -> np.ndarray:
-    """Whether each text is about each topic (texts × topics, bool), by :func:`is_about`'s rule;
-    the texts are split and scored once for all the topics."""
-    about = np.zeros((len(texts), len(topics)), dtype=bool)
-    sentences, owner, first = _split(texts)
-    if not sentences:
-        return about
-    matrix = term_matrix(sentences)
-    for j, topic in enumerate(topics):
-        about[:, j] = is_about(scores_from_evidence(_evidence(matrix, compile_topic(topic), owner, first)))
-    return about
-
-
 def scores_from_evidence(evidence: DocEvidence, min_terms: int = MIN_TERMS,
                          min_terms_lead: int = MIN_TERMS_LEAD) -> np.ndarray:
     """The share of relevant sentences where the document holds enough distinct strong terms

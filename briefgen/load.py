@@ -26,17 +26,21 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.config import MAX_DAYS
 from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
-from briefgen.coverage import about_text, counted
+from briefgen.coverage import counted
 from briefgen.dedupe import duplicate_groups
 from briefgen.errors import ArticleError, ConfigError, InputError
 from briefgen.files import Unreadable, is_utf8_name, printable, read_regular, size_text
-from briefgen.models import Activity, Article, Topic
+from briefgen.models import Activity, Article
 from briefgen.parallel import Progress, map_items
 from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
 from briefgen.text.layout import paragraphs
+
+if TYPE_CHECKING:
+    from briefgen.about import AboutRule
 
 log = logging.getLogger(__name__)
 
@@ -73,15 +77,12 @@ class LoadResult:
         """The articles dated from ``start`` to ``end`` (:func:`in_window`)."""
         return in_window(self.articles, start, end)
 
-    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+    def activity(self, rule: AboutRule, end: dt.date) -> Activity:
         """The coverage chart's counts up to ``end`` (:func:`briefgen.corpora.chart_heads`;
-        whether each article is about each topic: :func:`briefgen.doctopic.documents_about`)."""
-        from briefgen.doctopic import documents_about
-
+        whether each article is about each topic: ``rule``, :class:`briefgen.about.AboutRule`)."""
         span, heads = chart_heads([a.date for a in self.articles], end)
         chosen = [self.articles[k] for k in heads]
-        about = documents_about([about_text(a) for a in chosen], topics)
-        return counted(span, [a.date for a in chosen if a.date is not None], about, topics)
+        return counted(span, [a.date for a in chosen if a.date is not None], rule.about(chosen), rule.topics)
 
 
 @dataclass

@@ -125,7 +125,7 @@ class Source:
 @dataclass(frozen=True)
 class Activity:
     """Articles per topic per day over a span of days: the coverage chart's data. An article
-    counts for each topic it is about (:func:`briefgen.doctopic.is_about`): for several, one or none."""
+    counts for each topic it is about by the rule the sections draw on (:class:`briefgen.about.AboutRule`): for several, one or none."""
 
     days: tuple[dt.date, ...]  #: consecutive days, oldest first
     topics: tuple[tuple[str, str], ...]  #: each topic's name and title

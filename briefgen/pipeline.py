@@ -119,7 +119,7 @@ class Window:
 class Selection:
     """The window's sentences as :func:`finish` reads them: arrays by window row (exact at the
     candidates' rows, and ``seen`` wherever it reaches ``duplicate``), ``share`` and ``about``
-    by article (:func:`briefgen.stages.article_topics`)."""
+    by article (:func:`briefgen.about.article_topics`)."""
 
     rankings: list[Ranking]  #: one a topic
     sentences: Mapping[int, Sentence]  #: the candidates, and the sentences close to one
@@ -316,7 +316,7 @@ def _close(mapper: Mapper, scored: Sequence[Any], candidates: sp.csr_matrix, row
 
 def story_homes(share: np.ndarray, story_of: np.ndarray, stories: int) -> np.ndarray:
     """Each story's home: the topic its articles report on most (the sum of their shares,
-    :func:`briefgen.stages.article_topics`), when one of them gives it at least :data:`HOME_SHARE` of its
+    :func:`briefgen.about.article_topics`), when one of them gives it at least :data:`HOME_SHARE` of its
     sentences; -1 for a story that reports on no topic that much."""
     weight = np.zeros((stories, share.shape[1]))
     np.add.at(weight, story_of, share)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from briefgen.about import AboutRule
 from briefgen.assemble import TextHolding
 from briefgen.config import Options
 from briefgen.corpora import Corpus
@@ -81,6 +82,6 @@ def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
     splitting = progress("Splitting sentences") if progress else None
     if cache is not None:
         return LocalSource(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
-                                topics=options.topics), jobs, splitting)
+                                rule=AboutRule(options.topics, options.ranking)), jobs, splitting)
     return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes),
                 jobs, splitting)

@@ -10,7 +10,7 @@ holds the whole window, the Dask engine over many parts on its workers
    article's story key (title and lead); :func:`frequencies` (map) their stems' document
    frequencies; :func:`briefgen.score.vocabulary` (reduce) the window's vocabulary and IDF.
 2. :func:`score_part` (map): the term rows of the sentences in the window's vocabulary, their
-   relevance to each topic (:func:`topic_scores`: the one place a topic's score is made), their
+   relevance to each topic (:func:`briefgen.about.topic_scores`: the one place a topic's score is made), their
    priors (:func:`sentence_priors`: position, pointing back, recency; the lead), the candidates
    of each topic, and the similarity to the previous briefing; :func:`best_of` (map, reduced by
    a maximum) each topic's largest relevance.
@@ -30,19 +30,16 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from briefgen.about import article_topics, candidate_mask, reportable, topic_scores
 from briefgen.config import Options, RankingOptions
-from briefgen.learn import article_text, model_for
 from briefgen.models import Article, Sentence, Topic
 from briefgen.parallel import Progress, map_items
 from briefgen.rank import lead_prior, points_back, position_prior, recency_prior
-from briefgen.relevance import section_relevance
 from briefgen.score import (
-    CompiledTopic,
     Frequencies,
     TermMatrix,
     compile_topic,
     matrix_of,
-    relevance,
     stem_frequencies,
     transform,
 )
@@ -52,8 +49,6 @@ from briefgen.text.words import content_words, stem
 
 log = logging.getLogger(__name__)
 
-TOPIC_SHARE = 0.5  # a sentence competes in every topic where it is at least this share of its best
-ABOUT_SHARE = 0.25  #: share of an article's sentences on a topic that make it about the topic (:func:`article_topics`)
 POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
 
 
@@ -97,14 +92,13 @@ def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
     """Split the articles (over ``jobs`` processes) and keep the sentences of reportable length
     (no heading, ``min_words`` to ``max_words`` words); each article's story key is taken from
     the same split."""
-    limits = settings.ranking
     sentences: list[Sentence] = []
     owner: list[int] = []
     keys: list[str] = []
     for index, article_sentences in enumerate(map_items(split_article, articles, jobs, progress)):
         keys.append(article_key(articles[index], article_sentences))
         for sentence in article_sentences:
-            if not sentence.is_heading and limits.min_words <= len(sentence.text.split()) <= limits.max_words:
+            if reportable(sentence, settings.ranking):
                 sentences.append(sentence)
                 owner.append(index)
     words = [content_words(s.text) for s in sentences]
@@ -125,29 +119,6 @@ def keys_of(part: Part) -> list[str]:
 # --- 2. score ------------------------------------------------------------------------------
 
 
-def topic_scores(matrix: TermMatrix, topics: Sequence[CompiledTopic], ranking: RankingOptions,
-                 articles: Sequence[Article] | None = None, owner: np.ndarray | None = None) -> np.ndarray:
-    """How relevant each text (a row of ``matrix``) is to each topic, texts × topics: for the
-    topics the shipped relevance model knows (unless ``ranking.relevance_model`` is off), the
-    probability that the text is news of the topic, 0 under ``ranking.min_relevance``
-    (:func:`briefgen.relevance.section_relevance`); for the others, the topic's terms
-    (:func:`briefgen.score.relevance`). Where a topic has a learned model of its
-    own (:func:`briefgen.learn.model_for`) and the texts' ``articles`` are given (``owner``: each
-    text's), zero in the articles that model does not accept."""
-    scores = relevance(matrix, topics)
-    if ranking.relevance_model:
-        scores = section_relevance(scores, matrix, [c.topic for c in topics], ranking.min_relevance)
-    if articles is None or owner is None or not len(owner):
-        return scores
-    for j, compiled in enumerate(topics):
-        model = model_for(compiled.topic)
-        if model is not None:  # the section draws on the articles the model accepts
-            about = model.predict([article_text(a) for a in articles])
-            scores[~about[owner], j] = 0.0
-            log.info("topic %s: its model accepts %d of %d articles", compiled.topic.name, int(about.sum()), len(articles))
-    return scores
-
-
 def sentence_priors(positions: np.ndarray, standalone: np.ndarray, age: np.ndarray, texts: Sequence[str],
                     owner: np.ndarray, ranking: RankingOptions) -> tuple[np.ndarray, np.ndarray]:
     """Two priors of each sentence, both times its article's recency (``age`` in days): its
@@ -157,15 +128,6 @@ def sentence_priors(positions: np.ndarray, standalone: np.ndarray, age: np.ndarr
     recency = recency_prior(age, ranking.recency)
     prior = position_prior(positions, ranking.position_weight) * np.where(standalone, 1.0, POINTING_BACK) * recency
     return prior, lead_prior(texts, owner, ranking.min_words) * recency
-
-
-def candidate_mask(scores: np.ndarray) -> np.ndarray:
-    """sentences × topics: a candidate of the topic (relevant to it, and at least
-    :data:`TOPIC_SHARE` of its best topic's relevance)."""
-    if not scores.size:
-        return np.zeros(scores.shape, dtype=bool)
-    best = scores.max(axis=1, keepdims=True)
-    return (scores > 0) & (scores >= TOPIC_SHARE * best)
 
 
 def history_similarity(matrix: TermMatrix, history: Sequence[str]) -> np.ndarray:
@@ -303,22 +265,6 @@ def close_to(part: ScoredPart, candidates: sp.csr_matrix, duplicate: float) -> t
     close = similarity.data >= duplicate
     rows, which, values = similarity.row[close], similarity.col[close], similarity.data[close]
     return rows + part.offset, which, values, [part.split.sentences[r] for r in rows]
-
-
-def article_topics(relevance: np.ndarray, owner: np.ndarray, articles: int) -> tuple[np.ndarray, np.ndarray]:
-    """How much each article reports on each topic, from its candidate sentences' ``relevance``
-    (``owner``: each one's article): the share of its sentences that are candidates of the topic
-    (:func:`candidate_mask`), articles × topics; and whether it is about the topic: at least
-    :data:`ABOUT_SHARE` of its sentences are, and at least two (one, in an article of one
-    sentence). An article that names a topic in a sentence or two in passing is not about it."""
-    topics = relevance.shape[1] if relevance.ndim == 2 else 0
-    if not len(owner) or not topics:
-        return np.zeros((articles, topics)), np.zeros((articles, topics), dtype=bool)
-    candidate = candidate_mask(relevance)
-    sentences = np.bincount(owner, minlength=articles).astype(np.float64)[:, None]
-    counts = np.stack([np.bincount(owner, weights=candidate[:, j], minlength=articles) for j in range(topics)], axis=1)
-    share = counts / np.maximum(sentences, 1.0)
-    return share, (share >= ABOUT_SHARE - 1e-9) & (counts >= np.minimum(2, sentences)) & (counts > 0)
 
 
 def about_of(part: ScoredPart) -> tuple[np.ndarray, np.ndarray]:

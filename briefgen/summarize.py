@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from briefgen.about import topic_scores
 from briefgen.algorithms import ALGORITHMS, SUMY_ALGORITHMS
 from briefgen.config import RankingOptions
 from briefgen.errors import ConfigError
 from briefgen.models import Article, Topic
 from briefgen.rank import centrality, ranked
 from briefgen.score import CompiledTopic, compile_topic, term_matrix
-from briefgen.stages import sentence_priors, topic_scores
+from briefgen.stages import sentence_priors
 from briefgen.text.split import split_article
 from briefgen.text.words import stop_words, words
 
@@ -53,7 +54,7 @@ def document_scores(sentences: Sequence[str], options: RankingOptions,
     (:mod:`briefgen.stages`, :func:`briefgen.rank.centrality`): its centrality (biased
     LexRank, the bias being the position prior), its place in the lead
     (:func:`briefgen.stages.sentence_priors`), each times the topic's relevance
-    (:func:`briefgen.stages.topic_scores`) when a topic is given, and whether it is on the topic
+    (:func:`briefgen.about.topic_scores`) when a topic is given, and whether it is on the topic
     (every sentence, without one)."""
     matrix = term_matrix(sentences)
     n = len(sentences)

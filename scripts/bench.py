@@ -48,6 +48,7 @@ import numpy as np
 from floors import finish, floors_table
 
 from briefgen import coverage
+from briefgen.about import AboutRule
 from briefgen.config import load_options
 from briefgen.load import decode, in_window, load_corpus, normalize_body
 from briefgen.models import Article
@@ -194,8 +195,8 @@ def chart_bench(corpus: Path) -> tuple[float, float]:
     """Seconds to count the corpus's articles per topic per day (14 days) and to draw the chart."""
     options = load_options()
     articles = load_corpus(corpus).articles
-    counting = best_of(lambda: coverage.activity(articles, options.topics, END), 3)
-    data = coverage.activity(articles, options.topics, END)
+    counting = best_of(lambda: coverage.activity(articles, AboutRule(options.topics, options.ranking), END), 3)
+    data = coverage.activity(articles, AboutRule(options.topics, options.ranking), END)
     return counting, best_of(lambda: chart.svg(data), 3)
 
 

@@ -104,9 +104,9 @@ def test_a_term_matches_its_inflections_not_other_words_of_its_stem() -> None:
 def test_sections_draw_only_on_news_the_model_finds_on_topic() -> None:
     from dataclasses import replace
 
+    from briefgen.about import topic_scores
     from briefgen.relevance import section_relevance
     from briefgen.score import compile_topic, relevance
-    from briefgen.stages import topic_scores
 
     texts = ["The striker scored twice as the home side won the cup final on Saturday.",
              "The two countries agreed to cut tariffs on steel and to open a new rail corridor for transit trade.",

@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from briefgen.about import article_topics, candidate_mask, topic_scores
 from briefgen.assemble import TextHolding
 from briefgen.config import Options
 from briefgen.models import History, Topic
@@ -19,8 +20,6 @@ from briefgen.stages import (
     POINTING_BACK,
     Settings,
     about_of,
-    article_topics,
-    candidate_mask,
     likeliest,
     likeliest_of,
     pool,
@@ -28,7 +27,6 @@ from briefgen.stages import (
     score_part,
     sentence_priors,
     split_part,
-    topic_scores,
 )
 from briefgen.text.words import stems
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article

@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from briefgen.corpus_index.scan import Outcome, jobs_for, read_all, refreshed, topics_key
+from briefgen.about import AboutRule
+from briefgen.corpus_index.scan import Outcome, jobs_for, read_all, refreshed
 from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnavailable
 from briefgen.corpus_index.window import IndexedCorpus
 from briefgen.errors import ArticleError
 from briefgen.files import printable
 from briefgen.load import SUFFIXES, LoadResult, corpus_files, load_corpus, relative_name
-from briefgen.models import Topic
 from briefgen.parallel import Progress
 
 __all__ = ["CACHE_NAME", "IndexedCorpus", "cache_folder", "open_corpus"]
@@ -47,7 +47,7 @@ def cache_folder(out: Path, configured: str = "") -> Path:
 
 def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.0, jobs: int = 1,
                 progress: Callable[[str], Progress[Any]] | None = None, reported: Path | None = None,
-                topics: Sequence[Topic] = ()) -> IndexedCorpus | LoadResult:
+                rule: AboutRule | None = None) -> IndexedCorpus | LoadResult:
     """The corpus ``folder`` through its index in the folder ``cache``: new and changed files
     read (over ``jobs`` processes, with a ``progress("Indexing articles")`` bar), the index
     updated. When the index cannot be used, a warning says why and the corpus is loaded whole
@@ -56,15 +56,16 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
 
     ``reported``: a folder whose own problems the caller reports (the output folder, which holds
     the index by default): when the index's folder cannot be made because that one cannot, the
-    message is left to the caller. ``topics``: those of the coverage chart
-    (:meth:`IndexedCorpus.activity`), whether each article is about each is kept in the index."""
+    message is left to the caller. ``rule``: the coverage chart's (:meth:`IndexedCorpus.activity`);
+    whether each article is about each topic by it is kept in the index."""
+    rule = rule or AboutRule()
     folder = Path(folder)
     problems: list[ArticleError] = []
     paths = corpus_files(folder, SUFFIXES, problems)
     try:
-        with IndexStore.open(cache, folder, timeout, topics_key(topics)) as store:
+        with IndexStore.open(cache, folder, timeout, rule.key()) as store:
             entries = _update(store, folder, paths, max_bytes, jobs, progress("Indexing articles") if progress else None,
-                              topics)
+                              rule)
     except IndexUnavailable as exc:
         unusable = exc.folder and reported is not None and not Path(reported).is_dir()
         (log.info if unusable else log.warning)("cannot use the corpus index %s: %s; reading the whole corpus",
@@ -79,17 +80,17 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
             problems.extend(ArticleError(where, reason, hint) for where, reason, hint in entry.problems)
             warnings.extend(entry.warnings)
     return IndexedCorpus(folder, paths, [e if isinstance(e, Entry) else None for e in entries], problems, warnings,
-                         max_bytes, jobs, progress, topics_key(topics))
+                         max_bytes, jobs, progress, rule.key())
 
 
 def _update(store: IndexStore, folder: Path, paths: list[Path], max_bytes: int, jobs: int,
-            progress: Progress[Outcome] | None, topics: Sequence[Topic]) -> list[Entry | ArticleError | None]:
+            progress: Progress[Outcome] | None, rule: AboutRule) -> list[Entry | ArticleError | None]:
     """Each file's entry (or the problem that makes it unusable), the index brought up to date:
     files read again as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
     of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten."""
     known = store.entries
     keys = [relative_name(p, folder) for p in paths]
-    todo = jobs_for(paths, keys, folder, known, max_bytes, topics)
+    todo = jobs_for(paths, keys, folder, known, max_bytes, rule)
     if todo:
         log.info("corpus index: reading %d of %d files", len(todo), len(paths))
     found: dict[str, Entry | ArticleError] = {}

@@ -13,19 +13,17 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from briefgen.about import AboutRule
 from briefgen.corpus_index.store import Entry, Record
-from briefgen.coverage import about_text
 from briefgen.dedupe import shingles, signatures
-from briefgen.doctopic import documents_about
 from briefgen.errors import ArticleError
 from briefgen.files import printable
 from briefgen.load import FileResult, corpus_id, parse_file, read_file, text_digest
-from briefgen.models import Topic
 from briefgen.parallel import Progress, iter_items
 
 RACY_NS = 2_000_000_000  #: a file changed this soon before it was read is checked again next time
@@ -67,7 +65,7 @@ class Job:
     max_bytes: int
     stamp: Stamp | None
     known: bytes | None
-    topics: tuple[Topic, ...] = ()  #: the topics its articles' ``about`` bits are for
+    rule: AboutRule = field(default_factory=AboutRule)  #: what its articles' ``about`` bits say
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class Outcome:
 
 
 def jobs_for(paths: Sequence[Path], keys: Sequence[str], folder: Path, entries: dict[str, Entry], max_bytes: int,
-             topics: Sequence[Topic] = ()) -> list[Job]:
+             rule: AboutRule | None = None) -> list[Job]:
     """The files of ``paths`` (named ``keys`` in the index: :func:`briefgen.load.relative_name`)
     that the index does not hold as they are now."""
     todo = []
@@ -92,7 +90,7 @@ def jobs_for(paths: Sequence[Path], keys: Sequence[str], folder: Path, entries: 
         stamp = Stamp.of(path)
         if not current(entry, stamp, max_bytes):
             todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp, entry.sha256 if entry else None,
-                            tuple(topics)))
+                            rule or AboutRule()))
     return todo
 
 
@@ -119,7 +117,7 @@ def entry_of(job: Job, sha256: bytes, seen_ns: int, found: FileResult) -> Entry:
     shingled = shingles(texts)
     signature = signatures(shingled)
     words = np.diff(shingled.bounds) > 0
-    about = documents_about([about_text(a) for a in found.articles], job.topics)  # the same for each article alone
+    about = job.rule.about(found.articles)  # the same for each article alone
     records = tuple(
         Record(seq, a.id, a.title, a.source, a.date.isoformat() if a.date else None, a.url, text_digest(a.text),
                signature[seq].tobytes(), bool(words[seq]), bits(about[seq]))
@@ -128,10 +126,6 @@ def entry_of(job: Job, sha256: bytes, seen_ns: int, found: FileResult) -> Entry:
     return Entry(job.key, stamp.size, stamp.mtime_ns, stamp.text, sha256, seen_ns,
                  tuple((p.path, p.reason, p.hint) for p in found.problems), tuple(found.warnings), records)
 
-
-def topics_key(topics: Sequence[Topic]) -> str:
-    """A digest of the topics (what decides whether an article is about one)."""
-    return hashlib.sha256(repr(tuple(topics)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def bits(flags: Sequence[bool]) -> int:

@@ -11,7 +11,8 @@ One row a file of the corpus (its path in the corpus, size, modification time, a
 ``stat``, the SHA-256 of its bytes, what loading it warned about) and one row an article in it
 (id, title, outlet, date, link, a digest of its text, its near-duplicate signature and which of
 the configured topics it is about, for the coverage chart). Every row carries a checksum of its
-fields. An index made for other topics is rebuilt (a change of the config: no warning).
+fields. An index made by another rule of what an article is about (other topics, or other settings
+that decide it) is rebuilt (a change of the config: no warning).
 
 The index is a cache, never the truth. A file that is not a database, fails SQLite's own
 check or holds a row whose checksum does not match, an index written by another version of
@@ -37,6 +38,7 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen.files import flock_waiting, printable
+from briefgen.relevance import MODEL_RESOURCE
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,8 @@ _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")
 _POLL = 0.1
 #: what decides what reading a file gives: briefgen's loading code, and the parsers it uses
-_LOADER = ("load", "readers", "text/layout", "dedupe", "files", "errors", "models", "doctopic", "score", "text/sbd", "text/words",
-           "coverage", "corpus_index/scan", "corpus_index/store")
+_LOADER = ("load", "readers", "text/layout", "text/split", "dedupe", "files", "errors", "models", "about", "relevance", "learn",
+           "score", "text/sbd", "text/words", "coverage", "corpus_index/scan", "corpus_index/store")
 _PARSERS = ("trafilatura", "feedparser", "charset-normalizer", "pyyaml", "lxml")
 
 _TABLES = """
@@ -92,7 +94,7 @@ class Record:
     digest: bytes  #: :func:`briefgen.load.text_digest` of its text
     signature: bytes  #: its MinHash signature (:func:`briefgen.dedupe.signatures`), uint64 bytes
     words: bool  #: whether its text has a word (a signature of a text without words is not used)
-    about: int  #: bit ``j`` set when it is about the ``j``-th topic (:func:`briefgen.doctopic.documents_about`)
+    about: int  #: bit ``j`` set when it is about the ``j``-th topic (:meth:`briefgen.about.AboutRule.about`)
 
     def fields(self) -> tuple[object, ...]:
         return (self.seq, self.id, self.title, self.source, self.date, self.url, self.digest, self.signature,
@@ -129,6 +131,8 @@ def loader_version() -> str:
     package = Path(__file__).resolve().parents[1]
     for name in _LOADER:
         digest.update((package / f"{name}.py").read_bytes())
+    with contextlib.suppress(OSError):  # the chart's rule reads it (a missing one stops the run elsewhere)
+        digest.update((package / "data" / MODEL_RESOURCE).read_bytes())
     for name in _PARSERS:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{name} {metadata.version(name)}\n".encode())

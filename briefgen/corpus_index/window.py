@@ -24,10 +24,10 @@ from typing import Any, TypeVar
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from briefgen.about import AboutRule
 from briefgen.corpora import merged, span_hint, window_groups
-from briefgen.corpus_index.scan import topics_key
 from briefgen.corpus_index.store import Entry
-from briefgen.coverage import about_text, chart_span, counted
+from briefgen.coverage import chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
 from briefgen.files import printable
@@ -41,7 +41,7 @@ from briefgen.load import (
     read_file,
     unique_ids,
 )
-from briefgen.models import Activity, Article, Topic
+from briefgen.models import Activity, Article
 from briefgen.parallel import Progress, map_items
 
 log = logging.getLogger(__name__)
@@ -60,14 +60,14 @@ class IndexedCorpus:
 
     def __init__(self, folder: Path, paths: Sequence[Path], entries: Sequence[Entry | None], problems: list[ArticleError],
                  warnings: list[str], max_bytes: int, jobs: int = 1,
-                 progress: Callable[[str], Progress[Any]] | None = None, topics: str = "") -> None:
+                 progress: Callable[[str], Progress[Any]] | None = None, rule: str = "") -> None:
         self.folder = folder
         self.problems = problems
         self.warnings = warnings
         self._max_bytes, self._jobs, self._progress = max_bytes, jobs, progress
         self._paths: list[Path] = []  #: of each file that holds articles
         self._entries: list[Entry] = []
-        self._topics = topics  #: the topics the stored ``about`` bits are for (:func:`topics_key`)
+        self._rule = rule  #: the key of the rule the stored ``about`` bits are by (:meth:`briefgen.about.AboutRule.key`)
         file_of, seq_of, ids, suffixes, dates, sources, digests, words, about = [], [], [], [], [], [], [], [], []
         signatures: list[bytes] = []
         for path, entry in zip(paths, entries, strict=True):
@@ -120,11 +120,11 @@ class IndexedCorpus:
         whole corpus): the window's files are parsed, and those of their likely copies."""
         return self._answer(lambda: self._in_window(start, end), lambda whole: whole.in_window(start, end))
 
-    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+    def activity(self, rule: AboutRule, end: dt.date) -> Activity:
         """The coverage chart's counts up to ``end`` (as :meth:`LoadResult.activity`): the
         articles that speak for their group, dated in the chart's days; whether each is about
-        each topic is in the index."""
-        return self._answer(lambda: self._activity(topics, end), lambda whole: whole.activity(topics, end))
+        each topic by ``rule`` is in the index (when it was built by that rule)."""
+        return self._answer(lambda: self._activity(rule, end), lambda whole: whole.activity(rule, end))
 
     def _answer(self, indexed: Callable[[], T], whole: Callable[[LoadResult], T]) -> T:
         if self._whole is None:
@@ -145,18 +145,17 @@ class IndexedCorpus:
     def _date(self, m: int) -> dt.date | None:
         return dt.date.fromordinal(int(self._days[m])) if self._days[m] != _NO_DATE else None
 
-    def _activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
-        from briefgen.doctopic import documents_about
-
+    def _activity(self, rule: AboutRule, end: dt.date) -> Activity:
+        topics = rule.topics
         span = chart_span(self._edge_date(newest=False, upto=end), end)
         inside = (self._days >= span[0].toordinal()) & (self._days <= end.toordinal())
         heads = [g[0] for g in self._groups_of(np.flatnonzero(inside)) if inside[g[0]]]
-        if topics_key(topics) == self._topics:
+        if rule.key() == self._rule:
             about = np.array([[bool(self._about[m] >> j & 1) for j in range(len(topics))] for m in heads],
                              dtype=bool).reshape(len(heads), len(topics))
-        else:  # other topics than the index's: judged on the articles themselves
+        else:  # another rule than the index's: judged on the articles themselves
             self._parse(self._file_of[heads])
-            about = documents_about([about_text(self._article(m)) for m in heads], topics)
+            about = rule.about([self._article(m) for m in heads])
         return counted(span, [dt.date.fromordinal(int(self._days[m])) for m in heads], about, topics)
 
     def _undated(self) -> list[str]:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from briefgen.about import AboutRule
 from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
 from briefgen.coverage import counted
 from briefgen.dedupe import join_groups, likely_pairs
@@ -34,7 +35,7 @@ from briefgen.engine.tasks import (
 )
 from briefgen.errors import ArticleError
 from briefgen.load import SUFFIXES, corpus_files, corpus_id, kept_members, unique_ids
-from briefgen.models import Activity, Article, Topic
+from briefgen.models import Activity, Article
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class ClusterCorpus:
     def coverage_hint(self) -> str:
         return coverage_hint(self._head_dates())
 
-    def activity(self, topics: Sequence[Topic], end: dt.date) -> Activity:
+    def activity(self, rule: AboutRule, end: dt.date) -> Activity:
         """The coverage chart's counts up to ``end`` (:func:`briefgen.corpora.chart_heads`);
         whether each article is about each topic is judged on the workers."""
         span, heads = chart_heads(self._head_dates(), end)
@@ -123,14 +124,14 @@ class ClusterCorpus:
         by_part: dict[int, list[int]] = defaultdict(list)
         for m in chosen:
             by_part[self._where[m][0]].append(m)
-        about = np.zeros((len(chosen), len(topics)), dtype=bool)
+        about = np.zeros((len(chosen), len(rule.topics)), dtype=bool)
         row = {m: k for k, m in enumerate(chosen)}
-        tasks = [self.client.submit(about_articles, self.parts[p], [self._where[m][1] for m in ms], list(topics), pure=False)
+        tasks = [self.client.submit(about_articles, self.parts[p], [self._where[m][1] for m in ms], rule, pure=False)
                  for p, ms in by_part.items()]
         for ms, found in zip(by_part.values(), self.client.gather(tasks), strict=True):
             about[[row[m] for m in ms]] = found
         dates = [d for m in chosen if (d := self._metas[m].date) is not None]  # every chosen one is dated
-        return counted(span, dates, about, topics)
+        return counted(span, dates, about, rule.topics)
 
     def holding(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
         """Whether each article (its id in the corpus) holds the sentence asked with it: a

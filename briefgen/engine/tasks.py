@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from briefgen.coverage import about_text
+from briefgen.about import AboutRule
 from briefgen.dedupe import THRESHOLD, jaccard, shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.load import FileResult, load_file, text_digest
-from briefgen.models import Article, Topic
+from briefgen.models import Article
 
 # --- loading -------------------------------------------------------------------------------
 
@@ -71,12 +71,10 @@ def part_meta(part: list[FileResult]) -> tuple[list[tuple[list[ArticleMeta], lis
     return out, signatures(shingled)
 
 
-def about_articles(part: list[FileResult], wanted: Sequence[tuple[int, int]], topics: Sequence[Topic]) -> np.ndarray:
-    """Whether each article ``wanted`` (file, article) is about each topic (for the coverage
-    chart: :func:`briefgen.doctopic.documents_about`)."""
-    from briefgen.doctopic import documents_about
-
-    return documents_about([about_text(_article(part, at)) for at in wanted], topics)
+def about_articles(part: list[FileResult], wanted: Sequence[tuple[int, int]], rule: AboutRule) -> np.ndarray:
+    """Whether each article ``wanted`` (file, article) is about each topic by ``rule`` (for the
+    coverage chart: :meth:`briefgen.about.AboutRule.about`)."""
+    return rule.about([_article(part, at) for at in wanted])
 
 
 def _article(part: list[FileResult], at: tuple[int, int]) -> Article:

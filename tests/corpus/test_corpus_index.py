@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from briefgen.about import AboutRule
 from briefgen.config import load_options
 from briefgen.corpus_index import IndexedCorpus, open_corpus
 from briefgen.corpus_index import scan as scan_module
@@ -115,9 +116,10 @@ def same_answers(indexed, whole) -> None:
     assert list(indexed.undated) == whole.undated
     for start, end in windows():
         assert indexed.in_window(start, end) == whole.in_window(start, end), (start, end)
-    topics = load_options().topics
+    options = load_options()
+    rule = AboutRule(options.topics, options.ranking)
     for end in (FIRST, FIRST + dt.timedelta(days=4), FIRST + dt.timedelta(days=DAYS + 20)):
-        assert indexed.activity(topics, end) == whole.activity(topics, end), end
+        assert indexed.activity(rule, end) == whole.activity(rule, end), end
 
 
 def test_the_index_answers_as_the_whole_corpus_does(tmp_path: Path) -> None:
@@ -125,9 +127,10 @@ def test_the_index_answers_as_the_whole_corpus_does(tmp_path: Path) -> None:
     whole = load_corpus(corpus)
     assert whole.duplicates == 4 and len(whole.problems) == 2 and whole.undated  # the cases are there
     assert any(a.also_in for a in whole.in_window(dt.date(2026, 11, 23), dt.date(2026, 11, 26)))
-    topics = load_options().topics  # the index keeps whether each article is about each
-    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, topics=topics), whole)  # building the index
-    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, topics=topics), whole)  # from the index
+    options = load_options()  # the index keeps whether each article is about each topic
+    rule = AboutRule(options.topics, options.ranking)
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)  # building the index
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)  # from the index
 
 
 def test_the_index_answers_as_the_whole_corpus_over_several_processes(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen import coverage
+from briefgen.about import AboutRule
 from briefgen.models import Activity
 from briefgen.output.record import activity_from_json, record_problem
 from briefgen.output.render import to_html, to_json, to_pdf
@@ -54,7 +55,7 @@ def test_activity_counts_articles_per_topic_per_day(options) -> None:
                 make_article(SECURITY_TEXT, id="old", date=DAY - dt.timedelta(days=30)),  # before the 14 days
                 make_article(SECURITY_TEXT, id="later", date=DAY + dt.timedelta(days=1)),  # after the briefing
                 make_article(SECURITY_TEXT, id="undated", date=None)]
-    data = coverage.activity(articles, options.topics, DAY)
+    data = coverage.activity(articles, AboutRule(options.topics, options.ranking), DAY)
     assert data.days[0] == DAY - dt.timedelta(days=13) and data.days[-1] == DAY and len(data.days) == 14
     counts = dict(zip((name for name, _ in data.topics), data.counts, strict=True))
     assert counts["trade"][-1] == 2 and sum(counts["trade"]) == 2
@@ -62,9 +63,59 @@ def test_activity_counts_articles_per_topic_per_day(options) -> None:
     assert counts["recognition"][-4] == 1 and sum(counts["recognition"]) == 1
 
 
+FEW_TRADE_WORDS = (  # trade news in few of the trade terms: the term rule alone did not count it
+    "Pakistan's exports to its northern neighbour fell by a fifth in October, the commerce ministry said. "
+    "Exporters blamed the long closure of the border crossing for the fall. "
+    "The ministry expects exports to recover once trucks move freely again. "
+    "Fruit exporters said their losses ran into millions of dollars."
+)
+SPORT_WITH_A_TRADE_WORD = (
+    "The home side won the derby by two goals to one in front of a full stadium on Sunday. "
+    "Their striker scored twice in the second half after a quiet opening hour for both teams. "
+    "The coach said the club would not trade its young players before the transfer window closes. "
+    "Fans sang until long after the final whistle as the team moved to the top of the table."
+)
+
+
+@pytest.mark.e2e
+def test_the_chart_counts_the_articles_the_sections_draw_on(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    md_file(corpus, "t1.md", TRADE_TEXT, title="Transit tariffs cut", date=DAY.isoformat())
+    md_file(corpus, "s1.md", SECURITY_TEXT, title="Checkpoint attacked", date=DAY.isoformat())
+    md_file(corpus, "t2.md", FEW_TRADE_WORDS, title="Exports fall", date=DAY.isoformat())
+    md_file(corpus, "x1.md", SPORT_WITH_A_TRADE_WORD, title="Derby won", date=DAY.isoformat())
+    md_file(corpus, "r1.md", RECOGNITION_TEXT, title="Envoy accepted", date=(DAY - dt.timedelta(days=1)).isoformat())
+    result = run_cli("daily", "--corpus", str(corpus), "--out", str(tmp_path / "out"), "--date", DAY.isoformat(),
+                     "--days", "2", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads((tmp_path / "out" / "latest" / "briefing.json").read_text(encoding="utf-8"))
+    titles = {s["id"]: s["title"] for s in record["sources"]}
+    items = [(s["topic"], item) for s in record["sections"] for item in s["items"]]
+    items += [(item["section"], item) for item in record["key_points"]]
+    cited: dict[str, set[str]] = {s["topic"]: set() for s in record["sections"]}
+    for topic, item in items:
+        cited[topic] |= {titles[c] for c in item["sources"]}
+    counted = {t["topic"]: t["articles"] for t in record["activity"]["topics"]}
+    assert record["activity"]["days"][-2:] == [(DAY - dt.timedelta(days=1)).isoformat(), DAY.isoformat()]
+    for topic, articles in counted.items():  # the articles its section cites, in the key points or below
+        assert sum(articles[-2:]) == len(cited[topic]), (topic, articles, cited[topic])
+    assert cited == {"trade": {"Transit tariffs cut", "Exports fall"}, "security": {"Checkpoint attacked"},
+                     "recognition": {"Envoy accepted"}}  # the derby names trade in passing: in no section, not counted
+    assert counted["recognition"][-2:] == [1, 0] and counted["trade"][-2:] == [0, 2]
+
+
+def test_whether_an_article_is_about_a_topic_does_not_depend_on_the_others_judged_with_it(options) -> None:
+    rule = AboutRule(options.topics, options.ranking)
+    articles = [make_article(text, id=str(k)) for k, text in
+                enumerate([TRADE_TEXT, SECURITY_TEXT, SPORT_WITH_A_TRADE_WORD, RECOGNITION_TEXT, TRADE_TEXT + " " + SECURITY_TEXT])]
+    together = rule.about(articles)
+    assert together.tolist() == [rule.about([a])[0].tolist() for a in articles]
+    assert together[:4].tolist() == [[True, False, False], [False, True, False], [False, False, False], [False, False, True]]
+
+
 def test_activity_starts_where_the_corpus_starts(options) -> None:
     articles = [make_article(SECURITY_TEXT, id="s", date=DAY - dt.timedelta(days=2))]
-    data = coverage.activity(articles, options.topics, DAY)
+    data = coverage.activity(articles, AboutRule(options.topics, options.ranking), DAY)
     assert data.days == (DAY - dt.timedelta(days=2), DAY - dt.timedelta(days=1), DAY)
 
 
