@@ -152,3 +152,28 @@ def test_a_broken_model_file_is_a_clear_error_that_names_the_way_out(monkeypatch
         assert "relevance_model = false" in caught.value.hint
     finally:
         relevance.default_model.cache_clear()
+
+
+def test_the_floor_curve_briefs_the_validation_year_with_a_model_of_the_years_before(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from briefgen.evaluation.briefing import floor_curve
+    from briefgen.relevance import default_model
+
+    made_up = {
+        "Business and economy": "The ministry said exports of cotton and fruit rose as tariffs on freight fell in {}.",
+        "Armed conflicts and attacks": "Militants attacked an army checkpoint and a suicide bomber killed soldiers in {}.",
+        "International relations": "The foreign minister met the envoy for talks on restoring diplomatic relations in {}.",
+        "Sports": "The home side won the cup final after a late goal in extra time in {}.",
+    }
+    towns = ["Termez", "Herat", "Kunduz", "Mazar", "Kabul", "Osh", "Khujand", "Balkh"]
+    rows = [(f"{year}-0{month}-0{day}", category, text.format(town))
+            for year in (2013, 2014) for month, town in enumerate(towns[:4], 1) for day in (1, 2)
+            for category, text in made_up.items()]
+    rows += [(f"2015-01-{day:02d}", category, text.format(town)) for day, town in ((2, "Osh"), (5, "Khujand"))
+             for category, text in made_up.items()]
+    shipped = default_model()
+    c, curve = floor_curve(_portal(tmp_path, rows), load_options(), floors=(0.3, 0.9), every=3)
+    assert default_model() is shipped and c == shipped.info["C"]
+    (low, at_low), (high, at_high) = curve
+    assert (low, high) == (0.3, 0.9) and at_low.days_with_fitting == 6  # two days, three sections each
+    assert at_high.bullets <= at_low.bullets and at_low.right >= 1

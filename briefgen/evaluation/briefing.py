@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.config import Options
@@ -152,6 +152,34 @@ def brief_days(items: Sequence[PortalItem], days: Iterable[dt.date], window: int
         score.faults.extend(f"{day}: {fault}" for fault in faults(briefing, text_holding(articles)))
         score_day(briefing, chosen, score)
     return score
+
+
+FLOORS_TRIED = (0.3, 0.45, 0.6, 0.75, 0.9)  #: the ``min_relevance`` values of :func:`floor_curve`
+
+
+def floor_curve(path: Path, options: Options, floors: Sequence[float] = FLOORS_TRIED, year: int = 2015,
+                every: int = 3) -> tuple[float, list[tuple[float, SectionScore]]]:
+    """The validation curve of ``[ranking] min_relevance``: a model fitted on the portal's
+    reports of the years before ``year`` (with the shipped model's ``C``) stands in for the
+    shipped one, and every ``every``-th day of ``year`` is briefed at each of ``floors``; the
+    ``C`` used, and each floor's score over all sections. Needs scikit-learn."""
+    from unittest import mock
+
+    from briefgen import relevance
+
+    chosen = relevance.default_model().info.get("C", max(relevance.CS))
+    c = float(chosen) if isinstance(chosen, int | float) else max(relevance.CS)
+    first = relevance.TRAIN_YEARS[0]
+    rows = [r for r in relevance.read_portal_labels(path) if first <= r.year < year]
+    model = relevance.fit([r.text for r in rows], [r.label for r in rows], options.topics, c, balanced=False)
+    days = sampled_days(dt.date(year, 1, 2), dt.date(year, 12, 31), every)
+    items = read_portal(path, days[0], days[-1])
+    curve = []
+    with mock.patch.object(relevance, "default_model", lambda: model):
+        for floor in floors:
+            tried = replace(options, ranking=replace(options.ranking, min_relevance=floor))
+            curve.append((floor, brief_days(items, days, 1, tried).total()))
+    return c, curve
 
 
 def sampled_days(first: dt.date, last: dt.date, every: int) -> list[dt.date]:
