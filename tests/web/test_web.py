@@ -134,7 +134,7 @@ def test_index_is_newest_first_and_never_lists_the_eml(tmp_path: Path) -> None:
     update_links(out, "briefing")
     page = (out / "index.html").read_text()
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
-    assert re.findall(r'<time datetime="([\d-]+)"', page) == [d.isoformat() for d in reversed(dates)]
+    assert re.findall(r'<a class="date" href="[^"]+"><time datetime="([\d-]+)"', page) == [d.isoformat() for d in reversed(dates)]
     assert f'Latest: <a href="{dates[-1].isoformat()}/briefing.html">' in page
     assert '<span class="topic">Trade and Economy</span> <span class="n">2</span>' in page  # bullets per topic, its key point too
     assert 'aria-label="Articles per topic per day, 23–26 Nov 2026.' in page  # the archive's whole span
