@@ -253,7 +253,7 @@ def citing(placed: list[tuple[str, Part]]) -> dict[int, list[tuple[str, str]]]:
         for b in part.bullets:
             for number in dict.fromkeys(c.number for c in (*b.cites, *b.also)):
                 back.setdefault(number, []).append((b.anchor, part.title))
-    for number, bullets in back.items():
+    for bullets in back.values():
         seen: dict[str, int] = {}
         for k, (anchor, title) in enumerate(bullets):
             seen[title] = seen.get(title, 0) + 1

@@ -10,9 +10,13 @@ from (a local path is no business of a reader's): the path stays in the JSON rec
 (:mod:`briefgen.output.record`). The HTML page is the template ``briefing.html``
 (:mod:`briefgen.styles`, autoescaped, user templates from ``[output] templates`` first) filled
 from the model, set with ``styles/briefing.css`` (responsive, with a dark scheme; print styles
-for the PDF), with the coverage chart (:mod:`briefgen.web.chart`) before the sources and a
-navigation bar to the archive's index and the previous and next briefings
-(:func:`briefgen.web.nav.navigation`; the archive rewrites it as briefings come and go). The
+for the PDF), with the coverage chart (:mod:`briefgen.web.chart`) before the sources, each
+citation a link to its source and each source's title a link to the article, with a way back
+(↩) to the bullets that cite it (:func:`briefgen.output.present.citing`), a legend of the marks
+on the bullets, what a link preview shows (the top key point; ``og:url`` only with a
+``site_url``), and a navigation bar above the briefing and at its foot to the archive's index and
+the previous and next briefings (:func:`briefgen.web.nav.navigation`; the archive rewrites them
+as briefings come and go). The
 PDF is WeasyPrint's rendering of that HTML, tagged (PDF/UA-1), with a URL fetcher that refuses
 every URL: the stylesheet is passed in directly and fonts come from the system, so nothing an
 article says can make the renderer read a file or the network.
@@ -26,7 +30,17 @@ from typing import Any
 from briefgen import styles
 from briefgen.errors import RenderError
 from briefgen.models import Briefing
-from briefgen.output.present import Bullet, anchored, citing, description, escape_markdown, heading_ids, legend, listed, parts
+from briefgen.output.present import (
+    Bullet,
+    anchored,
+    citing,
+    description,
+    escape_markdown,
+    heading_ids,
+    legend,
+    listed,
+    parts,
+)
 from briefgen.output.record import to_json
 from briefgen.text.dates import long_date
 

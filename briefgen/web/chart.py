@@ -11,9 +11,10 @@ text stays at least 11 px where a phone shows it (about 326 to 358 px wide) and 
 its width on a desktop. The days on the axis are whole days of the span, each labelled once
 (:func:`ticks`; with the year when the span crosses one). Its text, axes and grid are drawn in
 ``currentColor``, so they follow the page's colour in the light and the dark scheme and in print;
-the series have colour-blind-safe colours (Paul Tol's "bright" scheme, :data:`COLOURS`) that keep
-a 3:1 contrast on white, each with its own marker and dash; the page's dark scheme swaps them for
-the lighter :data:`DARK_COLOURS` (CSS that matches the SVG's ``stroke`` and ``fill``).
+the series have colour-blind-safe colours (Paul Tol's "bright" scheme, :data:`COLOURS`; the first
+four keep a 3:1 contrast on white), each with its own marker and dash, so none is told by its
+colour alone; the page's dark scheme swaps them for the lighter :data:`DARK_COLOURS`, at 4.5:1 or
+more on its background (rules in ``styles/theme.css`` that match the SVG's ``stroke`` and ``fill``).
 """
 
 from __future__ import annotations

@@ -1,13 +1,17 @@
 """The archive's index (``index.html``, ``index.md``) and the navigation bar of every briefing page.
 
-The index lists every briefing, newest first: the latest on top with its key points, then the
+The index lists every briefing, newest first: the latest on top with its key points and
+sections as its page shows them (the citations leading to that page's Sources), then the
 coverage chart of the archive's whole span (:func:`briefgen.web.chart.merge` of the records'
 counts), then one row a day with its date, the bullets of each topic and links to its formats
 (:data:`FORMATS`: never the ``.eml`` of ``send --dry-run``, which names the recipients).
 
-The HTML is the template ``index.html`` (:mod:`briefgen.styles`). Each briefing page carries
-a navigation bar (:func:`briefgen.web.nav.navigation`) between its ``NAV_START`` and ``NAV_END``; :func:`refresh_navigation` rewrites it (atomically, and only where it changed) so
-that it links the index and the previous and next briefings as the archive is now.
+The HTML is the template ``index.html`` (:mod:`briefgen.styles`); :func:`page_meta` is what
+every page says of itself for a link preview (``head.html``). Each briefing page carries two
+navigation bars (:func:`briefgen.web.nav.navigation`), above it and at its foot, each between a
+``NAV_START`` and a ``NAV_END``; :func:`refresh_navigation` rewrites them (atomically, and only
+where they changed) so that they link the index and the previous and next briefings as the
+archive is now.
 """
 
 from __future__ import annotations
