@@ -266,7 +266,7 @@ def test_user_templates_come_before_the_packaged_ones(tmp_path: Path) -> None:
     page = (out / "2026-11-24" / "briefing.html").read_text()
     assert '<li class="mine">' in page and '<main class="briefing">' in page  # the rest is briefgen's
     assert '<p class="mine">1</p>' in (out / "index.html").read_text()
-    assert '<li class="bullet">' in to_html(sample_briefing())  # the packaged templates are untouched
+    assert '<li class="bullet" id="key-points-1">' in to_html(sample_briefing())  # the packaged templates are untouched
 
 
 # --- no circle between the archive and the web ------------------------------------------------------
