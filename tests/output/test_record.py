@@ -129,8 +129,8 @@ def test_the_page_gives_each_part_of_a_bullet_its_class() -> None:
     page = to_html(record_briefing())
     assert ('<li class="bullet" id="key-points-1"><em class="label">Trade and Economy —</em> <span class="text">Tariffs on freight '
             'fell by a third.</span> <span class="cites"><a class="cite" href="#src-1" aria-label="source 1: Tariffs cut">[1]</a>'
-            '</span> · <span class="also">also reported by '
-            f'<a href="#src-2">Khyber Wire</a> and 2{NBSP}more outlets</span> · <span class="when" title="Its story was first '
+            '</span> ·&nbsp;<span class="also">also reported by '
+            f'<a href="#src-2">Khyber Wire</a> and 2{NBSP}more outlets</span> ·&nbsp;<span class="when" title="Its story was first '
             f'reported on 23 Nov and again on later days">since{NBSP}23{NBSP}Nov</span></li>') in page
     assert ('<strong class="developing" title="An update of a story the briefing of 23 Nov reported">Developing (reported 23 Nov):'
             '</strong> <span class="text">Militants attacked a second checkpoint.</span>') in page
