@@ -212,7 +212,7 @@ class Options:
     items_per_section: int = setting(5, "bullets in each topic section at most (a section shows every relevant "
                                      'sentence up to this; one that points back, "He said…", never)', Range(1, 100))
     days: int = setting(1, "length of the date window, ending on --date", Range(1, MAX_DAYS))
-    formats: tuple[str, ...] = setting(("md", "pdf"), "any of " + ", ".join(FORMATS))
+    formats: tuple[str, ...] = setting(("md", "pdf", "html"), "any of " + ", ".join(FORMATS))
     topics: tuple[Topic, ...] = setting((), "the sections, in this order", toml=("trade", "security", "recognition"))
     empty_section: str = setting("No relevant reporting in this period.", "what a section without a bullet says")
     output: OutputOptions = table(OutputOptions())

@@ -123,9 +123,9 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         briefing = source.briefing(Window(articles, end, start, end, history), settings)
         briefing = replace(briefing, activity=loaded.activity(AboutRule(options.topics, options.ranking), end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
-        rendered = render_all(briefing, formats, options.output.templates)
+        rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename)
         written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
-        update_links(out, basename, options.output.templates)
+        update_links(out, basename, options.output.templates, options.output.site_url)
     paths = [p for p in written if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
     return DailyResult(briefing, paths, articles, loaded.problems)

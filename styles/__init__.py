@@ -3,11 +3,15 @@ HTML page, the archive's index and the e-mail, installed as the package ``briefg
 
 ===========================  ==================================================================
 ``templates/base.html``      the one layout: doctype, language, character set, viewport
-``templates/briefing.html``  the briefing page (and the PDF): heading, key points, sections,
-                             the coverage chart (block ``coverage``), sources
+``templates/head.html``      what a page says of itself: title, description, Open Graph tags,
+                             icon (an inline SVG), feed
+``templates/briefing.html``  the briefing page (and the PDF): heading, legend of the marks, key
+                             points and sections, the coverage chart (block ``coverage``),
+                             sources with their way back to the bullets
+``templates/parts.html``     the key points and sections (the page's and the index's latest)
 ``templates/bullet.html``    a bullet's HTML, each part with its class (``label``,
                              ``developing``, ``text``, ``cites``, ``also``, ``when``)
-``templates/nav.html``       the navigation bar between briefings
+``templates/nav.html``       the navigation bar between briefings (above a page, and at its foot)
 ``templates/chart.html``     the coverage chart: its SVG, caption and table of numbers
 ``templates/index.html``     the archive's index page
 ``templates/mail.html``      the e-mail's HTML part (inline styles: mail clients drop ``<style>``)

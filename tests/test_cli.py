@@ -14,15 +14,16 @@ from tests.conftest import run_cli as run
 pytestmark = pytest.mark.e2e  # every test here goes through the command line
 
 
-def test_daily_writes_markdown_and_pdf_and_prints_the_paths(small_corpus: Path, tmp_path: Path) -> None:
+def test_daily_writes_markdown_pdf_and_the_web_page_and_prints_the_paths(small_corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("daily", "--corpus", str(small_corpus), "--out", str(out), "--date", "2026-11-24", "--days", "2")
     assert result.exit_code == 0, result.output
-    md, pdf = out / "2026-11-24" / "briefing.md", out / "2026-11-24" / "briefing.pdf"
+    md, pdf, page = (out / "2026-11-24" / f"briefing.{fmt}" for fmt in ("md", "pdf", "html"))
     assert result.stdout.splitlines() == [
-        "Daily Briefing for 2026-11-24: 4 articles from 4 sources, 23–24 Nov 2026", str(md), str(pdf)]
+        "Daily Briefing for 2026-11-24: 4 articles from 4 sources, 23–24 Nov 2026", str(md), str(pdf), str(page)]
     assert md.read_text().startswith("# Daily Briefing\n")
     assert pdf.read_bytes().startswith(b"%PDF-")
+    assert '<a href="2026-11-24/briefing.html">' in (out / "index.html").read_text()  # the index leads to the page
 
 
 def test_daily_latest_and_formats(small_corpus: Path, tmp_path: Path) -> None:

@@ -154,17 +154,20 @@ def test_hostile_article_is_inert_in_every_output(tmp_path: Path, trap: Trap, fm
 
     # the articles' part of the page; the navigation bar and the coverage chart around it are
     # briefgen's own markup, holding no article text
-    body = (folder / "briefing.html").read_text().split("<main", 1)[1]
+    page = (folder / "briefing.html").read_text()
+    body = page[page.index("<main"):page.index("</main>")]
     body = re.sub(r'<h2 id="coverage">.*?(?=<h2 id="sources">)', "", body, count=1, flags=re.S)
     assert "<svg" not in body and 'id="sources"' in body
     parser = Tags()
     parser.feed(body)
-    assert {t for t, _ in parser.tags} <= {"h1", "h2", "p", "strong", "em", "span", "ul", "ol", "li", "a", "code"}
+    assert {t for t, _ in parser.tags} <= {"main", "h1", "h2", "p", "strong", "em", "span", "ul", "ol", "li", "a", "code",
+                                           "details", "summary", "dl", "div", "dt", "dd"}  # the legend of the marks
+    ids = {value for _, attrs in parser.tags for name, value in attrs if name == "id"}
     for _, attrs in parser.tags:
         for name, value in attrs:
-            assert name in {"href", "id", "rel", "class"}, name
-            if name == "href":
-                assert value and (value.startswith("#src-") or value.startswith("https://")), value
+            assert name in {"href", "id", "rel", "class", "title", "aria-label"}, name
+            if name == "href":  # a source, an article, or (from Sources) back to a bullet of this page
+                assert value and (value.startswith(("#src-", "https://")) or value[1:] in ids), value
     if fmt in ("txt", "jsonl"):  # plain text formats keep the markup as text: shown, escaped
         assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in body
     json.loads((folder / "briefing.json").read_text())

@@ -14,7 +14,12 @@ the briefing apart with these helpers and only decides how each part is written:
 * :func:`one_line` and :func:`escape_markdown` — article text as every output shows it, and
   made inert in Markdown (the briefing's and the index's);
 * :func:`listed`, :func:`outlet_name` and :func:`source_details` — how a source is named;
-* :func:`heading_ids` — the ``id`` of each heading of a page, for links to its parts.
+* :func:`heading_ids` — the ``id`` of each heading of a page, for links to its parts;
+* :func:`anchored` and :func:`citing` — each bullet's ``id`` on a page, and the bullets that
+  cite each source (the way back from Sources);
+* :func:`description` — what a link preview says of the briefing;
+* :func:`legend` — what the marks of the bullets mean ("27 Nov", "since 25 Nov", "Developing"),
+  for those that occur.
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from briefgen.models import Article, Briefing, Item
-from briefgen.text.dates import NBSP, day_month, day_month_year
+from briefgen.text.dates import NBSP, day_month_year, in_window
 
 #: what a section says whose only stories stand in the key points (a key point is not printed twice)
 IN_KEY_POINTS = "Reported in the key points above."
@@ -114,13 +120,27 @@ class Bullet:
     more_outlets: int  #: outlets beyond those in ``also``
     first_seen: dt.date | None  #: in a window of several days, the day its story was first reported
     since: bool  #: its story was reported over several days (``since 25 Nov``)
+    window: tuple[dt.date, dt.date] | None = None  #: the briefing's window: its dates carry the year where it spans years
+    anchor: str = ""  #: the bullet's ``id`` on its page (:func:`anchored`; "" where it has none)
+    sources: str = ""  #: the page whose Sources its citations link ("": this page)
+
+    def _day(self, date: dt.date, space: str = " ") -> str:
+        return in_window(date, *self.window, space=space) if self.window else in_window(date, date, date, space)
 
     @property
     def developing_text(self) -> str:
         """``Developing (reported 28 Nov):``, ``Developing:``, or empty."""
         if not self.developing:
             return ""
-        return f"Developing (reported {day_month(self.reported)}):" if self.reported else "Developing:"
+        return f"Developing (reported {self._day(self.reported)}):" if self.reported else "Developing:"
+
+    @property
+    def developing_title(self) -> str:
+        """What "Developing" means, said in full: ``An update of a story the briefing of 28 Nov reported``."""
+        if not self.developing:
+            return ""
+        of = f"the briefing of {self._day(self.reported)}" if self.reported else "the previous briefing"
+        return f"An update of a story {of} reported"
 
     def also_pieces(self, space: str = " ") -> list[tuple[str, Cited | None]]:
         """``also reported by A, B and 2 more outlets`` in pieces, each an outlet's name with its
@@ -145,7 +165,15 @@ class Bullet:
         """``27 Nov`` or ``since 25 Nov`` (never broken across lines), or empty."""
         if self.first_seen is None:
             return ""
-        return ("since" + NBSP if self.since else "") + day_month(self.first_seen, NBSP)
+        return ("since" + NBSP if self.since else "") + self._day(self.first_seen, NBSP)
+
+    @property
+    def when_title(self) -> str:
+        """What :attr:`when_text` means, said in full, or empty."""
+        if self.first_seen is None:
+            return ""
+        day = self._day(self.first_seen)
+        return f"Its story was first reported on {day} and again on later days" if self.since else f"Its story was reported on {day}"
 
 
 def bullet(briefing: Briefing, item: Item) -> Bullet:
@@ -160,7 +188,7 @@ def bullet(briefing: Briefing, item: Item) -> Bullet:
     since = first is not None and story is not None and story.last_seen is not None and story.last_seen > first
     return Bullet(item.text, label, item.developing, item.reported,
                   tuple(sorted((cited(a) for a in item.article_ids), key=lambda c: c.number)),
-                  tuple(cited(a) for a in item.also), item.more_outlets, first, since)
+                  tuple(cited(a) for a in item.also), item.more_outlets, first, since, (briefing.start, briefing.end))
 
 
 @dataclass(frozen=True)
@@ -205,3 +233,64 @@ def heading_ids(titles: list[str]) -> list[str]:
         used.add(candidate)
         ids.append(candidate)
     return ids
+
+
+def anchored(placed: list[tuple[str, Part]], sources: str = "") -> list[tuple[str, Part]]:
+    """The parts of a page, each after its heading's ``id``, with each bullet's :attr:`~Bullet.anchor`
+    (``security-2``: the part's ``id`` and the bullet's place in it) and the page of the Sources its
+    citations link (``sources``; "" for the same page)."""
+    return [(pid, replace(part, bullets=tuple(replace(b, anchor=f"{pid}-{n}", sources=sources)
+                                              for n, b in enumerate(part.bullets, 1))))
+            for pid, part in placed]
+
+
+def citing(placed: list[tuple[str, Part]]) -> dict[int, list[tuple[str, str]]]:
+    """Per source number, the bullets that link it (a citation or an "also reported by"), in page
+    order, each as its anchor and the title of its part ("Security", "Security 2" for its second
+    bullet there that links it): the way back from Sources."""
+    back: dict[int, list[tuple[str, str]]] = {}
+    for _, part in placed:
+        for b in part.bullets:
+            for number in dict.fromkeys(c.number for c in (*b.cites, *b.also)):
+                back.setdefault(number, []).append((b.anchor, part.title))
+    for bullets in back.values():
+        seen: dict[str, int] = {}
+        for k, (anchor, title) in enumerate(bullets):
+            seen[title] = seen.get(title, 0) + 1
+            bullets[k] = (anchor, title if seen[title] == 1 else f"{title} {seen[title]}")
+    return back
+
+
+def description(briefing: Briefing, limit: int = 200) -> str:
+    """What a link to the briefing says of it (``<meta name="description">``, ``og:description``):
+    its top key point (or its first bullet, or its coverage line), on one line, cut after a word
+    with "…" when longer than ``limit`` characters."""
+    first = next((i.text for i in (*briefing.key_points, *(i for s in briefing.sections for i in s.items))), "")
+    text = one_line(first or briefing.coverage)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut[:cut.rfind(" ")] if " " in cut else cut).rstrip(" ,;:") + "…"
+
+
+def legend(every: list[Part]) -> list[tuple[str, str]]:
+    """What the marks on the bullets of ``every`` mean: one (mark, meaning) a kind of mark that
+    occurs — citations, "also reported by", a story's day, "since", "Developing" — each mark as
+    the first bullet that carries it shows it."""
+    bullets = [b for part in every for b in part.bullets]
+
+    def first(has: Callable[[Bullet], object]) -> Bullet | None:
+        return next((b for b in bullets if has(b)), None)
+
+    marks: list[tuple[str, str]] = []
+    if b := first(lambda b: b.cites):
+        marks.append((f"[{b.cites[0].number}]", "a source of the sentence, listed under Sources (↩ there leads back)"))
+    if first(lambda b: b.also or b.more_outlets):
+        marks.append(("also reported by", "other outlets that reported the same story"))
+    if b := first(lambda b: b.first_seen is not None and not b.since):
+        marks.append((b.when_text, "the day its story was reported"))
+    if b := first(lambda b: b.since):
+        marks.append((b.when_text, "its story was first reported that day, and again on later days"))
+    if b := first(lambda b: b.developing):
+        marks.append((b.developing_text.rstrip(":"), "an update of a story that an earlier briefing reported (of that day)"))
+    return marks

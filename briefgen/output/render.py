@@ -10,9 +10,13 @@ from (a local path is no business of a reader's): the path stays in the JSON rec
 (:mod:`briefgen.output.record`). The HTML page is the template ``briefing.html``
 (:mod:`briefgen.styles`, autoescaped, user templates from ``[output] templates`` first) filled
 from the model, set with ``styles/briefing.css`` (responsive, with a dark scheme; print styles
-for the PDF), with the coverage chart (:mod:`briefgen.web.chart`) before the sources and a
-navigation bar to the archive's index and the previous and next briefings
-(:func:`briefgen.web.nav.navigation`; the archive rewrites it as briefings come and go). The
+for the PDF), with the coverage chart (:mod:`briefgen.web.chart`) before the sources, each
+citation a link to its source and each source's title a link to the article, with a way back
+(↩) to the bullets that cite it (:func:`briefgen.output.present.citing`), a legend of the marks
+on the bullets, what a link preview shows (the top key point; ``og:url`` only with a
+``site_url``), and a navigation bar above the briefing and at its foot to the archive's index and
+the previous and next briefings (:func:`briefgen.web.nav.navigation`; the archive rewrites them
+as briefings come and go). The
 PDF is WeasyPrint's rendering of that HTML, tagged (PDF/UA-1), with a URL fetcher that refuses
 every URL: the stylesheet is passed in directly and fonts come from the system, so nothing an
 article says can make the renderer read a file or the network.
@@ -26,7 +30,17 @@ from typing import Any
 from briefgen import styles
 from briefgen.errors import RenderError
 from briefgen.models import Briefing
-from briefgen.output.present import Bullet, escape_markdown, heading_ids, listed, parts
+from briefgen.output.present import (
+    Bullet,
+    anchored,
+    citing,
+    description,
+    escape_markdown,
+    heading_ids,
+    legend,
+    listed,
+    parts,
+)
 from briefgen.output.record import to_json
 from briefgen.text.dates import long_date
 
@@ -74,23 +88,34 @@ def to_markdown(briefing: Briefing) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_html(briefing: Briefing, nav: str | None = None, templates: str = "") -> str:
+def to_html(briefing: Briefing, nav: str | None = None, templates: str = "", site_url: str = "",
+            basename: str = "briefing") -> str:
     """A standalone HTML page (stylesheet inlined) from the template ``briefing.html``, with the
-    coverage chart when the briefing has its counts, and ``nav`` (default: the navigation bar
-    with the index alone) above the briefing. ``templates``: a folder of the user's templates."""
+    coverage chart when the briefing has its counts, ``nav`` (default: the navigation bar with
+    the index alone) above the briefing and that bar at its foot, and what a link preview shows
+    (the top key point). ``templates``: a folder of the user's templates; ``site_url`` (``[output]
+    site_url``): where the archive is published, which makes ``og:url`` (the page as
+    ``YYYY-MM-DD/<basename>.html`` there) and the feed's link absolute; "" leaves them out or relative."""
     from briefgen.web.nav import navigation
+    from briefgen.web.pages import page_meta, page_url
 
     chart = None
     if briefing.activity is not None and briefing.activity.days:
         from briefgen.web.chart import caption, drawn
 
         chart = drawn(briefing.activity, caption(briefing.activity))
-    reserved = ["Key points", "Coverage", "Sources"]
+    reserved = ["Key points", "Coverage", "Sources", "top"]
     every = parts(briefing)
     ids = heading_ids([*reserved, briefing.title, *(p.title for p in every[1:])])[len(reserved):]
+    placed = anchored(list(zip(["key-points", *ids[1:]], every, strict=True)))
+    meta = page_meta(f"{briefing.title} — {briefing.date.isoformat()}", f"{briefing.title} — {long_date(briefing.date)}",
+                     description(briefing), "article", briefing.title, page_url(site_url, briefing.date, basename),
+                     f"{site_url}feed.xml" if site_url else "../feed.xml")
     return styles.render("briefing.html", templates, briefing=briefing, long_date=long_date(briefing.date),
-                         title_id=ids[0], parts=list(zip(["key-points", *ids[1:]], every, strict=True)), sources=listed(briefing),
-                         chart=chart, nav=styles.safe(nav if nav is not None else navigation(templates=templates)),
+                         title_id=ids[0], parts=placed, legend=legend(every), sources=listed(briefing), citing=citing(placed),
+                         chart=chart, meta=meta,
+                         nav=styles.safe(nav if nav is not None else navigation(templates=templates)),
+                         foot_nav=styles.safe(navigation(templates=templates, foot=True)),
                          css=styles.safe(styles.stylesheet()))
 
 
@@ -122,9 +147,11 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
     return RefusingFetcher()
 
 
-def render_all(briefing: Briefing, formats: tuple[str, ...], templates: str = "") -> dict[str, bytes]:
-    """Every requested format, as bytes keyed by its extension; the HTML (the PDF's too) is made once."""
-    html_text = to_html(briefing, templates=templates) if {"html", "pdf"} & set(formats) else ""
+def render_all(briefing: Briefing, formats: tuple[str, ...], templates: str = "", site_url: str = "",
+               basename: str = "briefing") -> dict[str, bytes]:
+    """Every requested format, as bytes keyed by its extension; the HTML (the PDF's too) is made
+    once (``site_url`` and ``basename``: :func:`to_html`'s)."""
+    html_text = to_html(briefing, templates=templates, site_url=site_url, basename=basename) if {"html", "pdf"} & set(formats) else ""
     out: dict[str, bytes] = {}
     for fmt in formats:
         if fmt == "md":

@@ -1,7 +1,9 @@
 """How briefgen writes a date or a span of dates, in every output (one formatter each).
 
 ========================  ===============================================================
-:func:`day_month`         ``27 Nov`` (a citation's day, "Developing (reported 27 Nov)")
+:func:`day_month`         ``27 Nov``
+:func:`in_window`         ``27 Nov``, or ``27 Nov 2025`` in a window that spans years or ends in
+                          another year (a story's day, "Developing (reported 27 Nov)", a chart's day)
 :func:`day_month_year`    ``27 Nov 2026`` (a source's date)
 :func:`short_date`        ``Fri 27 Nov 2026`` (the index's rows); ``Fri 27 Nov`` without the year
 :func:`long_date`         ``Friday 27 November 2026`` (a briefing's heading)
@@ -19,6 +21,15 @@ NBSP = "\u00a0"  #: between a day and its month where a line must never break
 def day_month(date: dt.date, space: str = " ") -> str:
     """``27 Nov`` (``space`` between the day and the month)."""
     return f"{date.day}{space}{date:%b}"
+
+
+def in_window(date: dt.date, start: dt.date, end: dt.date, space: str = " ") -> str:
+    """A day of the window ``start``–``end`` as a reader there reads it: ``27 Nov`` when the window
+    lies in one year and the day in that year, else with its year (``7 Mar 2016``), so that no
+    day of a window that spans years, nor one outside its year, can be taken for another."""
+    if start.year == end.year == date.year:
+        return day_month(date, space)
+    return f"{day_month(date, space)}{space}{date.year}"
 
 
 def day_month_year(date: dt.date) -> str:

@@ -1,17 +1,22 @@
 """The archive's index (``index.html``, ``index.md``) and the navigation bar of every briefing page.
 
-The index lists every briefing, newest first: the latest on top with its key points, then the
+The index lists every briefing, newest first: the latest on top with its key points and
+sections as its page shows them (the citations leading to that page's Sources), then the
 coverage chart of the archive's whole span (:func:`briefgen.web.chart.merge` of the records'
 counts), then one row a day with its date, the bullets of each topic and links to its formats
 (:data:`FORMATS`: never the ``.eml`` of ``send --dry-run``, which names the recipients).
 
-The HTML is the template ``index.html`` (:mod:`briefgen.styles`). Each briefing page carries
-a navigation bar (:func:`briefgen.web.nav.navigation`) between its ``NAV_START`` and ``NAV_END``; :func:`refresh_navigation` rewrites it (atomically, and only where it changed) so
-that it links the index and the previous and next briefings as the archive is now.
+The HTML is the template ``index.html`` (:mod:`briefgen.styles`); :func:`page_meta` is what
+every page says of itself for a link preview (``head.html``). Each briefing page carries two
+navigation bars (:func:`briefgen.web.nav.navigation`), above it and at its foot, each between a
+``NAV_START`` and a ``NAV_END``; :func:`refresh_navigation` rewrites them (atomically, and only
+where they changed) so that they link the index and the previous and next briefings as the
+archive is now.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,8 +26,8 @@ from briefgen import styles
 from briefgen.files import Unreadable, read_regular, write_atomic
 from briefgen.models import Section
 from briefgen.output.archive import ArchivedBriefing
-from briefgen.output.present import escape_markdown
-from briefgen.text.dates import long_date, short_date
+from briefgen.output.present import anchored, description, escape_markdown, parts
+from briefgen.text.dates import date_range, long_date, short_date
 from briefgen.web import chart
 from briefgen.web.nav import NAV_END, NAV_START, navigation
 
@@ -31,6 +36,19 @@ log = logging.getLogger(__name__)
 #: the formats the index links, in this order, and what it calls them
 FORMATS = {"html": "Web page", "pdf": "PDF", "md": "Markdown", "json": "JSON"}
 MAX_PAGE_BYTES = 64 * 2**20  #: a briefing page larger than this is not one briefgen wrote
+def page_url(site_url: str, date: dt.date, basename: str) -> str:
+    """The published address of a date's briefing page (``[output] site_url`` + ``YYYY-MM-DD/<basename>.html``),
+    or "" when no ``site_url`` is set."""
+    return f"{site_url}{date.isoformat()}/{basename}.html" if site_url else ""
+
+
+def page_meta(title: str, heading: str, description: str, kind: str, site: str, url: str, feed: str) -> dict[str, str]:
+    """What the template ``head.html`` says of a page: its ``<title>``, the link preview's title
+    (``heading``), ``description`` and type (``kind``: ``article``, ``website``), the ``site``'s
+    name, the page's own address ``url`` ("" when unknown: no ``og:url``) and the feed's link."""
+    return {"title": title, "heading": heading, "description": description, "type": kind, "site": site, "url": url, "feed": feed}
+
+
 def formats(briefing: ArchivedBriefing, basename: str) -> list[str]:
     """The formats of ``briefing`` that are regular files in its folder, in :data:`FORMATS` order."""
     return [f for f in FORMATS if (path := briefing.folder / f"{basename}.{f}").is_file() and not path.is_symlink()]
@@ -72,38 +90,65 @@ def _row(b: ArchivedBriefing, basename: str) -> dict[str, Any]:
             "formats": [{"href": f"{b.folder.name}/{basename}.{f}", "label": FORMATS[f]} for f in formats(b, basename)]}
 
 
-def index_html(briefings: Sequence[ArchivedBriefing], basename: str, templates: str = "") -> str:
-    """``index.html``: the latest briefing on top, the coverage chart, then one row a day (the
-    template ``index.html``; ``templates``: a folder of the user's templates)."""
+def index_html(briefings: Sequence[ArchivedBriefing], basename: str, templates: str = "", site_url: str = "") -> str:
+    """``index.html``: the latest briefing on top (its key points and sections, the citations
+    linking its page's Sources), the coverage chart, then one row a day (the template
+    ``index.html``; ``templates``: a folder of the user's templates; ``site_url``: where the
+    archive is published, for ``og:url``)."""
     rows = [_row(b, basename) for b in briefings]
     span = chart.merge(b.briefing.activity for b in briefings if b.briefing.activity is not None)
     drawn = chart.drawn(span, chart.caption(span)) if span is not None else None
-    return styles.render("index.html", templates, title=briefings[0].briefing.title if briefings else "Briefings",
-                         rows=rows, latest=rows[0] if rows else None, chart=drawn,
-                         css=styles.safe(styles.stylesheet("index.css")))
+    title = briefings[0].briefing.title if briefings else "Briefings"
+    if briefings:
+        first, last = briefings[-1].date, briefings[0].date
+        when = short_date(last) if first == last else date_range(first, last)
+        summary = f"{len(briefings)} briefing{'s' * (len(briefings) != 1)}, {when}"
+    else:
+        summary = "No briefing yet"
+    latest_parts = []
+    if briefings:
+        every = parts(briefings[0].briefing)
+        latest_parts = anchored([(f"latest-{n}", part) for n, part in enumerate(every)], sources=rows[0]["page"])
+    meta = page_meta(f"{title}: all briefings", f"{title}: all briefings",
+                     f"{summary}. Latest: {description(briefings[0].briefing)}" if briefings else summary,
+                     "website", title, f"{site_url}index.html" if site_url else "", f"{site_url}feed.xml" if site_url else "feed.xml")
+    return styles.render("index.html", templates, title=title, summary=summary, rows=rows, latest=rows[0] if rows else None,
+                         latest_parts=latest_parts, chart=drawn, meta=meta, css=styles.safe(styles.stylesheet("index.css")))
 
 
 def refresh_navigation(briefings: Sequence[ArchivedBriefing], basename: str, templates: str = "") -> list[Path]:
-    """Make every briefing page's navigation bar link the index and its neighbours among the
-    briefings that have a page (``briefings`` newest first). A page is rewritten atomically, and
-    only if its bar changed; a page without the bar (made before briefgen had one) is left as it
-    is. Returns the pages rewritten."""
+    """Make every briefing page's navigation bars (the one above it and the one at its foot) link
+    the index and its neighbours among the briefings that have a page (``briefings`` newest
+    first). A page is rewritten atomically, and only if a bar changed; a page without the bars
+    (made before briefgen had them) is left as it is, and one with only the top bar keeps only
+    that. Returns the pages rewritten."""
     pages = [(b, b.folder / f"{basename}.html") for b in briefings if "html" in formats(b, basename)]
     rewritten = []
-    for i, (_, path) in enumerate(pages):
+    for i, (b, path) in enumerate(pages):
         newer = pages[i - 1] if i > 0 else None
         older = pages[i + 1] if i + 1 < len(pages) else None
-        bar = navigation((older[0].date, f"../{older[0].folder.name}/{basename}.html") if older else None,
-                         (newer[0].date, f"../{newer[0].folder.name}/{basename}.html") if newer else None,
-                         templates=templates)
+        links = ((older[0].date, f"../{older[0].folder.name}/{basename}.html") if older else None,
+                 (newer[0].date, f"../{newer[0].folder.name}/{basename}.html") if newer else None)
+        bars = [navigation(*links, templates=templates, this=b.date, foot=foot) for foot in (False, True)]
         try:
             text = read_regular(path, MAX_PAGE_BYTES, follow_link=False).decode("utf-8")
         except (Unreadable, UnicodeDecodeError) as exc:
             log.warning("left the navigation of %s as it was: %s", path, getattr(exc, "reason", exc))
             continue
-        start, end = text.find(NAV_START), text.find(NAV_END)
-        if start < 0 or end < start:
-            continue
-        if text[start:end + len(NAV_END)] != bar:
-            rewritten.append(write_atomic(path, (text[:start] + bar + text[end + len(NAV_END):]).encode("utf-8")))
+        changed = _replace_bars(text, bars)
+        if changed != text:
+            rewritten.append(write_atomic(path, changed.encode("utf-8")))
     return rewritten
+
+
+def _replace_bars(text: str, bars: list[str]) -> str:
+    """``text`` with its first marked bars (``NAV_START`` … ``NAV_END``) replaced by ``bars``, in order."""
+    out, at = [], 0
+    for bar in bars:
+        start = text.find(NAV_START, at)
+        end = text.find(NAV_END, start)
+        if start < 0 or end < 0:
+            break
+        out += [text[at:start], bar]
+        at = end + len(NAV_END)
+    return "".join(out) + text[at:]

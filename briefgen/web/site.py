@@ -15,10 +15,11 @@ from briefgen.web.feed import feed_xml
 from briefgen.web.pages import index_html, index_markdown, refresh_navigation
 
 
-def update_links(out: Path, basename: str, templates: str = "") -> list[Path]:
+def update_links(out: Path, basename: str, templates: str = "", site_url: str = "") -> list[Path]:
     """Point ``latest`` at the newest date with a sound record, bring every briefing page's
-    navigation bar up to date and rewrite ``index.md``, ``index.html`` and ``feed.xml``, each
-    file atomically (``templates``: a folder of the user's templates). Unsound records are left
+    navigation bars up to date and rewrite ``index.md``, ``index.html`` and ``feed.xml``, each
+    file atomically (``templates``: a folder of the user's templates; ``site_url``: ``[output]
+    site_url``, the index's ``og:url``). Unsound records are left
     out silently (:func:`briefgen.output.archive.archived` warns about them). ``latest`` is only ever
     replaced if it is a symbolic link; raises :class:`~briefgen.errors.OutputError`."""
     briefings, _ = scan(out, basename)
@@ -27,6 +28,6 @@ def update_links(out: Path, basename: str, templates: str = "") -> list[Path]:
     link = point_latest(out, briefings[0].folder.name)
     refresh_navigation(briefings, basename, templates)
     written = [write_atomic(out / "index.md", index_markdown(briefings, basename).encode()),
-               write_atomic(out / "index.html", index_html(briefings, basename, templates).encode()),
+               write_atomic(out / "index.html", index_html(briefings, basename, templates, site_url).encode()),
                write_atomic(out / "feed.xml", feed_xml(briefings, basename))]
     return [*written, link]

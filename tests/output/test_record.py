@@ -127,17 +127,19 @@ def test_markdown_writes_each_part_of_a_bullet() -> None:
 
 def test_the_page_gives_each_part_of_a_bullet_its_class() -> None:
     page = to_html(record_briefing())
-    assert ('<li class="bullet"><em class="label">Trade and Economy —</em> <span class="text">Tariffs on freight fell by a '
-            'third.</span> <span class="cites">[<a href="#src-1">1</a>]</span> · <span class="also">also reported by '
-            f'<a href="#src-2">Khyber Wire</a> and 2{NBSP}more outlets</span> · <span class="when">since{NBSP}23{NBSP}Nov</span></li>'
-            ) in page
-    assert ('<strong class="developing">Developing (reported 23 Nov):</strong> <span class="text">Militants attacked a second '
-            'checkpoint.</span>') in page
-    assert '<span class="cites">[<a href="#src-1">1</a>, <a href="#src-4">4</a>]</span>' in page
+    assert ('<li class="bullet" id="key-points-1"><em class="label">Trade and Economy —</em> <span class="text">Tariffs on freight '
+            'fell by a third.</span> <span class="cites"><a class="cite" href="#src-1" aria-label="source 1: Tariffs cut">[1]</a>'
+            '</span> ·&nbsp;<span class="also">also reported by '
+            f'<a href="#src-2">Khyber Wire</a> and 2{NBSP}more outlets</span> ·&nbsp;<span class="when" title="Its story was first '
+            f'reported on 23 Nov and again on later days">since{NBSP}23{NBSP}Nov</span></li>') in page
+    assert ('<strong class="developing" title="An update of a story the briefing of 23 Nov reported">Developing (reported 23 Nov):'
+            '</strong> <span class="text">Militants attacked a second checkpoint.</span>') in page
+    assert ('<span class="cites"><a class="cite" href="#src-1" aria-label="source 1: Tariffs cut">[1]</a> '
+            '<a class="cite" href="#src-4" aria-label="source 4: Dry port">[4]</a></span>') in page
     assert f'<p class="empty"><em>{IN_KEY_POINTS}</em></p>' in page
     assert '<h2 id="coverage">Coverage</h2>\n<figure class="coverage">' in page  # the chart's block, before the sources
     assert page.index('<h2 id="coverage">') < page.index('<h2 id="sources">')
-    assert '<a href="https://steppe.example/1" rel="noopener noreferrer">' in page
+    assert '<a class="title" href="https://steppe.example/1" rel="noopener noreferrer">' in page
     assert 'href="javascript' not in page and 'href="https://caspian' not in page  # the one URL guard
     assert "javascript:alert(1)" in page and "https://caspian.example/a\\b" in page  # shown as text
 
@@ -167,7 +169,14 @@ def test_index_feed_and_pdf_from_the_model(tmp_path: Path) -> None:
     (folder / "briefing.html").write_text(to_html(briefing))
     archived = [ArchivedBriefing(DAY, folder, briefing)]
     page = index_html(archived, "briefing")
-    assert "<title>Morning Desk: all briefings</title>" in page and "<li>Tariffs on freight fell by a third.</li>" in page
+    assert "<title>Morning Desk: all briefings</title>" in page and "<p>1 briefing, Tue 24 Nov 2026 · " in page
+    # the latest briefing as its page shows it: its sections, and citations that lead to its page's Sources
+    latest = page[page.index('<section class="latest"'):page.index("</section>")]
+    assert '<span class="text">Tariffs on freight fell by a third.</span>' in latest
+    assert '<a class="cite" href="2026-11-24/briefing.html#src-1" aria-label="source 1: Tariffs cut">[1]</a>' in latest
+    assert [h for h in ("Key points", "Trade and Economy", "Security", "Recognition", "Ports") if f">{h}</h3>" in latest] == [
+        "Key points", "Trade and Economy", "Security", "Recognition", "Ports"]
+    assert f"<em>{IN_KEY_POINTS}</em>" in latest and "Developing (reported 23 Nov):" in latest
     assert '<span class="topic">Trade and Economy</span> <span class="n">1</span>' in page  # its key point counts there
     assert 'aria-label="Articles per topic per day, 23–24 Nov 2026.' in page
     assert "Trade and Economy 1, Security 1, Recognition 0, Ports 1" in index_markdown(archived, "briefing")
@@ -207,7 +216,7 @@ def test_one_date_range_formatter_for_the_coverage_line_and_the_chart() -> None:
     assert date_range(dt.date(2026, 10, 28), dt.date(2026, 11, 3)) == "28 Oct – 3 Nov 2026"
     assert date_range(dt.date(2025, 12, 29), dt.date(2026, 1, 4)) == "29 Dec 2025 – 4 Jan 2026"
     days = tuple(dt.date(2026, 11, 28) + dt.timedelta(days=i) for i in range(7))
-    assert chart.caption(Activity(days, (("t", "T"),), ((0,) * 7,))) == "Articles per topic per day, 28 Nov – 4 Dec 2026"
+    assert chart.caption(Activity(days, (("t", "T"),), ((0,) * 7,))).startswith("Articles per topic per day, 28 Nov – 4 Dec 2026; ")
 
 
 def test_heading_ids_are_unique_slugs() -> None:
@@ -257,7 +266,7 @@ def test_user_templates_come_before_the_packaged_ones(tmp_path: Path) -> None:
     page = (out / "2026-11-24" / "briefing.html").read_text()
     assert '<li class="mine">' in page and '<main class="briefing">' in page  # the rest is briefgen's
     assert '<p class="mine">1</p>' in (out / "index.html").read_text()
-    assert '<li class="bullet">' in to_html(sample_briefing())  # the packaged templates are untouched
+    assert '<li class="bullet" id="key-points-1">' in to_html(sample_briefing())  # the packaged templates are untouched
 
 
 # --- no circle between the archive and the web ------------------------------------------------------

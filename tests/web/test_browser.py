@@ -108,7 +108,7 @@ def test_text_is_readable_on_a_phone(archive: Path, browser: Any, pages: list[Pa
         assert font_px(page, selector) >= 15, selector
     assert font_px(page, 'li a[href^="#src-"]') >= 12  # citation markers
     page = phone.open(archive / "index.html")
-    for selector in ("section.latest ul.points li", "li.day a.date", "ul.counts"):
+    for selector in ("section.latest ul.key-points li", "li.day a.date", "ul.counts"):
         assert font_px(page, selector) >= 15, selector
 
 
@@ -119,7 +119,7 @@ def test_index_briefing_previous_and_back(archive: Path, browser: Any, pages: li
     page.click("section.latest h2 a")
     assert page.url.endswith(f"/{DATES[-1]}/briefing.html")
     assert page.get_attribute('meta[name="date"]', "content") == DATES[-1]
-    assert page.locator("nav .next.none").count() == 1  # the newest has no next
+    assert page.locator("nav .next.none").count() == 2  # the newest has no next, in the bar above and at the foot
     page.click("nav a.prev")
     assert page.get_attribute('meta[name="date"]', "content") == DATES[-2]
     page.click("nav a.next")
@@ -127,7 +127,7 @@ def test_index_briefing_previous_and_back(archive: Path, browser: Any, pages: li
     page.click("nav a.prev")
     page.click("nav a.prev")
     assert page.get_attribute('meta[name="date"]', "content") == DATES[0]
-    assert page.locator("nav .prev.none").count() == 1  # the oldest has no previous
+    assert page.locator("nav .prev.none").count() == 2  # the oldest has no previous, in either bar
     page.click("nav a.index")
     assert page.url.endswith("/index.html")
     page.click(f'li.day a.date[href^="{DATES[1]}/"]')
@@ -169,13 +169,94 @@ def test_the_chart_is_visible_and_says_what_it_shows(archive: Path, browser: Any
     chart.scroll_into_view_if_needed()
     assert chart.is_visible()
     box = chart.bounding_box()
-    assert box is not None and box["width"] >= 0.8 * min(device["viewport"]["width"], 640) and box["height"] >= 120
+    assert box is not None and box["width"] >= 0.8 * min(device["viewport"]["width"], 480) and box["height"] >= 120
     label = chart.get_attribute("aria-label") or ""
     assert label.startswith("Articles per topic per day") and "Security:" in label
     assert page.eval_on_selector("svg.chart", "s => s.querySelector('title').textContent") == label
     assert chart.get_attribute("role") == "img"
     # lines were drawn: one path per topic holds more than one point
     assert page.eval_on_selector_all("svg.chart path", "ps => ps.filter(p => (p.getAttribute('d') || '').split('L').length > 3).length") >= 3
+
+
+def boxes(page: Any, selector: str) -> list[dict[str, float]]:
+    return list(page.eval_on_selector_all(selector, """es => es.map(e => {
+        const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })"""))
+
+
+@pytest.mark.parametrize("name", [f"{DATES[-1]}/briefing.html", "index.html"])
+def test_citations_and_back_links_are_tap_targets_of_24_px_on_a_phone(archive: Path, browser: Any, pages: list[Page],
+                                                                       name: str) -> None:
+    """WCAG 2.5.8: each target at least 24 × 24 CSS px, and two side by side do not touch."""
+    page = new(pages, browser, PHONE).open(archive / name)
+    for selector in ("a.cite", "a.back"):
+        found = boxes(page, selector)
+        if selector == "a.back" and name == "index.html":
+            assert found == []  # the index has no Sources
+            continue
+        assert found, selector
+        assert all(b["width"] >= 24 and b["height"] >= 24 for b in found), (selector, found)
+    # where two citations stand side by side, there is room between them
+    pairs = page.eval_on_selector_all("span.cites", """ss => ss.filter(s => s.querySelectorAll('a').length > 1).map(s => {
+        const [a, b] = [...s.querySelectorAll('a')].map(e => e.getBoundingClientRect());
+        return b.top >= a.bottom || b.left - a.right; })""")
+    assert all(gap is True or gap >= 4 for gap in pairs), pairs
+
+
+def test_a_citation_leads_to_its_source_and_back(archive: Path, browser: Any, pages: list[Page]) -> None:
+    page = new(pages, browser, PHONE).open(archive / DATES[-1] / "briefing.html")
+    cite = page.locator("ul.key-points a.cite").first
+    target = cite.get_attribute("href")
+    cite.click()
+    assert page.url.endswith(target)
+    source = page.locator(f"li{target}")
+    assert source.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+    assert source.locator("a.title").first.get_attribute("href").startswith("https://")  # the title links the article
+    assert source.locator("a.title").first.text_content() != source.locator("a.title").first.get_attribute("href")
+    source.locator("a.back").first.click()
+    bullet = page.locator("li.bullet:target")
+    assert bullet.count() == 1 and bullet.locator(f'a[href="{target}"]').count() >= 1  # back at the bullet that cites it
+    assert bullet.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+
+
+@pytest.mark.parametrize("name", ["index.html", f"{DATES[-1]}/briefing.html"])
+def test_the_chart_reads_on_a_phone_and_its_table_fits(archive: Path, browser: Any, pages: list[Page], name: str) -> None:
+    page = new(pages, browser, PHONE).open(archive / name)
+    heights = page.eval_on_selector_all("svg.chart g[id^='xtick_'] text, svg.chart g[id^='legend'] text",
+                                        "ts => ts.map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a)")
+    assert heights and min(heights) >= 11, heights  # the text as drawn on the screen, in CSS px
+    labels = page.eval_on_selector_all("svg.chart g[id^='xtick_'] text", "ts => ts.map(t => t.textContent)")
+    assert len(labels) == len(set(labels)), labels
+    page.click("details.chart-data summary")
+    width = PHONE["viewport"]["width"]
+    cells = page.eval_on_selector_all(".chart-data th, .chart-data td", "cs => cs.map(c => c.getBoundingClientRect().right)")
+    assert cells and max(cells) <= width  # every column within the screen
+    rows = page.eval_on_selector_all(".chart-data th[scope=row]", "hs => hs.map(h => h.getBoundingClientRect().height)")
+    cols = page.eval_on_selector_all(".chart-data td", "ds => ds.map(d => d.getBoundingClientRect().height)")
+    assert max(rows) <= min(cols) + 1  # no date wrapped onto a second line
+
+
+def test_the_series_are_lighter_on_dark(archive: Path, browser: Any, pages: list[Page]) -> None:
+    strokes = {}
+    for dark in (False, True):
+        page = new(pages, browser, PHONE, dark=dark).open(archive / "index.html")
+        strokes[dark] = page.eval_on_selector_all("svg.chart path[stroke='#228833']", "ps => ps.map(p => getComputedStyle(p).stroke)")
+    assert strokes[False] and set(strokes[False]) == {"rgb(34, 136, 51)"}
+    assert set(strokes[True]) == {"rgb(102, 204, 119)"}  # the green, lighter on the dark paper
+
+
+def test_link_previews_and_icon(archive: Path, browser: Any, pages: list[Page]) -> None:
+    page = new(pages, browser, DESKTOP).open(archive / DATES[-1] / "briefing.html")
+    first = page.locator("ul.key-points li .text").first.text_content()
+    description = page.get_attribute('meta[name="description"]', "content")
+    assert description and first.startswith(description.rstrip("…"))
+    assert page.get_attribute('meta[property="og:description"]', "content") == description
+    assert page.get_attribute('meta[property="og:title"]', "content") == "Daily Briefing — Sunday 29 November 2026"
+    assert page.locator('meta[property="og:url"]').count() == 0  # no [output] site_url here
+    assert page.get_attribute('link[rel="icon"]', "href").startswith("data:image/svg+xml,")
+    assert page.locator("nav.archive-nav.foot a.index").count() == 1
+    page = new(pages, browser, PHONE).open(archive / "index.html")
+    assert page.locator("header.site p").text_content().startswith("3 briefings, 27–29 Nov 2026")
+    assert page.get_attribute('meta[property="og:type"]', "content") == "website"
 
 
 def test_screenshots_of_phone_and_desktop(archive: Path, browser: Any, pages: list[Page], tmp_path: Path) -> None:

@@ -185,7 +185,7 @@ def test_index_is_newest_first_and_never_lists_the_eml(tmp_path: Path) -> None:
     update_links(out, "briefing")
     page = (out / "index.html").read_text()
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
-    assert re.findall(r'<time datetime="([\d-]+)"', page) == [d.isoformat() for d in reversed(dates)]
+    assert re.findall(r'<a class="date" href="[^"]+"><time datetime="([\d-]+)"', page) == [d.isoformat() for d in reversed(dates)]
     assert f'Latest: <a href="{dates[-1].isoformat()}/briefing.html">' in page
     assert '<span class="topic">Trade and Economy</span> <span class="n">2</span>' in page  # bullets per topic, its key point too
     assert 'aria-label="Articles per topic per day, 23–26 Nov 2026.' in page  # the archive's whole span
@@ -199,9 +199,10 @@ def test_navigation_links_neighbours_and_follows_new_briefings(tmp_path: Path) -
     dates = fake_archive(out, 2)
     update_links(out, "briefing")
 
-    def bar(date: dt.date) -> str:
+    def bar(date: dt.date, foot: bool = False) -> str:
         text = (out / date.isoformat() / "briefing.html").read_text()
-        return text[text.index(NAV_START):text.index(NAV_END)]
+        start = text.index(NAV_START, text.index(NAV_END) if foot else 0)
+        return text[start:text.index(NAV_END, start)]
 
     assert 'class="prev none"' in bar(dates[0]) and f'href="../{dates[1].isoformat()}/briefing.html"' in bar(dates[0])
     assert f'href="../{dates[0].isoformat()}/briefing.html"' in bar(dates[1]) and 'class="next none"' in bar(dates[1])
@@ -214,6 +215,7 @@ def test_navigation_links_neighbours_and_follows_new_briefings(tmp_path: Path) -
     old_page.write_text("<html>a page made before the navigation bar</html>")
     update_links(out, "briefing")
     assert f'href="../{middle.isoformat()}/briefing.html"' in bar(dates[0])
+    assert f'href="../{middle.isoformat()}/briefing.html"' in bar(dates[0], foot=True) and 'href="#top"' in bar(dates[0], foot=True)
     assert f'href="../{dates[0].isoformat()}/briefing.html"' in bar(middle)
     assert 'href="../2026-11-01/briefing.html"' in bar(middle)
     assert old_page.read_text() == "<html>a page made before the navigation bar</html>"  # left as it was
