@@ -207,6 +207,17 @@ class _DateOrLatest(click.ParamType):
             self.fail(f"'{value}' is not a date: write YYYY-MM-DD{also}", param, ctx)
 
 
+def _formats_option(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """``--format md,pdf`` as a tuple; an unknown or missing name is a usage error (exit 2), as
+    any other bad option value is (the same name in the config file is a configuration error)."""
+    if value is None:
+        return None
+    try:
+        return parse_formats(value)
+    except ConfigError as exc:
+        raise UsageError(f"--format: {exc.message}", exc.hint or "", ctx) from exc
+
+
 @click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "-V", "--version", package_name="briefgen", prog_name="briefgen")
 def cli() -> None:
@@ -228,7 +239,7 @@ def cli() -> None:
                    "LATEST-N N days before it.")
 @click.option("--days", type=click.IntRange(int(DAYS.low), int(DAYS.high)), default=None,
               help=f"Length of the window in days, {DAYS} (default: [briefing] days, {declared_default('briefing.days')}).")
-@click.option("--format", "formats", metavar=",".join(FORMATS), default=None,
+@click.option("--format", "formats", metavar=",".join(FORMATS), default=None, callback=_formats_option,
               help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, "
                    + ",".join(declared_default("briefing.formats")) + ").")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -244,7 +255,7 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @config_option
-def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: str | None,
+def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: tuple[str, ...] | None,
           jobs: int, no_history: bool, cache_dir: Path | None, no_cache: bool, scheduler: str | None, send_after: bool, dry_run: bool,
           quiet: bool, log_file: Path | None, config_file: Path | None) -> None:
     """Build the briefing of the articles dated within a window of days.
@@ -276,7 +287,7 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
     def action() -> int | None:
         options = _options(config_file)
         if formats:
-            options = options.with_overrides(formats=parse_formats(formats))
+            options = options.with_overrides(formats=formats)
         if no_history:
             options = options.with_overrides(output=replace(options.output, history=False))
         if send_after and "pdf" not in options.formats:
@@ -485,16 +496,25 @@ def _read_article(path: Path, max_bytes: int | None = None) -> Article:
     """The article of one file named on the command line, or of standard input for '-' (read as
     Markdown when it opens with front matter '---', as HTML when it opens with '<', else as
     plain text). A file that cannot be used is an error whose hint fits a single file."""
-    from briefgen.load import MAX_BYTES, load_article
+    return _read_article_as(path, max_bytes)[0]
+
+
+def _read_article_as(path: Path, max_bytes: int | None = None) -> tuple[Article, str]:
+    """:func:`_read_article`, and the title line a ``.txt`` article's text opened with (empty
+    when its first line was not taken as its title)."""
+    from briefgen.load import MAX_BYTES, load_article, title_from_name
 
     limit = max_bytes or MAX_BYTES
     try:
         if str(path) != STDIN:
-            return load_article(path, max_bytes=limit)
-        with click.open_file(STDIN, "rb") as stdin:
-            raw = stdin.read(limit + 1)  # one byte over: load_article says "over the limit"
-        article = load_article(Path("stdin" + _stdin_suffix(raw)), "stdin", limit, raw=raw, origin="<stdin>")
-        return replace(article, path=STDIN)
+            article, name = load_article(path, max_bytes=limit), path
+        else:
+            with click.open_file(STDIN, "rb") as stdin:
+                raw = stdin.read(limit + 1)  # one byte over: load_article says "over the limit"
+            name = Path("stdin" + _stdin_suffix(raw))
+            article = replace(load_article(name, "stdin", limit, raw=raw, origin="<stdin>"), path=STDIN)
+        from_text = name.suffix.lower() == ".txt" and article.title != title_from_name(name)
+        return article, article.title if from_text else ""
     except ArticleError as exc:
         where = "<stdin>" if str(path) == STDIN else exc.path
         raise ArticleError(where, exc.reason, SINGLE_FILE_HINTS.get(exc.kind, exc.hint), exc.kind) from exc
@@ -511,8 +531,8 @@ SINGLE_FILE_HINTS = {
 @cli.command(short_help="Print the sentences briefgen finds in an article.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--all", "show_all", is_flag=True,
-              help="Also print the lines set aside (sub-headings, datelines, bylines, captions, boilerplate), "
-                   "each as '# <kind>: <text>'.")
+              help="Also print the lines set aside (a .txt's first line taken as its title, sub-headings, datelines, "
+                   "bylines, captions, boilerplate), each as '# <kind>: <text>'.")
 def sentences(file: Path, show_all: bool) -> None:
     """Print the sentences briefgen finds in an article, one per line.
 
@@ -528,7 +548,10 @@ def sentences(file: Path, show_all: bool) -> None:
     _setup_logging()
 
     def action() -> None:
-        for sentence in split_article(_read_article(file)):
+        article, title_line = _read_article_as(file)
+        if show_all and title_line:
+            click.echo(f"# title: {title_line}")
+        for sentence in split_article(article):
             if sentence.is_heading:
                 if show_all:
                     click.echo(f"# {sentence.kind}: {sentence.text}")

@@ -65,6 +65,14 @@ def test_one_bad_article_is_a_warning_and_the_briefing_goes_on(small_corpus: Pat
     assert (tmp_path / "2026-11-24" / "briefing.md").exists()
 
 
+@pytest.mark.parametrize("value", ["docx", "md,docx", ","])
+def test_an_unknown_format_on_the_command_line_is_a_usage_error(small_corpus: Path, tmp_path: Path, value: str) -> None:
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path / "out"), "--format", value)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --format: ") and result.stderr.endswith("\nHint: choose from md, pdf, html, json\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_config_with_unknown_key_exits_3_naming_file_and_key(tmp_path: Path, small_corpus: Path) -> None:
     config = tmp_path / "desk.toml"
     config.write_text("[briefing]\ntitel = 'Typo'\n")
