@@ -49,6 +49,17 @@ def test_empty_window_exits_5_and_says_which_dates_the_corpus_covers(small_corpu
     assert not any(tmp_path.glob("*/briefing.*"))
 
 
+def test_nothing_to_report_leaves_no_new_output_folder_behind(small_corpus: Path, tmp_path: Path) -> None:
+    new = tmp_path / "archive" / "desk"
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(new), "--date", "2026-12-25", "--format", "md")
+    assert result.exit_code == 5
+    assert not (tmp_path / "archive").exists()  # neither OUT/.briefgen, nor OUT, nor the parent made for it
+    existing = tmp_path / "out"
+    assert run("daily", "--corpus", str(small_corpus), "--out", str(existing), "--date", "latest", "--format", "md").exit_code == 0
+    assert run("daily", "--corpus", str(small_corpus), "--out", str(existing), "--date", "2026-12-25").exit_code == 5
+    assert (existing / ".briefgen").is_dir() and (existing / "2026-11-24" / "briefing.md").is_file()  # kept as it was
+
+
 def test_bad_date_is_a_usage_error(small_corpus: Path) -> None:
     result = run("daily", "--corpus", str(small_corpus), "--date", "yesterday")
     assert result.exit_code == 2
