@@ -36,6 +36,8 @@ from briefgen.config import (
     Options,
     declared_default,
     default_config_path,
+    fetch_only,
+    is_fetch_url,
     load_options,
     parse_formats,
 )
@@ -329,24 +331,40 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
         click.echo(f"sent {briefing.date.isoformat()} to {', '.join(options.delivery.recipients)}")
 
 
-@cli.command(short_help="Fill the corpus from the feeds and pages in [fetch].")
+def _fetch_urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """``--feed`` and ``--page``: each an http or https URL with a host (else a usage error)."""
+    for url in value:
+        if not is_fetch_url(url):
+            raise click.BadParameter(f"'{url}' is not an http or https URL", ctx, param)
+    return value
+
+
+@cli.command(short_help="Fill the corpus from feeds and pages ([fetch], or --feed / --page).")
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
               help="Folder the articles are written to, as CORPUS/YYYY-MM-DD/slug.md (created if missing).")
+@click.option("--feed", "feed_urls", multiple=True, metavar="URL", callback=_fetch_urls,
+              help="Fetch this RSS or Atom feed instead of those in [fetch] (repeatable; no config needed).")
+@click.option("--page", "page_urls", multiple=True, metavar="URL", callback=_fetch_urls,
+              help="Fetch this article page instead of those in [fetch] (repeatable; no config needed).")
 @click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The SQLite file of what earlier fetches saw (default: CORPUS/.briefgen-fetch.sqlite).")
 @click.option("--dry-run", is_flag=True, help="Fetch the feeds, but write nothing: list the files that would be written.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (each failed feed or page is one).")
 @log_file_option
 @config_option
-def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log_file: Path | None,
-          config_file: Path | None) -> None:
-    """Fetch new articles from the feeds and pages in the config's [fetch] into the corpus.
+def fetch(corpus: Path, feed_urls: tuple[str, ...], page_urls: tuple[str, ...], state_file: Path | None, dry_run: bool,
+          quiet: bool, log_file: Path | None, config_file: Path | None) -> None:
+    """Fetch new articles from the feeds and pages in the config's [fetch] into the corpus, or
+    from those given with --feed and --page (then [fetch]'s lists are not used; its other
+    settings are).
 
     Conditional requests, robots.txt, a delay between requests to one host; an article already
     in the corpus (same URL, or same text under another URL) is never written again.
 
     \b
     Examples:
+        briefgen fetch --corpus news --feed https://news.example/rss.xml
+        briefgen fetch --corpus news --page https://news.example/2026/11/29/rail-deal --dry-run
         briefgen fetch --corpus ~/news --config desk.toml
         briefgen fetch --corpus ~/news --config desk.toml --dry-run
         briefgen fetch --corpus /srv/news --config desk.toml --quiet; briefgen daily --corpus /srv/news --send
@@ -361,8 +379,9 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
 
     def action() -> int | None:
         options = _options(config_file)
+        sources = fetch_only(options.fetch, feed_urls, page_urls) if feed_urls or page_urls else options.fetch
         log.info("briefgen fetch: corpus %s", corpus)
-        result = run_fetch(corpus, options.fetch, today=dt.date.today(), state_path=state_file, dry_run=dry_run,
+        result = run_fetch(corpus, sources, today=dt.date.today(), state_path=state_file, dry_run=dry_run,
                            progress=None if quiet else _progress("Fetching"))
         for written in result.written:
             if dry_run:

@@ -115,7 +115,8 @@ def sources(options: FetchOptions) -> tuple[list[str], list[str]]:
     feeds, pages = list(dict.fromkeys(feeds)), list(dict.fromkeys(options.pages))
     if not feeds and not pages:
         raise ConfigError("nothing to fetch: [fetch] lists no feeds, OPML file or pages",
-                          'add e.g. feeds = ["https://news.example/rss.xml"] under [fetch] in your config file')
+                          'give one with --feed URL, or add e.g. feeds = ["https://news.example/rss.xml"] under [fetch] '
+                          'in your config file')
     return feeds, pages
 
 
