@@ -252,8 +252,11 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True, help="Read the whole corpus, without its index.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Run the per-article work on the Dask cluster of this scheduler (tcp://host:8786); needs briefgen[dask].")
-@click.option("--send", "send_after", is_flag=True, help="E-mail the PDF to the [delivery] recipients afterwards.")
-@click.option("--dry-run", is_flag=True, help="With --send: write the e-mail as a .eml file instead of sending it.")
+@click.option("--send", "send_after", is_flag=True,
+              help="Afterwards, e-mail the briefing to the [delivery] recipients: the whole briefing as the message "
+                   "(HTML and plain text), the PDF attached.")
+@click.option("--dry-run", is_flag=True,
+              help="With --send: write the e-mail to OUT/.briefgen/mail/DATE.eml instead of sending it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @config_option
@@ -317,12 +320,13 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
     from briefgen.output.archive import find, locked
     from briefgen.output.deliver import deliver
 
-    # A dry run writes the .eml into the archive: under the lock, so that a daily run never
-    # swaps the date's folder away under it. A real send only reads (and may retry for minutes).
+    # A dry run writes the .eml into OUT/.briefgen/mail: under the lock, as every write to the
+    # archive is. A real send only reads (and may retry for minutes).
     with locked(out, options.output.lock_timeout) if dry_run else contextlib.nullcontext():
         briefing = find(out, options.output.basename, date)
         written = deliver(briefing, options.output.basename, options.delivery, dry_run=dry_run,
-                          empty_message=options.empty_section, templates=options.output.templates)
+                          empty_message=options.empty_section, templates=options.output.templates,
+                          site_url=options.output.site_url)
     if written is not None:
         log.info("wrote %s", written)
         if not quiet:
@@ -339,7 +343,7 @@ def _fetch_urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ..
     return value
 
 
-@cli.command(short_help="Fill the corpus from feeds and pages ([fetch], or --feed / --page).")
+@cli.command(short_help="Fill the corpus from feeds and pages.")
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
               help="Folder the articles are written to, as CORPUS/YYYY-MM-DD/slug.md (created if missing).")
 @click.option("--feed", "feed_urls", multiple=True, metavar="URL", callback=_fetch_urls,
@@ -399,7 +403,11 @@ def fetch(corpus: Path, feed_urls: tuple[str, ...], page_urls: tuple[str, ...], 
     _run(action)
 
 
-SEND_HELP = f"""E-mail an archived briefing's PDF to the recipients in [delivery].
+SEND_HELP = f"""E-mail an archived briefing to the recipients in [delivery].
+
+    The message is the whole briefing — key points, every section, the sources — as HTML and
+    as plain text, with the PDF attached; its subject names the top story ([delivery] subject).
+    With [output] site_url set, it links the briefing's web page there.
 
     The SMTP user name and password come from the environment variables named in [delivery]
     ({declared_default("delivery.username_env")} and {declared_default("delivery.password_env")} by default). A failed send is retried with
@@ -412,21 +420,57 @@ SEND_HELP = f"""E-mail an archived briefing's PDF to the recipients in [delivery
     """
 
 
-@cli.command(short_help="E-mail an archived briefing's PDF.", help=SEND_HELP)
+@cli.command(short_help="E-mail a briefing: the whole briefing, PDF attached.",
+             help=SEND_HELP)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
-@click.option("--dry-run", is_flag=True, help="Write the e-mail as OUT/DATE/briefing.eml instead of sending it.")
+@click.option("--dry-run", is_flag=True,
+              help="Write the e-mail to OUT/.briefgen/mail/DATE.eml instead of sending it (never into the published files).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @config_option
 def send(out: Path, date: dt.date | str | None, dry_run: bool, quiet: bool, log_file: Path | None,
          config_file: Path | None) -> None:
-    """E-mail an archived briefing's PDF to the recipients in [delivery] (help: :data:`SEND_HELP`)."""
+    """E-mail an archived briefing to the recipients in [delivery] (help: :data:`SEND_HELP`)."""
     _setup_logging(quiet, log_file)
 
     def action() -> None:
         _send(out, None if date in (None, "latest") else date, _options(config_file), dry_run, quiet)  # type: ignore[arg-type]
+
+    _run(action)
+
+
+@cli.command(short_help="Copy the archive's public files to a web folder.")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+              help="The archive folder `briefgen daily` writes to.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@config_option
+def publish(dest: Path, out: Path, quiet: bool, config_file: Path | None) -> None:
+    """Copy what readers may see of the archive OUT into DEST, the folder a web server serves.
+
+    Copied: index.html, index.md, feed.xml, latest, and each briefing's web page, PDF,
+    Markdown and briefing.json without the local paths of its articles. Never copied: the
+    corpus index and the e-mails of `send --dry-run` (OUT/.briefgen/, which name the
+    recipients), the lock, any other hidden file. Files already up to date are left alone;
+    nothing in DEST is deleted.
+
+    \b
+    Examples:
+        briefgen publish /var/www/briefings
+        briefgen daily --out ~/briefings --quiet && briefgen publish --out ~/briefings /var/www/briefings --quiet
+    """
+    from briefgen.web.publish import publish as publish_archive
+
+    _setup_logging(quiet)
+
+    def action() -> None:
+        written = publish_archive(out, dest, _options(config_file).output.basename)
+        if not quiet:
+            for path in written:
+                click.echo(str(path))
+            click.echo(f"{len(written)} file{'s' * (len(written) != 1)} written to {dest} (the others were up to date)")
 
     _run(action)
 

@@ -122,7 +122,8 @@ class DeliveryOptions:
     security: str = setting("starttls", "starttls, tls (implicit, usually port 465) or none")
     sender: str = setting("", 'e.g. "Briefings <briefings@example.org>"')
     recipients: tuple[str, ...] = setting((), 'e.g. ["desk@example.org", "editor@example.org"]')
-    subject: str = setting("{title} — {date}", "{title}, {date} and {coverage} are filled in")
+    subject: str = setting("{title} — {day}: {top}", "{title}, {date} (2026-11-29), {day} (Sun 29 Nov 2026), {coverage} "
+                           "and {top} (the first key point, shortened) are filled in")
     username_env: str = setting("BRIEFGEN_SMTP_USER", "the environment variable that holds the SMTP user name "
                                 "(credentials never come from this file)")
     password_env: str = setting("BRIEFGEN_SMTP_PASSWORD", "the environment variable that holds the SMTP password")

@@ -112,7 +112,7 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats, options.output.templates)
         written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
-        update_links(out, basename, options.output.templates)
+        update_links(out, basename, options.output.templates, options.output.site_url)
     paths = [p for p in written if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
     return DailyResult(briefing, paths, articles, source.corpus.problems)
