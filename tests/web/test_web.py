@@ -308,6 +308,41 @@ def test_the_pdf_is_tagged_with_title_and_language() -> None:
     assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()  # it says it is PDF/UA-1
 
 
+MM = 72 / 25.4  #: PDF points in a millimetre
+
+
+def text_runs(page) -> list[tuple[float, str, str]]:  # noqa: ANN001 - a pypdf page
+    """The pieces of text on a PDF page: their height above the page's foot, text and font."""
+    runs: list[tuple[float, str, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float) -> None:
+        if text.strip():
+            runs.append((tm[5] * cm[3] + cm[5], text, str((font or {}).get("/BaseFont", ""))))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("date", "days"), [("2026-11-29", "7"), ("2026-11-22", "7"), ("2026-11-27", "1")])
+def test_no_pdf_page_but_the_last_is_more_than_half_blank(tmp_path: Path, date: str, days: str) -> None:
+    corpus = Path(__file__).parents[2] / "corpus"
+    result = run_cli("daily", "--corpus", str(corpus), "--out", str(tmp_path), "--date", date, "--days", days,
+                     "--format", "pdf", "--no-history", "--no-cache")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / date / "briefing.pdf")
+    record = json.loads((tmp_path / date / "briefing.json").read_text())
+    top, foot = 297 * MM - 24 * MM, 22 * MM  # the content area: inside the page's margins (header and footer outside)
+    for number, page in enumerate(reader.pages[:-1], 1):
+        lowest = min(y for y, _, _ in text_runs(page) if foot < y < top)
+        assert (top - lowest) / (top - foot) >= 0.5, f"page {number} of {len(reader.pages)} is more than half blank"
+    lines = [line for page in reader.pages for line in page.extract_text().splitlines()]
+    assert not [line for line in lines if line.rstrip().endswith(("https:", "http:"))]  # a URL is never cut in its scheme
+    first = record["key_points"][0]["text"].split()[0]
+    fonts = {font for _, text, font in text_runs(reader.pages[0]) if text.startswith(first)}
+    assert fonts and all(re.search(r"DejaVu-?Sans$", font) for font in fonts), fonts  # key points: regular sans, as on the page
+
+
 # --- the e-mail --------------------------------------------------------------------------------
 
 @pytest.mark.e2e
