@@ -36,6 +36,8 @@ from briefgen.config import (
     Options,
     declared_default,
     default_config_path,
+    fetch_only,
+    is_fetch_url,
     load_options,
     parse_formats,
 )
@@ -207,6 +209,17 @@ class _DateOrLatest(click.ParamType):
             self.fail(f"'{value}' is not a date: write YYYY-MM-DD{also}", param, ctx)
 
 
+def _formats_option(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """``--format md,pdf`` as a tuple; an unknown or missing name is a usage error (exit 2), as
+    any other bad option value is (the same name in the config file is a configuration error)."""
+    if value is None:
+        return None
+    try:
+        return parse_formats(value)
+    except ConfigError as exc:
+        raise UsageError(f"--format: {exc.message}", exc.hint or "", ctx) from exc
+
+
 @click.group(cls=BriefgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "-V", "--version", package_name="briefgen", prog_name="briefgen")
 def cli() -> None:
@@ -228,7 +241,7 @@ def cli() -> None:
                    "LATEST-N N days before it.")
 @click.option("--days", type=click.IntRange(int(DAYS.low), int(DAYS.high)), default=None,
               help=f"Length of the window in days, {DAYS} (default: [briefing] days, {declared_default('briefing.days')}).")
-@click.option("--format", "formats", metavar=",".join(FORMATS), default=None,
+@click.option("--format", "formats", metavar=",".join(FORMATS), default=None, callback=_formats_option,
               help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, "
                    + ",".join(declared_default("briefing.formats")) + ").")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
@@ -239,12 +252,15 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True, help="Read the whole corpus, without its index.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Run the per-article work on the Dask cluster of this scheduler (tcp://host:8786); needs briefgen[dask].")
-@click.option("--send", "send_after", is_flag=True, help="E-mail the PDF to the [delivery] recipients afterwards.")
-@click.option("--dry-run", is_flag=True, help="With --send: write the e-mail as a .eml file instead of sending it.")
+@click.option("--send", "send_after", is_flag=True,
+              help="Afterwards, e-mail the briefing to the [delivery] recipients: the whole briefing as the message "
+                   "(HTML and plain text), the PDF attached.")
+@click.option("--dry-run", is_flag=True,
+              help="With --send: write the e-mail to OUT/.briefgen/mail/DATE.eml instead of sending it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @config_option
-def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: str | None,
+def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None, formats: tuple[str, ...] | None,
           jobs: int, no_history: bool, cache_dir: Path | None, no_cache: bool, scheduler: str | None, send_after: bool, dry_run: bool,
           quiet: bool, log_file: Path | None, config_file: Path | None) -> None:
     """Build the briefing of the articles dated within a window of days.
@@ -276,7 +292,7 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
     def action() -> int | None:
         options = _options(config_file)
         if formats:
-            options = options.with_overrides(formats=parse_formats(formats))
+            options = options.with_overrides(formats=formats)
         if no_history:
             options = options.with_overrides(output=replace(options.output, history=False))
         if send_after and "pdf" not in options.formats:
@@ -304,12 +320,13 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
     from briefgen.output.archive import find, locked
     from briefgen.output.deliver import deliver
 
-    # A dry run writes the .eml into the archive: under the lock, so that a daily run never
-    # swaps the date's folder away under it. A real send only reads (and may retry for minutes).
+    # A dry run writes the .eml into OUT/.briefgen/mail: under the lock, as every write to the
+    # archive is. A real send only reads (and may retry for minutes).
     with locked(out, options.output.lock_timeout) if dry_run else contextlib.nullcontext():
         briefing = find(out, options.output.basename, date)
         written = deliver(briefing, options.output.basename, options.delivery, dry_run=dry_run,
-                          empty_message=options.empty_section, templates=options.output.templates)
+                          empty_message=options.empty_section, templates=options.output.templates,
+                          site_url=options.output.site_url)
     if written is not None:
         log.info("wrote %s", written)
         if not quiet:
@@ -318,24 +335,40 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
         click.echo(f"sent {briefing.date.isoformat()} to {', '.join(options.delivery.recipients)}")
 
 
-@cli.command(short_help="Fill the corpus from the feeds and pages in [fetch].")
+def _fetch_urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """``--feed`` and ``--page``: each an http or https URL with a host (else a usage error)."""
+    for url in value:
+        if not is_fetch_url(url):
+            raise click.BadParameter(f"'{url}' is not an http or https URL", ctx, param)
+    return value
+
+
+@cli.command(short_help="Fill the corpus from feeds and pages.")
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
               help="Folder the articles are written to, as CORPUS/YYYY-MM-DD/slug.md (created if missing).")
+@click.option("--feed", "feed_urls", multiple=True, metavar="URL", callback=_fetch_urls,
+              help="Fetch this RSS or Atom feed instead of those in [fetch] (repeatable; no config needed).")
+@click.option("--page", "page_urls", multiple=True, metavar="URL", callback=_fetch_urls,
+              help="Fetch this article page instead of those in [fetch] (repeatable; no config needed).")
 @click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The SQLite file of what earlier fetches saw (default: CORPUS/.briefgen-fetch.sqlite).")
 @click.option("--dry-run", is_flag=True, help="Fetch the feeds, but write nothing: list the files that would be written.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (each failed feed or page is one).")
 @log_file_option
 @config_option
-def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log_file: Path | None,
-          config_file: Path | None) -> None:
-    """Fetch new articles from the feeds and pages in the config's [fetch] into the corpus.
+def fetch(corpus: Path, feed_urls: tuple[str, ...], page_urls: tuple[str, ...], state_file: Path | None, dry_run: bool,
+          quiet: bool, log_file: Path | None, config_file: Path | None) -> None:
+    """Fetch new articles from the feeds and pages in the config's [fetch] into the corpus, or
+    from those given with --feed and --page (then [fetch]'s lists are not used; its other
+    settings are).
 
     Conditional requests, robots.txt, a delay between requests to one host; an article already
     in the corpus (same URL, or same text under another URL) is never written again.
 
     \b
     Examples:
+        briefgen fetch --corpus news --feed https://news.example/rss.xml
+        briefgen fetch --corpus news --page https://news.example/2026/11/29/rail-deal --dry-run
         briefgen fetch --corpus ~/news --config desk.toml
         briefgen fetch --corpus ~/news --config desk.toml --dry-run
         briefgen fetch --corpus /srv/news --config desk.toml --quiet; briefgen daily --corpus /srv/news --send
@@ -350,8 +383,9 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
 
     def action() -> int | None:
         options = _options(config_file)
+        sources = fetch_only(options.fetch, feed_urls, page_urls) if feed_urls or page_urls else options.fetch
         log.info("briefgen fetch: corpus %s", corpus)
-        result = run_fetch(corpus, options.fetch, today=dt.date.today(), state_path=state_file, dry_run=dry_run,
+        result = run_fetch(corpus, sources, today=dt.date.today(), state_path=state_file, dry_run=dry_run,
                            progress=None if quiet else _progress("Fetching"))
         for written in result.written:
             if dry_run:
@@ -369,7 +403,11 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
     _run(action)
 
 
-SEND_HELP = f"""E-mail an archived briefing's PDF to the recipients in [delivery].
+SEND_HELP = f"""E-mail an archived briefing to the recipients in [delivery].
+
+    The message is the whole briefing — key points, every section, the sources — as HTML and
+    as plain text, with the PDF attached; its subject names the top story ([delivery] subject).
+    With [output] site_url set, it links the briefing's web page there.
 
     The SMTP user name and password come from the environment variables named in [delivery]
     ({declared_default("delivery.username_env")} and {declared_default("delivery.password_env")} by default). A failed send is retried with
@@ -382,21 +420,57 @@ SEND_HELP = f"""E-mail an archived briefing's PDF to the recipients in [delivery
     """
 
 
-@cli.command(short_help="E-mail an archived briefing's PDF.", help=SEND_HELP)
+@cli.command(short_help="E-mail a briefing: the whole briefing, PDF attached.",
+             help=SEND_HELP)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
-@click.option("--dry-run", is_flag=True, help="Write the e-mail as OUT/DATE/briefing.eml instead of sending it.")
+@click.option("--dry-run", is_flag=True,
+              help="Write the e-mail to OUT/.briefgen/mail/DATE.eml instead of sending it (never into the published files).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @config_option
 def send(out: Path, date: dt.date | str | None, dry_run: bool, quiet: bool, log_file: Path | None,
          config_file: Path | None) -> None:
-    """E-mail an archived briefing's PDF to the recipients in [delivery] (help: :data:`SEND_HELP`)."""
+    """E-mail an archived briefing to the recipients in [delivery] (help: :data:`SEND_HELP`)."""
     _setup_logging(quiet, log_file)
 
     def action() -> None:
         _send(out, None if date in (None, "latest") else date, _options(config_file), dry_run, quiet)  # type: ignore[arg-type]
+
+    _run(action)
+
+
+@cli.command(short_help="Copy the archive's public files to a web folder.")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+              help="The archive folder `briefgen daily` writes to.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@config_option
+def publish(dest: Path, out: Path, quiet: bool, config_file: Path | None) -> None:
+    """Copy what readers may see of the archive OUT into DEST, the folder a web server serves.
+
+    Copied: index.html, index.md, feed.xml, latest, and each briefing's web page, PDF,
+    Markdown and briefing.json without the local paths of its articles. Never copied: the
+    corpus index and the e-mails of `send --dry-run` (OUT/.briefgen/, which name the
+    recipients), the lock, any other hidden file. Files already up to date are left alone;
+    nothing in DEST is deleted.
+
+    \b
+    Examples:
+        briefgen publish /var/www/briefings
+        briefgen daily --out ~/briefings --quiet && briefgen publish --out ~/briefings /var/www/briefings --quiet
+    """
+    from briefgen.web.publish import publish as publish_archive
+
+    _setup_logging(quiet)
+
+    def action() -> None:
+        written = publish_archive(out, dest, _options(config_file).output.basename)
+        if not quiet:
+            for path in written:
+                click.echo(str(path))
+            click.echo(f"{len(written)} file{'s' * (len(written) != 1)} written to {dest} (the others were up to date)")
 
     _run(action)
 
@@ -485,16 +559,25 @@ def _read_article(path: Path, max_bytes: int | None = None) -> Article:
     """The article of one file named on the command line, or of standard input for '-' (read as
     Markdown when it opens with front matter '---', as HTML when it opens with '<', else as
     plain text). A file that cannot be used is an error whose hint fits a single file."""
-    from briefgen.load import MAX_BYTES, load_article
+    return _read_article_as(path, max_bytes)[0]
+
+
+def _read_article_as(path: Path, max_bytes: int | None = None) -> tuple[Article, str]:
+    """:func:`_read_article`, and the title line a ``.txt`` article's text opened with (empty
+    when its first line was not taken as its title)."""
+    from briefgen.load import MAX_BYTES, load_article, title_from_name
 
     limit = max_bytes or MAX_BYTES
     try:
         if str(path) != STDIN:
-            return load_article(path, max_bytes=limit)
-        with click.open_file(STDIN, "rb") as stdin:
-            raw = stdin.read(limit + 1)  # one byte over: load_article says "over the limit"
-        article = load_article(Path("stdin" + _stdin_suffix(raw)), "stdin", limit, raw=raw, origin="<stdin>")
-        return replace(article, path=STDIN)
+            article, name = load_article(path, max_bytes=limit), path
+        else:
+            with click.open_file(STDIN, "rb") as stdin:
+                raw = stdin.read(limit + 1)  # one byte over: load_article says "over the limit"
+            name = Path("stdin" + _stdin_suffix(raw))
+            article = replace(load_article(name, "stdin", limit, raw=raw, origin="<stdin>"), path=STDIN)
+        from_text = name.suffix.lower() == ".txt" and article.title != title_from_name(name)
+        return article, article.title if from_text else ""
     except ArticleError as exc:
         where = "<stdin>" if str(path) == STDIN else exc.path
         raise ArticleError(where, exc.reason, SINGLE_FILE_HINTS.get(exc.kind, exc.hint), exc.kind) from exc
@@ -511,8 +594,8 @@ SINGLE_FILE_HINTS = {
 @cli.command(short_help="Print the sentences briefgen finds in an article.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--all", "show_all", is_flag=True,
-              help="Also print the lines set aside (sub-headings, datelines, bylines, captions, boilerplate), "
-                   "each as '# <kind>: <text>'.")
+              help="Also print the lines set aside (a .txt's first line taken as its title, sub-headings, datelines, "
+                   "bylines, captions, boilerplate), each as '# <kind>: <text>'.")
 def sentences(file: Path, show_all: bool) -> None:
     """Print the sentences briefgen finds in an article, one per line.
 
@@ -528,7 +611,10 @@ def sentences(file: Path, show_all: bool) -> None:
     _setup_logging()
 
     def action() -> None:
-        for sentence in split_article(_read_article(file)):
+        article, title_line = _read_article_as(file)
+        if show_all and title_line:
+            click.echo(f"# title: {title_line}")
+        for sentence in split_article(article):
             if sentence.is_heading:
                 if show_all:
                     click.echo(f"# {sentence.kind}: {sentence.text}")

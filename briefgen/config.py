@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import Field, dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
@@ -122,7 +122,8 @@ class DeliveryOptions:
     security: str = setting("starttls", "starttls, tls (implicit, usually port 465) or none")
     sender: str = setting("", 'e.g. "Briefings <briefings@example.org>"')
     recipients: tuple[str, ...] = setting((), 'e.g. ["desk@example.org", "editor@example.org"]')
-    subject: str = setting("{title} — {date}", "{title}, {date} and {coverage} are filled in")
+    subject: str = setting("{title} — {day}: {top}", "{title}, {date} (2026-11-29), {day} (Sun 29 Nov 2026), {coverage} "
+                           "and {top} (the first key point, shortened) are filled in")
     username_env: str = setting("BRIEFGEN_SMTP_USER", "the environment variable that holds the SMTP user name "
                                 "(credentials never come from this file)")
     password_env: str = setting("BRIEFGEN_SMTP_PASSWORD", "the environment variable that holds the SMTP password")
@@ -511,18 +512,28 @@ def _site_url(url: str, origin: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def is_fetch_url(url: str) -> bool:
+    """Whether ``url`` may be fetched: an http or https URL with a host (and a numeric port, if any)."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def fetch_only(options: FetchOptions, feeds: Sequence[str], pages: Sequence[str]) -> FetchOptions:
+    """``options`` fetching these ``feeds`` and ``pages`` instead of the config's feeds, OPML file
+    and pages (``briefgen fetch --feed URL --page URL``, whose URLs the command line has checked
+    with :func:`is_fetch_url`); every other setting stays as configured."""
+    return replace(options, feeds=tuple(u.strip() for u in feeds), pages=tuple(u.strip() for u in pages), opml="")
+
+
 def _fetch_options(table: dict[str, Any], origin: str, base_dir: Path | None) -> FetchOptions:
     """``[fetch]`` checked: every feed and page an http(s) URL with a host, a user agent on one line."""
-    from urllib.parse import urlsplit
-
     for key in ("feeds", "pages"):
         for url in table[key]:
-            try:
-                parts = urlsplit(url.strip())
-                parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
-            except ValueError:
-                parts = urlsplit("")
-            if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            if not is_fetch_url(url):
                 raise ConfigError(f"{origin}: fetch.{key} holds '{printable(url)[:200]}', which is not an http or https URL",
                                   f'write each as "https://host/path", e.g. {key} = ["https://news.example/rss.xml"]')
     agent = table["user_agent"]

@@ -3,15 +3,18 @@ archive the files."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from briefgen.about import AboutRule
 from briefgen.config import Options
+from briefgen.corpus_index import CACHE_NAME
 from briefgen.errors import ArticleError, NothingToReport
 from briefgen.load import newest_date, window
 from briefgen.models import Article, Briefing, History
@@ -27,7 +30,7 @@ from briefgen.output.archive import (
 from briefgen.output.render import render_all
 from briefgen.parallel import Progress
 from briefgen.pipeline import Window
-from briefgen.sources import open_source
+from briefgen.sources import Source, open_source
 from briefgen.stages import Settings
 from briefgen.web.site import update_links
 
@@ -95,7 +98,31 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
          jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, client: Any) -> DailyResult:
     """:func:`run_daily`, on the Dask ``client``'s cluster when one is given."""
     settings = Settings.of(options)
-    source = open_source(corpus, out, options, jobs, progress, cache, client)
+    with _left_as_found(Path(out)):
+        source = open_source(corpus, out, options, jobs, progress, cache, client)
+        articles, start, end = _window_articles(source, corpus, options, today, date, days)
+    basename, out = options.output.basename, Path(out)
+    with locked(out, options.output.lock_timeout):
+        clean_leftovers(out)
+        check_targets(out, end)
+        existing = archived(out, basename)  # warns once about each record that is not sound
+        earlier = previous(existing, end) if options.output.history else None
+        history = reported(earlier) if earlier else History()
+        briefing = source.briefing(Window(articles, end, start, end, history), settings)
+        briefing = replace(briefing, activity=source.corpus.activity(AboutRule(options.topics, options.ranking), end))
+        formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
+        rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename)
+        written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
+        update_links(out, basename, options.output.templates, options.output.site_url)
+    paths = [p for p in written if p.suffix[1:] in options.formats]
+    log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
+    return DailyResult(briefing, paths, articles, source.corpus.problems)
+
+
+def _window_articles(source: Source, corpus: Path, options: Options, today: dt.date, date: dt.date | str | None,
+                     days: int | None) -> tuple[list[Article], dt.date, dt.date]:
+    """The articles of the window, its first and last day, the corpus's problems warned about;
+    :class:`NothingToReport` when the window holds none."""
     loaded = source.corpus
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
@@ -113,19 +140,21 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
     if not articles:
         span = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
         raise NothingToReport(f"no article in {corpus} is dated {span}", loaded.coverage_hint())
-    basename, out = options.output.basename, Path(out)
-    with locked(out, options.output.lock_timeout):
-        clean_leftovers(out)
-        check_targets(out, end)
-        existing = archived(out, basename)  # warns once about each record that is not sound
-        earlier = previous(existing, end) if options.output.history else None
-        history = reported(earlier) if earlier else History()
-        briefing = source.briefing(Window(articles, end, start, end, history), settings)
-        briefing = replace(briefing, activity=loaded.activity(AboutRule(options.topics, options.ranking), end))
-        formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
-        rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename)
-        written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
-        update_links(out, basename, options.output.templates, options.output.site_url)
-    paths = [p for p in written if p.suffix[1:] in options.formats]
-    log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
-    return DailyResult(briefing, paths, articles, loaded.problems)
+    return articles, start, end
+
+
+@contextlib.contextmanager
+def _left_as_found(out: Path) -> Iterator[None]:
+    """When the block finds nothing to report, an output folder that did not exist before it is
+    not left behind: the corpus index made in it (``OUT/.briefgen``) is removed, then the folder
+    and the parents made for it, as far as they are empty. A folder that existed is untouched."""
+    new = [folder for folder in (out, *out.parents) if not folder.exists()]
+    try:
+        yield
+    except NothingToReport:
+        if new:
+            shutil.rmtree(out / CACHE_NAME, ignore_errors=True)
+            for folder in new:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        raise

@@ -298,7 +298,7 @@ def make_article(draft: Draft, path: Path, article_id: str, origin: str) -> Arti
         raise ArticleError(origin, "no article text", _EMPTY_HINTS.get(path.suffix.lower(), _EMPTY_HINTS[""])
                            if not draft.where else "give the entry some text")
     meta = draft.meta
-    title = _SPACES.sub(" ", clean_text(_as_text(meta.get("title")))).strip() or _title_from_name(path)
+    title = _SPACES.sub(" ", clean_text(_as_text(meta.get("title")))).strip() or title_from_name(path)
     return Article(
         id=article_id,
         title=title,
@@ -443,7 +443,7 @@ def _date_from_name(name: str) -> dt.date | None:
         return None
 
 
-def _title_from_name(path: Path) -> str:
+def title_from_name(path: Path) -> str:
     """A title made of the file name (``2026-11-24-border-talks.md`` → "Border talks"), on one
     line, control characters dropped."""
     stem = _FILENAME_DATE.sub("", path.stem).strip("-_ ")

@@ -15,6 +15,7 @@ HTML page, the archive's index and the e-mail, installed as the package ``briefg
 ``templates/chart.html``     the coverage chart: its SVG, caption and table of numbers
 ``templates/index.html``     the archive's index page
 ``templates/mail.html``      the e-mail's HTML part (inline styles: mail clients drop ``<style>``)
+``templates/feed.html``      an Atom feed entry's content: the briefing as an HTML fragment
 ===========================  ==================================================================
 
 Templates are rendered with autoescaping on, so article text is only ever text. A user may point

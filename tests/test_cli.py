@@ -50,6 +50,17 @@ def test_empty_window_exits_5_and_says_which_dates_the_corpus_covers(small_corpu
     assert not any(tmp_path.glob("*/briefing.*"))
 
 
+def test_nothing_to_report_leaves_no_new_output_folder_behind(small_corpus: Path, tmp_path: Path) -> None:
+    new = tmp_path / "archive" / "desk"
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(new), "--date", "2026-12-25", "--format", "md")
+    assert result.exit_code == 5
+    assert not (tmp_path / "archive").exists()  # neither OUT/.briefgen, nor OUT, nor the parent made for it
+    existing = tmp_path / "out"
+    assert run("daily", "--corpus", str(small_corpus), "--out", str(existing), "--date", "latest", "--format", "md").exit_code == 0
+    assert run("daily", "--corpus", str(small_corpus), "--out", str(existing), "--date", "2026-12-25").exit_code == 5
+    assert (existing / ".briefgen").is_dir() and (existing / "2026-11-24" / "briefing.md").is_file()  # kept as it was
+
+
 def test_bad_date_is_a_usage_error(small_corpus: Path) -> None:
     result = run("daily", "--corpus", str(small_corpus), "--date", "yesterday")
     assert result.exit_code == 2
@@ -64,6 +75,14 @@ def test_one_bad_article_is_a_warning_and_the_briefing_goes_on(small_corpus: Pat
     assert "warning: 1 file(s) skipped, see the warnings above" in result.stderr
     assert f"warning: skipped {bad}: malformed front matter (line 2) (fix the YAML between the --- lines)" in result.stderr
     assert (tmp_path / "2026-11-24" / "briefing.md").exists()
+
+
+@pytest.mark.parametrize("value", ["docx", "md,docx", ","])
+def test_an_unknown_format_on_the_command_line_is_a_usage_error(small_corpus: Path, tmp_path: Path, value: str) -> None:
+    result = run("daily", "--corpus", str(small_corpus), "--out", str(tmp_path / "out"), "--format", value)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --format: ") and result.stderr.endswith("\nHint: choose from md, pdf, html, json\n")
+    assert not (tmp_path / "out").exists()
 
 
 def test_config_with_unknown_key_exits_3_naming_file_and_key(tmp_path: Path, small_corpus: Path) -> None:

@@ -256,6 +256,38 @@ def test_daily_send_mails_the_pdf_with_the_key_points(two_days: Path, tmp_path: 
     assert "Morning Desk" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
+def test_the_default_subject_names_the_top_story_and_the_mail_links_the_published_page(two_days: Path, tmp_path: Path,
+                                                                                       smtp) -> None:
+    recorder, port = smtp()
+    config = delivery_config(tmp_path, port)
+    text = config.read_text().replace("subject = '{title} for {date}'\n", "")
+    config.write_text(text + "[output]\nsite_url = 'https://briefs.example.org/desk'\n")
+    out = tmp_path / "out"
+    result = daily(two_days, out, "2026-11-24", "--format", "html,pdf", "--send", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    [(_, raw)] = recorder.messages
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    record = json.loads((out / "2026-11-24" / "briefing.json").read_text())
+    top = record["key_points"][0]["text"]
+    subject = message["Subject"]
+    assert subject.startswith("Morning Desk — Tue 24 Nov 2026: ") and len(subject) <= len("Morning Desk — Tue 24 Nov 2026: ") + 72
+    shown = subject.split(": ", 1)[1].rstrip("…")
+    assert top.startswith(shown) and len(shown) > 20
+    page = "https://briefs.example.org/desk/2026-11-24/briefing.html"
+    plain, html = message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+    assert f"View in your browser: {page}" in plain
+    assert f'<a href="{page}" style="color:#1f5f94;">View in your browser</a>' in html
+    # the preheader: hidden, first in the body, the other key points (or the coverage line)
+    body = html[html.index("<body"):]
+    assert body.index("display:none") < body.index("<h1")
+    # the dates the page shows, in both parts, and what they mean
+    page_html = (out / "2026-11-24" / "briefing.html").read_text()
+    assert '<span class="when">' in page_html
+    assert "· 24\u00a0Nov" in html or "· since\u00a023\u00a0Nov" in html
+    assert " · 24 Nov" in plain or " · since 23 Nov" in plain
+    assert "A date after a point is the day its story was first reported" in plain
+
+
 def test_a_refusing_server_is_retried_then_exit_7_and_nothing_is_lost(two_days: Path, tmp_path: Path, smtp) -> None:
     recorder, port = smtp(refuse=True)
     out = tmp_path / "out"
@@ -280,8 +312,9 @@ def test_send_dry_run_writes_an_eml(two_days: Path, tmp_path: Path) -> None:
     assert daily(two_days, out, "2026-11-24", "--format", "pdf").exit_code == 0
     result = run("send", "--out", str(out), "--date", "2026-11-24", "--dry-run", "--config", str(config))
     assert result.exit_code == 0, result.output
-    eml = out / "2026-11-24" / "briefing.eml"
+    eml = out / ".briefgen" / "mail" / "2026-11-24.eml"  # never in the date's folder, which is published
     assert result.stdout == f"{eml}\n"
+    assert sorted(p.name for p in (out / "2026-11-24").iterdir()) == ["briefing.json", "briefing.pdf"]
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["To"] == "desk@example.org, editor@example.org"
     assert [a.get_filename() for a in message.iter_attachments()] == ["briefing-2026-11-24.pdf"]
@@ -297,3 +330,31 @@ def test_send_without_recipients_or_briefing_says_how_to_fix_it(two_days: Path, 
     assert result.exit_code == 3
     assert result.stderr == ('Error: no recipients to send to\n'
                              'Hint: set recipients = ["..."] under [delivery] in the config file\n')
+
+
+def test_publish_copies_only_what_readers_may_see(two_days: Path, tmp_path: Path) -> None:
+    out, site = tmp_path / "out", tmp_path / "www"
+    config = delivery_config(tmp_path, free_port())
+    assert daily(two_days, out, "2026-11-23", "--format", "html,pdf,md").exit_code == 0
+    assert daily(two_days, out, "2026-11-24", "--format", "html,pdf,md").exit_code == 0
+    assert run("send", "--out", str(out), "--dry-run", "--config", str(config)).exit_code == 0
+    (out / "2026-11-24" / "briefing.eml").write_text("To: desk@example.org\n\nan old dry run\n")  # left by an older briefgen
+    result = run("publish", "--out", str(out), str(site))
+    assert result.exit_code == 0, result.output
+    published = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    assert published == ["2026-11-23", *(f"2026-11-23/briefing.{f}" for f in ("html", "json", "md", "pdf")),
+                         "2026-11-24", *(f"2026-11-24/briefing.{f}" for f in ("html", "json", "md", "pdf")),
+                         "feed.xml", "index.html", "index.md", "latest"]
+    assert (site / "latest").is_symlink() and (site / "latest" / "briefing.html").is_file()
+    for name in ("index.html", "feed.xml", "2026-11-24/briefing.html", "2026-11-24/briefing.pdf"):
+        assert (site / name).read_bytes() == (out / name).read_bytes()
+    record = (site / "2026-11-24" / "briefing.json").read_text()
+    assert str(two_days) not in record and '"path"' not in record  # no local path of any article
+    kept = json.loads(record)
+    assert kept["key_points"] == json.loads((out / "2026-11-24" / "briefing.json").read_text())["key_points"]
+    assert all("articles" not in story for story in kept["stories"])
+    assert result.stdout.splitlines()[-1] == f"{len(published) - 2} files written to {site} (the others were up to date)"
+    again = run("publish", "--out", str(out), str(site))
+    assert again.stdout == f"0 files written to {site} (the others were up to date)\n"
+    inside = run("publish", "--out", str(out), str(out / ".briefgen" / "www"))
+    assert inside.exit_code == 10 and "that is the archive or its private files" in inside.stderr

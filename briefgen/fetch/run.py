@@ -12,8 +12,9 @@ requests at a time:
    robots.txt allows it and extracted (else the summary);
 4. an article whose text is already in the corpus under another URL is not written again;
    the others are written as ``CORPUS/YYYY-MM-DD/slug.md`` (:mod:`briefgen.fetch.write`);
-5. the feed's validators are kept for the next run — unless an entry failed, so that the next
-   run gets the whole feed again and retries it.
+5. an entry whose article could not be fetched is kept in the state with what the feed said of
+   it, and retried on the next runs (whether the feed answers 304 or not) until it is written;
+   the feed's validators are always kept for the next run.
 
 Each page of ``pages`` is fetched once, the first time, and written the same way. Failures are
 collected with their URL and reason, never raised: one dead feed does not stop the others.
@@ -114,7 +115,8 @@ def sources(options: FetchOptions) -> tuple[list[str], list[str]]:
     feeds, pages = list(dict.fromkeys(feeds)), list(dict.fromkeys(options.pages))
     if not feeds and not pages:
         raise ConfigError("nothing to fetch: [fetch] lists no feeds, OPML file or pages",
-                          'add e.g. feeds = ["https://news.example/rss.xml"] under [fetch] in your config file')
+                          'give one with --feed URL, or add e.g. feeds = ["https://news.example/rss.xml"] under [fetch] '
+                          'in your config file')
     return feeds, pages
 
 
@@ -185,6 +187,7 @@ class _Fetcher:
             response = self.client.get(url, headers)
             if response.status == 304:
                 out.not_modified += 1
+                self._retry_failed(url, set(), out)
                 self.state.record_success(url, 304, known.etag if known else None,
                                           known.last_modified if known else None, self.clock())
                 return out
@@ -194,13 +197,27 @@ class _Fetcher:
             return out
         for warning in warnings:
             log.warning("%s", warning)
-        before = len(out.failures)
         for item in items:
-            self._item(item.url, item.draft, out)
-        keep = len(out.failures) == before  # an entry failed: get the whole feed again next time
-        self.state.record_success(url, response.status, response.headers.get("etag") if keep else None,
-                                  response.headers.get("last-modified") if keep else None, self.clock())
+            self._entry(url, item.url, item.draft, out)
+        self._retry_failed(url, {item.url for item in items}, out)
+        self.state.record_success(url, response.status, response.headers.get("etag"),
+                                  response.headers.get("last-modified"), self.clock())
         return out
+
+    def _entry(self, feed: str, url: str, draft: Draft, out: FetchResult) -> None:
+        """An entry of ``feed``: its article written, or kept in the state to retry next run."""
+        before = len(out.failures)
+        self._item(url, draft, out)
+        if len(out.failures) > before:
+            self.state.remember_failed(feed, url, draft, self.clock())
+        else:
+            self.state.forget_failed(url)
+
+    def _retry_failed(self, feed: str, done: set[str], out: FetchResult) -> None:
+        """Try again the entries of ``feed`` that failed on earlier runs (but those in ``done``)."""
+        for url, draft in self.state.failed_items(feed):
+            if url not in done:
+                self._entry(feed, url, draft, out)
 
     def page(self, url: str) -> FetchResult:
         out = FetchResult(pages=1)

@@ -7,7 +7,10 @@ By default the file is ``CORPUS/.briefgen-fetch.sqlite`` (hidden: the loader nev
   and ``If-Modified-Since``), the outcome of its last check, and how many runs in a row it has
   failed;
 - ``articles``: every article URL seen, with a hash of its text and the file it went to, so
-  that the same URL, or the same text under another URL, is never written twice.
+  that the same URL, or the same text under another URL, is never written twice;
+- ``failed_items``: each feed entry whose article could not be fetched (its page failed), with
+  the entry as the feed gave it, retried on the next runs until it is written — so that the
+  feed itself keeps its validators and may answer 304 meanwhile.
 
 The database is in WAL mode, and an article is claimed and written inside one write
 transaction (:meth:`State.claim`), so that two fetches running at once over the same corpus
@@ -18,6 +21,8 @@ already there. Each thread gets a connection of its own.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import sqlite3
 import threading
 import time
@@ -28,6 +33,7 @@ from pathlib import Path
 
 from briefgen.errors import OutputError
 from briefgen.files import printable
+from briefgen.readers import Draft
 
 STATE_NAME = ".briefgen-fetch.sqlite"  #: the state file's name in the corpus folder
 BUSY_TIMEOUT = 60.0  #: seconds to wait for another fetch's write transaction
@@ -65,6 +71,13 @@ CREATE TABLE IF NOT EXISTS articles (
     written_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (text_hash);
+CREATE TABLE IF NOT EXISTS failed_items (
+    url TEXT PRIMARY KEY,           -- the entry's article URL
+    feed TEXT NOT NULL,             -- the feed it came from
+    entry TEXT NOT NULL,            -- JSON: the entry's metadata, text and whether it is a summary only
+    failed_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failed_items_by_feed ON failed_items (feed);
 """
 
 
@@ -190,6 +203,42 @@ class State:
                        "ON CONFLICT (url) DO UPDATE SET last_status = excluded.last_status, "
                        "failures = failures + 1, checked_at = excluded.checked_at", (url, reason, now))
             return int(db.execute("SELECT failures FROM sources WHERE url = ?", (url,)).fetchone()[0])
+
+    # --- feed entries to retry --------------------------------------------------------------
+
+    def remember_failed(self, feed: str, url: str, draft: Draft, now: float) -> None:
+        """The entry ``draft`` of ``feed`` (its article at ``url``) could not be fetched: keep it
+        to retry next run."""
+        if self.readonly:
+            return
+        entry = json.dumps({"meta": draft.meta, "body": draft.body, "summary_only": draft.summary_only},
+                           default=lambda value: value.isoformat() if isinstance(value, dt.date) else str(value))
+        with self._write() as db:
+            db.execute("INSERT INTO failed_items (url, feed, entry, failed_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (url) DO UPDATE SET feed = excluded.feed, entry = excluded.entry, "
+                       "failed_at = excluded.failed_at", (url, feed, entry, now))
+
+    def forget_failed(self, url: str) -> None:
+        """The entry of ``url`` was fetched (or is known): no longer retried."""
+        if self.readonly:
+            return
+        with self._write() as db:
+            db.execute("DELETE FROM failed_items WHERE url = ?", (url,))
+
+    def failed_items(self, feed: str) -> list[tuple[str, Draft]]:
+        """The entries of ``feed`` that failed and are to be retried, oldest failure first."""
+        try:
+            rows = self._db().execute("SELECT url, entry FROM failed_items WHERE feed = ? ORDER BY failed_at, url",
+                                      (feed,)).fetchall()
+        except sqlite3.Error as exc:
+            if self.readonly and "no such table" in str(exc):  # a state written before entries were kept
+                return []
+            raise _state_error(self.path, exc) from exc
+        items = []
+        for url, text in rows:
+            entry = json.loads(text)
+            items.append((str(url), Draft(dict(entry["meta"]), str(entry["body"]), summary_only=bool(entry["summary_only"]))))
+        return items
 
     # --- articles --------------------------------------------------------------------------
 

@@ -5,6 +5,14 @@ HTML part (:mod:`briefgen.web.mail`: styled inline, links to the articles), then
 parts render the archived briefing's model, with what a section without bullets says
 (``[briefing] empty_section``) and the user's templates (``[output] templates``) as configured.
 
+The subject is ``[delivery] subject`` with ``{title}``, ``{date}`` (2026-11-29), ``{day}`` (Sun
+29 Nov 2026), ``{coverage}`` and ``{top}`` (the first key point, shortened) filled in. With
+``[output] site_url`` set, both parts link the briefing's web page there ("View in your browser").
+
+A dry run writes the message to ``OUT/.briefgen/mail/YYYY-MM-DD.eml`` (:func:`draft_path`): beside
+the archive's other private files, never in the date's folder that is published (it names the
+recipients).
+
 Settings come from ``[delivery]``; the SMTP user name and password come from the environment
 variables it names, never from the file. A failed send is retried with exponential back-off and
 then raises :class:`DeliveryError`; the briefing's files are never touched.
@@ -26,11 +34,13 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from briefgen.config import DeliveryOptions
-from briefgen.errors import ConfigError, DeliveryError, InputError
+from briefgen.corpus_index import CACHE_NAME
+from briefgen.errors import ConfigError, DeliveryError, InputError, OutputError
 from briefgen.files import write_atomic
 from briefgen.models import Briefing
 from briefgen.output.archive import ArchivedBriefing
-from briefgen.web.mail import html_body, text_body
+from briefgen.text.dates import short_date
+from briefgen.web.mail import html_body, text_body, top_story
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +55,39 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
+#: the fields ``[delivery] subject`` may use
+SUBJECT_FIELDS = ("title", "date", "day", "coverage", "top")
+
+
+def subject_line(template: str, briefing: Briefing) -> str:
+    """``[delivery] subject`` filled in (:data:`SUBJECT_FIELDS`), on one line (:func:`one_line`).
+    With no key point, ``{top}`` is empty and the separator left dangling at the end is dropped
+    (``Daily Briefing — Sun 29 Nov 2026``)."""
+    values = {"title": briefing.title, "date": briefing.date.isoformat(), "day": short_date(briefing.date),
+              "coverage": briefing.coverage, "top": top_story(briefing)}
+    try:
+        subject = one_line(template.format(**values))
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"delivery.subject '{template}' has an unknown field ({exc})",
+                          "use " + ", ".join(f"{{{name}}}" for name in SUBJECT_FIELDS)) from exc
+    return subject.rstrip(" :—–-|·") if not values["top"] else subject
+
+
+def page_address(archived: ArchivedBriefing, basename: str, site_url: str) -> str:
+    """The briefing's web page where the archive is published (``site_url``, ending in ``/``):
+    empty when no address is set or the date has no web page."""
+    page = archived.folder / f"{basename}.html"
+    if not site_url or not page.is_file():
+        return ""
+    return f"{site_url}{archived.folder.name}/{basename}.html"
+
+
 def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions,
-                  empty_message: str = Briefing.empty_message, templates: str = "") -> EmailMessage:
+                  empty_message: str = Briefing.empty_message, templates: str = "", page_url: str = "") -> EmailMessage:
     """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached;
     a section without bullets says ``empty_message``, and the HTML comes from the user's
-    ``templates`` folder first. The subject is made one line (:func:`one_line`); an address
-    holding a line break is refused."""
+    ``templates`` folder first; ``page_url`` (:func:`page_address`) is linked as the briefing's
+    web page. The subject is :func:`subject_line`; an address holding a line break is refused."""
     if not delivery.recipients:
         raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
     if not delivery.sender:
@@ -60,21 +97,16 @@ def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptio
             raise ConfigError(f"delivery.{key} holds a line break or another control character: {address!r}",
                               "write each address on one line, e.g. \"Briefings <briefings@example.org>\"")
     briefing = replace(archived.briefing, empty_message=empty_message)
-    title, date, coverage = briefing.title, archived.date.isoformat(), briefing.coverage
-    try:
-        subject = one_line(delivery.subject.format(title=title, date=date, coverage=coverage))
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"delivery.subject '{delivery.subject}' has an unknown field ({exc})",
-                          "use {title}, {date} and {coverage}") from exc
-    attachment = f"{pdf.stem}-{date}.pdf"
+    subject = subject_line(delivery.subject, briefing)
+    attachment = f"{pdf.stem}-{archived.date.isoformat()}.pdf"
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = delivery.sender
     message["To"] = ", ".join(delivery.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="briefgen.local")
-    message.set_content(text_body(briefing, attachment))
-    message.add_alternative(html_body(briefing, attachment, templates), subtype="html")
+    message.set_content(text_body(briefing, attachment, page_url))
+    message.add_alternative(html_body(briefing, attachment, templates, page_url), subtype="html")
     message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=attachment)
     return message
 
@@ -154,18 +186,30 @@ def send(
     raise AssertionError("unreachable")
 
 
+def draft_path(out: Path, date: str) -> Path:
+    """Where ``send --dry-run`` writes the message of ``date``: ``OUT/.briefgen/mail/DATE.eml``."""
+    return Path(out) / CACHE_NAME / "mail" / f"{date}.eml"
+
+
 def deliver(briefing: ArchivedBriefing, basename: str, delivery: DeliveryOptions, dry_run: bool = False,
             sleep: Callable[[float], None] = time.sleep, empty_message: str = Briefing.empty_message,
-            templates: str = "") -> Path | None:
+            templates: str = "", site_url: str = "") -> Path | None:
     """E-mail the archived briefing, its PDF (a regular file, never a symbolic link) attached;
-    with ``dry_run``, write the message as ``.eml`` instead and return its path. ``empty_message``
-    and ``templates``: as :func:`build_message` takes them."""
+    with ``dry_run``, write the message to :func:`draft_path` instead and return that path.
+    ``empty_message`` and ``templates``: as :func:`build_message` takes them; ``site_url``: where
+    the archive is published (``[output] site_url``), for the link to the web page."""
     pdf = briefing.folder / f"{basename}.pdf"
     if not (pdf.exists() and stat.S_ISREG(pdf.lstat().st_mode)):  # never a link to a file elsewhere
         raise InputError(f"no PDF for {briefing.date.isoformat()} in {briefing.folder}",
                          "run `briefgen daily` with pdf among the formats first")
-    message = build_message(briefing, pdf, delivery, empty_message, templates)
+    message = build_message(briefing, pdf, delivery, empty_message, templates, page_address(briefing, basename, site_url))
     if dry_run:
-        return write_atomic(briefing.folder / f"{basename}.eml", bytes(message))
+        draft = draft_path(briefing.folder.parent, briefing.date.isoformat())
+        try:
+            draft.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create {draft.parent}: {exc.strerror or exc}",
+                              "check that the output folder is writable") from exc
+        return write_atomic(draft, bytes(message))
     send(message, delivery, sleep=sleep)
     return None

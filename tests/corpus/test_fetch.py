@@ -183,12 +183,23 @@ def test_an_entry_whose_page_fails_is_named_and_retried_next_run(site: NewsServe
     result = fetch(corpus, options(site, feeds=(f"{site.base}/rss.xml",)))
     assert [(f.url, f.reason) for f in result.failures] == [(f"{site.base}/articles/checkpoint-attack.html", "HTTP 404")]
     assert result.partial and not result.all_failed and len(result.written) == 1
+    first = len(site.requests)
+    still = fetch(corpus, options(site, feeds=(f"{site.base}/rss.xml",)))  # the page is still missing
+    feed_request = next(r for r in site.requests[first:] if r.path == "/rss.xml")
+    assert feed_request.headers["if-none-match"] == '"v1"' and "if-modified-since" in feed_request.headers
+    assert still.not_modified == 1 and [f.url for f in still.failures] == [f"{site.base}/articles/checkpoint-attack.html"]
     site.routes["/articles/checkpoint-attack.html"] = page
     first = len(site.requests)
     again = fetch(corpus, options(site, feeds=(f"{site.base}/rss.xml",)))
-    feed_request = next(r for r in site.requests[first:] if r.path == "/rss.xml")
-    assert "if-none-match" not in feed_request.headers  # the whole feed again, not a 304
+    assert again.not_modified == 1 and not again.failures  # the feed answered 304; the entry came from the state
+    assert [r.path for r in site.requests[first:] if r.path != "/robots.txt"] == ["/rss.xml", "/articles/checkpoint-attack.html"]
     assert [w.url for w in again.written] == [f"{site.base}/articles/checkpoint-attack.html"]
+    written = load_corpus(corpus).articles
+    article = next(a for a in written if a.url.endswith("checkpoint-attack.html"))
+    assert (article.title, article.source, article.date) == (CHECKPOINT.title, "Steppe Ledger", dt.date(2026, 11, 28))
+    after = len(site.requests)
+    last = fetch(corpus, options(site, feeds=(f"{site.base}/rss.xml",)))  # written: no longer retried
+    assert not last.written and not last.failures and [r.path for r in site.requests[after:]] == ["/rss.xml"]
 
 
 def test_a_feed_that_keeps_failing_is_reported_then_rested(site: NewsServer, tmp_path: Path) -> None:

@@ -72,7 +72,34 @@ def test_nothing_to_fetch_is_a_configuration_error(tmp_path: Path) -> None:
     result = run("fetch", "--corpus", str(tmp_path / "news"))
     assert result.exit_code == 3
     assert result.stderr == ("Error: nothing to fetch: [fetch] lists no feeds, OPML file or pages\n"
-                             'Hint: add e.g. feeds = ["https://news.example/rss.xml"] under [fetch] in your config file\n')
+                             'Hint: give one with --feed URL, or add e.g. feeds = ["https://news.example/rss.xml"] '
+                             'under [fetch] in your config file\n')
+
+
+def test_fetch_takes_a_feed_or_a_page_on_the_command_line_instead_of_the_config(site: NewsServer, tmp_path: Path) -> None:
+    corpus = tmp_path / "news"
+    desk = config(tmp_path, [f"{site.base}/atom.xml"])  # the config's feed is not fetched when --feed is given
+    result = run("fetch", "--corpus", str(corpus), "--config", str(desk), "--feed", f"{site.base}/rss.xml")
+    assert result.exit_code == 0, result.stderr
+    assert "/atom.xml" not in site.paths() and result.stdout.splitlines()[-1].startswith("1 feed checked")
+    assert sorted(p.name for p in corpus.rglob("*.md")) == ["kazakhstan-to-build-a-dry-port-for-transit-cargo.md",
+                                                              "militants-attack-a-border-checkpoint.md",
+                                                              "termez-rail-link-gets-a-customs-deal.md"]
+    page = f"{site.base}/articles/embassy.html"
+    result = run("fetch", "--corpus", str(corpus), "--config", str(desk), "--page", page)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 feeds checked (0 not modified), 1 page; 1 new article, 0 skipped, 0 failed"
+    assert "Envoy presents credentials" in Path(result.stdout.splitlines()[0]).read_text(encoding="utf-8")
+
+
+def test_a_feed_on_the_command_line_needs_no_config_and_must_be_a_url(tmp_path: Path) -> None:
+    result = run("fetch", "--corpus", str(tmp_path / "news"), "--feed", "news.example/rss.xml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Invalid value for '--feed': 'news.example/rss.xml' is not an http or https URL\n")
+    assert not (tmp_path / "news").exists()
+    # no config at all: the packaged defaults refuse a loopback address, which shows the feed was tried
+    result = run("fetch", "--corpus", str(tmp_path / "news"), "--feed", "http://127.0.0.1:9/rss.xml", "--quiet")
+    assert result.exit_code == 11 and "http://127.0.0.1:9/rss.xml" in result.stderr
 
 
 @pytest.mark.parametrize(("setting", "message"), [

@@ -92,4 +92,10 @@ def test_sentences_command_prints_one_sentence_per_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["sentences", str(path)])
     assert result.stdout == "The U.S. envoy met Dr. Karimi in St. Petersburg.\nTalks went well.\n"
     result = CliRunner().invoke(cli, ["sentences", str(path), "--all"])
-    assert result.stdout.startswith("# byline: By Ann Lee\n")
+    assert result.stdout.startswith("# title: Title line\n# byline: By Ann Lee\n")
+    result = CliRunner().invoke(cli, ["sentences", "--all", "-"], input=path.read_text())
+    assert result.stdout.startswith("# title: Title line\n# byline: By Ann Lee\n")
+    untitled = tmp_path / "2026-11-24-no-title.txt"  # its first line is a sentence: nothing was set aside
+    untitled.write_text("The envoy met Dr. Karimi on Monday.\n\nTalks went well.\n")
+    result = CliRunner().invoke(cli, ["sentences", str(untitled), "--all"])
+    assert result.stdout == "The envoy met Dr. Karimi on Monday.\nTalks went well.\n"

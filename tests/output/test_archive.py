@@ -383,9 +383,16 @@ def test_a_title_with_line_breaks_cannot_inject_a_header(tmp_path: Path) -> None
     pdf.write_bytes(b"%PDF-1.7\n")
     record = {**GOOD, "title": "Morning\r\nBcc: someone@example.org\r\n\r\nbody"}
     briefing = ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, from_json(record))
-    delivery = DeliveryOptions(sender="Briefings <b@example.org>", recipients=("desk@example.org",))
+    delivery = DeliveryOptions(sender="Briefings <b@example.org>", recipients=("desk@example.org",), subject="{title} — {date}")
     message = email.message_from_bytes(bytes(build_message(briefing, pdf, delivery)), policy=email.policy.default)
     assert message["Subject"] == "Morning Bcc: someone@example.org body — 2026-11-23"
     assert message["Bcc"] is None
+    # nor can a key point, which the default subject quotes ({top})
+    points = [{**p, "text": "Tariffs fell.\r\nBcc: someone@example.org"} for p in record.get("key_points", [])] or [
+        {"text": "Tariffs fell.\r\nBcc: someone@example.org", "sources": []}]
+    quoted = ArchivedBriefing(dt.date(2026, 11, 23), tmp_path, from_json({**record, "key_points": points}))
+    message = email.message_from_bytes(bytes(build_message(quoted, pdf, DeliveryOptions(
+        sender="Briefings <b@example.org>", recipients=("desk@example.org",)))), policy=email.policy.default)
+    assert message["Subject"].endswith(": Tariffs fell. Bcc: someone@example.org") and message["Bcc"] is None
     with pytest.raises(ConfigError, match="delivery.sender"):
         build_message(briefing, pdf, DeliveryOptions(sender="b@example.org\r\nBcc: x@example.org", recipients=("d@example.org",)))

@@ -147,10 +147,10 @@ def test_the_page_gives_each_part_of_a_bullet_its_class() -> None:
 def test_the_e_mail_says_the_same_in_text_and_html() -> None:
     briefing = record_briefing()
     text = text_body(briefing, "b.pdf")
-    assert ("- Trade and Economy — Tariffs on freight fell by a third. [1] · also reported by Khyber Wire and 2 more outlets\n"
-            in text)
-    assert "- Developing (reported 23 Nov): Militants attacked a second checkpoint. [3]\n" in text
-    assert "PORTS\n\n- A dry port will be built. [1][4]\n" in text
+    assert ("- Trade and Economy — Tariffs on freight fell by a third. [1] · also reported by Khyber Wire and 2 more outlets"
+            " · since 23 Nov\n" in text)
+    assert "- Developing (reported 23 Nov): Militants attacked a second checkpoint. [3] · 24 Nov\n" in text
+    assert "PORTS\n\n- A dry port will be built. [1][4] · 24 Nov\n" in text
     assert f"TRADE AND ECONOMY\n\n({IN_KEY_POINTS})\n" in text and "RECOGNITION\n\n(No relevant reporting in this period.)\n" in text
     assert "[3] Checkpoint attacked — 24 Nov 2026\n    javascript:alert(1)\n" in text
     page = html_body(briefing, "b.pdf")
@@ -159,6 +159,7 @@ def test_the_e_mail_says_the_same_in_text_and_html() -> None:
     assert "also reported by Khyber Wire and 2 more outlets" in page
     assert 'href="javascript' not in page and 'href="https://caspian' not in page
     assert "(javascript:alert(1))" in page
+    assert "· 24\u00a0Nov</span>" in page and "· since\u00a023\u00a0Nov</span>" in page  # the story dates, as on the page
 
 
 def test_index_feed_and_pdf_from_the_model(tmp_path: Path) -> None:
@@ -181,7 +182,7 @@ def test_index_feed_and_pdf_from_the_model(tmp_path: Path) -> None:
     assert 'aria-label="Articles per topic per day, 23–24 Nov 2026.' in page
     assert "Trade and Economy 1, Security 1, Recognition 0, Ports 1" in index_markdown(archived, "briefing")
     summary = ET.fromstring(feed_xml(archived, "briefing")).find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
-    assert summary is not None and summary.text == "5 articles from 4 sources, 23–24 Nov 2026\n• Tariffs on freight fell by a third."
+    assert summary is not None and summary.text == "5 articles from 4 sources, 23–24 Nov 2026. Key points: Tariffs on freight fell by a third."
     pdf = PdfReader(io.BytesIO(to_pdf(briefing)))
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     for part in ("Trade and Economy — Tariffs on freight fell by a third.", "also reported by Khyber Wire",
@@ -245,7 +246,7 @@ def test_the_configured_empty_message_reaches_the_e_mail(tmp_path: Path) -> None
                    *common).exit_code == 0
     assert "*Quiet on this front.*" in (out / "2026-11-24" / "briefing.md").read_text()
     assert run_cli("send", "--dry-run", *common).exit_code == 0
-    message = email.message_from_bytes((out / "2026-11-24" / "briefing.eml").read_bytes(), policy=email.policy.default)
+    message = email.message_from_bytes((out / ".briefgen" / "mail" / "2026-11-24.eml").read_bytes(), policy=email.policy.default)
     assert "(Quiet on this front.)" in message.get_body(("plain",)).get_content()
     assert "Quiet on this front." in message.get_body(("html",)).get_content()
     assert "No relevant reporting" not in message.get_body(("html",)).get_content()

@@ -8,8 +8,10 @@ import email
 import email.policy
 import io
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import feedparser
@@ -246,19 +248,77 @@ def test_the_feed_follows_the_atom_rules(tmp_path: Path) -> None:
     stamps = [root.findtext(f"{ATOM}updated"), *(e.findtext(f"{ATOM}updated") for e in entries)]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s or "") for s in stamps)  # RFC 3339
     assert stamps[0] == max(stamps[1:])
-    for entry in entries:  # 4.1.2: an entry without content has an alternate link and a summary
+    for entry in entries:  # an alternate link, a summary, and the briefing as HTML content
         assert [link.get("rel") for link in entry.findall(f"{ATOM}link")] == ["alternate"]
         assert entry.find(f"{ATOM}summary").get("type") == "text"
+        assert entry.find(f"{ATOM}content").get("type") == "html"
 
     parsed = feedparser.parse(raw)
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     assert [e.link for e in parsed.entries][:2] == [f"{d.isoformat()}/briefing.html" for d in reversed(dates[-2:])]
     assert parsed.entries[0].title == "Daily Briefing — Friday 25 December 2026"
-    assert "Tariffs on freight fell by a third, officials said." in parsed.entries[0].summary
+    assert parsed.entries[0].summary == ("2 articles from 1 source, 23–24 Nov 2026. "
+                                         "Key points: Tariffs on freight fell by a third, officials said.")
     # ids stay the same when the feed is written again
     update_links(out, "briefing")
     assert [e.id for e in feedparser.parse((out / "feed.xml").read_bytes()).entries] == ids
+
+
+def test_the_feed_carries_the_whole_briefing_as_safe_html_with_links_to_the_articles(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    fake_archive(out, 1)
+    record_path = out / DAY.isoformat() / "briefing.json"
+    record = json.loads(record_path.read_text())
+    record["sections"][1]["items"][0]["text"] = HOSTILE
+    record_path.write_text(json.dumps(record))
+    update_links(out, "briefing")
+    raw = (out / "feed.xml").read_bytes()
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    [content] = parsed.entries[0].content
+    assert content.type == "text/html"
+    html = ET.fromstring(raw).find(f"{ATOM}entry/{ATOM}content").text or ""  # as the feed holds it, before any sanitising
+    for heading in ("Key points", "Trade and Economy", "Security", "Recognition and Diplomacy", "Sources"):
+        assert f"<h2>{heading}</h2>" in html
+    assert 'Tariffs on freight fell by a third, officials said. <a href="https://steppe.example/t">[1]</a>' in html
+    assert '<a href="https://steppe.example/t">Transit tariffs cut</a> — Steppe Ledger' in html
+    assert '<a href="2026-11-24/briefing.html">Read on the web</a>' in html  # relative, as the feed's other links
+    assert "<script" not in html and "<img" not in html and "<iframe" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the article's text, shown as text
+
+
+def test_the_feed_is_unchanged_by_a_run_that_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    fake_archive(out, 2)
+    record_path = out / (DAY + dt.timedelta(days=1)).isoformat() / "briefing.json"
+    update_links(out, "briefing")
+    first = (out / "feed.xml").read_bytes()
+    os.utime(record_path, (2_000_000_000, 2_000_000_000))  # written again, the same record
+    update_links(out, "briefing")
+    assert (out / "feed.xml").read_bytes() == first
+    assert [e.updated for e in feedparser.parse(first).entries] == [
+        e.updated for e in feedparser.parse((out / "feed.xml").read_bytes()).entries]
+    record = json.loads(record_path.read_text())
+    record["key_points"][0]["text"] = "Tariffs on freight fell by half, officials said."
+    record_path.write_text(json.dumps(record))
+    os.utime(record_path, (2_000_000_000, 2_000_000_000))
+    update_links(out, "briefing")
+    newer = feedparser.parse((out / "feed.xml").read_bytes())
+    assert [e.updated for e in newer.entries] == ["2033-05-18T03:33:20Z", feedparser.parse(first).entries[1].updated]
+    assert newer.feed.updated == "2033-05-18T03:33:20Z"
+
+
+def test_with_a_site_url_the_feed_links_are_absolute(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    fake_archive(out, 1)
+    update_links(out, "briefing", site_url="https://briefs.example.org/desk/")
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    assert {link.rel: link.href for link in parsed.feed.links} == {"self": "https://briefs.example.org/desk/feed.xml",
+                                                                   "alternate": "https://briefs.example.org/desk/index.html"}
+    assert parsed.entries[0].link == "https://briefs.example.org/desk/2026-11-24/briefing.html"
+    assert 'href="https://briefs.example.org/desk/2026-11-24/briefing.html">Read on the web' in parsed.entries[0].content[0].value
 
 
 def test_the_feed_leaves_out_what_xml_cannot_hold(tmp_path: Path) -> None:
@@ -269,8 +329,9 @@ def test_the_feed_leaves_out_what_xml_cannot_hold(tmp_path: Path) -> None:
     record["key_points"][0]["text"] = "Bad\x0b byte\x01 and <b>markup</b> & more"
     record_path.write_text(json.dumps(record))
     update_links(out, "briefing")
-    summary = ET.fromstring((out / "feed.xml").read_bytes()).find(f"{ATOM}entry/{ATOM}summary")
-    assert summary is not None and "• Bad byte and <b>markup</b> & more" in (summary.text or "")
+    entry = ET.fromstring((out / "feed.xml").read_bytes()).find(f"{ATOM}entry")
+    assert "Key points: Bad byte and <b>markup</b> & more" in (entry.findtext(f"{ATOM}summary") or "")
+    assert "Bad byte and &lt;b&gt;markup&lt;/b&gt; &amp; more" in (entry.findtext(f"{ATOM}content") or "")
 
 
 @pytest.mark.e2e
@@ -300,6 +361,41 @@ def test_the_pdf_is_tagged_with_title_and_language() -> None:
     assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()  # it says it is PDF/UA-1
 
 
+MM = 72 / 25.4  #: PDF points in a millimetre
+
+
+def text_runs(page) -> list[tuple[float, str, str]]:  # noqa: ANN001 - a pypdf page
+    """The pieces of text on a PDF page: their height above the page's foot, text and font."""
+    runs: list[tuple[float, str, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float) -> None:
+        if text.strip():
+            runs.append((tm[5] * cm[3] + cm[5], text, str((font or {}).get("/BaseFont", ""))))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("date", "days"), [("2026-11-29", "7"), ("2026-11-22", "7"), ("2026-11-27", "1")])
+def test_no_pdf_page_but_the_last_is_more_than_half_blank(tmp_path: Path, date: str, days: str) -> None:
+    corpus = Path(__file__).parents[2] / "corpus"
+    result = run_cli("daily", "--corpus", str(corpus), "--out", str(tmp_path), "--date", date, "--days", days,
+                     "--format", "pdf", "--no-history", "--no-cache")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / date / "briefing.pdf")
+    record = json.loads((tmp_path / date / "briefing.json").read_text())
+    top, foot = 297 * MM - 24 * MM, 22 * MM  # the content area: inside the page's margins (header and footer outside)
+    for number, page in enumerate(reader.pages[:-1], 1):
+        lowest = min(y for y, _, _ in text_runs(page) if foot < y < top)
+        assert (top - lowest) / (top - foot) >= 0.5, f"page {number} of {len(reader.pages)} is more than half blank"
+    lines = [line for page in reader.pages for line in page.extract_text().splitlines()]
+    assert not [line for line in lines if line.rstrip().endswith(("https:", "http:"))]  # a URL is never cut in its scheme
+    first = record["key_points"][0]["text"].split()[0]
+    fonts = {font for _, text, font in text_runs(reader.pages[0]) if text.startswith(first)}
+    assert fonts and all(re.search(r"DejaVu-?Sans$", font) for font in fonts), fonts  # key points: regular sans, as on the page
+
+
 # --- the e-mail --------------------------------------------------------------------------------
 
 @pytest.mark.e2e
@@ -311,7 +407,7 @@ def test_send_dry_run_has_text_html_and_pdf_with_the_whole_briefing(two_days: Pa
     assert daily(two_days, out, "2026-11-24", "--format", "pdf,json").exit_code == 0
     result = run_cli("send", "--out", str(out), "--dry-run", "--config", str(delivery_config(tmp_path, free_port())))
     assert result.exit_code == 0, result.output
-    message = email.message_from_bytes((out / "2026-11-24" / "briefing.eml").read_bytes(), policy=email.policy.default)
+    message = email.message_from_bytes((out / ".briefgen" / "mail" / "2026-11-24.eml").read_bytes(), policy=email.policy.default)
     assert message.get_content_type() == "multipart/mixed"
     [alternative, attachment] = list(message.iter_parts())
     assert alternative.get_content_type() == "multipart/alternative"
@@ -334,3 +430,34 @@ def test_send_dry_run_has_text_html_and_pdf_with_the_whole_briefing(two_days: Pa
     assert 'href="javascript' not in page and "&lt;script&gt;alert(1)&lt;/script&gt; raid" in page
     assert "Bad &lt;b&gt;Wire&lt;/b&gt;" in page
     assert 'style="max-width:640px' in page and '<meta name="viewport"' in page
+
+
+def test_the_subject_fills_in_every_field_and_shortens_the_top_story() -> None:
+    from briefgen.errors import ConfigError
+    from briefgen.output.deliver import subject_line
+
+    briefing = sample_briefing()
+    assert subject_line("{title} — {day}: {top}", briefing) == (
+        "Daily Briefing — Tue 24 Nov 2026: Tariffs on freight fell by a third, officials said")
+    assert subject_line("{title} for {date} ({coverage})", briefing) == (
+        "Daily Briefing for 2026-11-24 (2 articles from 1 source, 23–24 Nov 2026)")
+    long = replace(briefing, key_points=(replace(briefing.key_points[0], text="Word " * 40 + "end."),))
+    top = subject_line("{top}", long)
+    assert top.endswith("…") and len(top) <= 72 and top.startswith("Word Word") and "  " not in top
+    quiet = replace(briefing, key_points=())
+    assert subject_line("{title} — {day}: {top}", quiet) == "Daily Briefing — Tue 24 Nov 2026"
+    with pytest.raises(ConfigError, match=r"unknown field .*\{top\}"):
+        subject_line("{title} {headline}", briefing)
+
+
+def test_the_mail_has_a_preheader_and_links_the_web_page_only_when_published() -> None:
+    from briefgen.web.mail import html_body, text_body
+
+    briefing = sample_briefing(HOSTILE)
+    page = "https://briefs.example.org/desk/2026-11-24/briefing.html"
+    html = html_body(briefing, "briefing-2026-11-24.pdf", page_url=page)
+    hidden = re.search(r'<div style="display:none[^"]*">([^<]*)</div>', html)
+    assert hidden is not None and hidden[1].startswith("2 articles from 1 source, 23–24 Nov 2026")  # one key point: the coverage
+    assert f'<a href="{page}"' in html and f"View in your browser: {page}" in text_body(briefing, "x.pdf", page)
+    assert "View in your browser" not in html_body(briefing, "x.pdf") + text_body(briefing, "x.pdf")
+    assert "<script" not in html and "&lt;script&gt;" in html
