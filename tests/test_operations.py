@@ -282,7 +282,7 @@ def test_the_default_subject_names_the_top_story_and_the_mail_links_the_publishe
     assert body.index("display:none") < body.index("<h1")
     # the dates the page shows, in both parts, and what they mean
     page_html = (out / "2026-11-24" / "briefing.html").read_text()
-    assert '<span class="when">' in page_html
+    assert '<span class="when"' in page_html
     assert "· 24\u00a0Nov" in html or "· since\u00a023\u00a0Nov" in html
     assert " · 24 Nov" in plain or " · since 23 Nov" in plain
     assert "A date after a point is the day its story was first reported" in plain

@@ -127,7 +127,7 @@ def test_rail_pact_reproduction_of_issue_10(tmp_path: Path) -> None:
                     "Financing details\nThe line will cost $4.8bn, the ministry said.\n")
     result = CliRunner().invoke(cli, ["sentences", "--all", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout == ("# dateline: KABUL, AFGHANISTAN\nOfficials signed the rail pact on Friday.\n"
+    assert result.stdout == ("# title: Rail pact signed\n# dateline: KABUL, AFGHANISTAN\nOfficials signed the rail pact on Friday.\n"
                              "# heading: Financing details\nThe line will cost $4.8bn, the ministry said.\n")
 
 
