@@ -39,7 +39,8 @@ from briefgen.config import (
     load_options,
     parse_formats,
 )
-from briefgen.errors import ArticleError, BriefgenError, ConfigError, NothingToReport
+from briefgen.errors import ArticleError, BriefgenError, ConfigError, NothingToReport, OutputError
+from briefgen.files import printable
 
 if TYPE_CHECKING:
     from briefgen.models import Article
@@ -52,6 +53,7 @@ PARTIAL_SUCCESS = 9
 DAYS = RANGES["briefing.days"]  #: --days takes what the config's briefing.days may be
 FETCH_FAILED = 11  #: `briefgen fetch`: every feed and page failed
 INTERRUPTED = 130  #: the shell's status for a process stopped by SIGINT (128 + 2)
+TERMINATED = 143  #: the shell's status for a process stopped by SIGTERM (128 + 15)
 #: every file suffix the corpus reader takes (``briefgen.load.SUFFIXES``; a test keeps them equal)
 CORPUS_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl")
 STDIN = "-"
@@ -78,7 +80,12 @@ def _setup_logging(quiet: bool = False, log_file: Path | None = None) -> None:
     log.addHandler(stderr)
     log.setLevel(logging.WARNING)
     if log_file is not None:
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot open the log file {printable(log_file)}: {exc.strerror or exc}",
+                  f"create its folder {printable(log_file.parent)} and make it writable for this user, "
+                  "or choose another --log-file", OutputError.exit_code)
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         file_handler.setLevel(logging.INFO)
         log.addHandler(file_handler)
@@ -97,8 +104,10 @@ def config_option(f: F) -> F:
 
 def _fail(message: str, hint: str | None, code: int) -> None:
     """Print ``Error: message`` and ``Hint: hint`` on stderr (and to the log file, if any); exit."""
-    if any(isinstance(h, logging.FileHandler) for h in log.handlers):
-        log.error("%s%s", message, f" (hint: {hint})" if hint else "")
+    record = log.makeRecord(log.name, logging.ERROR, __file__, 0, "%s%s", (message, f" (hint: {hint})" if hint else ""), None)
+    for handler in log.handlers:
+        if isinstance(handler, logging.FileHandler):  # stderr gets the Error: line below, once
+            handler.handle(record)
     click.echo(f"Error: {message}" + (f"\nHint: {hint}" if hint else ""), err=True)
     sys.exit(code)
 
@@ -142,10 +151,37 @@ _NO_ARGS_IS_HELP: tuple[type[Exception], ...] = tuple(
     getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",) if hasattr(click.exceptions, name))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, ``docker stop``, systemd), raised in the main thread so that a run
+    stops as it does on Ctrl-C: its worker processes stopped, its locks released, its files whole."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while the command runs (in the main thread only,
+    where Python lets a handler be set)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 class BriefgenGroup(click.Group):
     """click's group with briefgen's conventions: every error, click's usage errors included, is
     one ``Error:`` line and a ``Hint:`` line on stderr with a documented exit status; Ctrl-C is
-    ``Error: interrupted`` and status 130; a missing optional extra names the extra to install."""
+    ``Error: interrupted`` and status 130, SIGTERM ``Error: terminated`` and status 143, both
+    after the same clean-up; a missing optional extra names the extra to install."""
 
     group_class = type  # subgroups (`briefgen eval`) follow the same conventions
 
@@ -154,7 +190,8 @@ class BriefgenGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with _sigterm_as_interrupt():
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             if isinstance(exc, _NO_ARGS_IS_HELP):  # `briefgen` alone prints the help
                 exc.show()
@@ -169,6 +206,8 @@ class BriefgenGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Terminated:
+            _fail("terminated (SIGTERM)", None, TERMINATED)
         except KeyboardInterrupt:
             if sys.stderr.isatty():
                 click.echo(err=True)  # end the line the terminal's ^C is on
@@ -576,6 +615,7 @@ def eval_group() -> None:
     Example:
         briefgen eval rouge ../shared/eval/bbc-news-summary --limit 100
     """
+    _setup_logging()
 
 
 @eval_group.command(name="rouge", short_help="ROUGE of every system against reference summaries.")
@@ -885,6 +925,7 @@ def topics(config_file: Path | None) -> None:
     Example:
         briefgen topics --config desk.toml
     """
+    _setup_logging()
 
     def action() -> None:
         for topic in _options(config_file).topics:
