@@ -16,7 +16,8 @@ swapped in after the check.
 bytes its name holds.
 
 Writing its own: :func:`write_new` (a new file, synced), :func:`write_atomic` (through a
-temporary file and a rename: a reader sees the old file or the new one), :func:`sync_folder`,
+temporary file and a rename: a reader sees the old file or the new one), :func:`replace_together`
+(several files and links, all written before any is replaced), :func:`sync_folder`,
 and :func:`flock_waiting` (an advisory lock taken with a time limit). A failure to write is an
 :class:`~briefgen.errors.OutputError` (:func:`output_error`) whose hint fits its cause.
 """
@@ -30,7 +31,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -203,6 +204,40 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
     return path
+
+
+def replace_together(files: Mapping[Path, bytes], links: Mapping[Path, str] = {}) -> list[Path]:  # noqa: B006 - never changed
+    """Replace several files (``path: data``) and symbolic links (``path: target``) so that a
+    failure to write leaves every one of them as it was: each is first written in full beside its
+    place (a temporary file, or link, in the same folder: this is where a full disk shows), and
+    only when all are written are they renamed into place, one rename each. Raises
+    :class:`OutputError` from the first step, after removing what it wrote. Returns the paths."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        try:
+            for path, data in files.items():
+                staged.append((path.parent / f".{path.name}.{token()}.tmp", path))
+                write_new(staged[-1][0], data)
+            for path, target in links.items():
+                staged.append((path.parent / f".{path.name}.{token()}.tmp", path))
+                os.symlink(target, staged[-1][0])
+        except BaseException:
+            for tmp, _ in staged:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            raise
+    except OSError as exc:
+        path = staged[-1][1]
+        raise output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
+    for tmp, path in staged:  # a rename needs no new space: this step does not fail for want of it
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            for left, _ in staged[staged.index((tmp, path)):]:
+                with contextlib.suppress(OSError):
+                    left.unlink()
+            raise output_error(exc, f"cannot replace {path}", path.parent, instead="") from exc
+    return [path for _, path in staged]
 
 
 def flock_waiting(handle: IO[Any], timeout: float, poll: float, waiting: Callable[[], None] | None = None) -> bool:

@@ -18,6 +18,7 @@ import re
 import smtplib
 import ssl
 import stat
+import string
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from briefgen.config import DeliveryOptions
 from briefgen.errors import ConfigError, DeliveryError, InputError
-from briefgen.files import write_atomic
+from briefgen.files import printable, write_atomic
 from briefgen.models import Briefing
 from briefgen.output.archive import ArchivedBriefing
 from briefgen.web.mail import html_body, text_body
@@ -45,12 +46,36 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions,
-                  empty_message: str = Briefing.empty_message, templates: str = "") -> EmailMessage:
-    """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached;
-    a section without bullets says ``empty_message``, and the HTML comes from the user's
-    ``templates`` folder first. The subject is made one line (:func:`one_line`); an address
-    holding a line break is refused."""
+SUBJECT_FIELDS = ("title", "date", "coverage")  #: what ``delivery.subject`` may name, as ``{title}``
+
+
+def subject_line(template: str, values: dict[str, str]) -> str:
+    """``delivery.subject`` filled in: each ``{name}`` of :data:`SUBJECT_FIELDS` replaced by its
+    value, ``{{`` and ``}}`` by a brace. Nothing else is evaluated (no attribute, index, conversion
+    or format spec: the template is config text, not code); anything else is a :class:`ConfigError`."""
+    def refused(why: str) -> ConfigError:
+        return ConfigError(f"delivery.subject {printable(template)[:200]!r} {why}",
+                           "use {title}, {date} and {coverage}, and {{ or }} for a brace")
+    parts = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise refused(f"is not a subject template ({exc})") from exc
+    for literal, name, spec, conversion in parsed:
+        parts.append(literal)
+        if name is None:
+            continue
+        if name not in SUBJECT_FIELDS or spec or conversion:
+            raise refused(f"names {{{printable(name)[:40]}{'!' + conversion if conversion else ''}{':' + spec[:20] if spec else ''}}}, "
+                          f"which is not one of {', '.join('{' + f + '}' for f in SUBJECT_FIELDS)}")
+        parts.append(values[name])
+    return one_line("".join(parts))
+
+
+def check_delivery(delivery: DeliveryOptions) -> None:
+    """Refuse, with a :class:`ConfigError`, a ``[delivery]`` that cannot make a message: no
+    recipients, no sender, an address holding a line break, a subject that is not a template of
+    :data:`SUBJECT_FIELDS`. ``daily --send`` checks it before the run."""
     if not delivery.recipients:
         raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
     if not delivery.sender:
@@ -59,13 +84,19 @@ def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptio
         if _CONTROL.search(address):
             raise ConfigError(f"delivery.{key} holds a line break or another control character: {address!r}",
                               "write each address on one line, e.g. \"Briefings <briefings@example.org>\"")
+    subject_line(delivery.subject, dict.fromkeys(SUBJECT_FIELDS, ""))
+
+
+def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions,
+                  empty_message: str = Briefing.empty_message, templates: str = "") -> EmailMessage:
+    """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached;
+    a section without bullets says ``empty_message``, and the HTML comes from the user's
+    ``templates`` folder first. The subject is made one line (:func:`subject_line`); a
+    ``[delivery]`` that cannot make a message is refused (:func:`check_delivery`)."""
+    check_delivery(delivery)
     briefing = replace(archived.briefing, empty_message=empty_message)
     title, date, coverage = briefing.title, archived.date.isoformat(), briefing.coverage
-    try:
-        subject = one_line(delivery.subject.format(title=title, date=date, coverage=coverage))
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"delivery.subject '{delivery.subject}' has an unknown field ({exc})",
-                          "use {title}, {date} and {coverage}") from exc
+    subject = subject_line(delivery.subject, {"title": title, "date": date, "coverage": coverage})
     attachment = f"{pdf.stem}-{date}.pdf"
     message = EmailMessage()
     message["Subject"] = subject

@@ -84,12 +84,18 @@ def index_html(briefings: Sequence[ArchivedBriefing], basename: str, templates: 
 
 
 def refresh_navigation(briefings: Sequence[ArchivedBriefing], basename: str, templates: str = "") -> list[Path]:
-    """Make every briefing page's navigation bar link the index and its neighbours among the
-    briefings that have a page (``briefings`` newest first). A page is rewritten atomically, and
-    only if its bar changed; a page without the bar (made before briefgen had one) is left as it
-    is. Returns the pages rewritten."""
+    """Rewrite, each atomically, the pages whose navigation bar changed
+    (:func:`navigation_updates`). Returns the pages rewritten."""
+    return [write_atomic(path, data) for path, data in navigation_updates(briefings, basename, templates).items()]
+
+
+def navigation_updates(briefings: Sequence[ArchivedBriefing], basename: str, templates: str = "") -> dict[Path, bytes]:
+    """The pages whose navigation bar must change, with their new text, so that every briefing
+    page's bar links the index and its neighbours among the briefings that have a page
+    (``briefings`` newest first). A page whose bar is already right, and a page without the bar
+    (made before briefgen had one), are not among them."""
     pages = [(b, b.folder / f"{basename}.html") for b in briefings if "html" in formats(b, basename)]
-    rewritten = []
+    rewritten: dict[Path, bytes] = {}
     for i, (_, path) in enumerate(pages):
         newer = pages[i - 1] if i > 0 else None
         older = pages[i + 1] if i + 1 < len(pages) else None
@@ -105,5 +111,5 @@ def refresh_navigation(briefings: Sequence[ArchivedBriefing], basename: str, tem
         if start < 0 or end < start:
             continue
         if text[start:end + len(NAV_END)] != bar:
-            rewritten.append(write_atomic(path, (text[:start] + bar + text[end + len(NAV_END):]).encode("utf-8")))
+            rewritten[path] = (text[:start] + bar + text[end + len(NAV_END):]).encode("utf-8")
     return rewritten
