@@ -5,7 +5,7 @@ optional extra that is not installed); 4 input error; 5 nothing to report; 6 ren
 7 delivery failure; 8 lock timeout; 9 partial success (the briefing was written, but some article
 files were skipped; or `fetch` fetched, but some sources failed); 10 output error (the output
 folder, or the corpus `fetch` writes to, cannot take the files); 11 `fetch` failed: every
-source failed; 130 interrupted (Ctrl-C).
+source failed; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 
 Only click, the configuration and the errors are imported here: each command imports the stages
 it runs (NumPy, SciPy, WeasyPrint, sumy…) when it runs, so ``briefgen --help`` stays fast.
@@ -39,7 +39,14 @@ from briefgen.config import (
     load_options,
     parse_formats,
 )
-from briefgen.errors import ArticleError, BriefgenError, ConfigError, NothingToReport, OutputError
+from briefgen.errors import (
+    ArticleError,
+    BriefgenError,
+    ConfigError,
+    InputError,
+    NothingToReport,
+    OutputError,
+)
 from briefgen.files import printable
 
 if TYPE_CHECKING:
@@ -260,7 +267,7 @@ def cli() -> None:
 @cli.command(short_help="Build and archive the briefing of a window of days.")
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
               help="Folder of articles, read recursively: " + " ".join(CORPUS_SUFFIXES) + ".")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 10
               help="Folder the briefing is written to, as OUT/YYYY-MM-DD/briefing.FORMAT.")
 @click.option("--date", type=_DateOrLatest(offsets=True), default=None,
               help="Last day of the window (default: today); LATEST, in any case, is the newest article's date, "
@@ -320,11 +327,20 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
             options = options.with_overrides(output=replace(options.output, history=False))
         if send_after and "pdf" not in options.formats:
             options = options.with_overrides(formats=(*options.formats, "pdf"))
+        if send_after:
+            from briefgen.output.deliver import check_delivery
+
+            check_delivery(options.delivery)  # before the run, not after it
         log.info("briefgen daily: corpus %s, out %s, date %s", corpus, out, date or "today")
         cache = None if no_cache or not (options.cache.enabled or cache_dir) else cache_folder(out, str(cache_dir or options.cache.dir))
-        result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
-                           progress=None if quiet else _progress_since(time.monotonic()), cache=cache,
-                           scheduler=scheduler or options.engine.scheduler or None)
+        try:
+            result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
+                               progress=None if quiet else _progress_since(time.monotonic()), cache=cache,
+                               scheduler=scheduler or options.engine.scheduler or None)
+        except BriefgenError as exc:
+            if send_after:  # say so: a cron job's reader would look for the e-mail
+                exc.hint = f"{exc.hint}; nothing was e-mailed" if exc.hint else "nothing was e-mailed"
+            raise
         b = result.briefing
         if not quiet:
             click.echo(f"{b.title} for {b.date.isoformat()}: {b.coverage}")
@@ -343,6 +359,9 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
     from briefgen.output.archive import find, locked
     from briefgen.output.deliver import deliver
 
+    if not out.is_dir():  # a mistyped --out: nothing to send, and nothing is created there
+        raise InputError(f"no briefing archive at {printable(out)}: {'not a folder' if os.path.lexists(out) else 'no such folder'}",
+                         "pass --out the folder `briefgen daily` writes to")
     # A dry run writes the .eml into the archive: under the lock, so that a daily run never
     # swaps the date's folder away under it. A real send only reads (and may retry for minutes).
     with locked(out, options.output.lock_timeout) if dry_run else contextlib.nullcontext():
@@ -422,7 +441,7 @@ SEND_HELP = f"""E-mail an archived briefing's PDF to the recipients in [delivery
 
 
 @cli.command(short_help="E-mail an archived briefing's PDF.", help=SEND_HELP)
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 4
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
 @click.option("--dry-run", is_flag=True, help="Write the e-mail as OUT/DATE/briefing.eml instead of sending it.")
@@ -845,6 +864,12 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
             return
         if reuters is None:
             raise click.UsageError("give the Reuters-21578 folder, or --portal FILE")
+        if not reuters.is_dir():
+            raise InputError(f"no Reuters-21578 folder at {printable(reuters)}",
+                             "give the folder that holds reut2-000.sgm … reut2-021.sgm")
+        if not any(reuters.glob("reut2-*.sgm")):
+            raise NothingToReport(f"no reut2-*.sgm file in {printable(reuters)}",
+                                  "give the folder that holds reut2-000.sgm … reut2-021.sgm")
         if sweep:
             from briefgen.evaluation.topics import sweep as sweep_rule
 
@@ -853,6 +878,9 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
             return
         chosen = find_topic(_options(config_file), topic)
         docs = read_reuters(reuters)  # read once for both detectors
+        if not split_docs(docs, "TEST"):
+            raise NothingToReport(f"no story of the TEST split in {printable(reuters)}",
+                                  "give the folder that holds reut2-000.sgm … reut2-021.sgm")
         result = evaluate_docs(split_docs(docs, "TEST"), chosen, topic)
         click.echo(f"{result.n_docs} test documents, {result.tp + result.fn} labelled '{topic}'")
         click.echo(row("terms (the topic's rule)", result))
@@ -892,6 +920,10 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
     _setup_logging()
 
     def action() -> None:
+        with contextlib.suppress(OSError):
+            if about_dir.resolve() == other_dir.resolve() or os.path.samefile(about_dir, other_dir):
+                raise UsageError(f"--about and --not-about are the same folder ({printable(about_dir)})",
+                                 "sort the articles into two folders: those about the topic, and the others")
         options = _options(config_file)
         topic = next((t for t in options.topics if t.name == topic_name), None)
         if topic is None:

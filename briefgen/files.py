@@ -46,7 +46,8 @@ _CHUNK = 1 << 20
 class Unreadable(Exception):
     """A file that cannot be used; ``kind`` says why, for the caller's hint: ``"missing"``,
     ``"io"`` (cannot be opened or read), ``"link"`` (a symbolic link where none is followed),
-    ``"not_regular"``, ``"too_large"`` or ``"outside"`` (a link leaving the folder)."""
+    ``"loop"`` (symbolic links that lead back to themselves), ``"not_regular"``, ``"too_large"``
+    or ``"outside"`` (a link leaving the folder)."""
 
     def __init__(self, reason: str, kind: str) -> None:
         super().__init__(reason)
@@ -82,9 +83,15 @@ def is_utf8_name(path: str | os.PathLike[str]) -> bool:
 
 def inside(path: Path, root: Path) -> list[str]:
     """The components of ``path``, all links resolved, below the real ``root``; raises
-    :class:`Unreadable` (``"outside"``) when it resolves to somewhere outside ``root``."""
+    :class:`Unreadable` (``"outside"``) when it resolves to somewhere outside ``root``, and
+    (``"loop"``) when its links lead back to themselves."""
     real_root = os.path.realpath(root)
-    target = os.path.realpath(path)
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Unreadable("a loop of symbolic links (it leads back to itself): not read", "loop") from exc
+        target = os.path.realpath(path)  # missing or unreadable: the open below says so
     if target == real_root or os.path.commonpath([real_root, target]) != real_root:
         raise Unreadable("a symbolic link to a file outside the corpus folder: not followed", "outside")
     return os.path.relpath(target, real_root).split(os.sep)
@@ -116,6 +123,8 @@ def _open(path: str | os.PathLike[str], flags: int = 0) -> int:
     except OSError as exc:
         if exc.errno == errno.ELOOP and flags & _NOFOLLOW:
             raise Unreadable("it is a symbolic link", "link") from exc
+        if exc.errno == errno.ELOOP:
+            raise Unreadable("a loop of symbolic links (it leads back to itself): not read", "loop") from exc
         raise Unreadable(f"cannot read the file: {exc.strerror or exc}",
                          "missing" if exc.errno == errno.ENOENT else "io") from exc
 

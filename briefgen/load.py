@@ -277,9 +277,11 @@ _CORPUS_HINTS = {
     "not_regular": "remove it from the corpus folder",
     "too_large": "split it, remove it from the corpus, or raise [input] max_bytes",
     "outside": "copy the file into the corpus folder if it is meant to be briefed",
+    "loop": "remove the link, or point it at the article file",
 }
 _FILE_HINTS = {
     "io": "check that it exists and is readable",
+    "loop": "remove the link, or point it at the article file",
     "not_regular": "give a regular file of article text",
     "too_large": "split it, or raise [input] max_bytes",
 }

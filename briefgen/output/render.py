@@ -81,7 +81,7 @@ def to_html(briefing: Briefing, nav: str | None = None, templates: str = "") -> 
     from briefgen.web.nav import navigation
 
     chart = None
-    if briefing.activity is not None and briefing.activity.days:
+    if briefing.activity is not None and briefing.activity.days and briefing.activity.topics:  # no topic, no chart
         from briefgen.web.chart import caption, drawn
 
         chart = drawn(briefing.activity, caption(briefing.activity))

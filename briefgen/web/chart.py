@@ -110,14 +110,19 @@ def svg(data: Activity) -> str:
         locator = AutoDateLocator(minticks=3, maxticks=7)
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(DateFormatter("%-d %b"))
-        if len(data.days) == 1:
-            axes.set_xlim(days[0] - 1, days[0] + 1)
+        # a day either side of one day, else matplotlib's margins; kept within the years it draws (1 to 9999)
+        low, high = (days[0] - 1, days[0] + 1) if len(data.days) == 1 else (
+            days[0] - (days[-1] - days[0]) * 0.05, days[-1] + (days[-1] - days[0]) * 0.05)
+        first, last = date2num(dt.date.min), date2num(dt.date.max)
+        if len(data.days) == 1 or low < first or high > last:
+            axes.set_xlim(max(low, first), min(high, last))
         axes.grid(axis="y")
         # as many legend columns as fit the figure's width (about 64 characters of 9 pt text)
         widths = [len(title) + 8 for _, title in data.topics]
         columns = next((n for n in (3, 2) if all(sum(widths[i:i + n]) <= 64 for i in range(0, len(widths), n))), 1)
-        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(columns, max(1, len(widths))),
-                    handlelength=2.6, fontsize=9, borderaxespad=0)
+        if data.topics:  # no topic, no line to name
+            axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(columns, max(1, len(widths))),
+                        handlelength=2.6, fontsize=9, borderaxespad=0)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None, "Creator": "briefgen"})
     text = buffer.getvalue()

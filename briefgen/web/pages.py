@@ -77,7 +77,7 @@ def index_html(briefings: Sequence[ArchivedBriefing], basename: str, templates: 
     template ``index.html``; ``templates``: a folder of the user's templates)."""
     rows = [_row(b, basename) for b in briefings]
     span = chart.merge(b.briefing.activity for b in briefings if b.briefing.activity is not None)
-    drawn = chart.drawn(span, chart.caption(span)) if span is not None else None
+    drawn = chart.drawn(span, chart.caption(span)) if span is not None and span.topics else None  # no topic, no chart
     return styles.render("index.html", templates, title=briefings[0].briefing.title if briefings else "Briefings",
                          rows=rows, latest=rows[0] if rows else None, chart=drawn,
                          css=styles.safe(styles.stylesheet("index.css")))
