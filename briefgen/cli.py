@@ -413,11 +413,11 @@ def fetch(corpus: Path, state_file: Path | None, dry_run: bool, quiet: bool, log
                            progress=None if quiet else _progress("Fetching"))
         for written in result.written:
             if dry_run:
-                click.echo(f"would write {written.path}  ({written.url})")
+                click.echo(f"would write {printable(written.path)}  ({printable(written.url)})")
             elif not quiet:
                 click.echo(str(written.path))
         for failure in result.failures:
-            log.error("failed %s: %s", failure.url, failure.reason)
+            log.error("failed %s: %s", printable(failure.url), failure.reason)
         if not quiet:
             click.echo(result.summary())
         if result.all_failed:
