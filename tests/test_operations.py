@@ -289,6 +289,7 @@ def test_send_dry_run_writes_an_eml(two_days: Path, tmp_path: Path) -> None:
 
 
 def test_send_without_recipients_or_briefing_says_how_to_fix_it(two_days: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
     result = run("send", "--out", str(tmp_path / "empty"))
     assert result.exit_code == 4
     assert result.stderr.startswith(f"Error: no briefing at all in {tmp_path / 'empty'}\n")
