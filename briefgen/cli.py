@@ -5,7 +5,7 @@ optional extra that is not installed); 4 input error; 5 nothing to report; 6 ren
 7 delivery failure; 8 lock timeout; 9 partial success (the briefing was written, but some article
 files were skipped; or `fetch` fetched, but some sources failed); 10 output error (the output
 folder, or the corpus `fetch` writes to, cannot take the files); 11 `fetch` failed: every
-source failed; 130 interrupted (Ctrl-C).
+source failed; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 
 Only click, the configuration and the errors are imported here: each command imports the stages
 it runs (NumPy, SciPy, WeasyPrint, sumy…) when it runs, so ``briefgen --help`` stays fast.
@@ -41,7 +41,15 @@ from briefgen.config import (
     load_options,
     parse_formats,
 )
-from briefgen.errors import ArticleError, BriefgenError, ConfigError, NothingToReport
+from briefgen.errors import (
+    ArticleError,
+    BriefgenError,
+    ConfigError,
+    InputError,
+    NothingToReport,
+    OutputError,
+)
+from briefgen.files import printable
 
 if TYPE_CHECKING:
     from briefgen.models import Article
@@ -54,6 +62,7 @@ PARTIAL_SUCCESS = 9
 DAYS = RANGES["briefing.days"]  #: --days takes what the config's briefing.days may be
 FETCH_FAILED = 11  #: `briefgen fetch`: every feed and page failed
 INTERRUPTED = 130  #: the shell's status for a process stopped by SIGINT (128 + 2)
+TERMINATED = 143  #: the shell's status for a process stopped by SIGTERM (128 + 15)
 #: every file suffix the corpus reader takes (``briefgen.load.SUFFIXES``; a test keeps them equal)
 CORPUS_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ".atom", ".jsonl")
 STDIN = "-"
@@ -80,7 +89,12 @@ def _setup_logging(quiet: bool = False, log_file: Path | None = None) -> None:
     log.addHandler(stderr)
     log.setLevel(logging.WARNING)
     if log_file is not None:
-        file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot open the log file {printable(log_file)}: {exc.strerror or exc}",
+                  f"create its folder {printable(log_file.parent)} and make it writable for this user, "
+                  "or choose another --log-file", OutputError.exit_code)
         file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         file_handler.setLevel(logging.INFO)
         log.addHandler(file_handler)
@@ -99,8 +113,10 @@ def config_option(f: F) -> F:
 
 def _fail(message: str, hint: str | None, code: int) -> None:
     """Print ``Error: message`` and ``Hint: hint`` on stderr (and to the log file, if any); exit."""
-    if any(isinstance(h, logging.FileHandler) for h in log.handlers):
-        log.error("%s%s", message, f" (hint: {hint})" if hint else "")
+    record = log.makeRecord(log.name, logging.ERROR, __file__, 0, "%s%s", (message, f" (hint: {hint})" if hint else ""), None)
+    for handler in log.handlers:
+        if isinstance(handler, logging.FileHandler):  # stderr gets the Error: line below, once
+            handler.handle(record)
     click.echo(f"Error: {message}" + (f"\nHint: {hint}" if hint else ""), err=True)
     sys.exit(code)
 
@@ -144,10 +160,37 @@ _NO_ARGS_IS_HELP: tuple[type[Exception], ...] = tuple(
     getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",) if hasattr(click.exceptions, name))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, ``docker stop``, systemd), raised in the main thread so that a run
+    stops as it does on Ctrl-C: its worker processes stopped, its locks released, its files whole."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while the command runs (in the main thread only,
+    where Python lets a handler be set)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 class BriefgenGroup(click.Group):
     """click's group with briefgen's conventions: every error, click's usage errors included, is
     one ``Error:`` line and a ``Hint:`` line on stderr with a documented exit status; Ctrl-C is
-    ``Error: interrupted`` and status 130; a missing optional extra names the extra to install."""
+    ``Error: interrupted`` and status 130, SIGTERM ``Error: terminated`` and status 143, both
+    after the same clean-up; a missing optional extra names the extra to install."""
 
     group_class = type  # subgroups (`briefgen eval`) follow the same conventions
 
@@ -156,7 +199,8 @@ class BriefgenGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with _sigterm_as_interrupt():
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             if isinstance(exc, _NO_ARGS_IS_HELP):  # `briefgen` alone prints the help
                 exc.show()
@@ -171,6 +215,8 @@ class BriefgenGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Terminated:
+            _fail("terminated (SIGTERM)", None, TERMINATED)
         except KeyboardInterrupt:
             if sys.stderr.isatty():
                 click.echo(err=True)  # end the line the terminal's ^C is on
@@ -234,7 +280,7 @@ def cli() -> None:
 @cli.command(short_help="Build and archive the briefing of a window of days.")
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
               help="Folder of articles, read recursively: " + " ".join(CORPUS_SUFFIXES) + ".")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 10
               help="Folder the briefing is written to, as OUT/YYYY-MM-DD/briefing.FORMAT.")
 @click.option("--date", type=_DateOrLatest(offsets=True), default=None,
               help="Last day of the window (default: today); LATEST, in any case, is the newest article's date, "
@@ -297,11 +343,20 @@ def daily(corpus: Path, out: Path, date: dt.date | str | None, days: int | None,
             options = options.with_overrides(output=replace(options.output, history=False))
         if send_after and "pdf" not in options.formats:
             options = options.with_overrides(formats=(*options.formats, "pdf"))
+        if send_after:
+            from briefgen.output.deliver import check_delivery
+
+            check_delivery(options.delivery)  # before the run, not after it
         log.info("briefgen daily: corpus %s, out %s, date %s", corpus, out, date or "today")
         cache = None if no_cache or not (options.cache.enabled or cache_dir) else cache_folder(out, str(cache_dir or options.cache.dir))
-        result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
-                           progress=None if quiet else _progress_since(time.monotonic()), cache=cache,
-                           scheduler=scheduler or options.engine.scheduler or None)
+        try:
+            result = run_daily(corpus, out, options, today=dt.date.today(), date=date, days=days, jobs=jobs,
+                               progress=None if quiet else _progress_since(time.monotonic()), cache=cache,
+                               scheduler=scheduler or options.engine.scheduler or None)
+        except BriefgenError as exc:
+            if send_after:  # say so: a cron job's reader would look for the e-mail
+                exc.hint = f"{exc.hint}; nothing was e-mailed" if exc.hint else "nothing was e-mailed"
+            raise
         b = result.briefing
         if not quiet:
             click.echo(f"{b.title} for {b.date.isoformat()}: {b.coverage}")
@@ -320,6 +375,9 @@ def _send(out: Path, date: dt.date | None, options: Options, dry_run: bool, quie
     from briefgen.output.archive import find, locked
     from briefgen.output.deliver import deliver
 
+    if not out.is_dir():  # a mistyped --out: nothing to send, and nothing is created there
+        raise InputError(f"no briefing archive at {printable(out)}: {'not a folder' if os.path.lexists(out) else 'no such folder'}",
+                         "pass --out the folder `briefgen daily` writes to")
     # A dry run writes the .eml into OUT/.briefgen/mail: under the lock, as every write to the
     # archive is. A real send only reads (and may retry for minutes).
     with locked(out, options.output.lock_timeout) if dry_run else contextlib.nullcontext():
@@ -389,11 +447,11 @@ def fetch(corpus: Path, feed_urls: tuple[str, ...], page_urls: tuple[str, ...], 
                            progress=None if quiet else _progress("Fetching"))
         for written in result.written:
             if dry_run:
-                click.echo(f"would write {written.path}  ({written.url})")
+                click.echo(f"would write {printable(written.path)}  ({printable(written.url)})")
             elif not quiet:
                 click.echo(str(written.path))
         for failure in result.failures:
-            log.error("failed %s: %s", failure.url, failure.reason)
+            log.error("failed %s: %s", printable(failure.url), failure.reason)
         if not quiet:
             click.echo(result.summary())
         if result.all_failed:
@@ -422,7 +480,7 @@ SEND_HELP = f"""E-mail an archived briefing to the recipients in [delivery].
 
 @cli.command(short_help="E-mail a briefing: the whole briefing, PDF attached.",
              help=SEND_HELP)
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 4
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
 @click.option("--dry-run", is_flag=True,
@@ -662,6 +720,7 @@ def eval_group() -> None:
     Example:
         briefgen eval rouge ../shared/eval/bbc-news-summary --limit 100
     """
+    _setup_logging()
 
 
 @eval_group.command(name="rouge", short_help="ROUGE of every system against reference summaries.")
@@ -891,6 +950,12 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
             return
         if reuters is None:
             raise click.UsageError("give the Reuters-21578 folder, or --portal FILE")
+        if not reuters.is_dir():
+            raise InputError(f"no Reuters-21578 folder at {printable(reuters)}",
+                             "give the folder that holds reut2-000.sgm … reut2-021.sgm")
+        if not any(reuters.glob("reut2-*.sgm")):
+            raise NothingToReport(f"no reut2-*.sgm file in {printable(reuters)}",
+                                  "give the folder that holds reut2-000.sgm … reut2-021.sgm")
         if sweep:
             from briefgen.evaluation.topics import sweep as sweep_rule
 
@@ -899,6 +964,9 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
             return
         chosen = find_topic(_options(config_file), topic)
         docs = read_reuters(reuters)  # read once for both detectors
+        if not split_docs(docs, "TEST"):
+            raise NothingToReport(f"no story of the TEST split in {printable(reuters)}",
+                                  "give the folder that holds reut2-000.sgm … reut2-021.sgm")
         result = evaluate_docs(split_docs(docs, "TEST"), chosen, topic)
         click.echo(f"{result.n_docs} test documents, {result.tp + result.fn} labelled '{topic}'")
         click.echo(row("terms (the topic's rule)", result))
@@ -938,6 +1006,10 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
     _setup_logging()
 
     def action() -> None:
+        with contextlib.suppress(OSError):
+            if about_dir.resolve() == other_dir.resolve() or os.path.samefile(about_dir, other_dir):
+                raise UsageError(f"--about and --not-about are the same folder ({printable(about_dir)})",
+                                 "sort the articles into two folders: those about the topic, and the others")
         options = _options(config_file)
         topic = next((t for t in options.topics if t.name == topic_name), None)
         if topic is None:
@@ -971,6 +1043,7 @@ def topics(config_file: Path | None) -> None:
     Example:
         briefgen topics --config desk.toml
     """
+    _setup_logging()
 
     def action() -> None:
         for topic in _options(config_file).topics:

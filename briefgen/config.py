@@ -12,6 +12,7 @@ not own (:mod:`briefgen.files`): a named pipe or a device is refused, never wait
 
 from __future__ import annotations
 
+import logging
 import math
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,8 @@ FORMATS = ("md", "pdf", "html", "json")
 MAX_CONFIG_BYTES = 1_000_000  #: a config file larger than this is refused
 MAX_DAYS = 3660  #: the longest date window, in days (about ten years)
 MAX_BASENAME_BYTES = 200  #: output.basename at most (a file name is 255 bytes, the suffix follows)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -315,6 +318,9 @@ def _read_toml(text: str, origin: str) -> dict[str, Any]:
         raise ConfigError(f"{origin}: not valid TOML: {exc}", "fix the syntax at that line") from exc
     except ValueError as exc:  # Python refuses to read a whole number of thousands of digits
         raise ConfigError(f"{origin}: a number in it has too many digits to be read", "write numbers of a sane size") from exc
+    except RecursionError as exc:  # tomllib reads nested arrays and inline tables by recursion
+        raise ConfigError(f"{origin}: not valid TOML: arrays or tables nested too deeply to be read",
+                          "a briefgen config needs no nesting deeper than a list of strings") from exc
 
 
 def packaged_defaults() -> dict[str, Any]:
@@ -396,7 +402,9 @@ def _config_path(value: str, base_dir: Path | None) -> str:
 def default_config_path(environ: Mapping[str, str]) -> Path | None:
     """The config file to use when none is given with ``--config``: the file named by
     ``$BRIEFGEN_CONFIG`` when that is set, else ``$XDG_CONFIG_HOME/briefgen/config.toml``
-    (``XDG_CONFIG_HOME`` defaulting to ``~/.config``) when it exists, else ``None``."""
+    (``XDG_CONFIG_HOME`` defaulting to ``~/.config``) when it exists, else ``None``; also ``None``,
+    with a warning, when that folder cannot be searched (a cron job whose ``$HOME`` is another
+    user's), and when there is no home folder at all."""
     named = environ.get("BRIEFGEN_CONFIG", "")
     if named:
         path = Path(named).expanduser()
@@ -405,12 +413,20 @@ def default_config_path(environ: Mapping[str, str]) -> Path | None:
                               "point BRIEFGEN_CONFIG at a config file, or unset it")
         return path
     xdg = environ.get("XDG_CONFIG_HOME", "")
-    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative value is ignored
-        root = Path(xdg)
-    else:
-        root = (Path(environ["HOME"]) if environ.get("HOME") else Path.home()) / ".config"
+    try:
+        if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative value is ignored
+            root = Path(xdg)
+        else:
+            root = (Path(environ["HOME"]) if environ.get("HOME") else Path.home()) / ".config"
+    except (KeyError, RuntimeError):  # no $HOME, and no home in the password database
+        return None
     path = root / "briefgen" / "config.toml"
-    return path if path.exists() else None
+    try:
+        return path if path.exists() else None
+    except OSError as exc:  # e.g. a cron job whose $HOME is another user's
+        log.warning("cannot look for a config file at %s (%s): using the packaged defaults",
+                    printable(path), exc.strerror or exc)
+        return None
 
 
 def read_config_text(config_file: Path) -> str:
@@ -465,6 +481,10 @@ def load_options(config_file: Path | None = None) -> Options:
     for fmt in formats:
         if fmt not in FORMATS:
             raise ConfigError(f"{origin}: unknown format '{fmt}' in briefing.formats", f"choose from {', '.join(FORMATS)}")
+    if not formats:
+        raise ConfigError(f"{origin}: briefing.formats is empty", f"name at least one of {', '.join(FORMATS)}, e.g. formats = [\"md\"]")
+    _check_unique(briefing["formats"], "briefing.formats", origin)
+    _check_unique(briefing["topics"], "briefing.topics", origin)
     base_dir = Path(config_file).parent if config_file else None  # relative paths start here
     topics = []
     for name in briefing["topics"]:
@@ -499,6 +519,13 @@ def load_options(config_file: Path | None = None) -> Options:
         engine=EngineOptions(**data["engine"]),
         stories=StoryOptions(**data["stories"]),
     )
+
+
+def _check_unique(names: list[str], dotted: str, origin: str) -> None:
+    """Refuse a list that names something twice (a topic twice would be two sections of one name)."""
+    twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if twice is not None:
+        raise ConfigError(f"{origin}: {dotted} names '{printable(twice)}' twice", "name each once")
 
 
 def _site_url(url: str, origin: str) -> str:

@@ -13,8 +13,8 @@ Each holds the groups of near-duplicate articles (each group's kept members in c
 :func:`briefgen.load.kept_members`; the first speaks for the group), and answers by the same
 rules, written here once: which members a window holds (:func:`window_groups`, :func:`merged`),
 the newest date and the hint of an empty window (:func:`newest`, :func:`coverage_hint`: from the
-dates of the articles that speak for their groups), and the days and articles of the coverage
-chart (:func:`chart_heads`).
+dates of every member kept, since a window that holds any member holds the story), and the days
+and articles of the coverage chart (:func:`chart_heads`: the articles that speak for their groups).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Corpus(Protocol):
         """The paths of the articles without a date."""
 
     def newest_date(self) -> dt.date | None:
-        """The newest date of an article (of a merged group, its first member's)."""
+        """The newest date of an article (of a merged group, of any member kept)."""
 
     def coverage_hint(self) -> str:
         """A hint naming the days the corpus covers, for a window that holds no article."""
@@ -84,13 +84,13 @@ def merged(members: Sequence[Article]) -> Article:
 
 
 def newest(dates: Iterable[dt.date | None]) -> dt.date | None:
-    """The newest of the dates of the articles that speak for their groups (``None``: none is dated)."""
+    """The newest of the dates of the members kept of every group (``None``: none is dated)."""
     return max((d for d in dates if d is not None), default=None)
 
 
 def coverage_hint(dates: Iterable[dt.date | None]) -> str:
     """The hint for a window without articles: the days the corpus covers, from the dates of the
-    articles that speak for their groups (:func:`span_hint`)."""
+    members kept of every group (:func:`span_hint`)."""
     known = [d for d in dates if d is not None]
     return span_hint(min(known), max(known)) if known else span_hint(None, None)
 

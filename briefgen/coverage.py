@@ -35,8 +35,8 @@ def activity(articles: Sequence[Article], rule: AboutRule, end: dt.date, days: i
 
 def chart_span(first: dt.date | None, end: dt.date, days: int = DAYS) -> tuple[dt.date, ...]:
     """The chart's days: the ``days`` that end on ``end``, from ``first`` (the oldest date of an
-    article up to ``end``) when that is later."""
-    start = end - dt.timedelta(days=days - 1)
+    article up to ``end``) when that is later; never before the year 1."""
+    start = end - dt.timedelta(days=min(days - 1, (end - dt.date.min).days))
     if first is not None:
         start = max(start, first)
     return tuple(start + dt.timedelta(days=i) for i in range((end - start).days + 1))

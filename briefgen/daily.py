@@ -15,7 +15,7 @@ from typing import Any
 from briefgen.about import AboutRule
 from briefgen.config import Options
 from briefgen.corpus_index import CACHE_NAME
-from briefgen.errors import ArticleError, NothingToReport
+from briefgen.errors import ArticleError, ConfigError, NothingToReport
 from briefgen.load import newest_date, window
 from briefgen.models import Article, Briefing, History
 from briefgen.output.archive import (
@@ -24,8 +24,8 @@ from briefgen.output.archive import (
     clean_leftovers,
     locked,
     previous,
-    publish,
     reported,
+    swap_in,
 )
 from briefgen.output.render import render_all
 from briefgen.parallel import Progress
@@ -76,7 +76,9 @@ def run_daily(
     is not repeated (a record that is not sound is skipped with a warning). The briefing carries
     the coverage chart's counts: the corpus's articles per topic over the 14 days up to ``date``
     (:func:`briefgen.coverage.activity`). What a killed run left behind is cleaned up first. Everything is rendered before anything is written, and the
-    date's folder is replaced whole in one step (:func:`briefgen.output.archive.publish`), so a failure
+    date's folder is replaced whole in one step (:func:`briefgen.output.archive.swap_in`); when
+    ``latest``, the index, the feed and the navigation cannot then be replaced (together:
+    :func:`briefgen.web.site.update_links`), the date's previous folder is put back, so a failure
     leaves the archive as it was. Raises :class:`~briefgen.errors.OutputError` when the output
     folder cannot take the files.
 
@@ -112,9 +114,14 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
         briefing = replace(briefing, activity=source.corpus.activity(AboutRule(options.topics, options.ranking), end))
         formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
         rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename)
-        written = publish(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
-        update_links(out, basename, options.output.templates, options.output.site_url)
-    paths = [p for p in written if p.suffix[1:] in options.formats]
+        swap = swap_in(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
+        try:
+            update_links(out, basename, options.output.templates, options.output.site_url)
+        except BaseException:  # the pages could not follow: the date goes back to what it was too
+            swap.undo()
+            raise
+        swap.finish()
+    paths = [p for p in swap.paths if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
     return DailyResult(briefing, paths, articles, source.corpus.problems)
 
@@ -133,7 +140,11 @@ def _window_articles(source: Source, corpus: Path, options: Options, today: dt.d
         newest = loaded.newest_date()
         if newest is None:
             raise NothingToReport(f"no dated article in {corpus}", loaded.coverage_hint())
-        date = newest - dt.timedelta(days=int(date.partition("-")[2] or 0))
+        back = int(date.partition("-")[2] or 0)
+        if back > (newest - dt.date.min).days:
+            raise ConfigError(f"{date} would be {back} days before {newest.isoformat()}, before the year 1",
+                              "pass a smaller N in --date latest-N")
+        date = newest - dt.timedelta(days=back)
     assert not isinstance(date, str)
     start, end = resolve_window(date, days, today)
     articles = loaded.in_window(start, end)

@@ -16,7 +16,8 @@ swapped in after the check.
 bytes its name holds.
 
 Writing its own: :func:`write_new` (a new file, synced), :func:`write_atomic` (through a
-temporary file and a rename: a reader sees the old file or the new one), :func:`sync_folder`,
+temporary file and a rename: a reader sees the old file or the new one), :func:`replace_together`
+(several files and links, all written before any is replaced), :func:`sync_folder`,
 and :func:`flock_waiting` (an advisory lock taken with a time limit). A failure to write is an
 :class:`~briefgen.errors.OutputError` (:func:`output_error`) whose hint fits its cause.
 """
@@ -30,7 +31,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,7 +46,8 @@ _CHUNK = 1 << 20
 class Unreadable(Exception):
     """A file that cannot be used; ``kind`` says why, for the caller's hint: ``"missing"``,
     ``"io"`` (cannot be opened or read), ``"link"`` (a symbolic link where none is followed),
-    ``"not_regular"``, ``"too_large"`` or ``"outside"`` (a link leaving the folder)."""
+    ``"loop"`` (symbolic links that lead back to themselves), ``"not_regular"``, ``"too_large"``
+    or ``"outside"`` (a link leaving the folder)."""
 
     def __init__(self, reason: str, kind: str) -> None:
         super().__init__(reason)
@@ -81,9 +83,15 @@ def is_utf8_name(path: str | os.PathLike[str]) -> bool:
 
 def inside(path: Path, root: Path) -> list[str]:
     """The components of ``path``, all links resolved, below the real ``root``; raises
-    :class:`Unreadable` (``"outside"``) when it resolves to somewhere outside ``root``."""
+    :class:`Unreadable` (``"outside"``) when it resolves to somewhere outside ``root``, and
+    (``"loop"``) when its links lead back to themselves."""
     real_root = os.path.realpath(root)
-    target = os.path.realpath(path)
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Unreadable("a loop of symbolic links (it leads back to itself): not read", "loop") from exc
+        target = os.path.realpath(path)  # missing or unreadable: the open below says so
     if target == real_root or os.path.commonpath([real_root, target]) != real_root:
         raise Unreadable("a symbolic link to a file outside the corpus folder: not followed", "outside")
     return os.path.relpath(target, real_root).split(os.sep)
@@ -115,6 +123,8 @@ def _open(path: str | os.PathLike[str], flags: int = 0) -> int:
     except OSError as exc:
         if exc.errno == errno.ELOOP and flags & _NOFOLLOW:
             raise Unreadable("it is a symbolic link", "link") from exc
+        if exc.errno == errno.ELOOP:
+            raise Unreadable("a loop of symbolic links (it leads back to itself): not read", "loop") from exc
         raise Unreadable(f"cannot read the file: {exc.strerror or exc}",
                          "missing" if exc.errno == errno.ENOENT else "io") from exc
 
@@ -203,6 +213,40 @@ def write_atomic(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
     return path
+
+
+def replace_together(files: Mapping[Path, bytes], links: Mapping[Path, str] = {}) -> list[Path]:  # noqa: B006 - never changed
+    """Replace several files (``path: data``) and symbolic links (``path: target``) so that a
+    failure to write leaves every one of them as it was: each is first written in full beside its
+    place (a temporary file, or link, in the same folder: this is where a full disk shows), and
+    only when all are written are they renamed into place, one rename each. Raises
+    :class:`OutputError` from the first step, after removing what it wrote. Returns the paths."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        try:
+            for path, data in files.items():
+                staged.append((path.parent / f".{path.name}.{token()}.tmp", path))
+                write_new(staged[-1][0], data)
+            for path, target in links.items():
+                staged.append((path.parent / f".{path.name}.{token()}.tmp", path))
+                os.symlink(target, staged[-1][0])
+        except BaseException:
+            for tmp, _ in staged:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            raise
+    except OSError as exc:
+        path = staged[-1][1]
+        raise output_error(exc, f"cannot write {path}", path.parent, instead="") from exc
+    for tmp, path in staged:  # a rename needs no new space: this step does not fail for want of it
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            for left, _ in staged[staged.index((tmp, path)):]:
+                with contextlib.suppress(OSError):
+                    left.unlink()
+            raise output_error(exc, f"cannot replace {path}", path.parent, instead="") from exc
+    return [path for _, path in staged]
 
 
 def flock_waiting(handle: IO[Any], timeout: float, poll: float, waiting: Callable[[], None] | None = None) -> bool:

@@ -66,12 +66,12 @@ class LoadResult:
     duplicates: int = 0  #: entries merged into a near-identical article (kept in ``also_in`` or dropped)
 
     def newest_date(self) -> dt.date | None:
-        """The newest date of an article (of a merged group, its first member's)."""
+        """The newest date of an article (of a merged group, of any member kept)."""
         return newest_date(self.articles)
 
     def coverage_hint(self) -> str:
         """A hint naming the days the corpus covers, for a window that holds no article."""
-        return coverage_hint(a.date for a in self.articles)
+        return coverage_hint(m.date for a in self.articles for m in (a, *a.also_in))
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The articles dated from ``start`` to ``end`` (:func:`in_window`)."""
@@ -278,9 +278,11 @@ _CORPUS_HINTS = {
     "not_regular": "remove it from the corpus folder",
     "too_large": "split it, remove it from the corpus, or raise [input] max_bytes",
     "outside": "copy the file into the corpus folder if it is meant to be briefed",
+    "loop": "remove the link, or point it at the article file",
 }
 _FILE_HINTS = {
     "io": "check that it exists and is readable",
+    "loop": "remove the link, or point it at the article file",
     "not_regular": "give a regular file of article text",
     "too_large": "split it, or raise [input] max_bytes",
 }
@@ -388,8 +390,9 @@ def text_digest(text: str) -> bytes:
 
 
 def newest_date(articles: Sequence[Article]) -> dt.date | None:
-    """The newest date of the articles, ``None`` when none has one."""
-    return newest(a.date for a in articles)
+    """The newest date of the articles and of the copies merged into them (``also_in``: a
+    window that holds any of them holds the story), ``None`` when none has one."""
+    return newest(m.date for a in articles for m in (a, *a.also_in))
 
 
 def normalize_body(body: str) -> str:

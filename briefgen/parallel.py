@@ -1,8 +1,24 @@
-"""Run a function over many items, in worker processes when asked to (``--jobs N``)."""
+"""Run a function over many items, in worker processes when asked to (``--jobs N``).
+
+No worker outlives the process that started it, whatever ends that process: each worker asks
+the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG`` on Linux) and, everywhere, a
+watchdog thread in it ends it once its parent is gone. This matters because a worker is forked
+while the run holds its locks (the output folder's, the corpus index's): a forked process shares
+the parent's lock, and a worker left blocked on its pipe after ``kill -9`` would hold it forever.
+Workers ignore Ctrl-C and SIGTERM; the parent stops them when it is interrupted or fails.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -10,6 +26,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Progress = Callable[[Iterable[R], int], Iterator[R]]  #: wraps a stream of results, given its length
+
+_PR_SET_PDEATHSIG = 1  #: from <linux/prctl.h>
+_WATCH_EVERY = 0.5  #: seconds between a worker's checks that its parent is alive (where there is no prctl)
 
 
 def map_items(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1, progress: Progress[R] | None = None) -> list[R]:
@@ -21,14 +40,70 @@ def map_items(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1, progress:
     return list(iter_items(fn, items, jobs, progress))
 
 
-def iter_items(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1, progress: Progress[R] | None = None) -> Iterator[R]:
+def iter_items(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1, progress: Progress[R] | None = None) -> Generator[R, None, None]:
     """:func:`map_items` as a stream: each result as soon as it and those before it are done,
-    so that the caller can use (and drop) them as they come."""
+    so that the caller can use (and drop) them as they come. When the stream ends early (an
+    error, Ctrl-C, SIGTERM made an exception by the command line), the workers are stopped at
+    once instead of finishing the work queued for them."""
     if jobs <= 1 or len(items) < 2 * jobs:
         results: Iterable[R] = map(fn, items)
         yield from progress(results, len(items)) if progress else results
         return
     chunk = max(1, min(256, len(items) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(fn, items, chunksize=chunk)
+    # forked on Linux (Python 3.14 would otherwise start them from a fork server, not from this process)
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=bind_to_parent, initargs=(os.getpid(),))
+    try:
+        with _signals_held():  # the workers start here: see _signals_held
+            results = pool.map(fn, items, chunksize=chunk)
         yield from progress(results, len(items)) if progress else results
+    except BaseException:
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the workers are forked, and deliver them after: an
+    exception a handler raises while Python runs its fork hooks is printed and dropped ("Exception
+    ignored"), and the run would go on. Each worker starts with them held too, until
+    :func:`bind_to_parent` has set its own handlers."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now (the standard library offers no public way before 3.14)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+
+
+def bind_to_parent(parent: int) -> None:
+    """A worker's initializer: make this process die when ``parent`` does (see the module's
+    docstring), and leave Ctrl-C and SIGTERM to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request above was made
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="briefgen-parent-watch", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    """End this process once ``parent`` is gone (then another process adopts it)."""
+    while os.getppid() == parent:
+        time.sleep(_WATCH_EVERY)
+    os._exit(1)

@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from click.testing import Result
 from pypdf import PdfReader
 
+import briefgen.files
 import briefgen.output.archive
 import briefgen.output.render
 from briefgen.errors import RenderError
@@ -321,6 +322,7 @@ def test_send_dry_run_writes_an_eml(two_days: Path, tmp_path: Path) -> None:
 
 
 def test_send_without_recipients_or_briefing_says_how_to_fix_it(two_days: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
     result = run("send", "--out", str(tmp_path / "empty"))
     assert result.exit_code == 4
     assert result.stderr.startswith(f"Error: no briefing at all in {tmp_path / 'empty'}\n")
@@ -358,3 +360,77 @@ def test_publish_copies_only_what_readers_may_see(two_days: Path, tmp_path: Path
     assert again.stdout == f"0 files written to {site} (the others were up to date)\n"
     inside = run("publish", "--out", str(out), str(out / ".briefgen" / "www"))
     assert inside.exit_code == 10 and "that is the archive or its private files" in inside.stderr
+
+
+# --- a full disk after the date's folder is swapped in: the whole archive as it was ------------
+
+
+def site(out: Path) -> dict[str, bytes | str]:
+    """Everything a reader of ``out`` sees: every file (bytes) and where ``latest`` points."""
+    seen: dict[str, bytes | str] = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*")
+                                    if p.is_file() and not p.is_symlink() and ".briefgen" not in p.parts}
+    seen["latest ->"] = str((out / "latest").readlink())
+    return seen
+
+
+@pytest.fixture
+def full_disk_at_index_html(monkeypatch):
+    """From now on, writing index.html fails for want of space (as a full disk does)."""
+    real = briefgen.files.write_new
+
+    def write_new(path: Path, data: bytes) -> None:
+        if path.name.startswith(".index.html."):
+            raise OSError(28, "No space left on device")
+        real(path, data)
+
+    def start() -> None:
+        monkeypatch.setattr(briefgen.files, "write_new", write_new)
+    return start
+
+
+@pytest.mark.parametrize("rerun", [False, True], ids=["new-date", "same-date"])
+def test_a_full_disk_after_the_swap_leaves_the_whole_archive_as_it_was(two_days: Path, tmp_path: Path,
+                                                                          full_disk_at_index_html, rerun: bool) -> None:
+    out = tmp_path / "out"
+    assert daily(two_days, out, "2026-11-23", "--format", "md,html,json").exit_code == 0
+    if rerun:
+        assert daily(two_days, out, "2026-11-24", "--format", "md,html,json").exit_code == 0
+    before = site(out)
+    full_disk_at_index_html()
+    result = daily(two_days, out, "2026-11-24", "--format", "md,html,json", "--no-history")
+    assert result.exit_code == 10
+    assert result.stderr.startswith(f"Error: cannot write {out / 'index.html'}: No space left on device\n")
+    assert site(out) == before  # latest, the index, the feed, the navigation and the date's files
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".briefgen", ".briefgen.lock"]
+
+
+def test_daily_send_that_fails_after_the_swap_says_nothing_was_mailed(two_days: Path, tmp_path: Path, smtp,
+                                                                    full_disk_at_index_html) -> None:
+    recorder, port = smtp()
+    out = tmp_path / "out"
+    full_disk_at_index_html()
+    result = daily(two_days, out, "2026-11-24", "--send", "--config", str(delivery_config(tmp_path, port)))
+    assert result.exit_code == 10
+    assert result.stderr.rstrip().endswith("nothing was e-mailed")
+    assert recorder.attempts == 0
+    assert not (out / "2026-11-24").exists()
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("recipients", "[]", "Error: no recipients to send to"),
+    ("subject", "'{title.__class__.__mro__}'", "Error: delivery.subject '{title.__class__.__mro__}' names "
+                                               "{title.__class__.__mro__}, which is not one of {title}, {date}, {day}, {coverage}, {top}"),
+    ("subject", "'{date:>999999999}'", "names {date:>999999999}, which is not one of"),
+    ("subject", "'{title!r}'", "names {title!r}, which is not one of"),
+    ("subject", "'unclosed {'", "is not a subject template"),
+])
+def test_daily_send_checks_the_delivery_settings_before_the_run(two_days: Path, tmp_path: Path, key: str, value: str,
+                                                                message: str) -> None:
+    settings = {"sender": "'b@example.org'", "recipients": "['desk@example.org']", key: value}
+    config = tmp_path / "desk.toml"
+    config.write_text("[delivery]\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()))
+    out = tmp_path / "out"
+    result = daily(two_days, out, "2026-11-24", "--send", "--config", str(config))
+    assert result.exit_code == 3, result.stderr
+    assert message in result.stderr
+    assert not out.exists()  # refused before the run: nothing built, nothing archived

@@ -16,6 +16,7 @@ with a warning.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -99,18 +100,19 @@ def _update(store: IndexStore, folder: Path, paths: list[Path], max_bytes: int, 
     listed = set(keys)
     gone = [key for key in known if key not in listed]
     jobs_by_key = {job.key: job for job in todo}
-    for outcome in read_all(todo, jobs, progress):
-        if outcome.problem is not None:
-            found[outcome.key] = outcome.problem
-            if outcome.key in known:
-                gone.append(outcome.key)
-        else:
-            entry = outcome.entry or refreshed(known[outcome.key], jobs_by_key[outcome.key], outcome.seen_ns)
-            found[outcome.key] = entry
-            changed.append(entry)
-        if writable and len(changed) + len(gone) >= BATCH:
-            writable = _save(store, changed, gone)
-            changed, gone = [], []
+    with contextlib.closing(read_all(todo, jobs, progress)) as outcomes:  # an interruption stops the workers
+        for outcome in outcomes:
+            if outcome.problem is not None:
+                found[outcome.key] = outcome.problem
+                if outcome.key in known:
+                    gone.append(outcome.key)
+            else:
+                entry = outcome.entry or refreshed(known[outcome.key], jobs_by_key[outcome.key], outcome.seen_ns)
+                found[outcome.key] = entry
+                changed.append(entry)
+            if writable and len(changed) + len(gone) >= BATCH:
+                writable = _save(store, changed, gone)
+                changed, gone = [], []
     if writable:
         _save(store, changed, gone)
     return [found[key] if key in found else known.get(key) for key in keys]

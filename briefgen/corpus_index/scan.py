@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,7 +133,7 @@ def bits(flags: Sequence[bool]) -> int:
     return sum(1 << j for j, flag in enumerate(flags) if flag)
 
 
-def read_all(jobs: Sequence[Job], workers: int, progress: Progress[Outcome] | None) -> Iterator[Outcome]:
+def read_all(jobs: Sequence[Job], workers: int, progress: Progress[Outcome] | None) -> Generator[Outcome, None, None]:
     """:func:`read_job` over ``jobs``, in order, over ``workers`` processes."""
     return iter_items(read_job, jobs, workers, progress)
 

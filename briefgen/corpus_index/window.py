@@ -107,12 +107,12 @@ class IndexedCorpus:
         return self._answer(lambda: self._undated(), lambda whole: whole.undated)
 
     def newest_date(self) -> dt.date | None:
-        """The newest date of an article that speaks for its group (as :meth:`LoadResult.newest_date`)."""
-        return self._answer(lambda: self._edge_date(newest=True), LoadResult.newest_date)
+        """The newest date of an article kept in its group (as :meth:`LoadResult.newest_date`)."""
+        return self._answer(lambda: self._edge_date(newest=True, kept=True), LoadResult.newest_date)
 
     def coverage_hint(self) -> str:
         """The hint of :meth:`LoadResult.coverage_hint`."""
-        return self._answer(lambda: span_hint(self._edge_date(newest=False), self._edge_date(newest=True)),
+        return self._answer(lambda: span_hint(self._edge_date(newest=False, kept=True), self._edge_date(newest=True, kept=True)),
                             LoadResult.coverage_hint)
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
@@ -165,14 +165,15 @@ class IndexedCorpus:
 
     # --- groups of near-duplicates -------------------------------------------------------
 
-    def _edge_date(self, newest: bool, upto: dt.date | None = None) -> dt.date | None:
+    def _edge_date(self, newest: bool, upto: dt.date | None = None, kept: bool = False) -> dt.date | None:
         """The newest (or oldest) date, ``upto`` a day if given, of an article that is the first
-        of its group."""
+        of its group (``kept``: that is kept in its group)."""
         days = np.unique(self._days[(self._days != _NO_DATE) & (self._days <= (upto.toordinal() if upto else self._days.max(initial=0)))])
         for day in days[::-1] if newest else days:
             candidates = np.flatnonzero(self._days == day)
-            if any(self._days[group[0]] == day for group in self._groups_of(candidates)):
-                return dt.date.fromordinal(int(day))
+            for group in self._groups_of(candidates):
+                if any(self._days[m] == day for m in (self._kept(group) if kept else group[:1])):
+                    return dt.date.fromordinal(int(day))
         return None
 
     def _groups_of(self, members: np.ndarray) -> list[list[int]]:

@@ -110,11 +110,15 @@ class ClusterCorpus:
         """The date of each group's first member, which speaks for it."""
         return [self._metas[g[0]].date for g in self._groups]
 
+    def _kept_dates(self) -> list[dt.date | None]:
+        """The date of every member kept of every group (a window that holds any holds the story)."""
+        return [self._metas[m].date for g in self._groups for m in g]
+
     def newest_date(self) -> dt.date | None:
-        return newest(self._head_dates())
+        return newest(self._kept_dates())
 
     def coverage_hint(self) -> str:
-        return coverage_hint(self._head_dates())
+        return coverage_hint(self._kept_dates())
 
     def activity(self, rule: AboutRule, end: dt.date) -> Activity:
         """The coverage chart's counts up to ``end`` (:func:`briefgen.corpora.chart_heads`);

@@ -15,14 +15,17 @@ Every request goes through :meth:`Client.get`, which
   gzip bomb is stopped after ``max_bytes`` of output, not after all of it;
 - sends at most ``concurrency`` requests at a time, waits ``per_host_delay`` seconds between
   two requests to one host, and retries a 5xx answer, a 429, a timeout or a broken connection
-  with back-off.
+  with back-off, or after what the server's ``Retry-After`` asks, :data:`MAX_WAIT` seconds in
+  all at most.
 
-A request that cannot be completed raises :class:`FetchFailure` with the URL and the reason.
+A request that cannot be completed raises :class:`FetchFailure` with the URL and the reason, one
+printable line whatever the server sent.
 """
 
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import http.client
 import ipaddress
 import socket
@@ -34,7 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from briefgen.files import size_text
+from briefgen.files import printable, size_text
 
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -44,16 +47,49 @@ Resolve = Callable[[str, int], list[str]]
 Connect = Callable[[tuple[str, int], float], socket.socket]
 
 
-class FetchFailure(Exception):
-    """A URL that could not be fetched; ``reason`` says why in a few words, ``retryable`` whether
-    trying again soon may help (a 5xx answer, a timeout), ``status`` is the HTTP status if any."""
+MAX_REASON = 300  #: characters of a failure's reason at most (it may quote what a server sent)
+#: the longest a request waits between its attempts, in all (back-off and Retry-After alike)
+MAX_WAIT = 600.0
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 
-    def __init__(self, url: str, reason: str, retryable: bool = False, status: int | None = None) -> None:
-        super().__init__(f"{url}: {reason}")
+
+def one_line(text: str, limit: int = MAX_REASON) -> str:
+    """``text`` (which may hold what a server sent) as one printable line of at most ``limit``
+    characters: control characters and line breaks escaped (:func:`briefgen.files.printable`)."""
+    shown = printable(text)
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
+
+
+class FetchFailure(Exception):
+    """A URL that could not be fetched; ``reason`` says why in a few words (one printable line:
+    :func:`one_line`), ``retryable`` whether trying again soon may help (a 5xx answer, a
+    timeout), ``status`` is the HTTP status if any, ``retry_after`` the seconds a 429 or 503
+    answer asked to wait (``Retry-After``), if any."""
+
+    def __init__(self, url: str, reason: str, retryable: bool = False, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        reason = one_line(reason)
+        super().__init__(f"{one_line(url)}: {reason}")
         self.url = url
         self.reason = reason
         self.retryable = retryable
         self.status = status
+        self.retry_after = retry_after
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """The seconds a ``Retry-After`` header asks to wait (delta-seconds, or an HTTP date;
+    ``now``: the time, as ``time.time()``), or ``None`` when there is none or it cannot be read."""
+    text = (value or "").strip()
+    if text.isdigit():
+        return float(text[:12])
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now) if when.tzinfo else None
 
 
 @dataclass(frozen=True)
@@ -73,10 +109,14 @@ def address_refused(address: str, allow_private: bool) -> str | None:
     ``allow_private``, so is every address that is not globally reachable: loopback, private
     networks, link-local (where cloud metadata services answer), shared (carrier-grade NAT),
     documentation and reserved ranges. An IPv4 address written as IPv6 (``::ffff:10.0.0.1``)
-    is judged as the IPv4 address it is."""
-    ip = ipaddress.ip_address(address.partition("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    is judged as the IPv4 address it is, and so is one carried in an IPv6 address: IPv4-compatible
+    (``::10.0.0.1``), NAT64 (``64:ff9b::10.0.0.1``), 6to4 (``2002:0a00:0001::``) and Teredo. A
+    site-local address (``fec0::/10``, deprecated) is private."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.partition("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local and not allow_private:
+            return "a site-local address"
+        ip = _carried_ipv4(ip) or ip
     if ip.is_multicast:
         return "a multicast address"
     if ip.is_unspecified:
@@ -88,6 +128,20 @@ def address_refused(address: str, allow_private: bool) -> str | None:
         if test:
             return what
     return None if ip.is_global else "not a public address"
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, compatible, NAT64, 6to4, Teredo's
+    client), or ``None``."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in network for network in _NAT64) or (ip.packed[:12] == bytes(12) and int(ip) > 1):
+        return ipaddress.IPv4Address(ip.packed[-4:])
+    return None
 
 
 def resolve_host(host: str, port: int) -> list[str]:
@@ -130,7 +184,8 @@ class Client:
     def __init__(self, *, timeout: float, max_bytes: int, user_agent: str, allow_private: bool = False,
                  per_host_delay: float = 0.0, concurrency: int = 4, retries: int = 0, retry_delay: float = 1.0,
                  resolve: Resolve = resolve_host, connect: Connect = _connect, tls: ssl.SSLContext | None = None,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.user_agent = user_agent
@@ -140,6 +195,7 @@ class Client:
         self.resolve = resolve
         self.connect = connect
         self.sleep = sleep
+        self.wall_clock = wall_clock  #: the time, for a Retry-After given as a date
         self.gate = _HostGate(per_host_delay, clock, sleep)
         self.slots = threading.BoundedSemaphore(concurrency)
         self.tls = tls or ssl.create_default_context()  # certificates and host names always verified
@@ -147,17 +203,26 @@ class Client:
     def get(self, url: str, headers: Mapping[str, str] | None = None, retry: bool = True) -> Response:
         """GET ``url``, following redirects; retry what may pass (a 5xx answer, a 429, a timeout,
         a broken connection) up to ``retries`` times, waiting ``retry_delay`` seconds, doubled
-        after each attempt. Returns a 2xx or 304 answer; raises :class:`FetchFailure`."""
+        after each attempt, or what the server's ``Retry-After`` asks when that is longer; at most
+        :data:`MAX_WAIT` seconds in all (a server that asks for more is given up on at once).
+        Returns a 2xx or 304 answer; raises :class:`FetchFailure`."""
         attempts = 1 + (self.retries if retry else 0)
+        waited = 0.0
         for attempt in range(attempts):
             try:
                 return self._follow(url, dict(headers or {}))
             except FetchFailure as failure:
+                wait = max(self.retry_delay * 2 ** attempt, failure.retry_after or 0.0)
+                if failure.retryable and attempt < attempts - 1 and waited + wait > MAX_WAIT:
+                    failure.reason += (f" (the server asks to wait {failure.retry_after:g} s" if failure.retry_after
+                                       else f" (a retry would wait {wait:g} s") + f"; briefgen waits {MAX_WAIT:g} s at most)"
+                    raise
                 if not failure.retryable or attempt == attempts - 1:
                     if attempt:
                         failure.reason += f" (after {attempt + 1} attempts)"
                     raise
-            self.sleep(self.retry_delay * 2 ** attempt)
+            self.sleep(wait)
+            waited += wait
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _follow(self, url: str, headers: dict[str, str]) -> Response:
@@ -170,7 +235,8 @@ class Client:
             if 200 <= status < 300 or status == 304:
                 return Response(current, status, found, body if status != 304 else b"")
             retryable = status >= 500 or status == 429
-            raise FetchFailure(url, f"HTTP {status}" + (f" (at {current})" if current != url else ""), retryable, status)
+            asked = retry_after(found.get("retry-after"), self.wall_clock()) if status in (429, 503) else None
+            raise FetchFailure(url, f"HTTP {status}" + (f" (at {current})" if current != url else ""), retryable, status, asked)
         raise FetchFailure(url, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
 
     def _target(self, url: str) -> tuple[str, str, int, str, list[str]]:
@@ -197,8 +263,9 @@ class Client:
             why = address_refused(address, self.allow_private)
             if why:
                 shown = host if host == address else f"{host} ({address})"
+                allowed = not self.allow_private and address_refused(address, allow_private=True) is None
                 raise FetchFailure(url, f"refused: {shown} is {why}"
-                                   + ("" if self.allow_private else " (set [fetch] allow_private = true to allow it)"))
+                                   + (" (set [fetch] allow_private = true to allow it)" if allowed else ""))
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return scheme, host, port, path, addresses
 

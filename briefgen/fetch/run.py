@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from briefgen.config import FetchOptions
 from briefgen.errors import ArticleError, ConfigError, OutputError
 from briefgen.fetch.feeds import article_url, feed_items, read_opml
-from briefgen.fetch.net import Client, FetchFailure
+from briefgen.fetch.net import Client, FetchFailure, one_line
 from briefgen.fetch.pages import Robots, extract_article
 from briefgen.fetch.state import STATE_NAME, SourceState, State
 from briefgen.fetch.write import article_markdown, free_path, slug, write_article
@@ -53,7 +53,10 @@ Progress = Callable[[Iterable[Any], int], Iterator[Any]]
 @dataclass(frozen=True)
 class Failure:
     url: str
-    reason: str
+    reason: str  #: one printable line (it may quote a server: :func:`briefgen.fetch.net.one_line`)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", one_line(self.reason))
 
 
 @dataclass(frozen=True)

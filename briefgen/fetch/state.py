@@ -16,6 +16,11 @@ The database is in WAL mode, and an article is claimed and written inside one wr
 transaction (:meth:`State.claim`), so that two fetches running at once over the same corpus
 write each article once: the second waits for the first's transaction, then finds the article
 already there. Each thread gets a connection of its own.
+
+A state file that is damaged (not a database, malformed, or of another layout) is set aside as
+``<name>.damaged-<time>`` with a warning, and the fetch starts afresh: nothing is lost that
+matters, since an article already in the corpus is recognised by its URL when it is met again
+(:meth:`State.claim`: the file is there). A dry run reads a damaged state as an empty one.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -37,6 +44,8 @@ from briefgen.readers import Draft
 
 STATE_NAME = ".briefgen-fetch.sqlite"  #: the state file's name in the corpus folder
 BUSY_TIMEOUT = 60.0  #: seconds to wait for another fetch's write transaction
+
+log = logging.getLogger(__name__)
 
 def _wal(db: sqlite3.Connection) -> None:
     """Put the database in WAL mode. The switch needs the file to itself, and SQLite answers
@@ -113,10 +122,55 @@ class State:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._memory = readonly and not self.path.exists()  # a dry run before any fetch: nothing is known
-        if not readonly or self._memory:
+        try:
+            self._prepare()
+        except OutputError as exc:
+            if not (isinstance(exc.__cause__, sqlite3.Error) and _damaged(exc.__cause__)):
+                raise
+            self.close()
+            self._local = threading.local()
+            if readonly:
+                log.warning("the fetch state %s is damaged (%s): this dry run knows nothing of earlier fetches",
+                            printable(self.path), exc.__cause__)
+                self._memory = True
+            else:
+                self._set_aside(str(exc.__cause__))
+            self._prepare()
+
+    def _prepare(self) -> None:
+        """Create the tables if missing, and check that the file is sound and of this layout."""
+        try:
             with self._write() as db:
-                for statement in filter(str.strip, _SCHEMA.split(";")):
-                    db.execute(statement)
+                if not self.readonly or self._memory:
+                    for statement in filter(str.strip, _SCHEMA.split(";")):
+                        db.execute(statement)
+                for table, columns in _COLUMNS.items():
+                    db.execute(f"SELECT {columns} FROM {table} LIMIT 1")  # noqa: S608 - our own names
+                if not self._memory:
+                    found = db.execute("PRAGMA quick_check").fetchone()
+                    if not found or found[0] != "ok":
+                        raise sqlite3.DatabaseError(f"database disk image is malformed ({found[0] if found else 'no answer'})")
+        except sqlite3.Error as exc:  # a dry run's reads (a write transaction wraps its own)
+            raise _state_error(self.path, exc) from exc
+
+    def _set_aside(self, why: str) -> None:
+        """Rename the damaged state file (and its journal) aside, with a warning."""
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.rename(self.path, aside)
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(f"{self.path}-wal", f"{aside}-wal")
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.path}-shm")
+        except FileNotFoundError:  # another fetch set it aside first
+            return
+        except OSError as exc:
+            raise OutputError(f"the fetch state {printable(self.path)} is damaged ({why}) and cannot be set aside: "
+                              f"{exc.strerror or exc}",
+                              "delete it (the next fetch starts afresh), or pass another --state FILE") from exc
+        log.warning("the fetch state %s was damaged (%s): set aside as %s; this fetch starts afresh "
+                    "(articles already in the corpus are recognised by their URL)", printable(self.path), why,
+                    printable(aside.name))
 
     def _db(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
@@ -271,6 +325,18 @@ class State:
             db.execute("INSERT INTO articles (url, text_hash, path, written_at) VALUES (?, ?, ?, ?)",
                        (url, text_hash, relative, now))
             return Claim(path) if new else Claim(None, "file", relative)
+
+
+_COLUMNS = {"sources": "url, etag, last_modified, last_status, failures, checked_at",
+            "articles": "url, text_hash, path, written_at"}
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` says the file is not a sound state (rather than busy, read-only or missing)."""
+    text = str(exc).lower()
+    return (not isinstance(exc, sqlite3.OperationalError)
+            or any(words in text for words in ("malformed", "not a database", "no such column", "no such table",
+                                               "has no column", "file is encrypted")))
 
 
 def _state_error(path: Path, exc: sqlite3.Error) -> OutputError:

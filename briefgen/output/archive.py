@@ -10,7 +10,8 @@
       .briefgen.lock                                        held while a run writes
 
 A date's files are written into a fresh folder ``OUT/.briefgen-new.<date>.<token>`` and that
-folder is swapped in for ``OUT/<date>`` in one step (:func:`publish`), so one run's files are
+folder is swapped in for ``OUT/<date>`` in one step (:func:`publish`; :func:`swap_in` keeps the
+previous folder aside until the caller says whether to keep the new one), so one run's files are
 never mixed with another's. Every file gets the modes the umask gives. ``briefing.json`` is
 always kept, as the archive's record of what each briefing reported (history, index, e-mail);
 records are checked when read, and one that is not sound is left out with a warning; a sound
@@ -24,7 +25,6 @@ by :mod:`briefgen.web.site`. This module never imports the web side.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import datetime as dt
 import errno
@@ -108,10 +108,11 @@ def check_targets(out: Path, date: dt.date) -> None:
     if os.path.lexists(folder) and not folder.is_dir():
         raise OutputError(f"{folder} is {_what(folder)}, not a briefing folder",
                           "move it out of the output folder; briefgen writes each date's briefing into a folder of its own")
-    _check_latest(out)
+    check_latest(out)
 
 
-def _check_latest(out: Path) -> None:
+def check_latest(out: Path) -> None:
+    """Refuse a ``latest`` that is not a symbolic link (briefgen never replaces what it did not make)."""
     link = out / LATEST
     if os.path.lexists(link) and not link.is_symlink():
         raise OutputError(f"{link} is {_what(link)}, not the symbolic link briefgen keeps there",
@@ -177,14 +178,58 @@ def _remove_folder(folder: Path) -> bool:
         return False
 
 
+@dataclass
+class Swap:
+    """A date's new folder swapped in by :func:`swap_in`, the previous one (if any) kept aside at
+    ``old`` until :meth:`finish` deletes it or :meth:`undo` puts it back."""
+
+    out: Path
+    folder: Path
+    paths: list[Path]  #: the files written
+    old: Path | None  #: where the previous folder is kept; None when the date is new
+    exchanged: bool  #: whether the two were exchanged in one step (else renamed one after the other)
+
+    def finish(self) -> None:
+        """Delete the previous folder (a failure is a warning: the next run tries again)."""
+        if self.old is not None:
+            _remove_folder(self.old)
+
+    def undo(self) -> None:
+        """Put the previous folder back in one step (or take the new date away, when it is new)
+        and delete the new one; a failure is a warning (what a killed run leaves, which the next
+        run cleans up: :func:`clean_leftovers`)."""
+        discard = self.out / f".briefgen-new.{self.folder.name}.{token()}"
+        try:
+            if self.old is None:
+                os.rename(self.folder, discard)
+            elif self.exchanged and exchange(self.old, self.folder):
+                discard = self.old
+            else:
+                os.rename(self.folder, discard)
+                os.rename(self.old, self.folder)
+            sync_folder(self.out)
+        except OSError as exc:
+            log.warning("could not put back the previous %s (%s); the next run cleans up", self.folder, exc.strerror or exc)
+            return
+        _remove_folder(discard)
+
+
 def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes]) -> list[Path]:
     """Make ``out/<date>`` hold ``files`` (plus what the folder held besides ``<basename>.*``), in
-    one step, and return the files' paths.
+    one step, and return the files' paths (:func:`swap_in`, then the old folder deleted)."""
+    swap = swap_in(out, date, basename, files)
+    swap.finish()
+    return swap.paths
+
+
+def swap_in(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes]) -> Swap:
+    """Make ``out/<date>`` hold ``files`` (plus what the folder held besides ``<basename>.*``), in
+    one step; the previous folder is kept aside until the :class:`Swap` is finished or undone.
 
     The files are written into a fresh folder ``out/.briefgen-new.<date>.<token>`` and that folder
     is exchanged with ``out/<date>`` by one atomic rename (``renameat2`` ``RENAME_EXCHANGE``), so a
-    reader of ``out/<date>`` sees the old set or the new set and nothing in between; then the old
-    folder is deleted. Where the exchange is not available, the old folder is renamed aside to
+    reader of ``out/<date>`` sees the old set or the new set and nothing in between. Where the
+    exchange is not available, the old folder is renamed aside to
     ``out/.briefgen-old.<date>.<token>`` and the new one renamed in: for that instant the date is
     missing, never mixed. Raises :class:`OutputError`, leaving ``out/<date>`` as it was.
     """
@@ -193,6 +238,7 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
     staging = out / f".briefgen-new.{date.isoformat()}.{token()}"
     current = folder
     old: Path | None = None
+    exchanged = False
     try:
         os.mkdir(staging, 0o777)
         for name, data in files.items():
@@ -205,7 +251,7 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
         if not folder.is_dir():
             os.rename(staging, folder)
         elif exchange(staging, folder):
-            old = staging  # the exchange left the old files under the staging name
+            old, exchanged = staging, True  # the exchange left the old files under the staging name
         else:
             old = out / f".briefgen-old.{date.isoformat()}.{token()}"
             os.rename(folder, old)
@@ -215,14 +261,17 @@ def publish(out: Path, date: dt.date, basename: str, files: Mapping[str, bytes])
                 os.rename(old, folder)
                 old = None
                 raise
-        sync_folder(out)
     except OSError as exc:
         if old is None and staging.is_dir() and not staging.is_symlink():
             _remove_folder(staging)
         raise output_error(exc, f"cannot write {current}", out) from exc
-    if old is not None:
-        _remove_folder(old)
-    return [folder / name for name in files]
+    swap = Swap(out, folder, [folder / name for name in files], old, exchanged)
+    try:
+        sync_folder(out)
+    except OSError as exc:
+        swap.undo()
+        raise output_error(exc, f"cannot write {folder}", out) from exc
+    return swap
 
 
 def clean_leftovers(out: Path) -> list[Path]:
@@ -390,18 +439,3 @@ def find(out: Path, basename: str, date: dt.date | None) -> ArchivedBriefing:
         raise InputError(f"no briefing {what} in {out}", f"run `briefgen daily` first; archived dates (newest first): {dates}")
     return match
 
-
-def point_latest(out: Path, name: str) -> Path:
-    """Point ``out/latest`` at the folder ``name`` in one rename; ``latest`` is only ever replaced
-    if it is a symbolic link. Raises :class:`OutputError`."""
-    _check_latest(out)
-    link = out / LATEST
-    tmp = out / f".{LATEST}.{token()}.tmp"
-    try:
-        tmp.symlink_to(name, target_is_directory=True)
-        os.replace(tmp, link)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise output_error(exc, f"cannot point {link} at {name}", out) from exc
-    return link

@@ -20,12 +20,14 @@ then raises :class:`DeliveryError`; the briefing's files are never touched.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
 import smtplib
 import ssl
 import stat
+import string
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -36,7 +38,7 @@ from pathlib import Path
 from briefgen.config import DeliveryOptions
 from briefgen.corpus_index import CACHE_NAME
 from briefgen.errors import ConfigError, DeliveryError, InputError, OutputError
-from briefgen.files import write_atomic
+from briefgen.files import printable, write_atomic
 from briefgen.models import Briefing
 from briefgen.output.archive import ArchivedBriefing
 from briefgen.text.dates import short_date
@@ -55,22 +57,40 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-#: the fields ``[delivery] subject`` may use
+#: the fields ``[delivery] subject`` may use, as ``{title}``
 SUBJECT_FIELDS = ("title", "date", "day", "coverage", "top")
 
 
-def subject_line(template: str, briefing: Briefing) -> str:
-    """``[delivery] subject`` filled in (:data:`SUBJECT_FIELDS`), on one line (:func:`one_line`).
-    With no key point, ``{top}`` is empty and the separator left dangling at the end is dropped
-    (``Daily Briefing — Sun 29 Nov 2026``)."""
-    values = {"title": briefing.title, "date": briefing.date.isoformat(), "day": short_date(briefing.date),
-              "coverage": briefing.coverage, "top": top_story(briefing)}
+def subject_values(briefing: Briefing, date: dt.date) -> dict[str, str]:
+    """The value of each of :data:`SUBJECT_FIELDS` for the briefing of ``date``."""
+    return {"title": briefing.title, "date": date.isoformat(), "day": short_date(date),
+            "coverage": briefing.coverage, "top": top_story(briefing)}
+
+
+def subject_line(template: str, values: dict[str, str]) -> str:
+    """``delivery.subject`` filled in: each ``{name}`` of :data:`SUBJECT_FIELDS` replaced by its
+    value (:func:`subject_values`), ``{{`` and ``}}`` by a brace, on one line (:func:`one_line`).
+    Nothing else is evaluated (no attribute, index, conversion or format spec: the template is
+    config text, not code); anything else is a :class:`ConfigError`. With no key point, ``{top}``
+    is empty and the separator left dangling at the end is dropped (``Daily Briefing — Sun 29 Nov 2026``)."""
+    def refused(why: str) -> ConfigError:
+        return ConfigError(f"delivery.subject {printable(template)[:200]!r} {why}",
+                           "use " + ", ".join("{" + f + "}" for f in SUBJECT_FIELDS) + ", and {{ or }} for a brace")
+    parts = []
     try:
-        subject = one_line(template.format(**values))
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"delivery.subject '{template}' has an unknown field ({exc})",
-                          "use " + ", ".join(f"{{{name}}}" for name in SUBJECT_FIELDS)) from exc
-    return subject.rstrip(" :—–-|·") if not values["top"] else subject
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise refused(f"is not a subject template ({exc})") from exc
+    for literal, name, spec, conversion in parsed:
+        parts.append(literal)
+        if name is None:
+            continue
+        if name not in SUBJECT_FIELDS or spec or conversion:
+            raise refused(f"names {{{printable(name)[:40]}{'!' + conversion if conversion else ''}{':' + spec[:20] if spec else ''}}}, "
+                          f"which is not one of {', '.join('{' + f + '}' for f in SUBJECT_FIELDS)}")
+        parts.append(values[name])
+    subject = one_line("".join(parts))
+    return subject.rstrip(" :—–-|·") if not values.get("top") else subject
 
 
 def page_address(archived: ArchivedBriefing, basename: str, site_url: str) -> str:
@@ -82,12 +102,10 @@ def page_address(archived: ArchivedBriefing, basename: str, site_url: str) -> st
     return f"{site_url}{archived.folder.name}/{basename}.html"
 
 
-def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions,
-                  empty_message: str = Briefing.empty_message, templates: str = "", page_url: str = "") -> EmailMessage:
-    """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached;
-    a section without bullets says ``empty_message``, and the HTML comes from the user's
-    ``templates`` folder first; ``page_url`` (:func:`page_address`) is linked as the briefing's
-    web page. The subject is :func:`subject_line`; an address holding a line break is refused."""
+def check_delivery(delivery: DeliveryOptions) -> None:
+    """Refuse, with a :class:`ConfigError`, a ``[delivery]`` that cannot make a message: no
+    recipients, no sender, an address holding a line break, a subject that is not a template of
+    :data:`SUBJECT_FIELDS`. ``daily --send`` checks it before the run."""
     if not delivery.recipients:
         raise ConfigError("no recipients to send to", 'set recipients = ["..."] under [delivery] in the config file')
     if not delivery.sender:
@@ -96,8 +114,19 @@ def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptio
         if _CONTROL.search(address):
             raise ConfigError(f"delivery.{key} holds a line break or another control character: {address!r}",
                               "write each address on one line, e.g. \"Briefings <briefings@example.org>\"")
+    subject_line(delivery.subject, dict.fromkeys(SUBJECT_FIELDS, ""))
+
+
+def build_message(archived: ArchivedBriefing, pdf: Path, delivery: DeliveryOptions,
+                  empty_message: str = Briefing.empty_message, templates: str = "", page_url: str = "") -> EmailMessage:
+    """The e-mail: the whole briefing as plain text and as HTML (alternatives), the PDF attached;
+    a section without bullets says ``empty_message``, and the HTML comes from the user's
+    ``templates`` folder first; ``page_url`` (:func:`page_address`) is linked as the briefing's
+    web page. The subject is :func:`subject_line`, on one line; a ``[delivery]`` that cannot
+    make a message is refused (:func:`check_delivery`)."""
+    check_delivery(delivery)
     briefing = replace(archived.briefing, empty_message=empty_message)
-    subject = subject_line(delivery.subject, briefing)
+    subject = subject_line(delivery.subject, subject_values(briefing, archived.date))
     attachment = f"{pdf.stem}-{archived.date.isoformat()}.pdf"
     message = EmailMessage()
     message["Subject"] = subject

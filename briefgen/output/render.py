@@ -100,7 +100,7 @@ def to_html(briefing: Briefing, nav: str | None = None, templates: str = "", sit
     from briefgen.web.pages import page_meta, page_url
 
     chart = None
-    if briefing.activity is not None and briefing.activity.days:
+    if briefing.activity is not None and briefing.activity.days and briefing.activity.topics:  # no topic, no chart
         from briefgen.web.chart import caption, drawn
 
         chart = drawn(briefing.activity, caption(briefing.activity))

@@ -146,11 +146,16 @@ def svg(data: Activity) -> str:
         shown = ticks(data)
         axes.xaxis.set_major_locator(FixedLocator(date2num(shown)))
         axes.xaxis.set_major_formatter(FixedFormatter([day(data, d, NBSP) for d in shown]))
-        if len(data.days) == 1:
-            axes.set_xlim(days[0] - 0.5, days[0] + 0.5)
+        # half a day either side of one day, else matplotlib's margins; kept within the years it draws (1 to 9999)
+        low, high = (days[0] - 0.5, days[0] + 0.5) if len(data.days) == 1 else (
+            days[0] - (days[-1] - days[0]) * 0.05, days[-1] + (days[-1] - days[0]) * 0.05)
+        first, last = date2num(dt.date.min), date2num(dt.date.max)
+        if len(data.days) == 1 or low < first or high > last:
+            axes.set_xlim(max(low, first), min(high, last))
         axes.grid(axis="y")
-        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=legend_columns([t for _, t in data.topics]),
-                    handlelength=2.4, columnspacing=1.2, fontsize=12, borderaxespad=0)
+        if data.topics:  # no topic, no line to name
+            axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=legend_columns([t for _, t in data.topics]),
+                        handlelength=2.4, columnspacing=1.2, fontsize=12, borderaxespad=0)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None, "Creator": "briefgen"})
     text = buffer.getvalue()

@@ -97,7 +97,7 @@ def index_html(briefings: Sequence[ArchivedBriefing], basename: str, templates: 
     archive is published, for ``og:url``)."""
     rows = [_row(b, basename) for b in briefings]
     span = chart.merge(b.briefing.activity for b in briefings if b.briefing.activity is not None)
-    drawn = chart.drawn(span, chart.caption(span)) if span is not None else None
+    drawn = chart.drawn(span, chart.caption(span)) if span is not None and span.topics else None  # no topic, no chart
     title = briefings[0].briefing.title if briefings else "Briefings"
     if briefings:
         first, last = briefings[-1].date, briefings[0].date
@@ -117,13 +117,19 @@ def index_html(briefings: Sequence[ArchivedBriefing], basename: str, templates: 
 
 
 def refresh_navigation(briefings: Sequence[ArchivedBriefing], basename: str, templates: str = "") -> list[Path]:
-    """Make every briefing page's navigation bars (the one above it and the one at its foot) link
-    the index and its neighbours among the briefings that have a page (``briefings`` newest
-    first). A page is rewritten atomically, and only if a bar changed; a page without the bars
-    (made before briefgen had them) is left as it is, and one with only the top bar keeps only
-    that. Returns the pages rewritten."""
+    """Rewrite, each atomically, the pages whose navigation bars changed
+    (:func:`navigation_updates`). Returns the pages rewritten."""
+    return [write_atomic(path, data) for path, data in navigation_updates(briefings, basename, templates).items()]
+
+
+def navigation_updates(briefings: Sequence[ArchivedBriefing], basename: str, templates: str = "") -> dict[Path, bytes]:
+    """The pages whose navigation bars must change, with their new text, so that every briefing
+    page's bars (the one above it and the one at its foot) link the index and its neighbours
+    among the briefings that have a page (``briefings`` newest first). A page whose bars are
+    already right, and a page without the bars (made before briefgen had them), are not among
+    them; one with only the top bar keeps only that."""
     pages = [(b, b.folder / f"{basename}.html") for b in briefings if "html" in formats(b, basename)]
-    rewritten = []
+    rewritten: dict[Path, bytes] = {}
     for i, (b, path) in enumerate(pages):
         newer = pages[i - 1] if i > 0 else None
         older = pages[i + 1] if i + 1 < len(pages) else None
@@ -137,7 +143,7 @@ def refresh_navigation(briefings: Sequence[ArchivedBriefing], basename: str, tem
             continue
         changed = _replace_bars(text, bars)
         if changed != text:
-            rewritten.append(write_atomic(path, changed.encode("utf-8")))
+            rewritten[path] = changed.encode("utf-8")
     return rewritten
 
 

@@ -177,12 +177,31 @@ def test_fetch_then_daily_cites_the_fetched_articles(site: NewsServer, tmp_path:
     assert sections["trade"] and sections["security"]
 
 
-def test_a_state_file_that_is_not_one_is_an_output_error(site: NewsServer, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["not a database", "another layout", "truncated"])
+def test_a_damaged_state_is_set_aside_and_the_fetch_starts_afresh(site: NewsServer, tmp_path: Path, damage: str) -> None:
     corpus = tmp_path / "news"
-    corpus.mkdir()
-    (corpus / ".briefgen-fetch.sqlite").write_text("my notes, not a database\n", encoding="utf-8")
-    result = run("fetch", "--corpus", str(corpus), "--config", str(config(tmp_path, [f"{site.base}/atom.xml"])))
-    assert result.exit_code == 10
-    assert result.stderr.startswith(f"Error: cannot use the fetch state {corpus}/.briefgen-fetch.sqlite: file is not a database\n"
-                                    "Hint: ")
-    assert site.requests == [] and not list(corpus.rglob("*.md"))
+    desk = config(tmp_path, [f"{site.base}/rss.xml", f"{site.base}/atom.xml"])
+    state = corpus / ".briefgen-fetch.sqlite"
+    if damage == "not a database":
+        corpus.mkdir()
+        state.write_text("my notes, not a database\n", encoding="utf-8")
+    else:
+        assert run("fetch", "--corpus", str(corpus), "--config", str(desk), "--quiet").exit_code == 0
+        if damage == "another layout":
+            import sqlite3
+            with sqlite3.connect(state) as db:
+                db.execute("DROP TABLE articles")
+                db.execute("CREATE TABLE articles (link TEXT)")
+        else:
+            state.write_bytes(state.read_bytes()[:2048])
+    before = sorted(corpus.rglob("*.md"))
+    for dry_run in (("--dry-run",), ()):
+        result = run("fetch", "--corpus", str(corpus), "--config", str(desk), *dry_run)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith(f"warning: the fetch state {state} ")
+    assert "set aside as .briefgen-fetch.sqlite.damaged-" in result.stderr
+    assert len([p for p in corpus.glob(".briefgen-fetch.sqlite.damaged-*") if not p.name.endswith("-wal")]) == 1
+    assert sorted(corpus.rglob("*.md")) == before or not before  # articles already there are not written again
+    assert len(list(corpus.rglob("*.md"))) == 4
+    again = run("fetch", "--corpus", str(corpus), "--config", str(desk))
+    assert again.exit_code == 0 and again.stderr == ""  # the new state is sound

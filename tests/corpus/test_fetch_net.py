@@ -15,7 +15,14 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 import trustme
 
-from briefgen.fetch.net import MAX_REDIRECTS, Client, FetchFailure, address_refused, decompress
+from briefgen.fetch.net import (
+    MAX_REDIRECTS,
+    MAX_WAIT,
+    Client,
+    FetchFailure,
+    address_refused,
+    decompress,
+)
 from tests.newsserver import (
     NewsServer,
     Resource,
@@ -26,6 +33,7 @@ from tests.newsserver import (
     hang,
     news_server,
     redirect,
+    send,
     status,
 )
 
@@ -173,6 +181,16 @@ def test_a_redirect_to_another_scheme_is_refused(server: NewsServer) -> None:
     ("224.0.0.251", "a multicast address"),
     ("ff02::1", "a multicast address"),
     ("0.0.0.0", "the unspecified address"),
+    # a private IPv4 address carried in an IPv6 one
+    ("::10.0.0.1", "a private address"),  # IPv4-compatible
+    ("::127.0.0.1", "a loopback address"),
+    ("64:ff9b::10.0.0.1", "a private address"),  # NAT64
+    ("64:ff9b::169.254.169.254", "a link-local address"),
+    ("2002:a00:1::1", "a private address"),  # 6to4 of 10.0.0.1
+    ("2002:7f00:1::", "a loopback address"),
+    ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "a private address"),  # Teredo, client 10.0.0.1
+    ("fec0::1", "a site-local address"),
+    ("64:ff9b::8.8.8.8", None),
     ("8.8.8.8", None),
     ("2001:4860:4860::8888", None),
 ])
@@ -270,3 +288,56 @@ def test_https_is_fetched_with_the_certificate_and_host_name_checked() -> None:
         caught = failure(client(retries=2), f"{site.base}/feed.xml")  # the system's authorities do not know it
         assert caught.reason.startswith("TLS certificate not trusted: ") and not caught.retryable
         assert site.paths() == ["/feed.xml"]  # nothing was sent over the untrusted connection, nor retried
+
+
+def test_the_unspecified_address_is_refused_without_suggesting_allow_private(server: NewsServer) -> None:
+    caught = failure(client(allow_private=False), server.base.replace("127.0.0.1", "0.0.0.0") + "/feed.xml")
+    assert caught.reason == "refused: 0.0.0.0 is the unspecified address"
+    assert server.requests == []
+
+
+def retry_after(value: str, code: int = 503):
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        send(h, code, b"busy", "text/plain", {"Retry-After": value})
+    return handler
+
+
+def test_retry_after_is_honoured(server: NewsServer) -> None:
+    server.routes["/busy"] = retry_after("3")
+    waits: list[float] = []
+    caught = failure(client(retries=1, retry_delay=0.5, sleep=waits.append), f"{server.base}/busy")
+    assert caught.reason == "HTTP 503 (after 2 attempts)"
+    assert waits == [3.0]  # what the server asked, not the shorter back-off
+
+
+def test_retry_after_as_a_date_is_honoured(server: NewsServer) -> None:
+    server.routes["/busy"] = retry_after("Wed, 02 Dec 2026 10:00:20 GMT", 429)
+    waits: list[float] = []
+    now = 1796205600.0  # Wed, 02 Dec 2026 10:00:00 GMT
+    failure(client(retries=1, retry_delay=0.5, sleep=waits.append, wall_clock=lambda: now), f"{server.base}/busy")
+    assert waits == [20.0]
+
+
+def test_a_source_never_waits_more_than_max_wait_in_all(server: NewsServer) -> None:
+    server.routes["/busy"] = retry_after("86400")
+    waits: list[float] = []
+    caught = failure(client(retries=3, sleep=waits.append), f"{server.base}/busy")
+    assert caught.reason == f"HTTP 503 (the server asks to wait 86400 s; briefgen waits {MAX_WAIT:g} s at most)"
+    assert waits == [] and server.paths().count("/busy") == 1
+    server.routes["/broken"] = status(500)  # the largest settings: retries 10, retry_delay 3600
+    caught = failure(client(retries=10, retry_delay=100.0, sleep=waits.append), f"{server.base}/broken")
+    assert sum(waits) <= MAX_WAIT and waits == [100.0, 200.0]
+    assert caught.reason == f"HTTP 500 (a retry would wait 400 s; briefgen waits {MAX_WAIT:g} s at most)"
+
+
+def test_what_a_server_sends_reaches_an_error_as_one_printable_line(server: NewsServer) -> None:
+    def raw(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 2\x1b[31m00 OK\r\nX: y\r\n\r\n")
+    server.routes["/raw"] = raw
+    def moved(h: BaseHTTPRequestHandler) -> None:  # to a path holding an escape sequence
+        h.wfile.write(b"HTTP/1.1 302 Found\r\nLocation: /gone\x1b[2J" + b"x" * 1000 + b"\r\nContent-Length: 0\r\n\r\n")
+    server.routes["/moved"] = moved
+    for path in ("/raw", "/moved"):
+        caught = failure(client(), f"{server.base}{path}")
+        assert caught.reason.isprintable() and len(caught.reason) <= 300, caught.reason
+        assert "\\x1b" in caught.reason

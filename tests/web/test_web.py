@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from briefgen import coverage
 from briefgen.about import AboutRule
-from briefgen.models import Activity
+from briefgen.models import Activity, Briefing
 from briefgen.output.record import activity_from_json, record_problem
 from briefgen.output.render import to_html, to_json, to_pdf
 from briefgen.web import chart
@@ -434,20 +434,23 @@ def test_send_dry_run_has_text_html_and_pdf_with_the_whole_briefing(two_days: Pa
 
 def test_the_subject_fills_in_every_field_and_shortens_the_top_story() -> None:
     from briefgen.errors import ConfigError
-    from briefgen.output.deliver import subject_line
+    from briefgen.output.deliver import subject_line, subject_values
+
+    def subject(template: str, briefing: Briefing) -> str:
+        return subject_line(template, subject_values(briefing, briefing.date))
 
     briefing = sample_briefing()
-    assert subject_line("{title} — {day}: {top}", briefing) == (
+    assert subject("{title} — {day}: {top}", briefing) == (
         "Daily Briefing — Tue 24 Nov 2026: Tariffs on freight fell by a third, officials said")
-    assert subject_line("{title} for {date} ({coverage})", briefing) == (
+    assert subject("{title} for {date} ({coverage})", briefing) == (
         "Daily Briefing for 2026-11-24 (2 articles from 1 source, 23–24 Nov 2026)")
     long = replace(briefing, key_points=(replace(briefing.key_points[0], text="Word " * 40 + "end."),))
-    top = subject_line("{top}", long)
+    top = subject("{top}", long)
     assert top.endswith("…") and len(top) <= 72 and top.startswith("Word Word") and "  " not in top
     quiet = replace(briefing, key_points=())
-    assert subject_line("{title} — {day}: {top}", quiet) == "Daily Briefing — Tue 24 Nov 2026"
-    with pytest.raises(ConfigError, match=r"unknown field .*\{top\}"):
-        subject_line("{title} {headline}", briefing)
+    assert subject("{title} — {day}: {top}", quiet) == "Daily Briefing — Tue 24 Nov 2026"
+    with pytest.raises(ConfigError, match=r"\{headline\}, which is not one of .*\{top\}"):
+        subject("{title} {headline}", briefing)
 
 
 def test_the_mail_has_a_preheader_and_links_the_web_page_only_when_published() -> None:
