@@ -81,7 +81,16 @@ def _signals_held() -> Iterator[None]:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers now (the standard library offers no public way before 3.14)."""
+    """Kill the pool's workers now (the standard library offers no public way before 3.14).
+
+    The work items whose futures are already cancelled (the interrupted ``map`` cancels what it
+    did not reach) are dropped first: the pool's manager thread marks every pending item broken
+    when its workers die, and on Python 3.11 a cancelled one raises ``InvalidStateError`` there,
+    printed as a traceback under the user's ``Error: interrupted``."""
+    pending = getattr(pool, "_pending_work_items", None) or {}
+    for key, item in list(pending.items()):
+        if item.future.cancelled():
+            pending.pop(key, None)
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         with contextlib.suppress(Exception):
