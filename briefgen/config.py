@@ -157,6 +157,10 @@ class EngineOptions:
     scheduler: str = setting("", 'a Dask scheduler\'s address ("tcp://host:8786", as --scheduler): the '
                              "per-article work runs on its cluster (needs briefgen[dask]; the corpus must be "
                              "readable by every worker at the same path); empty: on this machine")
+    connect_timeout: float = setting(10.0, "seconds to reach the scheduler and hear it answer as one (a port that "
+                                     "answers otherwise, a dashboard, is an error after this)", Range(0, 600, above=True))
+    worker_wait: float = setting(60.0, "seconds a run waits for a worker when the scheduler has none, at the start "
+                                 "or after losing its last one; then it stops (exit 3)", Range(0, 86_400))
 
 
 @dataclass(frozen=True)
@@ -495,9 +499,18 @@ def load_options(config_file: Path | None = None) -> Options:
         ranking=RankingOptions(**ranking),
         input=InputOptions(**data["input"]),
         cache=CacheOptions(enabled=data["cache"]["enabled"], dir=_config_path(data["cache"]["dir"], base_dir)),
-        engine=EngineOptions(**data["engine"]),
+        engine=_engine_options(data["engine"], origin),
         stories=StoryOptions(**data["stories"]),
     )
+
+
+def _engine_options(table: dict[str, Any], origin: str) -> EngineOptions:
+    """``[engine]`` checked: the scheduler empty, or an address a Dask scheduler can have."""
+    if table["scheduler"]:
+        from briefgen.engine.cluster import scheduler_address
+
+        scheduler_address(table["scheduler"], f"{origin}: engine.scheduler")
+    return EngineOptions(**table)
 
 
 def _site_url(url: str, origin: str) -> str:

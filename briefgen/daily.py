@@ -85,16 +85,16 @@ def run_daily(
     if scheduler:
         from briefgen.engine import connected
 
-        with connected(scheduler) as client:
-            return _run(corpus, out, options, today, date, days, jobs, progress, None, client)
+        with connected(scheduler, options.engine.connect_timeout, options.engine.worker_wait) as cluster:
+            return _run(corpus, out, options, today, date, days, jobs, progress, None, cluster)
     return _run(corpus, out, options, today, date, days, jobs, progress, cache, None)
 
 
 def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.date | str | None, days: int | None,
-         jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, client: Any) -> DailyResult:
-    """:func:`run_daily`, on the Dask ``client``'s cluster when one is given."""
+         jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, cluster: Any) -> DailyResult:
+    """:func:`run_daily`, on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given."""
     settings = Settings.of(options)
-    source = open_source(corpus, out, options, jobs, progress, cache, client)
+    source = open_source(corpus, out, options, jobs, progress, cache, cluster)
     loaded = source.corpus
     for problem in loaded.problems:
         log.warning("skipped %s", problem)
