@@ -507,10 +507,37 @@ def load_options(config_file: Path | None = None) -> Options:
 def _engine_options(table: dict[str, Any], origin: str) -> EngineOptions:
     """``[engine]`` checked: the scheduler empty, or an address a Dask scheduler can have."""
     if table["scheduler"]:
-        from briefgen.engine.cluster import scheduler_address
-
         scheduler_address(table["scheduler"], f"{origin}: engine.scheduler")
     return EngineOptions(**table)
+
+
+#: the ways a client reaches a Dask scheduler over a network (``[engine] scheduler``, ``--scheduler``)
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def scheduler_address(text: str, where: str = "--scheduler") -> str:
+    """``text`` as a Dask scheduler's address: ``SCHEME://HOST:PORT`` with a scheme of
+    :data:`SCHEDULER_SCHEMES` (in any case), or ``HOST:PORT`` (``tcp://`` is added). Raises
+    :class:`~briefgen.errors.ConfigError` naming ``where`` the address was given for anything
+    else (a dashboard's ``http://`` address, Dask's in-process ``inproc://``, no port)."""
+    shown = printable(text[:200]) + ("…" if len(text) > 200 else "")
+    hint = "a Dask scheduler's address is tcp://HOST:PORT, e.g. tcp://scheduler.example:8786 (the port `dask scheduler` prints)"
+    scheme, found, rest = text.strip().partition("://")
+    address = f"{scheme.lower()}://{rest}" if found else f"tcp://{scheme}"
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:  # a port that is no number, a bracket that is no IPv6 address
+        parts, port = urlsplit(""), None
+    scheme = address.partition("://")[0]
+    if scheme not in SCHEDULER_SCHEMES:
+        also = " (the dashboard's address, not the scheduler's)" if scheme in ("http", "https") else ""
+        raise ConfigError(f"{where}: '{shown}' is not a Dask scheduler's address: {printable(scheme)}:// is not one of "
+                          f"{', '.join(s + '://' for s in SCHEDULER_SCHEMES)}{also}", hint)
+    if (not parts.hostname or port is None or port == 0 or parts.username is not None or parts.path
+            or parts.query or parts.fragment or any(c.isspace() for c in address)):
+        raise ConfigError(f"{where}: '{shown}' is not a Dask scheduler's address (SCHEME://HOST:PORT)", hint)
+    return address
 
 
 def _site_url(url: str, origin: str) -> str:

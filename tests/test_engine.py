@@ -200,6 +200,29 @@ def test_an_address_that_cannot_be_a_schedulers_is_refused_at_once(tmp_path: Pat
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("given", "address"), [
+    ("scheduler.example:8786", "tcp://scheduler.example:8786"),
+    ("tcp://10.0.0.7:8786", "tcp://10.0.0.7:8786"),
+    ("tls://[2001:db8::7]:8786", "tls://[2001:db8::7]:8786"),
+    ("ws://scheduler.example:8786", "ws://scheduler.example:8786"),
+])
+def test_a_schedulers_address(given: str, address: str) -> None:
+    from briefgen.config import scheduler_address
+
+    assert scheduler_address(given) == address
+
+
+@pytest.mark.parametrize("given", ["tcp://scheduler.example", "tcp://scheduler.example:0", "tcp://scheduler.example:99999",
+                                   "tcp://me@scheduler.example:8786", "tcp://scheduler.example:8786/status", "tcp://:8786",
+                                   "ucx://scheduler.example:8786", "https://scheduler.example:8786", "tcp://a b:8786"])
+def test_not_a_schedulers_address(given: str) -> None:
+    from briefgen.config import scheduler_address
+    from briefgen.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="is not a Dask scheduler's address"):
+        scheduler_address(given)
+
+
 def test_the_config_files_scheduler_is_checked_with_the_file(tmp_path: Path) -> None:
     config = tmp_path / "desk.toml"
     config.write_text('[engine]\nscheduler = "http://dask.example:8787/status"\n', encoding="utf-8")

@@ -23,6 +23,6 @@ its last one mid-run) are each an ``Error:`` line and exit 3, the output folder 
 
 from __future__ import annotations
 
-from briefgen.engine.cluster import Cluster, connected, scheduler_address
+from briefgen.engine.cluster import Cluster, connected
 
-__all__ = ["Cluster", "connected", "scheduler_address"]
+__all__ = ["Cluster", "connected"]

@@ -1,6 +1,6 @@
 """The connection to the Dask cluster, every wait on it bounded.
 
-:func:`connected` checks the address's form (:func:`scheduler_address`), asks the address who
+:func:`connected` checks the address's form (:func:`briefgen.config.scheduler_address`), asks the address who
 it is before a ``distributed.Client`` is made (:func:`identity`: a port that answers but is
 not a Dask scheduler — a dashboard, a web server — is refused within ``connect_timeout``
 instead of hanging on Dask's handshake), waits at most ``worker_wait`` seconds for a worker,
@@ -26,39 +26,16 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from briefgen.config import scheduler_address
 from briefgen.errors import ClusterError, ConfigError
 
 log = logging.getLogger(__name__)
 
-SCHEMES = ("tcp", "tls", "ws", "wss")  #: the ways a client reaches a Dask scheduler over a network
 POLL = 0.5  #: seconds between two looks at the scheduler's workers while the run waits on them
 
 _START_HINT = "start it (`dask scheduler`) and its workers (`dask worker ADDRESS`), or check --scheduler / [engine] scheduler"
 _WORKER_HINT = ("start workers (`dask worker ADDRESS`) and run again; [engine] worker_wait sets how long a run "
                 "waits for one")
-
-
-def scheduler_address(text: str, where: str = "--scheduler") -> str:
-    """``text`` as a Dask scheduler's address: ``SCHEME://HOST:PORT`` with a scheme of
-    :data:`SCHEMES`, or ``HOST:PORT`` (``tcp://`` is added). Raises
-    :class:`~briefgen.errors.ConfigError` naming ``where`` the address was given for anything
-    else (a dashboard's ``http://`` address, Dask's in-process ``inproc://``, no port)."""
-    shown = text if text.isprintable() and len(text) <= 200 else repr(text[:200])
-    hint = "a Dask scheduler's address is tcp://HOST:PORT, e.g. tcp://scheduler.example:8786 (the port `dask scheduler` prints)"
-    address = text.strip() if "://" in text else f"tcp://{text.strip()}"
-    parts = urlsplit(address)
-    if parts.scheme not in SCHEMES:
-        also = " (the dashboard's address, not the scheduler's)" if parts.scheme in ("http", "https") else ""
-        raise ConfigError(f"{where}: '{shown}' is not a Dask scheduler's address: {parts.scheme}:// is not one of "
-                          f"{', '.join(s + '://' for s in SCHEMES)}{also}", hint)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if (not parts.hostname or port is None or port == 0 or parts.username is not None or parts.path
-            or parts.query or parts.fragment or any(c.isspace() for c in address)):
-        raise ConfigError(f"{where}: '{shown}' is not a Dask scheduler's address (SCHEME://HOST:PORT)", hint)
-    return address
 
 
 def identity(address: str, timeout: float, connection_args: dict[str, Any]) -> dict[str, Any]:
@@ -133,11 +110,10 @@ class Cluster:
     submitted, values shared, results gathered, no wait on it longer than the cluster has
     workers or ``worker_wait`` seconds without one."""
 
-    def __init__(self, client: Any, address: str, worker_wait: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, client: Any, address: str, worker_wait: float) -> None:
         self.client = client
         self.address = address
         self.worker_wait = worker_wait
-        self._clock = clock
         self._had_worker = False
         self._none_since: float | None = None
 
@@ -195,7 +171,7 @@ class Cluster:
         except (OSError, TimeoutError) as exc:
             raise ClusterError(f"lost the connection to the Dask scheduler at {self.address}: {_reason(exc, 'it does not answer')}",
                                _START_HINT) from exc
-        now = self._clock()
+        now = time.monotonic()
         if workers:
             if self._none_since is not None and self._had_worker:
                 log.info("the Dask cluster at %s has %d worker(s) again", self.address, workers)
@@ -245,7 +221,7 @@ def connected(address: str, connect_timeout: float, worker_wait: float, where: s
     """The :class:`Cluster` of the Dask scheduler at ``address`` (``tcp://host:8786``; ``where``:
     the option or key it came from, for the message), once it has a worker, closed at the end.
 
-    The address is checked first (:func:`scheduler_address`), then asked who it is within
+    The address is checked first (:func:`briefgen.config.scheduler_address`), then asked who it is within
     ``connect_timeout`` seconds (:func:`identity`); the run waits at most ``worker_wait``
     seconds for a worker. Raises :class:`~briefgen.errors.ConfigError` when Dask is not
     installed or the address cannot be a scheduler's, and
