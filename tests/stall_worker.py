@@ -4,7 +4,8 @@ the task function named by ``$BRIEFGEN_STALL`` (``module:function``, e.g.
 worker process's id to the file ``$BRIEFGEN_STALL_STARTED`` and then never returns — once: when
 the file is there already, the function runs as it is (a worker started again after the kill).
 The test learns from the file that the run is under way on the cluster, and kills the worker (or
-interrupts the driver) at that moment.
+interrupts the driver) at that moment. With ``$BRIEFGEN_STALL_KILLS`` set, the function kills
+its worker process instead, every time it runs (a task that takes more memory than a worker has).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,9 @@ def dask_setup(worker: Any) -> None:
 
     @functools.wraps(original)
     def stalled(*args: Any, **kwargs: Any) -> Any:
+        if os.environ.get("BRIEFGEN_STALL_KILLS"):
+            started.write_text(str(os.getpid()), encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGKILL)
         if started.exists():
             return original(*args, **kwargs)
         started.write_text(str(os.getpid()), encoding="utf-8")

@@ -11,6 +11,7 @@ import http.server
 import json
 import os
 import random
+import re
 import signal
 import socket
 import socketserver
@@ -39,7 +40,7 @@ EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 @pytest.fixture(scope="module")
 def scheduler():
     """The address of a LocalCluster of two worker processes, one thread each."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         yield cluster.scheduler_address
 
 
@@ -283,7 +284,7 @@ def test_a_port_that_answers_but_is_not_a_scheduler(tmp_path: Path, server: Any,
 @pytest.fixture
 def empty_scheduler() -> Iterator[Any]:
     """A real Dask scheduler with no worker (a LocalCluster of none)."""
-    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as cluster:
         yield cluster
 
 
@@ -298,7 +299,8 @@ def test_a_scheduler_without_workers_is_a_clear_error(tmp_path: Path, empty_sche
 
 
 @contextlib.contextmanager
-def stalling_worker(cluster: Any, folder: Path, stage: str, nanny: bool = False) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+def stalling_worker(cluster: Any, folder: Path, stage: str, nanny: bool = False,
+                    **env: str) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     """A `dask worker` process of ``cluster`` whose task ``stage`` (module:function) never
     returns the first time it runs (tests/stall_worker.py), and the file that says it began
     (it holds the worker process's id). Without ``nanny``, killing the process ends the worker."""
@@ -307,7 +309,7 @@ def stalling_worker(cluster: Any, folder: Path, stage: str, nanny: bool = False)
                "--no-dashboard", "--preload", str(STALL), *([] if nanny else ["--no-nanny"])]
     with (folder / "worker.log").open("w") as log:
         worker = subprocess.Popen(command, stdout=log, stderr=log, text=True, cwd=ROOT,
-                                  env=environment(BRIEFGEN_STALL=stage, BRIEFGEN_STALL_STARTED=str(started)))
+                                  env=environment(BRIEFGEN_STALL=stage, BRIEFGEN_STALL_STARTED=str(started), **env))
     try:
         cluster.wait_for_workers(1, timeout=GUARD)
         yield worker, started
@@ -358,6 +360,24 @@ def test_a_worker_started_again_in_time_finishes_the_run(tmp_path: Path, empty_s
         code, err = finished(driver)
     assert code == 0, err
     assert files(tmp_path / "cluster") == files(tmp_path / "local")
+
+
+def test_a_task_that_kills_its_workers_is_a_clear_error(tmp_path: Path) -> None:
+    """A loading task that kills the worker process running it each time (as one that takes
+    more memory than the worker has): its nanny starts the worker again, and once the scheduler
+    gives up on the task (distributed.scheduler.allowed-failures, 0 here), exit 3."""
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as cluster, \
+            stalling_worker(cluster, tmp_path, "briefgen.engine.tasks:load_part", nanny=True, BRIEFGEN_STALL_KILLS="1"):
+        code, err = finished(daily_process(tmp_path / "out", cluster.scheduler_address,
+                                           "--config", str(engine_config(tmp_path, worker_wait=GUARD))))
+    assert code == 3
+    assert re.fullmatch(r"Error: a task of the run \(load_part-[0-9a-f-]+\) ended every Dask worker that ran it \(1 in all\)",
+                        one_error(err))
+    assert err.splitlines()[-1].startswith("Hint: see the workers' logs (out of memory?")
+    assert not (tmp_path / "out").exists()
 
 
 def test_ctrl_c_during_a_run_on_the_cluster_is_one_line(tmp_path: Path, empty_scheduler: Any) -> None:

@@ -205,9 +205,10 @@ class Cluster:
 
         error = future.exception()
         if isinstance(error, KilledWorker):
-            raise ClusterError(f"a task of the run ended the Dask workers that ran it: {' '.join(str(error).split())[:300]}",
-                               "see the workers' logs (out of memory? give them more with `dask worker --memory-limit`), "
-                               "and run again") from error
+            task = " ".join(str(error.task).split())[:100]
+            raise ClusterError(f"a task of the run ({task}) ended every Dask worker that ran it "
+                               f"({error.allowed_failures + 1} in all)", "see the workers' logs (out of memory? give them more with `dask worker "
+                               "--memory-limit`), and run again") from error
         future.result()  # raises the task's exception, with its traceback
 
 
