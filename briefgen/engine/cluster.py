@@ -222,12 +222,12 @@ def connected(address: str, connect_timeout: float, worker_wait: float, where: s
     """The :class:`Cluster` of the Dask scheduler at ``address`` (``tcp://host:8786``; ``where``:
     the option or key it came from, for the message), once it has a worker, closed at the end.
 
-    The address is checked first (:func:`briefgen.config.scheduler_address`), then asked who it is within
-    ``connect_timeout`` seconds (:func:`identity`); the run waits at most ``worker_wait``
-    seconds for a worker. Raises :class:`~briefgen.errors.ConfigError` when Dask is not
-    installed or the address cannot be a scheduler's, and
-    :class:`~briefgen.errors.ClusterError` when the scheduler cannot be reached, is not one,
-    or has no worker in time."""
+    The address is checked first (:func:`briefgen.config.scheduler_address`), then asked who it
+    is within ``connect_timeout`` seconds (:func:`identity`); the run waits at most
+    ``worker_wait`` seconds for a worker. Raises :class:`~briefgen.errors.ConfigError` when
+    Dask is not installed, the address cannot be a scheduler's, or a ``tls://`` one has no TLS
+    settings in Dask's configuration; :class:`~briefgen.errors.ClusterError` when the scheduler
+    cannot be reached, is not one, turns the client away, or has no worker in time."""
     address = scheduler_address(address, where)
     try:
         from distributed import Client
@@ -236,11 +236,20 @@ def connected(address: str, connect_timeout: float, worker_wait: float, where: s
         raise ConfigError("--scheduler needs Dask distributed, which is not installed",
                           "pip install 'briefgen[dask]' (or leave out --scheduler and [engine] scheduler)") from exc
     security = Security()
+    connection_args = security.get_connection_args("client")
+    if address.startswith("tls://") and connection_args.get("ssl_context") is None:
+        raise ConfigError(f"{where}: {address} is reached over TLS, and Dask's configuration holds no TLS settings for a client",
+                          "set distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and .key in Dask's "
+                          "configuration (~/.config/dask/, or DASK_DISTRIBUTED__COMM__TLS__… variables), or use tcp://")
     with _dask_logs_to_ours():
-        reply = identity(address, connect_timeout, security.get_connection_args("client"))
+        reply = identity(address, connect_timeout, connection_args)
         log.info("Dask scheduler %s: %s workers", address, reply.get("n_workers", "?"))
         try:
             client = Client(address, timeout=connect_timeout, set_as_default=False, security=security)
+        except ImportError as exc:  # what Dask raises when the scheduler turns the client away, saying why
+            raise ClusterError(f"the Dask scheduler at {address} refused the connection: {_reason(exc, '')}",
+                               "install the same versions of Dask and briefgen on the driver, the scheduler and the "
+                               "workers") from exc
         except (OSError, TimeoutError, ValueError) as exc:
             raise ClusterError(f"cannot reach the Dask scheduler at {address}: "
                                f"{_reason(exc, f'no connection within {connect_timeout:g} s')}", _START_HINT) from exc
