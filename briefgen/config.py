@@ -161,6 +161,10 @@ class EngineOptions:
     scheduler: str = setting("", 'a Dask scheduler\'s address ("tcp://host:8786", as --scheduler): the '
                              "per-article work runs on its cluster (needs briefgen[dask]; the corpus must be "
                              "readable by every worker at the same path); empty: on this machine")
+    connect_timeout: float = setting(10.0, "seconds to reach the scheduler and hear it answer as one (a port that "
+                                     "answers otherwise, a dashboard, is an error after this)", Range(0, 600, above=True))
+    worker_wait: float = setting(60.0, "seconds a run waits for a worker when the scheduler has none, at the start "
+                                 "or after losing its last one; then it stops (exit 3)", Range(0, 86_400))
 
 
 @dataclass(frozen=True)
@@ -516,7 +520,7 @@ def load_options(config_file: Path | None = None) -> Options:
         ranking=RankingOptions(**ranking),
         input=InputOptions(**data["input"]),
         cache=CacheOptions(enabled=data["cache"]["enabled"], dir=_config_path(data["cache"]["dir"], base_dir)),
-        engine=EngineOptions(**data["engine"]),
+        engine=_engine_options(data["engine"], origin),
         stories=StoryOptions(**data["stories"]),
     )
 
@@ -526,6 +530,42 @@ def _check_unique(names: list[str], dotted: str, origin: str) -> None:
     twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
     if twice is not None:
         raise ConfigError(f"{origin}: {dotted} names '{printable(twice)}' twice", "name each once")
+
+
+def _engine_options(table: dict[str, Any], origin: str) -> EngineOptions:
+    """``[engine]`` checked: the scheduler empty, or an address a Dask scheduler can have."""
+    if table["scheduler"]:
+        scheduler_address(table["scheduler"], f"{origin}: engine.scheduler")
+    return EngineOptions(**table)
+
+
+#: the ways a client reaches a Dask scheduler over a network (``[engine] scheduler``, ``--scheduler``)
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def scheduler_address(text: str, where: str = "--scheduler") -> str:
+    """``text`` as a Dask scheduler's address: ``SCHEME://HOST:PORT`` with a scheme of
+    :data:`SCHEDULER_SCHEMES` (in any case), or ``HOST:PORT`` (``tcp://`` is added). Raises
+    :class:`~briefgen.errors.ConfigError` naming ``where`` the address was given for anything
+    else (a dashboard's ``http://`` address, Dask's in-process ``inproc://``, no port)."""
+    shown = printable(text[:200]) + ("…" if len(text) > 200 else "")
+    hint = "a Dask scheduler's address is tcp://HOST:PORT, e.g. tcp://scheduler.example:8786 (the port `dask scheduler` prints)"
+    scheme, found, rest = text.strip().partition("://")
+    address = f"{scheme.lower()}://{rest}" if found else f"tcp://{scheme}"
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:  # a port that is no number, a bracket that is no IPv6 address
+        parts, port = urlsplit(""), None
+    scheme = address.partition("://")[0]
+    if scheme not in SCHEDULER_SCHEMES:
+        also = " (the dashboard's address, not the scheduler's)" if scheme in ("http", "https") else ""
+        raise ConfigError(f"{where}: '{shown}' is not a Dask scheduler's address: {printable(scheme)}:// is not one of "
+                          f"{', '.join(s + '://' for s in SCHEDULER_SCHEMES)}{also}", hint)
+    if (not parts.hostname or port is None or port == 0 or parts.username is not None or parts.path
+            or parts.query or parts.fragment or any(c.isspace() for c in address)):
+        raise ConfigError(f"{where}: '{shown}' is not a Dask scheduler's address (SCHEME://HOST:PORT)", hint)
+    return address
 
 
 def _site_url(url: str, origin: str) -> str:

@@ -91,17 +91,17 @@ def run_daily(
     if scheduler:
         from briefgen.engine import connected
 
-        with connected(scheduler) as client:
-            return _run(corpus, out, options, today, date, days, jobs, progress, None, client)
+        with connected(scheduler, options.engine.connect_timeout, options.engine.worker_wait) as cluster:
+            return _run(corpus, out, options, today, date, days, jobs, progress, None, cluster)
     return _run(corpus, out, options, today, date, days, jobs, progress, cache, None)
 
 
 def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.date | str | None, days: int | None,
-         jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, client: Any) -> DailyResult:
-    """:func:`run_daily`, on the Dask ``client``'s cluster when one is given."""
+         jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, cluster: Any) -> DailyResult:
+    """:func:`run_daily`, on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given."""
     settings = Settings.of(options)
     with _left_as_found(Path(out)):
-        source = open_source(corpus, out, options, jobs, progress, cache, client)
+        source = open_source(corpus, out, options, jobs, progress, cache, cluster)
         articles, start, end = _window_articles(source, corpus, options, today, date, days)
     basename, out = options.output.basename, Path(out)
     with locked(out, options.output.lock_timeout):

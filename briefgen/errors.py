@@ -5,6 +5,7 @@ exit status (see README, "Exit codes"). Every one is defined here::
 
     BriefgenError            1  anything briefgen raises on purpose
     ├── ConfigError          3  a wrong config file or option
+    ├── ClusterError         3  the Dask cluster cannot do the run (unreachable, no worker)
     ├── LearnError           3  examples that cannot train a topic model, a model file unread
     ├── InputError           4  the input cannot be used at all
     │   └── ArticleError     4  one article cannot be read (a warning in a daily run)
@@ -44,6 +45,14 @@ class BriefgenError(Exception):
 
 class ConfigError(BriefgenError):
     """A configuration file or option is wrong: unknown key, wrong type, topic without terms."""
+
+    exit_code = 3
+
+
+class ClusterError(BriefgenError):
+    """The Dask cluster of ``--scheduler`` cannot do the run: it cannot be reached, is not a
+    Dask scheduler, has no worker within ``[engine] worker_wait`` or lost its last one for
+    longer than that, or lost the run's work. The output folder is left as it was."""
 
     exit_code = 3
 

@@ -70,15 +70,15 @@ class ClusterSource:
 
 def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
                 progress: Callable[[str], Progress[Any]] | None = None, cache: Path | None = None,
-                client: Any = None) -> Source:
-    """The corpus ``folder``: on the Dask ``client``'s cluster when one is given, else through
+                cluster: Any = None) -> Source:
+    """The corpus ``folder``: on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given, else through
     its index in the folder ``cache`` when one is given, else read whole; over ``jobs``
     processes with ``progress`` bars (``progress(label)``) here."""
     max_bytes = options.input.max_bytes
-    if client is not None:  # the engine is imported only for a cluster
+    if cluster is not None:  # the engine is imported only for a cluster
         from briefgen.engine.corpus import ClusterCorpus
 
-        return ClusterSource(ClusterCorpus(client, folder, max_bytes))
+        return ClusterSource(ClusterCorpus(cluster, folder, max_bytes))
     splitting = progress("Splitting sentences") if progress else None
     if cache is not None:
         return LocalSource(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),

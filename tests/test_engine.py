@@ -1,12 +1,27 @@
 """Scale-out on Dask (briefgen.engine): `daily --scheduler` on a real distributed.LocalCluster
-(worker processes) gives the very briefing, to the byte, that a run on this machine gives."""
+(worker processes) gives the very briefing, to the byte, that a run on this machine gives; a
+cluster that cannot do the run (a wrong address, a port that is no scheduler, no worker, the
+last worker killed mid-run) is one error line and exit 3 after a bounded wait, never a hang."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import http.server
 import json
+import os
 import random
+import re
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -25,7 +40,7 @@ EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 @pytest.fixture(scope="module")
 def scheduler():
     """The address of a LocalCluster of two worker processes, one thread each."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         yield cluster.scheduler_address
 
 
@@ -117,16 +132,263 @@ def test_the_driver_holds_no_article_text(scheduler: str, tmp_path: Path) -> Non
     assert result.briefing.sections and any(s.items for s in result.briefing.sections)
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import socket
+# --- a cluster that cannot do the run: a clear error, exit 3, at once or after the configured wait ---------
 
-    monkeypatch.setattr("briefgen.engine.CONNECT_TIMEOUT", 1.0)
+ROOT = Path(__file__).resolve().parents[1]
+STALL = Path(__file__).resolve().parent / "stall_worker.py"
+GUARD = 180  #: seconds after which a test gives up on a process: only so that a hang cannot stall the suite
+
+
+def engine_config(folder: Path, worker_wait: float = 1, connect_timeout: float = 2) -> Path:
+    config = folder / "engine.toml"
+    config.write_text(f"[engine]\nworker_wait = {worker_wait}\nconnect_timeout = {connect_timeout}\n", encoding="utf-8")
+    return config
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """This environment, with this checkout first on the path (for briefgen and its Dask workers)."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+def daily_process(out: Path, scheduler: str, *extra: str, corpus: Path = BUNDLED) -> subprocess.Popen[str]:
+    """`briefgen daily --scheduler SCHEDULER` in a process of its own (what a cron job runs)."""
+    command = [sys.executable, "-m", "briefgen", "daily", "--corpus", str(corpus), "--out", str(out), "--date", "latest",
+               "--days", "7", "--format", "md,json", "--no-cache", "--scheduler", scheduler, *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=environment())
+
+
+def finished(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """The exit status and stderr of ``process`` (killed if it outlives :data:`GUARD`: a hang)."""
+    try:
+        _, err = process.communicate(timeout=GUARD)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+        pytest.fail(f"briefgen hung: {err[-2000:]}")
+    return process.returncode, err
+
+
+def one_error(err: str) -> str:
+    """The ``Error:`` line of ``err``, which must end with it and its hint and hold no traceback."""
+    lines = err.splitlines()
+    assert "Traceback" not in err and "Task exception" not in err and "Exception ignored" not in err, err
+    assert len(lines) >= 2 and lines[-2].startswith("Error: ") and lines[-1].startswith("Hint: "), err
+    assert all(line.startswith("warning: ") for line in lines[:-2]), err
+    return lines[-2]
+
+
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every file (its bytes) and symbolic link (its target) under ``folder``, but the lock
+    file (in which each run writes its process id)."""
+    return {str(p.relative_to(folder)): (os.readlink(p) if p.is_symlink() else p.read_bytes())
+            for p in sorted(folder.rglob("*")) if (p.is_symlink() or p.is_file()) and p.suffix != ".lock"}
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("garbage", "is not a Dask scheduler's address (SCHEME://HOST:PORT)"),
+    ("http://127.0.0.1:8787", "is not a Dask scheduler's address: http:// is not one of tcp://, tls://, ws://, wss:// "
+                              "(the dashboard's address, not the scheduler's)"),
+    ("inproc://x", "is not a Dask scheduler's address: inproc:// is not one of tcp://, tls://, ws://, wss://"),
+])
+def test_an_address_that_cannot_be_a_schedulers_is_refused_at_once(tmp_path: Path, address: str, why: str) -> None:
+    """No connection is tried, so nothing is left to close when the process ends: one error,
+    no "Exception ignored in Client.__del__" afterwards."""
+    code, err = finished(daily_process(tmp_path / "out", address))
+    assert code == 3
+    assert one_error(err) == f"Error: --scheduler: '{address}' {why}"
+    assert err.splitlines()[-1].startswith("Hint: a Dask scheduler's address is tcp://HOST:PORT")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("given", "address"), [
+    ("scheduler.example:8786", "tcp://scheduler.example:8786"),
+    ("tcp://10.0.0.7:8786", "tcp://10.0.0.7:8786"),
+    ("tls://[2001:db8::7]:8786", "tls://[2001:db8::7]:8786"),
+    ("ws://scheduler.example:8786", "ws://scheduler.example:8786"),
+])
+def test_a_schedulers_address(given: str, address: str) -> None:
+    from briefgen.config import scheduler_address
+
+    assert scheduler_address(given) == address
+
+
+@pytest.mark.parametrize("given", ["tcp://scheduler.example", "tcp://scheduler.example:0", "tcp://scheduler.example:99999",
+                                   "tcp://me@scheduler.example:8786", "tcp://scheduler.example:8786/status", "tcp://:8786",
+                                   "ucx://scheduler.example:8786", "https://scheduler.example:8786", "tcp://a b:8786"])
+def test_not_a_schedulers_address(given: str) -> None:
+    from briefgen.config import scheduler_address
+    from briefgen.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="is not a Dask scheduler's address"):
+        scheduler_address(given)
+
+
+def test_the_config_files_scheduler_is_checked_with_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "desk.toml"
+    config.write_text('[engine]\nscheduler = "http://dask.example:8787/status"\n', encoding="utf-8")
+    result = run_cli("topics", "--config", str(config))
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {config}: engine.scheduler: 'http://dask.example:8787/status' is not a Dask "
+                                    "scheduler's address: http://")
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens there once the socket is closed
-    result = run_cli("daily", "--corpus", str(BUNDLED), "--out", str(tmp_path / "out"), "--date", "latest",
-                     "--scheduler", f"tcp://127.0.0.1:{port}")
-    assert result.exit_code == 3
-    assert result.stderr.startswith(f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}")
-    assert "Hint: start it (`dask scheduler`)" in result.stderr
+    code, err = finished(daily_process(tmp_path / "out", f"tcp://127.0.0.1:{port}", "--config", str(engine_config(tmp_path))))
+    assert code == 3
+    assert one_error(err).startswith(f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: ")
+    assert err.splitlines()[-1].startswith("Hint: start it (`dask scheduler`)")
     assert not (tmp_path / "out").exists()
+
+
+class _Page(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<html><body>a dashboard</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Greeter(socketserver.BaseRequestHandler):
+    """A service that speaks first (as SSH or SMTP do), then hangs up."""
+
+    def handle(self) -> None:
+        self.request.sendall(b"220 mail.example ESMTP ready\r\n")
+
+
+@pytest.mark.parametrize(("server", "why"), [
+    (lambda: http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page), "no answer as one within 1 s"),
+    (lambda: socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Greeter), "what answers there does not speak Dask's protocol"),
+], ids=["http-server", "a-service-that-speaks-first"])
+def test_a_port_that_answers_but_is_not_a_scheduler(tmp_path: Path, server: Any, why: str) -> None:
+    """An HTTP server waits for a request that Dask never sends; Dask would wait for its
+    handshake for ever: briefgen gives up after [engine] connect_timeout."""
+    with server() as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        address = f"tcp://127.0.0.1:{httpd.server_address[1]}"
+        code, err = finished(daily_process(tmp_path / "out", address, "--config", str(engine_config(tmp_path, connect_timeout=1))))
+        httpd.shutdown()
+    assert code == 3
+    assert one_error(err) == f"Error: {address} is not a Dask scheduler: {why}"
+    assert err.splitlines()[-1].startswith("Hint: give the address `dask scheduler` prints")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture
+def empty_scheduler() -> Iterator[Any]:
+    """A real Dask scheduler with no worker (a LocalCluster of none)."""
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as cluster:
+        yield cluster
+
+
+def test_a_scheduler_without_workers_is_a_clear_error(tmp_path: Path, empty_scheduler: Any) -> None:
+    address = empty_scheduler.scheduler_address
+    code, err = finished(daily_process(tmp_path / "out", address, "--config", str(engine_config(tmp_path, worker_wait=1))))
+    assert code == 3
+    assert one_error(err) == f"Error: the Dask scheduler at {address} has no worker (waited 1 s)"
+    assert err.splitlines()[-1] == ("Hint: start workers (`dask worker ADDRESS`) and run again; [engine] worker_wait sets "
+                                    "how long a run waits for one")
+    assert not (tmp_path / "out").exists()
+
+
+@contextlib.contextmanager
+def stalling_worker(cluster: Any, folder: Path, stage: str, nanny: bool = False,
+                    **env: str) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    """A `dask worker` process of ``cluster`` whose task ``stage`` (module:function) never
+    returns the first time it runs (tests/stall_worker.py), and the file that says it began
+    (it holds the worker process's id). Without ``nanny``, killing the process ends the worker."""
+    started = folder / "started"
+    command = [sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address, "--nthreads", "1",
+               "--no-dashboard", "--preload", str(STALL), *([] if nanny else ["--no-nanny"])]
+    with (folder / "worker.log").open("w") as log:
+        worker = subprocess.Popen(command, stdout=log, stderr=log, text=True, cwd=ROOT,
+                                  env=environment(BRIEFGEN_STALL=stage, BRIEFGEN_STALL_STARTED=str(started), **env))
+    try:
+        cluster.wait_for_workers(1, timeout=GUARD)
+        yield worker, started
+    finally:
+        worker.kill()
+        worker.wait()
+
+
+def wait_until_stalled(started: Path, driver: subprocess.Popen[str]) -> int:
+    """The id of the worker process once the stalled task began on it."""
+    deadline = time.monotonic() + GUARD  # only so that a broken run cannot hang the suite
+    while not (started.exists() and started.read_text(encoding="utf-8")):
+        assert driver.poll() is None, driver.communicate()
+        assert time.monotonic() < deadline, "the stalled task never began"
+        time.sleep(0.05)
+    return int(started.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("stage", ["briefgen.engine.tasks:load_part", "briefgen.stages:split_part"],
+                         ids=["while-loading", "under-the-output-lock"])
+def test_the_last_worker_killed_mid_run_stops_the_run(tmp_path: Path, empty_scheduler: Any, stage: str) -> None:
+    """kill -9 to the cluster's only worker (no nanny to start it again) while a task of the run
+    is on it: after [engine] worker_wait without a worker, exit 3 and the archive as it was."""
+    out = tmp_path / "out"
+    brief(BUNDLED, out, "latest-1", "7")  # yesterday's briefing, made here
+    before = tree(out)
+    with stalling_worker(empty_scheduler, tmp_path, stage) as (worker, started):
+        driver = daily_process(out, empty_scheduler.scheduler_address, "--config", str(engine_config(tmp_path, worker_wait=1)))
+        wait_until_stalled(started, driver)
+        worker.kill()
+        code, err = finished(driver)
+    assert code == 3
+    address = empty_scheduler.scheduler_address
+    assert one_error(err) == f"Error: the Dask cluster at {address} lost its last worker: none came back within 1 s"
+    assert err.splitlines()[0] == f"warning: the Dask cluster at {address} has no worker left: waiting up to 1 s for one"
+    assert tree(out) == before
+
+
+def test_a_worker_started_again_in_time_finishes_the_run(tmp_path: Path, empty_scheduler: Any) -> None:
+    """The worker process killed after the window's vocabulary was shared (its only copy on
+    that worker); its nanny starts it again within [engine] worker_wait: Dask makes again what
+    was lost, and the briefing is the one a run on this machine gives."""
+    brief(BUNDLED, tmp_path / "local", "latest", "7", "--no-history")
+    with stalling_worker(empty_scheduler, tmp_path, "briefgen.pipeline:owner_count", nanny=True) as (_, started):
+        driver = daily_process(tmp_path / "cluster", empty_scheduler.scheduler_address, "--no-history",
+                               "--config", str(engine_config(tmp_path, worker_wait=GUARD)))
+        os.kill(wait_until_stalled(started, driver), signal.SIGKILL)
+        code, err = finished(driver)
+    assert code == 0, err
+    assert files(tmp_path / "cluster") == files(tmp_path / "local")
+
+
+def test_a_task_that_kills_its_workers_is_a_clear_error(tmp_path: Path) -> None:
+    """A loading task that kills the worker process running it each time (as one that takes
+    more memory than the worker has): its nanny starts the worker again, and once the scheduler
+    gives up on the task (distributed.scheduler.allowed-failures, 0 here), exit 3."""
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as cluster, \
+            stalling_worker(cluster, tmp_path, "briefgen.engine.tasks:load_part", nanny=True, BRIEFGEN_STALL_KILLS="1"):
+        code, err = finished(daily_process(tmp_path / "out", cluster.scheduler_address,
+                                           "--config", str(engine_config(tmp_path, worker_wait=GUARD))))
+    assert code == 3
+    assert re.fullmatch(r"Error: a task of the run \(load_part-[0-9a-f-]+\) ended every Dask worker that ran it \(1 in all\)",
+                        one_error(err))
+    assert err.splitlines()[-1].startswith("Hint: see the workers' logs (out of memory?")
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_during_a_run_on_the_cluster_is_one_line(tmp_path: Path, empty_scheduler: Any) -> None:
+    """SIGINT while the driver waits on a few loading tasks (one of them stalled): status 130 and
+    one line, not one "Task exception was never retrieved" traceback per task."""
+    corpus = tmp_path / "corpus"
+    for k in range(1500):  # six loading tasks
+        md_file(corpus, f"item-{k}.md", f"The harbour board met for the {k}th time about trade.", title=f"Item {k}")
+    with stalling_worker(empty_scheduler, tmp_path, "briefgen.engine.tasks:load_part") as (_, started):
+        driver = daily_process(tmp_path / "out", empty_scheduler.scheduler_address, corpus=corpus)
+        wait_until_stalled(started, driver)
+        driver.send_signal(signal.SIGINT)
+        code, err = finished(driver)
+    assert (code, err) == (130, "Error: interrupted\n")

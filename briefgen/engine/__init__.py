@@ -14,40 +14,15 @@ signature an article, each window article's title and lead (for the stories), an
 the candidates. The briefing is the same, to the byte, as
 a run on one machine. The corpus folder must be readable by every worker at the same path (a
 shared file system). Needs the ``dask`` extra: ``pip install 'briefgen[dask]'``.
+
+The connection (:mod:`~briefgen.engine.cluster`) fails fast and clearly: an address that cannot
+be a scheduler's, one that does not answer as a scheduler within ``[engine] connect_timeout``,
+a cluster without a worker for ``[engine] worker_wait`` seconds (at the start, or after losing
+its last one mid-run) are each an ``Error:`` line and exit 3, the output folder as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
-from typing import Any
+from briefgen.engine.cluster import Cluster, connected
 
-from briefgen.errors import ConfigError
-
-log = logging.getLogger(__name__)
-
-CONNECT_TIMEOUT = 10.0  #: seconds to reach the scheduler
-
-
-@contextlib.contextmanager
-def connected(address: str, timeout: float | None = None) -> Iterator[Any]:
-    """A ``distributed.Client`` of the scheduler at ``address`` (``tcp://host:8786``), closed
-    at the end; ``timeout``: seconds to reach it (default :data:`CONNECT_TIMEOUT`). Raises :class:`~briefgen.errors.ConfigError` when Dask is not installed or the
-    scheduler cannot be reached."""
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise ConfigError("--scheduler needs Dask distributed, which is not installed",
-                          "pip install 'briefgen[dask]' (or leave out --scheduler and [engine] scheduler)") from exc
-    try:
-        client = Client(address, timeout=timeout or CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}",
-                          "start it (`dask scheduler`) and its workers (`dask worker ADDRESS`), "
-                          "or check --scheduler / [engine] scheduler") from exc
-    try:
-        log.info("Dask scheduler %s: %d workers", address, len(client.scheduler_info().get("workers", {})))
-        yield client
-    finally:
-        client.close()
+__all__ = ["Cluster", "connected"]

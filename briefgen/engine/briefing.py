@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from briefgen.engine.cluster import Cluster
 from briefgen.engine.corpus import ClusterCorpus, stage
 from briefgen.models import Briefing
 from briefgen.pipeline import Window, brief_parts
@@ -20,23 +21,23 @@ from briefgen.stages import Settings, split_part
 
 
 class OnCluster:
-    """:class:`briefgen.pipeline.Mapper` of a Dask ``client``: each step a task, its result left
+    """:class:`briefgen.pipeline.Mapper` of a Dask ``cluster``: each step a task, its result left
     on the worker until gathered."""
 
-    def __init__(self, client: Any) -> None:
-        self.client = client
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
 
     def split(self, parts: Sequence[Any], settings: Settings) -> list[Any]:
-        return [self.client.submit(split_part, part, settings, pure=False) for part in parts]
+        return [self.cluster.submit(split_part, part, settings) for part in parts]
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Any:
-        return self.client.submit(function, *args, pure=False)
+        return self.cluster.submit(function, *args)
 
     def gather(self, handles: Sequence[Any]) -> list[Any]:
-        return list(self.client.gather(list(handles)))
+        return self.cluster.gather(handles)
 
     def share(self, value: Any) -> Any:
-        return self.client.scatter(value, broadcast=True)
+        return self.cluster.share(value)
 
     def stage(self, name: str, started: float, what: str) -> None:
         stage(name, started, what)
@@ -47,4 +48,4 @@ def cluster_briefing(corpus: ClusterCorpus, window: Window, settings: Settings) 
     without their text), computed on the cluster; the workers say which articles hold a
     bullet's sentence (:meth:`ClusterCorpus.holding`)."""
     runs = [run for run, _ in corpus.window_parts()]
-    return brief_parts(OnCluster(corpus.client), runs, window, settings, corpus)
+    return brief_parts(OnCluster(corpus.cluster), runs, window, settings, corpus)

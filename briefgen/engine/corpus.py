@@ -24,6 +24,7 @@ from briefgen.about import AboutRule
 from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
 from briefgen.coverage import counted
 from briefgen.dedupe import join_groups, likely_pairs
+from briefgen.engine.cluster import Cluster
 from briefgen.engine.tasks import (
     ArticleMeta,
     about_articles,
@@ -51,23 +52,23 @@ def stage(name: str, started: float, what: str) -> None:
 
 
 class ClusterCorpus:
-    """The corpus ``folder`` loaded by the Dask ``client``'s workers (the folder must be
+    """The corpus ``folder`` loaded by the workers of the Dask ``cluster`` (the folder must be
     readable by them at the same path)."""
 
-    def __init__(self, client: Any, folder: Path, max_bytes: int) -> None:
-        self.client = client
+    def __init__(self, cluster: Cluster, folder: Path, max_bytes: int) -> None:
+        self.cluster = cluster
         self.folder = Path(folder)
         self.problems: list[ArticleError] = []
         self.warnings: list[str] = []
         started = time.perf_counter()
         paths = corpus_files(self.folder, SUFFIXES, self.problems)
         chunks = [paths[k:k + FILES_PER_PART] for k in range(0, len(paths), FILES_PER_PART)]
-        self.parts = [client.submit(load_part, chunk, [corpus_id(p, self.folder) for p in chunk], self.folder, max_bytes,
-                                    pure=False) for chunk in chunks]
+        self.parts = [cluster.submit(load_part, chunk, [corpus_id(p, self.folder) for p in chunk], self.folder, max_bytes)
+                      for chunk in chunks]
         metas: list[ArticleMeta] = []
         self._where: list[Where] = []
         signatures = []
-        for p, (found, signature) in enumerate(client.gather([client.submit(part_meta, part, pure=False) for part in self.parts])):
+        for p, (found, signature) in enumerate(cluster.gather([cluster.submit(part_meta, part) for part in self.parts])):
             signatures.append(signature)
             for f, (file_metas, problems, warnings) in enumerate(found):
                 metas.extend(file_metas)
@@ -93,10 +94,10 @@ class ClusterCorpus:
         for k, (i, j) in enumerate(pairs.tolist()):
             by_parts[(self._where[i][0], self._where[j][0])].append(k)
         same = np.zeros(len(pairs), dtype=bool)
-        tasks = {key: self.client.submit(similar_pairs, self.parts[key[0]], self.parts[key[1]],
-                                         [(self._where[i][1], self._where[j][1]) for i, j in pairs[ks].tolist()], pure=False)
+        tasks = {key: self.cluster.submit(similar_pairs, self.parts[key[0]], self.parts[key[1]],
+                                          [(self._where[i][1], self._where[j][1]) for i, j in pairs[ks].tolist()])
                  for key, ks in by_parts.items()}
-        for key, answer in zip(tasks, self.client.gather(list(tasks.values())), strict=True):
+        for key, answer in zip(tasks, self.cluster.gather(list(tasks.values())), strict=True):
             same[by_parts[key]] = answer
         groups = join_groups(len(metas), pairs[same], lambda i, j: True)
         sources = [m.source for m in metas]
@@ -130,9 +131,9 @@ class ClusterCorpus:
             by_part[self._where[m][0]].append(m)
         about = np.zeros((len(chosen), len(rule.topics)), dtype=bool)
         row = {m: k for k, m in enumerate(chosen)}
-        tasks = [self.client.submit(about_articles, self.parts[p], [self._where[m][1] for m in ms], rule, pure=False)
+        tasks = [self.cluster.submit(about_articles, self.parts[p], [self._where[m][1] for m in ms], rule)
                  for p, ms in by_part.items()]
-        for ms, found in zip(by_part.values(), self.client.gather(tasks), strict=True):
+        for ms, found in zip(by_part.values(), self.cluster.gather(tasks), strict=True):
             about[[row[m] for m in ms]] = found
         dates = [d for m in chosen if (d := self._metas[m].date) is not None]  # every chosen one is dated
         return counted(span, dates, about, rule.topics)
@@ -144,10 +145,10 @@ class ClusterCorpus:
         by_part: dict[int, list[int]] = defaultdict(list)
         for k, (article_id, _) in enumerate(pairs):
             by_part[self._where[at[article_id]][0]].append(k)
-        tasks = [self.client.submit(holding_texts, self.parts[p], [(self._where[at[pairs[k][0]]][1], pairs[k][1]) for k in ks],
-                                    pure=False) for p, ks in by_part.items()]
+        tasks = [self.cluster.submit(holding_texts, self.parts[p], [(self._where[at[pairs[k][0]]][1], pairs[k][1]) for k in ks])
+                 for p, ks in by_part.items()]
         found = [False] * len(pairs)
-        for ks, answers in zip(by_part.values(), self.client.gather(tasks), strict=True):
+        for ks, answers in zip(by_part.values(), self.cluster.gather(tasks), strict=True):
             for k, answer in zip(ks, answers, strict=True):
                 found[k] = answer
         return found
@@ -168,5 +169,5 @@ class ClusterCorpus:
             used = sorted({p for (p, _), _ in run})
             index = {p: n for n, p in enumerate(used)}
             wanted = [(index[p], at, article_id) for (p, at), article_id in run]
-            runs.append((self.client.submit(window_articles, wanted, *[self.parts[p] for p in used], pure=False), len(run)))
+            runs.append((self.cluster.submit(window_articles, wanted, *[self.parts[p] for p in used]), len(run)))
         return runs
