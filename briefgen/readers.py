@@ -200,34 +200,40 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Markup that must not reach a sentence, in the order it is removed.
 # An element left open ends with its paragraph, so that one stray tag costs one paragraph at most.
+#
+# Every pattern takes time linear in the text, whatever the text: a pattern that looks ahead for
+# its end (a closing tag, bracket or marker) may not look past the next opening of its own kind,
+# so that the attempts that fail never scan the same characters twice ("{%" 400,000 times, or
+# "[" 200,000 times then "](" 100,000 times, would otherwise each scan to the end of the text).
 _PARAGRAPH_END = r"(?=\n[ \t]*\n)|\Z"
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|" + _PARAGRAPH_END + ")", re.S)
-_HTML_DROP = re.compile(r"<(script|style|iframe|object|embed|noscript|template|svg|math|audio|video)\b[^>]*>.*?(?:</\1\s*>|"
+_HTML_DROP = re.compile(r"<(script|style|iframe|object|embed|noscript|template|svg|math|audio|video)\b[^<>]*>.*?(?:</\1\s*>|"
                         + _PARAGRAPH_END + ")", re.S | re.I)
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
-_KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}")
-_HEADING_ATTRS = re.compile(r"[ \t]*\{[#.][^}\n]*\}[ \t]*$", re.M)
+_LIQUID = re.compile(r"\{%(?:[^{%]|\{(?!%)|%(?!\}))*%\}|\{\{(?:[^{}]|\{(?!\{)|\}(?!\}))*\}\}")
+_KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
+_HEADING_ATTRS = re.compile(r"(?<![ \t])[ \t]*\{[#.][^{}\n]*\}[ \t]*$", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.M)
 _RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
-_LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-_MD_IMAGE = re.compile(r"!\[[^\]]*\](?:" + _LINK_TARGET + r"|\[[^\]]*\])")
-_MD_LINK = re.compile(r"\[([^\]]*)\](?:" + _LINK_TARGET + r"|\[[^\]]*\])")
-_LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$", re.M)
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\](?!:)")
-_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^[^\]]+\]:[ \t]*", re.M)
-_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>", re.I)
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<![A-Za-z][^>]*>")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\](?:" + _LINK_TARGET + r"|\[[^\[\]]*\])")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\](?:" + _LINK_TARGET + r"|\[[^\[\]]*\])")
+_LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\[\]]+\]:[ \t]*\S+.*$", re.M)
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]]+\](?!:)")
+_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^[^\[\]]+\]:[ \t]*", re.M)
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Za-z][^<>]*>")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$", re.M)  # its closing #s are cut in Python (no backtracking)
 _SETEXT = re.compile(r"^[ \t]*(?:=+|-+)[ \t]*$", re.M)
 _BLOCKQUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.M)
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M)
 _MD_EMPHASIS = re.compile(
-    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"
+    r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"
     r"|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
     r"|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"
 )
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_STRIKE = re.compile(r"~~(?=\S)((?:[^~\n]|~(?!~))+?)(?<=\S)~~")
+_BACKTICKS = re.compile(r"`+")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 _HIDDEN = 0xF0000  # escaped ASCII punctuation waits in Supplementary Private Use Area-A meanwhile
 _UNHIDE = re.compile("[\U000F0000-\U000F007F]")
@@ -271,7 +277,7 @@ def markdown_to_text(body: str) -> str:
     body = _ESCAPED.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), body)  # escaped characters are text
     for pattern in (_HTML_COMMENT, _HTML_DROP, _LIQUID, _KRAMDOWN_ATTRS, _HEADING_ATTRS, _FENCE, _RULE):
         body = pattern.sub("", body)
-    body = _MD_HEADING.sub(lambda m: "\n\n" + m.group(1) + "\n\n", body)
+    body = _MD_HEADING.sub(lambda m: "\n\n" + m.group(1).rstrip().rstrip("#").rstrip() + "\n\n", body)
     body = _SETEXT.sub("", body)
     body = _FOOTNOTE_DEF.sub("", body)
     body = _LINK_DEFINITION.sub("", body)
@@ -282,10 +288,40 @@ def markdown_to_text(body: str) -> str:
     body = _HTML_TAG.sub("", body)
     body = _BLOCKQUOTE.sub("", body)
     body = _LIST_MARKER.sub("", body)
-    body = _CODE_SPAN.sub(r"\2", body)
-    body = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or m.group(4), body)
+    body = code_spans(body)
+    body = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or m.group(4), body)
     body = _STRIKE.sub(r"\1", body)
     return html.unescape(_UNHIDE.sub(lambda m: chr(ord(m.group()) - _HIDDEN), body))
+
+
+def code_spans(text: str) -> str:
+    """``text`` with each code span (a run of backticks, text on the same line, then a run of as
+    many backticks) replaced by its text, in one pass over the runs: each run is paired with the
+    next run of the same length when that is on its line, so no run is looked for twice."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    if len(runs) < 2:
+        return text
+    lines, line, end = [], 0, 0
+    for start, stop in runs:
+        line += text.count("\n", end, start)
+        lines.append(line)
+        end = stop
+    closer: list[int | None] = [None] * len(runs)
+    after: dict[int, int] = {}  # run length → the nearest run of that length after this one
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        j = after.get(length)
+        closer[i] = j if j is not None and lines[j] == lines[i] else None
+        after[length] = i
+    pieces, done, i = [], 0, 0
+    while i < len(runs):
+        j = closer[i]
+        if j is None:
+            i += 1
+            continue
+        pieces += [text[done:runs[i][0]], text[runs[i][1]:runs[j][0]]]
+        done, i = runs[j][1], j + 1
+    return "".join(pieces) + text[done:]
 
 
 # --------------------------------------------------------------------------- HTML

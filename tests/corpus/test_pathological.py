@@ -1,0 +1,96 @@
+"""Pathological input: files made so that reading them costs time that grows with the square of
+their size (markup that a backtracking pattern scans again from every position, a feed title of
+escaped tags, a page of tens of thousands of table cells), and YAML alias bombs in front matter.
+Each is read in one pass or refused at once, and the rest of the corpus loads.
+
+The inputs are as large as the ones that found the faults: each took from minutes to hours to
+read before. Regular expressions work in C, where no step can be counted, so :func:`hang_stop`
+only keeps a regression from stalling the suite; where the work is briefgen's own Python, its
+growth is counted (:mod:`tests.steps`). Every fixture is made up here."""
+
+from __future__ import annotations
+
+import html
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import cli
+from briefgen.load import LoadResult, load_corpus
+from briefgen.readers import code_spans, markdown_to_text
+from tests.conftest import SECURITY_TEXT, TRADE_TEXT, md_file
+from tests.steps import growth, hang_stop, python_steps
+
+GOOD = "2026-11-24-good"
+OPENING = "Envoys met in Tashkent on Monday to talk about the railway."
+
+
+def load_with(tmp_path: Path, name: str, content: str | bytes) -> tuple[LoadResult, Path]:
+    """Load a corpus of one good article and the file ``name``, stopping a hang."""
+    folder = tmp_path / "corpus"
+    md_file(folder, f"{GOOD}.md", TRADE_TEXT, source="Steppe Ledger")
+    path = folder / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with hang_stop():
+        result = load_corpus(folder)
+    assert GOOD in [a.id for a in result.articles]
+    return result, path
+
+
+def text_of(result: LoadResult, path: Path) -> str:
+    [article] = [a for a in result.articles if a.path == str(path)]
+    return article.text
+
+
+# Markup that is opened and never closed, repeated until the file is 0.4 to 4.5 MB: a pattern
+# that looks for the end from each opening reads the rest of the file each time.
+UNCLOSED = {
+    "bold": "**a " * 200_000,
+    "tags": "<a" * 500_000,
+    "liquid": "{%" * 400_000,
+    "links": "[" * 200_000 + "](" * 100_000,
+    "liquid-output": "{{" * 400_000,
+    "strike": "~~a " * 200_000,
+    "images": "![" * 300_000,
+    "footnotes": "[^" * 300_000,
+    "link-titles": "[a]( (" * 100_000,
+    "attribute-lists": "{:" * 400_000,
+    "heading-attributes": " {#" * 300_000,
+    "autolinks": "<http:" * 150_000,
+    "script": "<script" * 100_000,
+    "backticks": "".join("`" * k + "a" for k in range(1, 3000)),  # runs of every length, none closed
+}
+
+
+@pytest.mark.parametrize("markup", UNCLOSED.values(), ids=UNCLOSED.keys())
+def test_markup_that_never_closes_is_read_in_one_pass_as_the_characters_it_is(tmp_path: Path, markup: str) -> None:
+    result, path = load_with(tmp_path, "2026-11-24-unclosed.md", f"---\ntitle: Unclosed\n---\n\n{OPENING}\n\n{markup}\n")
+    assert result.problems == []
+    assert text_of(result, path) == f"{OPENING}\n\n{markup.strip()}"
+
+
+CLOSED = {
+    "bold": ("**bold** " * 200_000, "bold " * 200_000),
+    "links": ("[a link](https://example.org/x) " * 100_000, "a link " * 100_000),
+    "liquid": ("{% raw %}kept{% endraw %} " * 100_000, "kept " * 100_000),
+    "tags": ('<span class="x">kept</span> ' * 100_000, "kept " * 100_000),
+    "code": ("`code` ``more`` " * 100_000, "code more " * 100_000),
+}
+
+
+@pytest.mark.parametrize(("markup", "text"), CLOSED.values(), ids=CLOSED.keys())
+def test_markup_repeated_a_hundred_thousand_times_is_still_stripped(tmp_path: Path, markup: str, text: str) -> None:
+    result, path = load_with(tmp_path, "2026-11-24-closed.md", f"---\ntitle: Closed\n---\n\n{OPENING}\n\n{markup}\n")
+    assert text_of(result, path) == f"{OPENING}\n\n{text.strip()}"
+
+
+def test_code_spans_are_paired_in_work_that_grows_with_the_text() -> None:
+    def runs(n: int) -> str:  # backtick runs of fifty lengths, most of them never closed on their line
+        return "".join("`" * (k % 50 + 1) + "a" + ("\n" if k % 97 == 0 else "") for k in range(n))
+
+    assert markdown_to_text("a `b` c ``d ` e`` f ```g") == "a b c d ` e f ```g"
+    assert code_spans("`one\ntwo`") == "`one\ntwo`"  # a code span ends on its line
+    # Four times the runs run about four times as many steps of briefgen's code, not sixteen.
+    assert growth(lambda n: python_steps(code_spans, runs(n)), 2000) < 4.5
