@@ -197,6 +197,10 @@ def txt_title(text: str) -> tuple[str, str]:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: How much YAML aliases (``*name``, which repeat what ``&name`` marks) may add to front matter, in
+#: characters of its values once expanded: a few hundred bytes of aliases of aliases can stand for
+#: gigabytes (an alias bomb), which is refused before anything is built from it.
+ALIAS_BUDGET = 100_000
 
 # Markup that must not reach a sentence, in the order it is removed.
 # An element left open ends with its paragraph, so that one stray tag costs one paragraph at most.
@@ -259,7 +263,7 @@ def front_matter(text: str, origin: str) -> tuple[Meta, str]:
     if not match:
         return {}, text
     try:
-        loaded = yaml.load(match.group(1), Loader=_YAML_LOADER)
+        loaded = _load_yaml(match.group(1), origin)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -267,6 +271,63 @@ def front_matter(text: str, origin: str) -> tuple[Meta, str]:
     if loaded is not None and not isinstance(loaded, dict):
         raise ArticleError(origin, "malformed front matter: not a set of key: value lines", "fix the YAML between the --- lines")
     return {str(k): v for k, v in (loaded or {}).items()}, text[match.end():]
+
+
+def _load_yaml(text: str, origin: str) -> Any:
+    """The YAML document ``text`` as Python values; an :class:`ArticleError` when its aliases
+    would expand it by more than :data:`ALIAS_BUDGET` characters, or refer to themselves. The
+    document is parsed into nodes first (an alias is the node it names, not a copy), and their
+    expanded size is counted before any value is built."""
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        written, expanded = _yaml_sizes(node)
+        if expanded is None or expanded > written + ALIAS_BUDGET:
+            why = "refer to themselves" if expanded is None else f"expand it by over {ALIAS_BUDGET:,} characters"
+            raise ArticleError(origin, f"malformed front matter: its aliases (*name) {why}: refused as a possible alias bomb",
+                               "write the values out instead of repeating them with &name and *name")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _yaml_sizes(root: yaml.Node) -> tuple[int, int | None]:
+    """The size of a YAML node graph as written (each node once) and as expanded (each node as
+    often as aliases repeat it); a node counts 1, a scalar also its length. The expanded size
+    is ``None`` for a graph with a cycle (an alias inside what it names). No recursion: nesting
+    as deep as the parser allows costs no stack."""
+    expanded: dict[int, int] = {}
+    written = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            open_.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in _yaml_children(node))
+            continue
+        if key in expanded:
+            continue
+        if key in open_:
+            return written, None
+        if isinstance(node, yaml.ScalarNode):
+            expanded[key] = 1 + len(node.value)
+            written += expanded[key]
+            continue
+        written += 1
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _yaml_children(node))
+    return written, expanded[id(root)]
+
+
+def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
 def markdown_to_text(body: str) -> str:

@@ -94,3 +94,45 @@ def test_code_spans_are_paired_in_work_that_grows_with_the_text() -> None:
     assert code_spans("`one\ntwo`") == "`one\ntwo`"  # a code span ends on its line
     # Four times the runs run about four times as many steps of briefgen's code, not sixteen.
     assert growth(lambda n: python_steps(code_spans, runs(n)), 2000) < 4.5
+
+
+def alias_bomb(field: str, levels: int = 9) -> str:
+    """Front matter of about 450 bytes whose ``field`` expands to 9**levels strings."""
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    lines += [f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, levels)]
+    return "---\n" + "\n".join(lines) + f"\n{field}: *l{levels - 1}\n---\n\n{SECURITY_TEXT}\n"
+
+
+@pytest.mark.parametrize("field", ["title", "date", "source", "url"])
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_before_it_expands(tmp_path: Path, field: str) -> None:
+    tracemalloc.start()
+    try:
+        result, path = load_with(tmp_path, "2026-11-24-bomb.md", alias_bomb(field))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    [problem] = result.problems
+    assert str(problem) == (f"{path}: malformed front matter: its aliases (*name) expand it by over 100,000 characters: "
+                            "refused as a possible alias bomb (write the values out instead of repeating them with "
+                            "&name and *name)")
+    assert peak < 50_000_000  # expanded, the title took 3 to 5 GB
+
+
+def test_an_alias_that_names_itself_is_refused(tmp_path: Path) -> None:
+    result, path = load_with(tmp_path, "2026-11-24-loop.md", f"---\ntitle: &t [*t]\n---\n\n{SECURITY_TEXT}\n")
+    [problem] = result.problems
+    assert problem.reason.startswith("malformed front matter: its aliases (*name) refer to themselves")
+
+
+def test_front_matter_may_still_repeat_a_value_with_an_alias(tmp_path: Path) -> None:
+    front = "---\noutlet: &outlet Khyber Wire\ntitle: Border talks\nsource: *outlet\ndate: 2026-11-24\n---\n\n"
+    result, path = load_with(tmp_path, "2026-11-24-alias.md", front + SECURITY_TEXT)
+    [article] = [a for a in result.articles if a.path == str(path)]
+    assert (article.title, article.source, article.text) == ("Border talks", "Khyber Wire", SECURITY_TEXT)
+
+
+def test_a_date_that_is_a_long_list_is_not_a_date_and_is_shown_cut_short(tmp_path: Path) -> None:
+    front = "---\ntitle: Dates\ndate: [" + ", ".join(["never"] * 100_000) + "]\n---\n\n"
+    result, path = load_with(tmp_path, "2026-11-24-dates.md", front + SECURITY_TEXT)
+    [problem] = result.problems
+    assert problem.reason == "date '['never', 'never', 'never', 'never', 'never', 'never', ...]' is not a date"
