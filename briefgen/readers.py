@@ -533,14 +533,17 @@ def read_feed(raw: bytes, origin: str) -> Reading:
         return reading
     syntax = check_xml(raw, origin)
     # A stream, never bytes: feedparser opens bytes that happen to name a file as that file.
-    parsed = feedparser.parse(io.BytesIO(raw), sanitize_html=True, resolve_relative_uris=False)
+    # No sanitizing by feedparser: html_to_text drops what it would (scripts, styles, frames) and
+    # keeps only text, and its sanitizer looks for the end of an unclosed comment ("<!--"
+    # repeated) from every "--", in time that grows with the square of the entry.
+    parsed = feedparser.parse(io.BytesIO(raw), sanitize_html=False, resolve_relative_uris=False)
     entries = list(parsed.get("entries") or [])
     if not entries:
         reason = syntax or "no feed entries (not an RSS or Atom feed)"
         raise ArticleError(origin, reason, "save the feed again, or remove the file")
     if syntax:
         reading.warnings.append(f"{origin}: {syntax}; read leniently, {len(entries)} entries found (check they are all there)")
-    outlet = _plain(str(parsed.get("feed", {}).get("title") or ""))
+    outlet = _plain(parsed.get("feed", {}), "title")
     for number, entry in enumerate(entries, 1):
         full = any(c.get("value") for c in entry.get("content") or [])
         reading.drafts.append(Draft(_entry_meta(entry, outlet), _entry_text(entry), number, f"entry {number}", not full))
@@ -552,8 +555,8 @@ def _entry_meta(entry: Any, outlet: str) -> Meta:
     raw = dict.get  # around feedparser's deprecated mapping of "updated" to "published"
     stamp = raw(entry, "published_parsed") or raw(entry, "updated_parsed")
     date: object = dt.date(*stamp[:3]) if stamp else (raw(entry, "published") or raw(entry, "updated") or None)
-    return {"title": _plain(str(entry.get("title") or "")), "date": date,
-            "source": _plain(str(source.get("title") or "")) or outlet, "url": str(entry.get("link") or "")}
+    return {"title": _plain(entry, "title"), "date": date, "source": _plain(source, "title") or outlet,
+            "url": str(entry.get("link") or "")}
 
 
 def _entry_text(entry: Any) -> str:
@@ -564,8 +567,15 @@ def _entry_text(entry: Any) -> str:
     return html_to_text(value) if "html" in kind else value
 
 
-def _plain(text: str) -> str:
-    return html.unescape(_HTML_TAG.sub("", text)).strip() if "<" in text or "&" in text else text.strip()
+def _plain(item: Any, key: str) -> str:
+    """The text of the field ``key`` of a feed, entry or source (a title): HTML (as its detail
+    declares it) turned into text, scripts and styles dropped; else any tags removed."""
+    text = str(item.get(key) or "")
+    if "<" not in text and "&" not in text:
+        return text.strip()
+    if "html" in str((item.get(f"{key}_detail") or {}).get("type") or ""):
+        return " ".join(html_to_text(text).split())
+    return html.unescape(_HTML_TAG.sub("", text)).strip()
 
 
 # --------------------------------------------------------------------------- JSON lines

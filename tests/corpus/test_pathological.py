@@ -96,6 +96,24 @@ def test_code_spans_are_paired_in_work_that_grows_with_the_text() -> None:
     assert growth(lambda n: python_steps(code_spans, runs(n)), 2000) < 4.5
 
 
+@pytest.mark.parametrize("repeat", [40_000, 990_000], ids=["200kB-title", "5MB-feed"])  # under the 5 MB limit
+def test_a_feed_title_of_escaped_tags_is_read_in_one_pass(tmp_path: Path, repeat: int) -> None:
+    feed = ('<rss version="2.0"><channel><title>Wire</title><item><title>' + "&lt;a" * repeat + "</title>"
+            f"<description>{SECURITY_TEXT}</description></item></channel></rss>")
+    result, path = load_with(tmp_path, "2026-11-24-wire.rss", feed)
+    [entry] = [a for a in result.articles if a.path == str(path)]
+    assert entry.title == "<a" * repeat  # not a tag: the characters it is
+    assert entry.text == SECURITY_TEXT
+
+
+def test_a_feed_entry_of_unclosed_comments_is_read_in_one_pass(tmp_path: Path) -> None:
+    entry = html.escape(f"<p>{SECURITY_TEXT}</p>" + "<!--" * 200_000)  # 1 MB escaped
+    feed = (f'<rss version="2.0"><channel><title>Wire</title><item><title>Raid</title><description>{entry}'
+            "</description></item></channel></rss>")
+    result, path = load_with(tmp_path, "2026-11-24-wire.rss", feed)
+    assert text_of(result, path) == SECURITY_TEXT
+
+
 def alias_bomb(field: str, levels: int = 9) -> str:
     """Front matter of about 450 bytes whose ``field`` expands to 9**levels strings."""
     lines = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
