@@ -450,20 +450,36 @@ def _quiet(*names: str) -> Iterator[None]:
             logger.setLevel(level)
 _LIST_ITEM = re.compile(r"^- (?=\S)")
 
+#: Pages of up to this many HTML elements get trafilatura's whole cascade; larger ones its fast
+#: extraction, without the readability and jusText fallbacks (jusText's work grows with the square
+#: of a run of short paragraphs: 20,000 table cells took a minute and a half).
+FULL_EXTRACTION = 5_000
+#: A page of more elements than this is skipped: even the fast extraction grows faster than the
+#: page (libxml2's ``//p//text()``), and no saved article comes near it.
+MAX_ELEMENTS = 50_000
+
 
 def read_html(raw: bytes, origin: str) -> Reading:
     """A saved web page: the main text (boilerplate dropped), title, date and canonical link,
-    found by trafilatura. Nothing is fetched: trafilatura only ever sees this file's text."""
+    found by trafilatura (its fast extraction for a page of over :data:`FULL_EXTRACTION`
+    elements; a page of over :data:`MAX_ELEMENTS` is an :class:`ArticleError`). Nothing is
+    fetched: trafilatura only ever sees this file's text."""
     import trafilatura
+    from trafilatura.utils import load_html
 
     reading = Reading()
     text = _text(raw, origin, reading, declared=True)
     if not _CONFIG:
         _CONFIG.append(_extraction_config())
     with _quiet("trafilatura", "htmldate", "courlan"):  # a page it cannot use is our problem to report
+        tree = load_html(text)
+        elements = sum(1 for _ in tree.iter()) if tree is not None else 0
+        if elements > MAX_ELEMENTS:
+            raise ArticleError(origin, f"a page of {elements:,} HTML elements, over the {MAX_ELEMENTS:,} briefgen reads",
+                               "save the article's text alone (.txt or .md), or remove the file")
         document = trafilatura.bare_extraction(
-            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
-            include_links=False, deduplicate=False, config=_CONFIG[0],
+            text if tree is None else tree, with_metadata=True, include_comments=False, include_tables=False,
+            include_images=False, include_links=False, deduplicate=False, config=_CONFIG[0], fast=elements > FULL_EXTRACTION,
             date_extraction_params={"extensive_search": False, "original_date": True, "max_date": "2999-12-31"},
         )
     found: dict[str, Any] = {}

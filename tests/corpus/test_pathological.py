@@ -114,6 +114,22 @@ def test_a_feed_entry_of_unclosed_comments_is_read_in_one_pass(tmp_path: Path) -
     assert text_of(result, path) == SECURITY_TEXT
 
 
+def test_a_page_of_twenty_thousand_table_cells_is_read(tmp_path: Path) -> None:
+    page = (f"<html><head><title>Results</title></head><body><article><p>{SECURITY_TEXT}</p><table>"
+            + "<td>a. " * 20_000 + "</table></article></body></html>")
+    result, path = load_with(tmp_path, "2026-11-24-cells.html", page)
+    assert result.problems == []
+    assert text_of(result, path).startswith(SECURITY_TEXT)
+
+
+def test_a_page_of_more_elements_than_any_article_is_skipped_at_once(tmp_path: Path) -> None:
+    page = "<html><body><article>" + "<p>a. " * 100_000 + "</article></body></html>"
+    result, path = load_with(tmp_path, "2026-11-24-many.html", page)
+    [problem] = result.problems
+    assert str(problem) == (f"{path}: a page of 100,003 HTML elements, over the 50,000 briefgen reads "
+                            "(save the article's text alone (.txt or .md), or remove the file)")
+
+
 def alias_bomb(field: str, levels: int = 9) -> str:
     """Front matter of about 450 bytes whose ``field`` expands to 9**levels strings."""
     lines = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
@@ -154,3 +170,26 @@ def test_a_date_that_is_a_long_list_is_not_a_date_and_is_shown_cut_short(tmp_pat
     result, path = load_with(tmp_path, "2026-11-24-dates.md", front + SECURITY_TEXT)
     [problem] = result.problems
     assert problem.reason == "date '['never', 'never', 'never', 'never', 'never', 'never', ...]' is not a date"
+
+
+@pytest.mark.e2e
+def test_a_daily_run_over_hostile_files_writes_the_briefing_of_the_others(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    md_file(folder, "2026-11-24-trade.md", TRADE_TEXT, source="Steppe Ledger")
+    md_file(folder, "2026-11-24-security.md", SECURITY_TEXT, source="Khyber Wire")
+    (folder / "2026-11-24-bold.md").write_text(f"---\ntitle: Bold\n---\n\n{UNCLOSED['bold']}\n")
+    (folder / "2026-11-24-links.md").write_text(f"---\ntitle: Links\n---\n\n{UNCLOSED['links']}\n")
+    bomb = folder / "2026-11-24-bomb.md"
+    bomb.write_text(alias_bomb("title"))
+    (folder / "2026-11-24-wire.rss").write_text(
+        '<rss version="2.0"><channel><title>Wire</title><item><title>' + "&lt;a" * 40_000 + "</title>"
+        "<pubDate>Tue, 24 Nov 2026 08:00:00 GMT</pubDate><description>Tariffs rose.</description></item></channel></rss>")
+    out = tmp_path / "out"
+    with hang_stop(300):
+        result = CliRunner().invoke(cli, ["daily", "--corpus", str(folder), "--out", str(out), "--date", "2026-11-24",
+                                          "--format", "md"])
+    assert result.exit_code == 9, result.output  # a file skipped
+    briefing = (out / "2026-11-24" / "briefing.md").read_text()
+    assert "Uzbekistan and Pakistan agreed to cut transit tariffs" in briefing
+    assert f"warning: skipped {bomb}: malformed front matter: its aliases (*name) expand it by over" in result.stderr
+    assert f"warning: {folder / '2026-11-24-bold.md'}: no sentence punctuation" in result.stderr
