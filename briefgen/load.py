@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import re
+import reprlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -418,7 +419,8 @@ def _parse_date(value: object, origin: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()[:100]
+    # A list or mapping is no date: shown cut short (reprlib), never converted whole.
+    text = (str(value) if isinstance(value, str | int | float) else reprlib.repr(value)).strip()[:100]
     match = _ISO_PREFIX.match(text)
     if match:
         try:

@@ -197,37 +197,47 @@ def txt_title(text: str) -> tuple[str, str]:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: How much YAML aliases (``*name``, which repeat what ``&name`` marks) may add to front matter, in
+#: characters of its values once expanded: a few hundred bytes of aliases of aliases can stand for
+#: gigabytes (an alias bomb), which is refused before anything is built from it.
+ALIAS_BUDGET = 100_000
 
 # Markup that must not reach a sentence, in the order it is removed.
 # An element left open ends with its paragraph, so that one stray tag costs one paragraph at most.
+#
+# Every pattern takes time linear in the text, whatever the text: a pattern that looks ahead for
+# its end (a closing tag, bracket or marker) may not look past the next opening of its own kind,
+# so that the attempts that fail never scan the same characters twice ("{%" 400,000 times, or
+# "[" 200,000 times then "](" 100,000 times, would otherwise each scan to the end of the text).
 _PARAGRAPH_END = r"(?=\n[ \t]*\n)|\Z"
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|" + _PARAGRAPH_END + ")", re.S)
-_HTML_DROP = re.compile(r"<(script|style|iframe|object|embed|noscript|template|svg|math|audio|video)\b[^>]*>.*?(?:</\1\s*>|"
+_HTML_DROP = re.compile(r"<(script|style|iframe|object|embed|noscript|template|svg|math|audio|video)\b[^<>]*>.*?(?:</\1\s*>|"
                         + _PARAGRAPH_END + ")", re.S | re.I)
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
-_KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}")
-_HEADING_ATTRS = re.compile(r"[ \t]*\{[#.][^}\n]*\}[ \t]*$", re.M)
+_LIQUID = re.compile(r"\{%(?:[^{%]|\{(?!%)|%(?!\}))*%\}|\{\{(?:[^{}]|\{(?!\{)|\}(?!\}))*\}\}")
+_KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
+_HEADING_ATTRS = re.compile(r"(?<![ \t])[ \t]*\{[#.][^{}\n]*\}[ \t]*$", re.M)
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~).*$", re.M)
 _RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
-_LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-_MD_IMAGE = re.compile(r"!\[[^\]]*\](?:" + _LINK_TARGET + r"|\[[^\]]*\])")
-_MD_LINK = re.compile(r"\[([^\]]*)\](?:" + _LINK_TARGET + r"|\[[^\]]*\])")
-_LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$", re.M)
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\](?!:)")
-_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^[^\]]+\]:[ \t]*", re.M)
-_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>", re.I)
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<![A-Za-z][^>]*>")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\](?:" + _LINK_TARGET + r"|\[[^\[\]]*\])")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\](?:" + _LINK_TARGET + r"|\[[^\[\]]*\])")
+_LINK_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\[\]]+\]:[ \t]*\S+.*$", re.M)
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]]+\](?!:)")
+_FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^[^\[\]]+\]:[ \t]*", re.M)
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Za-z][^<>]*>")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$", re.M)  # its closing #s are cut in Python (no backtracking)
 _SETEXT = re.compile(r"^[ \t]*(?:=+|-+)[ \t]*$", re.M)
 _BLOCKQUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.M)
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M)
 _MD_EMPHASIS = re.compile(
-    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"
+    r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"
     r"|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"
     r"|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"
 )
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_STRIKE = re.compile(r"~~(?=\S)((?:[^~\n]|~(?!~))+?)(?<=\S)~~")
+_BACKTICKS = re.compile(r"`+")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 _HIDDEN = 0xF0000  # escaped ASCII punctuation waits in Supplementary Private Use Area-A meanwhile
 _UNHIDE = re.compile("[\U000F0000-\U000F007F]")
@@ -253,7 +263,7 @@ def front_matter(text: str, origin: str) -> tuple[Meta, str]:
     if not match:
         return {}, text
     try:
-        loaded = yaml.load(match.group(1), Loader=_YAML_LOADER)
+        loaded = _load_yaml(match.group(1), origin)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -261,6 +271,63 @@ def front_matter(text: str, origin: str) -> tuple[Meta, str]:
     if loaded is not None and not isinstance(loaded, dict):
         raise ArticleError(origin, "malformed front matter: not a set of key: value lines", "fix the YAML between the --- lines")
     return {str(k): v for k, v in (loaded or {}).items()}, text[match.end():]
+
+
+def _load_yaml(text: str, origin: str) -> Any:
+    """The YAML document ``text`` as Python values; an :class:`ArticleError` when its aliases
+    would expand it by more than :data:`ALIAS_BUDGET` characters, or refer to themselves. The
+    document is parsed into nodes first (an alias is the node it names, not a copy), and their
+    expanded size is counted before any value is built."""
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        written, expanded = _yaml_sizes(node)
+        if expanded is None or expanded > written + ALIAS_BUDGET:
+            why = "refer to themselves" if expanded is None else f"expand it by over {ALIAS_BUDGET:,} characters"
+            raise ArticleError(origin, f"malformed front matter: its aliases (*name) {why}: refused as a possible alias bomb",
+                               "write the values out instead of repeating them with &name and *name")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _yaml_sizes(root: yaml.Node) -> tuple[int, int | None]:
+    """The size of a YAML node graph as written (each node once) and as expanded (each node as
+    often as aliases repeat it); a node counts 1, a scalar also its length. The expanded size
+    is ``None`` for a graph with a cycle (an alias inside what it names). No recursion: nesting
+    as deep as the parser allows costs no stack."""
+    expanded: dict[int, int] = {}
+    written = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            open_.discard(key)
+            expanded[key] = 1 + sum(expanded[id(child)] for child in _yaml_children(node))
+            continue
+        if key in expanded:
+            continue
+        if key in open_:
+            return written, None
+        if isinstance(node, yaml.ScalarNode):
+            expanded[key] = 1 + len(node.value)
+            written += expanded[key]
+            continue
+        written += 1
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _yaml_children(node))
+    return written, expanded[id(root)]
+
+
+def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
 def markdown_to_text(body: str) -> str:
@@ -271,7 +338,7 @@ def markdown_to_text(body: str) -> str:
     body = _ESCAPED.sub(lambda m: chr(_HIDDEN + ord(m.group(1))), body)  # escaped characters are text
     for pattern in (_HTML_COMMENT, _HTML_DROP, _LIQUID, _KRAMDOWN_ATTRS, _HEADING_ATTRS, _FENCE, _RULE):
         body = pattern.sub("", body)
-    body = _MD_HEADING.sub(lambda m: "\n\n" + m.group(1) + "\n\n", body)
+    body = _MD_HEADING.sub(lambda m: "\n\n" + m.group(1).rstrip().rstrip("#").rstrip() + "\n\n", body)
     body = _SETEXT.sub("", body)
     body = _FOOTNOTE_DEF.sub("", body)
     body = _LINK_DEFINITION.sub("", body)
@@ -282,10 +349,40 @@ def markdown_to_text(body: str) -> str:
     body = _HTML_TAG.sub("", body)
     body = _BLOCKQUOTE.sub("", body)
     body = _LIST_MARKER.sub("", body)
-    body = _CODE_SPAN.sub(r"\2", body)
-    body = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or m.group(4), body)
+    body = code_spans(body)
+    body = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or m.group(4), body)
     body = _STRIKE.sub(r"\1", body)
     return html.unescape(_UNHIDE.sub(lambda m: chr(ord(m.group()) - _HIDDEN), body))
+
+
+def code_spans(text: str) -> str:
+    """``text`` with each code span (a run of backticks, text on the same line, then a run of as
+    many backticks) replaced by its text, in one pass over the runs: each run is paired with the
+    next run of the same length when that is on its line, so no run is looked for twice."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    if len(runs) < 2:
+        return text
+    lines, line, end = [], 0, 0
+    for start, stop in runs:
+        line += text.count("\n", end, start)
+        lines.append(line)
+        end = stop
+    closer: list[int | None] = [None] * len(runs)
+    after: dict[int, int] = {}  # run length → the nearest run of that length after this one
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        j = after.get(length)
+        closer[i] = j if j is not None and lines[j] == lines[i] else None
+        after[length] = i
+    pieces, done, i = [], 0, 0
+    while i < len(runs):
+        j = closer[i]
+        if j is None:
+            i += 1
+            continue
+        pieces += [text[done:runs[i][0]], text[runs[i][1]:runs[j][0]]]
+        done, i = runs[j][1], j + 1
+    return "".join(pieces) + text[done:]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -353,20 +450,36 @@ def _quiet(*names: str) -> Iterator[None]:
             logger.setLevel(level)
 _LIST_ITEM = re.compile(r"^- (?=\S)")
 
+#: Pages of up to this many HTML elements get trafilatura's whole cascade; larger ones its fast
+#: extraction, without the readability and jusText fallbacks (jusText's work grows with the square
+#: of a run of short paragraphs: 20,000 table cells took a minute and a half).
+FULL_EXTRACTION = 5_000
+#: A page of more elements than this is skipped: even the fast extraction grows faster than the
+#: page (libxml2's ``//p//text()``), and no saved article comes near it.
+MAX_ELEMENTS = 50_000
+
 
 def read_html(raw: bytes, origin: str) -> Reading:
     """A saved web page: the main text (boilerplate dropped), title, date and canonical link,
-    found by trafilatura. Nothing is fetched: trafilatura only ever sees this file's text."""
+    found by trafilatura (its fast extraction for a page of over :data:`FULL_EXTRACTION`
+    elements; a page of over :data:`MAX_ELEMENTS` is an :class:`ArticleError`). Nothing is
+    fetched: trafilatura only ever sees this file's text."""
     import trafilatura
+    from trafilatura.utils import load_html
 
     reading = Reading()
     text = _text(raw, origin, reading, declared=True)
     if not _CONFIG:
         _CONFIG.append(_extraction_config())
     with _quiet("trafilatura", "htmldate", "courlan"):  # a page it cannot use is our problem to report
+        tree = load_html(text)
+        elements = sum(1 for _ in tree.iter()) if tree is not None else 0
+        if elements > MAX_ELEMENTS:
+            raise ArticleError(origin, f"a page of {elements:,} HTML elements, over the {MAX_ELEMENTS:,} briefgen reads",
+                               "save the article's text alone (.txt or .md), or remove the file")
         document = trafilatura.bare_extraction(
-            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
-            include_links=False, deduplicate=False, config=_CONFIG[0],
+            text if tree is None else tree, with_metadata=True, include_comments=False, include_tables=False,
+            include_images=False, include_links=False, deduplicate=False, config=_CONFIG[0], fast=elements > FULL_EXTRACTION,
             date_extraction_params={"extensive_search": False, "original_date": True, "max_date": "2999-12-31"},
         )
     found: dict[str, Any] = {}
@@ -436,14 +549,17 @@ def read_feed(raw: bytes, origin: str) -> Reading:
         return reading
     syntax = check_xml(raw, origin)
     # A stream, never bytes: feedparser opens bytes that happen to name a file as that file.
-    parsed = feedparser.parse(io.BytesIO(raw), sanitize_html=True, resolve_relative_uris=False)
+    # No sanitizing by feedparser: html_to_text drops what it would (scripts, styles, frames) and
+    # keeps only text, and its sanitizer looks for the end of an unclosed comment ("<!--"
+    # repeated) from every "--", in time that grows with the square of the entry.
+    parsed = feedparser.parse(io.BytesIO(raw), sanitize_html=False, resolve_relative_uris=False)
     entries = list(parsed.get("entries") or [])
     if not entries:
         reason = syntax or "no feed entries (not an RSS or Atom feed)"
         raise ArticleError(origin, reason, "save the feed again, or remove the file")
     if syntax:
         reading.warnings.append(f"{origin}: {syntax}; read leniently, {len(entries)} entries found (check they are all there)")
-    outlet = _plain(str(parsed.get("feed", {}).get("title") or ""))
+    outlet = _plain(parsed.get("feed", {}), "title")
     for number, entry in enumerate(entries, 1):
         full = any(c.get("value") for c in entry.get("content") or [])
         reading.drafts.append(Draft(_entry_meta(entry, outlet), _entry_text(entry), number, f"entry {number}", not full))
@@ -455,8 +571,8 @@ def _entry_meta(entry: Any, outlet: str) -> Meta:
     raw = dict.get  # around feedparser's deprecated mapping of "updated" to "published"
     stamp = raw(entry, "published_parsed") or raw(entry, "updated_parsed")
     date: object = dt.date(*stamp[:3]) if stamp else (raw(entry, "published") or raw(entry, "updated") or None)
-    return {"title": _plain(str(entry.get("title") or "")), "date": date,
-            "source": _plain(str(source.get("title") or "")) or outlet, "url": str(entry.get("link") or "")}
+    return {"title": _plain(entry, "title"), "date": date, "source": _plain(source, "title") or outlet,
+            "url": str(entry.get("link") or "")}
 
 
 def _entry_text(entry: Any) -> str:
@@ -467,8 +583,15 @@ def _entry_text(entry: Any) -> str:
     return html_to_text(value) if "html" in kind else value
 
 
-def _plain(text: str) -> str:
-    return html.unescape(_HTML_TAG.sub("", text)).strip() if "<" in text or "&" in text else text.strip()
+def _plain(item: Any, key: str) -> str:
+    """The text of the field ``key`` of a feed, entry or source (a title): HTML (as its detail
+    declares it) turned into text, scripts and styles dropped; else any tags removed."""
+    text = str(item.get(key) or "")
+    if "<" not in text and "&" not in text:
+        return text.strip()
+    if "html" in str((item.get(f"{key}_detail") or {}).get("type") or ""):
+        return " ".join(html_to_text(text).split())
+    return html.unescape(_HTML_TAG.sub("", text)).strip()
 
 
 # --------------------------------------------------------------------------- JSON lines
