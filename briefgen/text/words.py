@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import pkgutil
 import re
 from functools import lru_cache
 
 import snowballstemmer
-from sumy.utils import get_stop_words
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _stemmer = snowballstemmer.stemmer("english")
@@ -14,8 +14,11 @@ _stemmer = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """English stop words (the list that ships with sumy)."""
-    return frozenset(get_stop_words("english"))
+    """English stop words (the list that ships with sumy, read as ``sumy.utils.get_stop_words``
+    reads it, without importing ``sumy.utils``, which imports requests)."""
+    data = pkgutil.get_data("sumy", "data/stopwords/english.txt")
+    assert data is not None
+    return frozenset(w.rstrip() for w in data.decode("utf-8").splitlines() if w)
 
 
 def words(text: str) -> list[str]:
