@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pkgutil
 import re
+import sys
 from functools import lru_cache
 
 import snowballstemmer
@@ -22,8 +23,10 @@ def stop_words() -> frozenset[str]:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text``; hyphenated words count as their parts."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    """Lower-cased words of ``text``; hyphenated words count as their parts. Each is the one
+    string of its spelling (:func:`sys.intern`): a window's hundreds of thousands of words are a
+    few thousand spellings."""
+    return list(map(sys.intern, _WORD.findall(text.lower().replace("’", "'"))))
 
 
 @lru_cache(maxsize=200_000)
