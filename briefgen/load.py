@@ -120,6 +120,12 @@ def corpus_files(folder: Path, suffixes: Iterable[str], problems: list[ArticleEr
     """The article files of the corpus ``folder`` (:func:`list_files`), folders that cannot be
     listed added to ``problems``. A folder that is missing, not a folder, not named in UTF-8 or
     without a single article file (and nothing unreadable in it) is an :class:`InputError`."""
+    return [Path(name) for name in corpus_names(folder, suffixes, problems)]
+
+
+def corpus_names(folder: Path, suffixes: Iterable[str], problems: list[ArticleError]) -> list[str]:
+    """:func:`corpus_files` as strings (:func:`list_names`), for the corpus index, which looks
+    at the name and ``stat`` of every file on every run and reads only a few of them."""
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise InputError(f"corpus folder {printable(folder)} {what}", "pass the folder of articles with --corpus DIR")
@@ -128,31 +134,49 @@ def corpus_files(folder: Path, suffixes: Iterable[str], problems: list[ArticleEr
                          "rename the folder, or pass it through a symbolic link with a UTF-8 name")
     suffixes = tuple(s.lower() for s in suffixes)
     unlistable: list[ArticleError] = []
-    paths = list_files(folder, suffixes, unlistable)
-    if not paths and not unlistable:
+    names = list_names(folder, suffixes, unlistable)
+    if not names and not unlistable:
         raise InputError(f"corpus folder {printable(folder)} is empty: it holds no article file",
                          f"put articles ({' '.join(suffixes)}) in it, or pass another folder with --corpus DIR")
     problems.extend(unlistable)
-    return paths
+    return names
 
 
 def list_files(folder: Path, suffixes: tuple[str, ...], problems: list[ArticleError]) -> list[Path]:
     """The files under ``folder`` with one of ``suffixes``, sorted; hidden files and folders are
     skipped, symbolic links to folders are not followed (links to files are listed: the loader
     checks where they lead), and a folder that cannot be listed is a problem."""
+    return [Path(name) for name in list_names(folder, suffixes, problems)]
+
+
+def list_names(folder: Path, suffixes: tuple[str, ...], problems: list[ArticleError]) -> list[str]:
+    """The paths of :func:`list_files` as strings (``str(path)``), in the same order: without a
+    :class:`~pathlib.Path` made for each of a corpus's thousands of files."""
 
     def unlistable(error: OSError) -> None:
         problems.append(ArticleError(printable(str(error.filename)), f"cannot list the folder: {error.strerror or error}",
                                      "check that it exists and is readable"))
 
-    found: list[Path] = []
+    found: list[str] = []
+    roots = 0
     for root, dirs, files in os.walk(folder, onerror=unlistable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(Path(root, f) for f in files if not f.startswith(".") and os.path.splitext(f)[1].lower() in suffixes)
-    return sorted(found, key=lambda path: path.parts)  # as paths sort, without a method call a comparison
+        # a name not starting with "." ends with a suffix exactly when os.path.splitext gives it
+        chosen = [f for f in files if not f.startswith(".") and f.lower().endswith(suffixes)]
+        if chosen:
+            roots += 1
+            prefix = os.path.join(root, "")
+            found += [prefix + f for f in chosen]
+    if os.fspath(folder) == os.curdir:  # spelled as Path spells them: "a.md", not "./a.md"
+        found = [name[len(os.curdir + os.sep):] for name in found]
+    if roots > 1:  # as their paths sort (by parts); in one folder, as the names sort
+        found.sort(key=lambda name: name.split(os.sep))
+    else:
+        found.sort()
+    return found
 
 
-def relative_name(path: Path, folder: Path) -> str:
+def relative_name(path: Path | str, folder: Path) -> str:
     """``path``'s place in ``folder`` as a POSIX path (``path.relative_to(folder).as_posix()``,
     by slicing the string when ``path`` is spelled under ``folder``, as listed: a corpus's
     thousands of files are named so on every run)."""
@@ -160,7 +184,7 @@ def relative_name(path: Path, folder: Path) -> str:
     name = str(path)
     if os.sep == "/" and prefix != "./" and name.startswith(prefix):
         return name[len(prefix):]
-    return path.relative_to(folder).as_posix()
+    return Path(path).relative_to(folder).as_posix()
 
 
 def corpus_id(path: Path, folder: Path) -> str:

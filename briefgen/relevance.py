@@ -153,7 +153,7 @@ class RelevanceModel:
             header = json.loads(str(archive["header"]))
             if header.get("format") != FORMAT_VERSION:
                 raise ValueError(f"relevance model of format {header.get('format')}, not {FORMAT_VERSION}")
-            return cls(tuple(header["classes"]), tuple(header["term_topics"]), [str(v) for v in archive["vocabulary"]],
+            return cls(tuple(header["classes"]), tuple(header["term_topics"]), archive["vocabulary"].tolist(),
                        archive["idf"].astype(np.float64), archive["coef"].astype(np.float64),
                        archive["intercept"].astype(np.float64), dict(header.get("info", {})))
 

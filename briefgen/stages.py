@@ -50,6 +50,7 @@ from briefgen.text.words import content_words, stem
 log = logging.getLogger(__name__)
 
 POINTING_BACK = 0.5  # the bias of a sentence that opens by pointing back, beside 1 (it still lends centrality)
+CLOSE_ROWS = 2048  #: sentences whose cosines with the candidates are taken at once (:func:`close_to`)
 
 
 @dataclass(frozen=True)
@@ -260,10 +261,16 @@ def close_to(part: ScoredPart, candidates: sp.csr_matrix, duplicate: float) -> t
     """The pairs of a sentence of the part and a candidate (a row of ``candidates``, rows of the
     window's TF-IDF) whose cosine is at least ``duplicate``: the sentences' window rows, the
     candidates' indexes, the cosines, and the sentences (each row's dot product is the one
-    :meth:`briefgen.select.Selector.similarities` computes)."""
-    similarity = sp.coo_matrix(part.matrix.tfidf @ candidates.T)
-    close = similarity.data >= duplicate
-    rows, which, values = similarity.row[close], similarity.col[close], similarity.data[close]
+    :meth:`briefgen.select.Selector.similarities` computes). The products are taken
+    :data:`CLOSE_ROWS` sentences at a time: all of them at once would hold a cosine for nearly
+    every pair that shares a word, only to keep the few that reach ``duplicate``."""
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [(np.zeros(0, dtype=np.int32),) * 2 + (np.zeros(0),)]
+    tfidf, transposed = part.matrix.tfidf, candidates.T.tocsr()
+    for first in range(0, tfidf.shape[0], CLOSE_ROWS):
+        similarity = sp.coo_matrix(tfidf[first:first + CLOSE_ROWS] @ transposed)
+        close = similarity.data >= duplicate
+        found.append((similarity.row[close] + first, similarity.col[close], similarity.data[close]))
+    rows, which, values = (np.concatenate(column) for column in zip(*found, strict=True))
     return rows + part.offset, which, values, [part.split.sentences[r] for r in rows]
 
 

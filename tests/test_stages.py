@@ -20,6 +20,7 @@ from briefgen.stages import (
     POINTING_BACK,
     Settings,
     about_of,
+    close_to,
     likeliest,
     likeliest_of,
     pool,
@@ -147,6 +148,20 @@ def test_the_pool_of_two_parts_is_that_of_one(articles, settings: Settings) -> N
             np.testing.assert_array_equal(rows_one, rows_two)
             np.testing.assert_array_equal(bias_one, bias_two)
             assert len(rows_one) <= size
+
+
+def test_sentences_close_to_the_candidates_are_the_same_taken_a_few_at_a_time(articles, settings: Settings,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, _ = scored_parts(articles, settings, 2, [])
+    candidates = whole.matrix.tfidf[::3]
+    at_once = close_to(whole, candidates, 0.05)
+    assert len(at_once[0]) > len(whole.split.sentences) // 3  # every candidate is close to itself, and some to others
+    monkeypatch.setattr("briefgen.stages.CLOSE_ROWS", 2)
+    few = close_to(whole, candidates, 0.05)
+    for mine, theirs in zip(few[:3], at_once[:3], strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+        assert mine.dtype == theirs.dtype
+    assert few[3] == at_once[3]
 
 
 def test_likeliest_keeps_the_first_on_a_tie_in_order() -> None:

@@ -29,7 +29,7 @@ from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnava
 from briefgen.corpus_index.window import IndexedCorpus
 from briefgen.errors import ArticleError
 from briefgen.files import printable
-from briefgen.load import SUFFIXES, LoadResult, corpus_files, load_corpus, relative_name
+from briefgen.load import SUFFIXES, LoadResult, corpus_names, load_corpus, relative_name
 from briefgen.parallel import Progress
 
 __all__ = ["CACHE_NAME", "IndexedCorpus", "cache_folder", "open_corpus"]
@@ -62,7 +62,7 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
     rule = rule or AboutRule()
     folder = Path(folder)
     problems: list[ArticleError] = []
-    paths = corpus_files(folder, SUFFIXES, problems)
+    paths = corpus_names(folder, SUFFIXES, problems)
     try:
         with IndexStore.open(cache, folder, timeout, rule.key()) as store:
             entries = _update(store, folder, paths, max_bytes, jobs, progress("Indexing articles") if progress else None,
@@ -84,7 +84,7 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
                          max_bytes, jobs, progress, rule.key())
 
 
-def _update(store: IndexStore, folder: Path, paths: list[Path], max_bytes: int, jobs: int,
+def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, jobs: int,
             progress: Progress[Outcome] | None, rule: AboutRule) -> list[Entry | ArticleError | None]:
     """Each file's entry (or the problem that makes it unusable), the index brought up to date:
     files read again as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches

@@ -4,17 +4,20 @@ A file is read again when its ``stat`` stamp (size, modification and change time
 differs from the one the index holds, so a file edited in place with the same size, or replaced
 by an older file, is read; so is one changed so soon after the index saw it that the file
 system's clock may not show the change (within :data:`RACY_NS`), and one now over the size
-limit. A file read again whose bytes hash as before is not parsed again.
+limit. A file read again whose bytes hash as before is not parsed again. Files are read in
+batches (:data:`READ_BATCH`), whose articles are scored for the coverage chart's topics together.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,18 +30,19 @@ from briefgen.load import FileResult, corpus_id, parse_file, read_file, text_dig
 from briefgen.parallel import Progress, iter_items
 
 RACY_NS = 2_000_000_000  #: a file changed this soon before it was read is checked again next time
+READ_BATCH = 64  #: files read in one batch (one task of a worker process), their articles scored together
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """A file's ``stat`` as the index compares it."""
+class Stamp(NamedTuple):
+    """A file's ``stat`` as the index compares it (a named tuple: one is made for every file on
+    every run)."""
 
     size: int
     mtime_ns: int
     text: str
 
     @classmethod
-    def of(cls, path: Path) -> Stamp | None:
+    def of(cls, path: Path | str) -> Stamp | None:
         """The stamp of the file ``path`` leads to; ``None`` when it cannot be examined."""
         try:
             info = os.stat(path)
@@ -71,31 +75,36 @@ class Job:
 @dataclass(frozen=True)
 class Outcome:
     """What reading a file gave: a new ``entry``; or ``same`` (the bytes the index holds); or
-    ``problem`` (the whole file is unusable: it is not kept in the index and read every run)."""
+    ``problem`` (the whole file is unusable: it is not kept in the index and read every run).
+    :func:`read_job` leaves a file read and parsed as ``found`` (its bytes' ``sha256``), which
+    :func:`read_batch` turns into its ``entry``."""
 
     key: str
     entry: Entry | None = None
     same: bool = False
     seen_ns: int = 0
     problem: ArticleError | None = None
+    found: FileResult | None = None
+    sha256: bytes = b""
 
 
-def jobs_for(paths: Sequence[Path], keys: Sequence[str], folder: Path, entries: dict[str, Entry], max_bytes: int,
+def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, entries: dict[str, Entry], max_bytes: int,
              rule: AboutRule | None = None) -> list[Job]:
     """The files of ``paths`` (named ``keys`` in the index: :func:`briefgen.load.relative_name`)
     that the index does not hold as they are now."""
     todo = []
-    for path, key in zip(paths, keys, strict=True):
+    for name, key in zip(paths, keys, strict=True):
         entry = entries.get(key)
-        stamp = Stamp.of(path)
+        stamp = Stamp.of(name)
         if not current(entry, stamp, max_bytes):
+            path = Path(name)
             todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp, entry.sha256 if entry else None,
                             rule or AboutRule()))
     return todo
 
 
 def read_job(job: Job) -> Outcome:
-    """Read one file (in a worker process when ``--jobs`` is above 1)."""
+    """Read one file: its bytes hashed and, when they are not those the index holds, parsed."""
     seen_ns = time.time_ns()
     try:
         raw = read_file(job.path, job.max_bytes, job.folder)
@@ -108,24 +117,44 @@ def read_job(job: Job) -> Outcome:
         found = parse_file(raw, job.path, job.article_id, printable(job.path))
     except ArticleError as problem:
         return Outcome(job.key, problem=problem)
-    return Outcome(job.key, entry=entry_of(job, sha256, seen_ns, found))
+    return Outcome(job.key, seen_ns=seen_ns, found=found, sha256=sha256)
 
 
-def entry_of(job: Job, sha256: bytes, seen_ns: int, found: FileResult) -> Entry:
-    """The index's entry of a file read and parsed."""
-    texts = [a.text for a in found.articles]
-    shingled = shingles(texts)
+def read_batch(jobs: Sequence[Job]) -> list[Outcome]:
+    """:func:`read_job` of each of ``jobs`` (in a worker process when ``--jobs`` is above 1), the
+    entries of the files parsed made together (:func:`entries_of`)."""
+    outcomes = [read_job(job) for job in jobs]
+    parsed = [k for k, outcome in enumerate(outcomes) if outcome.found is not None]
+    for k, entry in zip(parsed, entries_of([jobs[k] for k in parsed], [outcomes[k] for k in parsed]), strict=True):
+        outcomes[k] = Outcome(outcomes[k].key, entry=entry, seen_ns=outcomes[k].seen_ns)
+    return outcomes
+
+
+def entries_of(jobs: Sequence[Job], outcomes: Sequence[Outcome]) -> list[Entry]:
+    """The index's entries of files read and parsed (``outcomes`` of :func:`read_job`, of
+    ``jobs``, which share their rule). Their articles' signatures and topics are worked out
+    for all of them at once: each article's are the same as alone (shingles and signatures are
+    per text; :meth:`briefgen.about.AboutRule.about` judges each text by its own sentences),
+    but one call a file would pay the fixed cost of scoring every time."""
+    found = [outcome.found for outcome in outcomes if outcome.found is not None]
+    if not found:
+        return []
+    articles = [a for one in found for a in one.articles]
+    shingled = shingles([a.text for a in articles])
     signature = signatures(shingled)
     words = np.diff(shingled.bounds) > 0
-    about = job.rule.about(found.articles)  # the same for each article alone
-    records = tuple(
-        Record(seq, a.id, a.title, a.source, a.date.isoformat() if a.date else None, a.url, text_digest(a.text),
-               signature[seq].tobytes(), bool(words[seq]), bits(about[seq]))
-        for seq, a in enumerate(found.articles))
-    stamp = job.stamp or Stamp(0, 0, "")  # a file that could not be examined: an empty stamp, read again next time
-    return Entry(job.key, stamp.size, stamp.mtime_ns, stamp.text, sha256, seen_ns,
-                 tuple((p.path, p.reason, p.hint) for p in found.problems), tuple(found.warnings), records)
-
+    about = (jobs[0].rule if jobs else AboutRule()).about(articles)
+    entries, first = [], 0
+    for job, outcome, one in zip(jobs, outcomes, found, strict=True):
+        records = tuple(
+            Record(seq, a.id, a.title, a.source, a.date.isoformat() if a.date else None, a.url, text_digest(a.text),
+                   signature[first + seq].tobytes(), int(words[first + seq]), bits(about[first + seq]))
+            for seq, a in enumerate(one.articles))
+        first += len(one.articles)
+        stamp = job.stamp or Stamp(0, 0, "")  # a file that could not be examined: an empty stamp, read again next time
+        entries.append(Entry(job.key, stamp.size, stamp.mtime_ns, stamp.text, outcome.sha256, outcome.seen_ns,
+                             tuple((p.path, p.reason, p.hint) for p in one.problems), tuple(one.warnings), records))
+    return entries
 
 
 def bits(flags: Sequence[bool]) -> int:
@@ -134,8 +163,16 @@ def bits(flags: Sequence[bool]) -> int:
 
 
 def read_all(jobs: Sequence[Job], workers: int, progress: Progress[Outcome] | None) -> Generator[Outcome, None, None]:
-    """:func:`read_job` over ``jobs``, in order, over ``workers`` processes."""
-    return iter_items(read_job, jobs, workers, progress)
+    """:func:`read_job` over ``jobs``, in order, over ``workers`` processes, in batches of
+    :data:`READ_BATCH` files (:func:`read_batch`); ``progress`` counts files. Closing the stream
+    early stops the workers."""
+    batches = [jobs[i:i + READ_BATCH] for i in range(0, len(jobs), READ_BATCH)]
+    stream = iter_items(read_batch, batches, workers)
+    try:
+        outcomes = itertools.chain.from_iterable(stream)
+        yield from progress(outcomes, len(jobs)) if progress else outcomes
+    finally:
+        stream.close()
 
 
 def refreshed(entry: Entry, job: Job, seen_ns: int) -> Entry:

@@ -27,15 +27,18 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import gc
 import hashlib
+import itertools
 import json
 import logging
+import operator
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from briefgen.files import flock_waiting, printable
 from briefgen.relevance import MODEL_RESOURCE
@@ -81,9 +84,9 @@ class Damaged(Exception):
     """A row of the index does not hold what was written into it."""
 
 
-@dataclass(frozen=True)
-class Record:
-    """What the index keeps of one article of a file."""
+class Record(NamedTuple):
+    """What the index keeps of one article of a file (a named tuple: a run reads one for every
+    article of the corpus, straight from its row)."""
 
     seq: int  #: its place in the file (0 for the one article of most files)
     id: str  #: the id the loader gives it, before ids are made unique across the corpus
@@ -93,7 +96,7 @@ class Record:
     url: str
     digest: bytes  #: :func:`briefgen.load.text_digest` of its text
     signature: bytes  #: its MinHash signature (:func:`briefgen.dedupe.signatures`), uint64 bytes
-    words: bool  #: whether its text has a word (a signature of a text without words is not used)
+    words: int  #: 1 when its text has a word, else 0 (a signature of a text without words is not used)
     about: int  #: bit ``j`` set when it is about the ``j``-th topic (:meth:`briefgen.about.AboutRule.about`)
 
     def fields(self) -> tuple[object, ...]:
@@ -101,9 +104,8 @@ class Record:
                 int(self.words), self.about)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the index keeps of one file of the corpus."""
+class Entry(NamedTuple):
+    """What the index keeps of one file of the corpus (a named tuple, as :class:`Record`)."""
 
     path: str  #: the path in the corpus folder, with ``/``
     size: int
@@ -116,8 +118,7 @@ class Entry:
     articles: tuple[Record, ...]
 
     def notes(self) -> str:
-        return json.dumps({"problems": [list(p) for p in self.problems], "warnings": list(self.warnings)},
-                          ensure_ascii=False)
+        return _notes(self.problems, self.warnings)
 
     def fields(self) -> tuple[object, ...]:
         return (self.path, self.size, self.mtime_ns, self.stamp, self.sha256, self.seen_ns, self.notes())
@@ -347,27 +348,61 @@ def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, tim
     return connection, {}
 
 
+def _notes(problems: Iterable[Sequence[str | None]], warnings: Iterable[str]) -> str:
+    """A file's problems and warnings as the index keeps them (JSON)."""
+    return json.dumps({"problems": [list(p) for p in problems], "warnings": list(warnings)}, ensure_ascii=False)
+
+
+_NO_NOTES = _notes((), ())  #: the notes of most files, read without parsing them
+_ALL_BUT_LAST = operator.itemgetter(slice(None, -1))
+_RECORD_FIELDS = operator.itemgetter(slice(1, -1))
+
+
+def _checked(rows: list[tuple[Any, ...]], what: str) -> None:
+    """Check each row's checksum (its last column: :func:`checksum` of the others); raise
+    :class:`Damaged`, naming the row by ``what`` and its first column, when one does not match.
+    Done in C for every row (a corpus's thousands of rows are checked on every run)."""
+    pickled = map(functools.partial(pickle.dumps, protocol=5), map(_ALL_BUT_LAST, rows))
+    computed = list(map(operator.methodcaller("digest"), map(functools.partial(hashlib.blake2b, digest_size=16), pickled)))
+    stored = list(map(operator.itemgetter(-1), rows))
+    if computed != stored:
+        row = next(row for row, mine, theirs in zip(rows, computed, stored, strict=True) if mine != theirs)
+        raise Damaged(f"the row of {what}{printable(row[0])} does not match its checksum")
+
+
+@contextlib.contextmanager
+def unswept() -> Iterator[None]:
+    """Python's cyclic garbage collector paused within the block (and restarted after it if it
+    ran before): a block that makes an object or two for every article of a corpus, none of
+    which can form a cycle, would otherwise set off collections that each walk every object
+    of the process."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+@unswept()
 def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
     """Every file's entry, each row's checksum checked (:class:`Damaged` when one does not match)."""
-    records: dict[str, list[Record]] = {}
-    for row in connection.execute("SELECT * FROM articles ORDER BY path, seq"):
-        path, fields, stored = row[0], row[1:-1], row[-1]
-        if checksum(row[:-1]) != stored:  # (path, *fields)
-            raise Damaged(f"the row of an article of {printable(path)} does not match its checksum")
-        seq, article_id, title, source, date, url, digest, signature, words, about = fields
-        records.setdefault(path, []).append(Record(seq, article_id, title, source, date, url, digest, signature,
-                                                   bool(words), about))
+    rows = connection.execute("SELECT * FROM articles ORDER BY path, seq").fetchall()
+    _checked(rows, "an article of ")
+    records = {path: tuple(map(Record._make, map(_RECORD_FIELDS, group)))
+               for path, group in itertools.groupby(rows, operator.itemgetter(0))}
+    del rows
+    files = connection.execute("SELECT * FROM files").fetchall()
+    _checked(files, "")
     entries = {}
-    for row in connection.execute("SELECT * FROM files"):
-        fields, stored = row[:-1], row[-1]
-        if checksum(fields) != stored:
-            raise Damaged(f"the row of {printable(fields[0])} does not match its checksum")
-        path, size, mtime_ns, stamp, sha256, seen_ns, notes = fields
-        found = json.loads(notes)
-        entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns,
-                              tuple((p[0], p[1], p[2]) for p in found["problems"]), tuple(found["warnings"]),
-                              tuple(records.pop(path, [])))
+    for path, size, mtime_ns, stamp, sha256, seen_ns, notes, _ in files:
+        problems: tuple[tuple[str, str, str | None], ...] = ()
+        warnings: tuple[str, ...] = ()
+        if notes != _NO_NOTES:
+            found = json.loads(notes)
+            problems, warnings = tuple((p[0], p[1], p[2]) for p in found["problems"]), tuple(found["warnings"])
+        entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns, problems, warnings, records.pop(path, ()))
     if records:
         raise Damaged(f"articles of {printable(next(iter(records)))}, a file it does not list")
     return entries
-

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from scipy.sparse import csr_matrix
 
 from briefgen.about import AboutRule
 from briefgen.corpora import merged, span_hint, window_groups
-from briefgen.corpus_index.store import Entry
+from briefgen.corpus_index.store import Entry, Record, unswept
 from briefgen.coverage import chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
@@ -47,6 +48,7 @@ from briefgen.parallel import Progress, map_items
 log = logging.getLogger(__name__)
 
 _NO_DATE = -1
+_EPOCH = dt.date(1970, 1, 1).toordinal()  #: numpy's day 0, as a date's ordinal
 T = TypeVar("T")
 
 
@@ -55,49 +57,52 @@ class Stale(Exception):
 
 
 class IndexedCorpus:
-    """The corpus as its index holds it (``entries``, one per path of ``paths``; ``None`` for a
+    """The corpus as its index holds it (``entries``, one per path of ``paths``, as strings; ``None`` for a
     file that could not be used), with the ``problems`` and ``warnings`` of loading it."""
 
-    def __init__(self, folder: Path, paths: Sequence[Path], entries: Sequence[Entry | None], problems: list[ArticleError],
+    def __init__(self, folder: Path, paths: Sequence[str], entries: Sequence[Entry | None], problems: list[ArticleError],
                  warnings: list[str], max_bytes: int, jobs: int = 1,
                  progress: Callable[[str], Progress[Any]] | None = None, rule: str = "") -> None:
         self.folder = folder
         self.problems = problems
         self.warnings = warnings
         self._max_bytes, self._jobs, self._progress = max_bytes, jobs, progress
-        self._paths: list[Path] = []  #: of each file that holds articles
-        self._entries: list[Entry] = []
+        self._paths: list[str] = []  #: of each file that holds articles
+        self._sha256: list[bytes] = []  #: of each file that holds articles, as the index holds it
         self._rule = rule  #: the key of the rule the stored ``about`` bits are by (:meth:`briefgen.about.AboutRule.key`)
-        file_of, seq_of, ids, suffixes, dates, sources, digests, words, about = [], [], [], [], [], [], [], [], []
-        signatures: list[bytes] = []
-        for path, entry in zip(paths, entries, strict=True):
-            if entry is None or not entry.articles:
-                continue
-            self._paths.append(path)
-            self._entries.append(entry)
-            for record in entry.articles:
-                file_of.append(len(self._paths) - 1)
-                seq_of.append(record.seq)
-                ids.append(record.id)
-                suffixes.append(path.suffix)
-                dates.append(dt.date.fromisoformat(record.date) if record.date else None)
-                sources.append(record.source)
-                digests.append(record.digest)
-                signatures.append(record.signature)
-                words.append(record.words)
-                about.append(record.about)
-        self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
-        self._ids = unique_ids(ids, suffixes)
-        self._days = np.array([d.toordinal() if d else _NO_DATE for d in dates], dtype=np.int64)
-        self._sources, self._digests, self._about = sources, digests, about
-        width = len(signatures[0]) // 8 if signatures else 0
-        self._signature = np.frombuffer(b"".join(signatures), dtype=np.uint64).reshape(len(signatures), width)
-        self._words = np.flatnonzero(np.array(words, dtype=bool))
+        with unswept():
+            self._columns(paths, entries)
         self._neighbours: csr_matrix | None = None  #: the likely pairs, both ways
         self._shingled: dict[int, np.ndarray] = {}
         self._parsed: dict[int, list[Article]] = {}  #: by file
         self._group: dict[int, list[int]] = {}  #: each article's group of near-duplicates, once known
         self._whole: LoadResult | None = None  #: the corpus loaded whole, when the index proved stale
+
+    def _columns(self, paths: Sequence[str], entries: Sequence[Entry | None]) -> None:
+        """The stored articles' fields, a column each, and the files that hold them."""
+        file_of: list[int] = []
+        suffixes: list[str] = []
+        records: list[Record] = []
+        for path, entry in zip(paths, entries, strict=True):
+            if entry is None or not entry.articles:
+                continue
+            self._paths.append(path)
+            self._sha256.append(entry.sha256)
+            file_of += [len(self._paths) - 1] * len(entry.articles)
+            suffixes += [os.path.splitext(path)[1]] * len(entry.articles)
+            records += entry.articles
+        # the records' columns (records are tuples), each made whole by C loops: a run reads them all
+        seq_of, ids, _, sources, dates, _, digests, signatures, words, about = zip(*records, strict=True) if records else ((),) * 10
+        self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
+        self._first = np.searchsorted(self._file_of, np.arange(len(self._paths) + 1))  #: each file's first article
+        self._loaded_ids = ids  #: as the loader gives them (the index's), before they are made unique
+        self._ids = unique_ids(list(ids), suffixes)
+        days = np.array([d or "NaT" for d in dates], dtype="datetime64[D]").astype(np.int64) + _EPOCH
+        self._days = np.where(np.array([d is None for d in dates], dtype=bool), _NO_DATE, days).astype(np.int64)
+        self._sources, self._digests, self._about = sources, digests, about
+        width = len(signatures[0]) // 8 if signatures else 0
+        self._signature = np.frombuffer(b"".join(signatures), dtype=np.uint64).reshape(len(signatures), width)
+        self._words = np.flatnonzero(np.array(words, dtype=bool))
 
     # --- what the daily run asks (a file that changed during the run: the corpus loaded whole) ---
 
@@ -160,7 +165,7 @@ class IndexedCorpus:
 
     def _undated(self) -> list[str]:
         undated = self._days == _NO_DATE
-        return [str(self._paths[self._file_of[m]]) for group in self._groups_of(np.flatnonzero(undated))
+        return [self._paths[self._file_of[m]] for group in self._groups_of(np.flatnonzero(undated))
                 for m in self._kept(group) if undated[m]]
 
     # --- groups of near-duplicates -------------------------------------------------------
@@ -198,7 +203,8 @@ class IndexedCorpus:
     def _follow(self, start: list[int]) -> None:
         """Settle the groups of the articles ``start``: from each, follow the likely pairs whose
         words are near-duplicates (:func:`briefgen.dedupe.duplicate_groups`'s test), parsing the
-        articles met on the way. A group is every article so reached (the groups do not depend
+        articles met on the way (an article without a likely pair is not read: it is a group
+        alone). A group is every article so reached (the groups do not depend
         on the order in which pairs are confirmed)."""
         graph = self._neighbours
         assert graph is not None
@@ -210,7 +216,7 @@ class IndexedCorpus:
                 i = parent[i]
             return i
 
-        frontier = list(start)
+        frontier = [m for m in start if graph.indptr[m] < graph.indptr[m + 1]]  # a lone article is a group alone, unread
         while frontier:
             near = {int(j) for i in frontier for j in graph.indices[graph.indptr[i]:graph.indptr[i + 1]]}
             self._parse(self._file_of[sorted(set(frontier) | near)])
@@ -257,12 +263,12 @@ class IndexedCorpus:
         todo = sorted({int(f) for f in files} - set(self._parsed))
         if not todo:
             return
-        jobs = [(self._paths[f], self._entries[f].sha256, self.folder, self._max_bytes) for f in todo]
+        jobs = [(Path(self._paths[f]), self._sha256[f], self.folder, self._max_bytes) for f in todo]
         progress = self._progress("Loading articles") if self._progress else None
         for f, found in zip(todo, map_items(_parse_job, jobs, self._jobs, progress), strict=True):
-            entry = self._entries[f]
-            if found is None or [a.id for a in found.articles] != [r.id for r in entry.articles] or any(
-                    (a.date.isoformat() if a.date else None) != r.date for a, r in zip(found.articles, entry.articles, strict=True)):
+            members = range(self._first[f], self._first[f + 1])
+            if found is None or [a.id for a in found.articles] != [self._loaded_ids[m] for m in members] or any(
+                    a.date != self._date(m) for a, m in zip(found.articles, members, strict=True)):
                 raise Stale(printable(self._paths[f]))
             self._parsed[f] = found.articles
 

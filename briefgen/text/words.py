@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pkgutil
 import re
+import sys
 from functools import lru_cache
 
 import snowballstemmer
-from sumy.utils import get_stop_words
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _stemmer = snowballstemmer.stemmer("english")
@@ -14,13 +15,18 @@ _stemmer = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """English stop words (the list that ships with sumy)."""
-    return frozenset(get_stop_words("english"))
+    """English stop words (the list that ships with sumy, read as ``sumy.utils.get_stop_words``
+    reads it, without importing ``sumy.utils``, which imports requests)."""
+    data = pkgutil.get_data("sumy", "data/stopwords/english.txt")
+    assert data is not None
+    return frozenset(w.rstrip() for w in data.decode("utf-8").splitlines() if w)
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text``; hyphenated words count as their parts."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    """Lower-cased words of ``text``; hyphenated words count as their parts. Each is the one
+    string of its spelling (:func:`sys.intern`): a window's hundreds of thousands of words are a
+    few thousand spellings."""
+    return list(map(sys.intern, _WORD.findall(text.lower().replace("’", "'"))))
 
 
 @lru_cache(maxsize=200_000)

@@ -20,6 +20,7 @@ more on its background (rules in ``styles/theme.css`` that match the SVG's ``str
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import io
 import math
@@ -121,8 +122,11 @@ def _presentation(match: re.Match[str]) -> str:
                    for name, value in pairs)
 
 
+@functools.lru_cache(maxsize=2)
 def svg(data: Activity) -> str:
-    """The chart as an inline ``<svg>`` element (no XML declaration), with its text alternative."""
+    """The chart as an inline ``<svg>`` element (no XML declaration), with its text alternative.
+    Remembered for the last two ``data`` (a run draws its briefing's chart and the index's, which
+    are one chart while the archive holds no older briefing)."""
     import matplotlib
     from matplotlib.dates import date2num
     from matplotlib.figure import Figure

@@ -4,7 +4,15 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import ArticleError, InputError
-from briefgen.load import in_window, load_article, load_corpus, normalize_body
+from briefgen.load import (
+    SUFFIXES,
+    corpus_names,
+    in_window,
+    list_files,
+    load_article,
+    load_corpus,
+    normalize_body,
+)
 from tests.conftest import md_file
 
 
@@ -131,3 +139,17 @@ def test_windows_latin1_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "2026-11-24-cafe.txt"
     path.write_bytes("Caf\xe9 owners\n\nThe caf\xe9 reopened after the snow.".encode("cp1252"))
     assert load_article(path).text == "The café reopened after the snow."
+
+
+def test_the_corpus_is_read_in_the_order_of_its_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "a-b" sorts before "a/" as text, after it as a path: a folder's files come before its look-alike sibling's
+    names = ["b.txt", "a/x.md", "a-b/y.TXT", "a.md", "a/c/z.html", ".hidden/h.md", "a/.dot.md", "a/notes.doc"]
+    for k, name in enumerate(names):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"Title {k}\n\nStory number {k} tells of {name} alone.\n", encoding="utf-8")
+    listed = ["a/c/z.html", "a/x.md", "a-b/y.TXT", "a.md", "b.txt"]
+    assert list_files(tmp_path, tuple(SUFFIXES), []) == [tmp_path / n for n in listed]
+    assert corpus_names(tmp_path, SUFFIXES, []) == [str(tmp_path / n) for n in listed]
+    monkeypatch.chdir(tmp_path)
+    assert corpus_names(Path("."), SUFFIXES, []) == listed  # as Path spells them, without "./"
+    assert [a.id for a in load_corpus(Path(".")).articles] == ["a/c/z", "a/x", "a-b/y", "a", "b"]
