@@ -163,10 +163,11 @@ def bits(flags: Sequence[bool]) -> int:
 
 
 def read_all(jobs: Sequence[Job], workers: int, progress: Progress[Outcome] | None) -> Generator[Outcome, None, None]:
-    """:func:`read_job` over ``jobs``, in order, over ``workers`` processes, in batches of
-    :data:`READ_BATCH` files (:func:`read_batch`); ``progress`` counts files. Closing the stream
-    early stops the workers."""
-    batches = [jobs[i:i + READ_BATCH] for i in range(0, len(jobs), READ_BATCH)]
+    """:func:`read_job` over ``jobs``, in order, over ``workers`` processes, in batches of at
+    most :data:`READ_BATCH` files (:func:`read_batch`; smaller when there are few files, so that
+    each worker gets several); ``progress`` counts files. Closing the stream early stops the workers."""
+    size = max(1, min(READ_BATCH, -(-len(jobs) // (max(workers, 1) * 4))))
+    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     stream = iter_items(read_batch, batches, workers)
     try:
         outcomes = itertools.chain.from_iterable(stream)
