@@ -573,7 +573,7 @@ def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm:
         skipped = 0
         for path in files:
             if str(path) != STDIN and path.is_dir():
-                loaded = load_corpus(path, max_bytes=options.input.max_bytes)
+                loaded = load_corpus(path, max_bytes=options.input.max_bytes, max_seconds=options.input.max_seconds)
                 for problem in loaded.problems:
                     log.warning("skipped %s", problem)
                 for warning in loaded.warnings:
@@ -581,7 +581,7 @@ def summarize(files: tuple[Path, ...], count: int, topic: str | None, algorithm:
                 skipped += len(loaded.problems)
                 articles += [(_label(a), a) for a in loaded.articles]
             else:
-                articles.append((str(path), _read_article(path, options.input.max_bytes)))
+                articles.append((str(path), _read_article(path, options.input.max_bytes, options.input.max_seconds)))
         for label, article in articles:
             chosen_sentences = summarize_article(article, count, summarizer)
             if output_format == "json":
@@ -613,27 +613,27 @@ def _stdin_suffix(raw: bytes) -> str:
     return {b"-": ".md", b"<": ".html"}.get(head, ".txt")
 
 
-def _read_article(path: Path, max_bytes: int | None = None) -> Article:
+def _read_article(path: Path, max_bytes: int | None = None, max_seconds: float | None = None) -> Article:
     """The article of one file named on the command line, or of standard input for '-' (read as
     Markdown when it opens with front matter '---', as HTML when it opens with '<', else as
     plain text). A file that cannot be used is an error whose hint fits a single file."""
-    return _read_article_as(path, max_bytes)[0]
+    return _read_article_as(path, max_bytes, max_seconds)[0]
 
 
-def _read_article_as(path: Path, max_bytes: int | None = None) -> tuple[Article, str]:
+def _read_article_as(path: Path, max_bytes: int | None = None, max_seconds: float | None = None) -> tuple[Article, str]:
     """:func:`_read_article`, and the title line a ``.txt`` article's text opened with (empty
     when its first line was not taken as its title)."""
-    from briefgen.load import MAX_BYTES, load_article, title_from_name
+    from briefgen.load import MAX_BYTES, MAX_SECONDS, load_article, title_from_name
 
-    limit = max_bytes or MAX_BYTES
+    limit, seconds = max_bytes or MAX_BYTES, max_seconds or MAX_SECONDS
     try:
         if str(path) != STDIN:
-            article, name = load_article(path, max_bytes=limit), path
+            article, name = load_article(path, max_bytes=limit, max_seconds=seconds), path
         else:
             with click.open_file(STDIN, "rb") as stdin:
                 raw = stdin.read(limit + 1)  # one byte over: load_article says "over the limit"
             name = Path("stdin" + _stdin_suffix(raw))
-            article = replace(load_article(name, "stdin", limit, raw=raw, origin="<stdin>"), path=STDIN)
+            article = replace(load_article(name, "stdin", limit, raw=raw, origin="<stdin>", max_seconds=seconds), path=STDIN)
         from_text = name.suffix.lower() == ".txt" and article.title != title_from_name(name)
         return article, article.title if from_text else ""
     except ArticleError as exc:
@@ -1016,7 +1016,7 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
             raise ConfigError(f"no topic named '{topic_name}'", f"topics in force: {', '.join(t.name for t in options.topics)}")
         examples, copies = [], 0
         for folder, label in ((about_dir, True), (other_dir, False)):
-            loaded = load_corpus(folder, max_bytes=options.input.max_bytes)
+            loaded = load_corpus(folder, max_bytes=options.input.max_bytes, max_seconds=options.input.max_seconds)
             for problem in loaded.problems:
                 log.warning("skipped %s", problem)
             examples += [(a.date or dt.date.min, a.id, label, article_text(a)) for a in loaded.articles]

@@ -143,6 +143,8 @@ class InputOptions:
 
     max_bytes: int = setting(5_000_000, "a larger file in the corpus is skipped with a warning (bytes)",
                              Range(1, 100_000_000))
+    max_seconds: float = setting(60.0, "a file whose reading takes longer is stopped and skipped with a warning "
+                                 "(seconds of processor time; not on a Dask cluster)", Range(0, 3_600, above=True))
 
 
 @dataclass(frozen=True)

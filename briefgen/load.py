@@ -10,6 +10,9 @@ by :mod:`briefgen.text.layout`, separated by one blank line, white space folded.
 
 Nothing here writes to the corpus folder. Each unusable file or entry becomes an
 :class:`~briefgen.errors.ArticleError` in :attr:`LoadResult.problems` and the others load;
+so does a file whose parsing uses more than its budget of processor time (:func:`parse_file`,
+``[input] max_seconds``) or whose title, source or link is longer than any real one
+(:data:`MAX_FIELD`);
 non-fatal findings (a guessed encoding, text without sentence punctuation) are
 :attr:`LoadResult.warnings`. Near-duplicate articles from different outlets (the same wire
 story) are merged into one article that remembers the others in ``also_in``.
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.budget import OverBudget, cpu_budget
 from briefgen.config import MAX_DAYS
 from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
 from briefgen.coverage import counted
@@ -47,6 +51,10 @@ log = logging.getLogger(__name__)
 
 SUFFIXES = tuple(READERS)
 MAX_BYTES = 5_000_000  #: the default size limit of one file (``[input] max_bytes``)
+MAX_SECONDS = 60.0  #: the default budget of processor time to parse one file (``[input] max_seconds``)
+#: The longest title, source or link read (characters, counted before a value is made text): a
+#: headline is a line, an outlet a name; a longer one is a broken file, and the article is skipped.
+MAX_FIELD = 10_000
 LONG_RUN = 1000  #: words without sentence punctuation past which a warning is given
 
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -96,15 +104,17 @@ class FileResult:
 
 
 def load_corpus(folder: Path, suffixes: Iterable[str] = SUFFIXES, jobs: int = 1,
-                progress: Progress[FileResult] | None = None, max_bytes: int = MAX_BYTES) -> LoadResult:
+                progress: Progress[FileResult] | None = None, max_bytes: int = MAX_BYTES,
+                max_seconds: float = MAX_SECONDS) -> LoadResult:
     """Load every article file under ``folder`` (recursively, hidden files and folders
-    skipped), in path order, over ``jobs`` processes. The folder is only ever read.
+    skipped), in path order, over ``jobs`` processes. The folder is only ever read; a file over
+    ``max_bytes`` or whose parsing takes over ``max_seconds`` of processor time is a problem.
     Problems and warnings are returned, for the caller to report; a folder without a single
     article file (and nothing unreadable in it) is an :class:`InputError` of its own."""
     folder = Path(folder)
     result = LoadResult()
     paths = corpus_files(folder, suffixes, result.problems)
-    jobs_list = [(path, corpus_id(path, folder), max_bytes, folder) for path in paths]
+    jobs_list = [(path, corpus_id(path, folder), max_bytes, folder, max_seconds) for path in paths]
     loaded: list[Article] = []
     for found in map_items(_load_job, jobs_list, jobs, progress):
         loaded.extend(found.articles)
@@ -193,16 +203,16 @@ def corpus_id(path: Path, folder: Path) -> str:
     return name[:-len(path.suffix)] if path.suffix else name
 
 
-def _load_job(job: tuple[Path, str, int, Path]) -> FileResult:
-    path, article_id, max_bytes, folder = job
+def _load_job(job: tuple[Path, str, int, Path, float]) -> FileResult:
+    path, article_id, max_bytes, folder, max_seconds = job
     try:
-        return load_file(path, article_id, max_bytes, corpus=folder)
+        return load_file(path, article_id, max_bytes, corpus=folder, max_seconds=max_seconds)
     except ArticleError as problem:
         return FileResult(problems=[problem])
 
 
 def load_article(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES,
-                 raw: bytes | None = None, origin: str | None = None) -> Article:
+                 raw: bytes | None = None, origin: str | None = None, max_seconds: float = MAX_SECONDS) -> Article:
     """Read a file of one article; raise :class:`ArticleError` when it cannot be used (or holds
     several articles: a feed or JSON lines file). Warnings are logged.
 
@@ -212,11 +222,11 @@ def load_article(path: Path, article_id: str | None = None, max_bytes: int = MAX
     path = Path(path)
     origin = origin or printable(path)
     if raw is None:
-        found = load_file(path, article_id, max_bytes)  # named by the user: a link is followed
+        found = load_file(path, article_id, max_bytes, max_seconds=max_seconds)  # named by the user: a link is followed
     elif len(raw) > max_bytes:
         raise ArticleError(origin, f"is over the {size_text(max_bytes)} limit", "split it, or raise [input] max_bytes")
     else:
-        found = parse_file(raw, path, article_id, origin)
+        found = parse_file(raw, path, article_id, origin, max_seconds)
     for warning in found.warnings:
         log.warning("%s", warning)
     if len(found.articles) == 1:
@@ -230,7 +240,7 @@ def load_article(path: Path, article_id: str | None = None, max_bytes: int = MAX
 
 
 def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BYTES,
-              corpus: Path | None = None) -> FileResult:
+              corpus: Path | None = None, max_seconds: float = MAX_SECONDS) -> FileResult:
     """Every article of one file, the entries it had to leave out, and warnings. Raises
     :class:`ArticleError` when the whole file is unusable.
 
@@ -238,9 +248,10 @@ def load_file(path: Path, article_id: str | None = None, max_bytes: int = MAX_BY
     the articles of a feed or JSON lines file are ``<id><suffix>#<entry or line number>``.
     With ``corpus`` (the folder it was found in), a symbolic link leading outside that folder
     is refused. A name that is not valid UTF-8 is refused before the file is read; problems and
-    warnings name the file in a printable form (:func:`briefgen.files.printable`)."""
+    warnings name the file in a printable form (:func:`briefgen.files.printable`). Parsing has
+    ``max_seconds`` of processor time (:func:`parse_file`)."""
     path = Path(path)
-    return parse_file(read_file(path, max_bytes, corpus), path, article_id, printable(path))
+    return parse_file(read_file(path, max_bytes, corpus), path, article_id, printable(path), max_seconds)
 
 
 def read_file(path: Path, max_bytes: int = MAX_BYTES, corpus: Path | None = None) -> bytes:
@@ -251,9 +262,25 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES, corpus: Path | None = None
     return read_bytes(path, max_bytes, corpus)
 
 
-def parse_file(raw: bytes, path: Path, article_id: str | None, origin: str) -> FileResult:
+def parse_file(raw: bytes, path: Path, article_id: str | None, origin: str,
+               max_seconds: float | None = MAX_SECONDS) -> FileResult:
     """The articles in the bytes of a file (:func:`load_file` without the reading): the reader
-    is chosen by ``path``'s suffix, and ``origin`` names the file in problems and warnings."""
+    is chosen by ``path``'s suffix, and ``origin`` names the file in problems and warnings.
+
+    The parsing may use ``max_seconds`` of processor time (``None``: no limit); past that it is
+    stopped and the whole file is an :class:`ArticleError` naming the budget. The budget holds
+    in the main thread of a process (one run, or each worker process of ``--jobs N``), not in
+    the threads of a Dask worker: :mod:`briefgen.budget`."""
+    try:
+        with cpu_budget(max_seconds):
+            return _parse(raw, path, article_id, origin)
+    except OverBudget as over:
+        raise ArticleError(origin, f"reading it took over {over.seconds:g} s of processor time, the budget of one file: "
+                           "stopped as a possible hang", "check the file, or raise [input] max_seconds",
+                           kind="over_budget") from None
+
+
+def _parse(raw: bytes, path: Path, article_id: str | None, origin: str) -> FileResult:
     if not raw.strip():
         raise ArticleError(origin, "no article text", "the file is empty or holds only front matter")
     reader = READERS.get(path.suffix.lower(), read_txt)
@@ -325,6 +352,10 @@ def make_article(draft: Draft, path: Path, article_id: str, origin: str) -> Arti
         raise ArticleError(origin, "no article text", _EMPTY_HINTS.get(path.suffix.lower(), _EMPTY_HINTS[""])
                            if not draft.where else "give the entry some text")
     meta = draft.meta
+    for key in ("title", "source", "url"):
+        if text_size(meta.get(key), MAX_FIELD) > MAX_FIELD:
+            raise ArticleError(origin, f"a {key} of over {MAX_FIELD:,} characters: not a {key}",
+                               f"shorten the {key}, or check that the file is not damaged")
     title = _SPACES.sub(" ", clean_text(_as_text(meta.get("title")))).strip() or title_from_name(path)
     return Article(
         id=article_id,
@@ -342,6 +373,26 @@ _EMPTY_HINTS = {
     ".html": "the page holds no article text, only markup",
     ".htm": "the page holds no article text, only markup",
 }
+
+
+def text_size(value: object, limit: int) -> int:
+    """How many characters :func:`_as_text` would make of ``value``, counted without making it
+    and without recursion, up to a little over ``limit`` (then the counting stops): a list or
+    mapping counts its members and their separators, any other value its text (a number's
+    digits; a string is not copied)."""
+    size = 0
+    stack = [value]
+    while stack and size <= limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item)
+        elif isinstance(item, list | tuple | dict):
+            members = list(item.items()) if isinstance(item, dict) else item
+            size += 2 * len(members)
+            stack.extend(members[:limit])
+        elif item is not None:
+            size += len(reprlib.repr(item))
+    return size
 
 
 def _as_text(value: object) -> str:

@@ -201,6 +201,10 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: characters of its values once expanded: a few hundred bytes of aliases of aliases can stand for
 #: gigabytes (an alias bomb), which is refused before anything is built from it.
 ALIAS_BUDGET = 100_000
+#: The largest front matter read (characters between the ``---`` lines). Parsed YAML takes about
+#: 150 times its size in memory (5 MB of it: 760 MB and 9 s), and real front matter is a few
+#: lines; a file with more is refused before the YAML parser sees it.
+MAX_FRONT_MATTER = 100_000
 
 # Markup that must not reach a sentence, in the order it is removed.
 # An element left open ends with its paragraph, so that one stray tag costs one paragraph at most.
@@ -262,6 +266,9 @@ def front_matter(text: str, origin: str) -> tuple[Meta, str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    if len(match.group(1)) > MAX_FRONT_MATTER:
+        raise ArticleError(origin, f"front matter of {len(match.group(1)):,} characters, over the {MAX_FRONT_MATTER:,} "
+                           "briefgen reads", "move the article's text below the closing --- line, or shorten the front matter")
     try:
         loaded = _load_yaml(match.group(1), origin)
     except yaml.YAMLError as exc:
@@ -610,8 +617,8 @@ def read_jsonl(raw: bytes, origin: str) -> Reading:
         where = f"{origin} line {number}"
         try:
             record = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            message = getattr(exc, "msg", "too deeply nested")
+        except (ValueError, RecursionError) as exc:  # ValueError: a JSONDecodeError, or a number of over 4,300 digits
+            message = getattr(exc, "msg", "too deeply nested" if isinstance(exc, RecursionError) else "a number too long")
             reading.problems.append(ArticleError(where, f"not valid JSON ({message})", "write one JSON object per line"))
             continue
         if not isinstance(record, dict):
@@ -621,9 +628,7 @@ def read_jsonl(raw: bytes, origin: str) -> Reading:
         if not isinstance(body, str):
             reading.problems.append(ArticleError(where, "no \"text\" string", 'give each line a "text": "…" field'))
             continue
-        meta: Meta = {key: record.get(key) for key in _JSONL_KEYS}
-        for key in ("title", "source", "url"):
-            meta[key] = "" if meta[key] is None else str(meta[key])
+        meta: Meta = {key: record.get(key) for key in _JSONL_KEYS}  # made text by the loader, past its size caps
         reading.drafts.append(Draft(meta, body, number, f"line {number}"))
     return reading
 

@@ -74,7 +74,7 @@ def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
     """The corpus ``folder``: on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given, else through
     its index in the folder ``cache`` when one is given, else read whole; over ``jobs``
     processes with ``progress`` bars (``progress(label)``) here."""
-    max_bytes = options.input.max_bytes
+    max_bytes, max_seconds = options.input.max_bytes, options.input.max_seconds
     if cluster is not None:  # the engine is imported only for a cluster
         from briefgen.engine.corpus import ClusterCorpus
 
@@ -82,6 +82,6 @@ def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
     splitting = progress("Splitting sentences") if progress else None
     if cache is not None:
         return LocalSource(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
-                                rule=AboutRule(options.topics, options.ranking)), jobs, splitting)
-    return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes),
-                jobs, splitting)
+                                rule=AboutRule(options.topics, options.ranking), max_seconds=max_seconds), jobs, splitting)
+    return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes,
+                                   max_seconds=max_seconds), jobs, splitting)

@@ -29,7 +29,14 @@ from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnava
 from briefgen.corpus_index.window import IndexedCorpus
 from briefgen.errors import ArticleError
 from briefgen.files import printable
-from briefgen.load import SUFFIXES, LoadResult, corpus_names, load_corpus, relative_name
+from briefgen.load import (
+    MAX_SECONDS,
+    SUFFIXES,
+    LoadResult,
+    corpus_names,
+    load_corpus,
+    relative_name,
+)
 from briefgen.parallel import Progress
 
 __all__ = ["CACHE_NAME", "IndexedCorpus", "cache_folder", "open_corpus"]
@@ -48,7 +55,7 @@ def cache_folder(out: Path, configured: str = "") -> Path:
 
 def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.0, jobs: int = 1,
                 progress: Callable[[str], Progress[Any]] | None = None, reported: Path | None = None,
-                rule: AboutRule | None = None) -> IndexedCorpus | LoadResult:
+                rule: AboutRule | None = None, max_seconds: float = MAX_SECONDS) -> IndexedCorpus | LoadResult:
     """The corpus ``folder`` through its index in the folder ``cache``: new and changed files
     read (over ``jobs`` processes, with a ``progress("Indexing articles")`` bar), the index
     updated. When the index cannot be used, a warning says why and the corpus is loaded whole
@@ -58,7 +65,8 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
     ``reported``: a folder whose own problems the caller reports (the output folder, which holds
     the index by default): when the index's folder cannot be made because that one cannot, the
     message is left to the caller. ``rule``: the coverage chart's (:meth:`IndexedCorpus.activity`);
-    whether each article is about each topic by it is kept in the index."""
+    whether each article is about each topic by it is kept in the index. ``max_bytes`` and
+    ``max_seconds``: the limits of one file (:func:`briefgen.load.parse_file`)."""
     rule = rule or AboutRule()
     folder = Path(folder)
     problems: list[ArticleError] = []
@@ -66,13 +74,13 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
     try:
         with IndexStore.open(cache, folder, timeout, rule.key()) as store:
             entries = _update(store, folder, paths, max_bytes, jobs, progress("Indexing articles") if progress else None,
-                              rule)
+                              rule, max_seconds)
     except IndexUnavailable as exc:
         unusable = exc.folder and reported is not None and not Path(reported).is_dir()
         (log.info if unusable else log.warning)("cannot use the corpus index %s: %s; reading the whole corpus",
                                                 printable(Path(cache) / FILE_NAME), exc)
         return load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, max_seconds=max_seconds)
     warnings: list[str] = []
     for entry in entries:
         if isinstance(entry, ArticleError):
@@ -81,17 +89,17 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
             problems.extend(ArticleError(where, reason, hint) for where, reason, hint in entry.problems)
             warnings.extend(entry.warnings)
     return IndexedCorpus(folder, paths, [e if isinstance(e, Entry) else None for e in entries], problems, warnings,
-                         max_bytes, jobs, progress, rule.key())
+                         max_bytes, jobs, progress, rule.key(), max_seconds)
 
 
 def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, jobs: int,
-            progress: Progress[Outcome] | None, rule: AboutRule) -> list[Entry | ArticleError | None]:
+            progress: Progress[Outcome] | None, rule: AboutRule, max_seconds: float) -> list[Entry | ArticleError | None]:
     """Each file's entry (or the problem that makes it unusable), the index brought up to date:
     files read again as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
     of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten."""
     known = store.entries
     keys = [relative_name(p, folder) for p in paths]
-    todo = jobs_for(paths, keys, folder, known, max_bytes, rule)
+    todo = jobs_for(paths, keys, folder, known, max_bytes, rule, max_seconds)
     if todo:
         log.info("corpus index: reading %d of %d files", len(todo), len(paths))
     found: dict[str, Entry | ArticleError] = {}

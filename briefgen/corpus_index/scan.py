@@ -26,7 +26,7 @@ from briefgen.corpus_index.store import Entry, Record
 from briefgen.dedupe import shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.files import printable
-from briefgen.load import FileResult, corpus_id, parse_file, read_file, text_digest
+from briefgen.load import MAX_SECONDS, FileResult, corpus_id, parse_file, read_file, text_digest
 from briefgen.parallel import Progress, iter_items
 
 RACY_NS = 2_000_000_000  #: a file changed this soon before it was read is checked again next time
@@ -70,6 +70,7 @@ class Job:
     stamp: Stamp | None
     known: bytes | None
     rule: AboutRule = field(default_factory=AboutRule)  #: what its articles' ``about`` bits say
+    max_seconds: float = MAX_SECONDS  #: of processor time to parse it (:func:`briefgen.load.parse_file`)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Outcome:
 
 
 def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, entries: dict[str, Entry], max_bytes: int,
-             rule: AboutRule | None = None) -> list[Job]:
+             rule: AboutRule | None = None, max_seconds: float = MAX_SECONDS) -> list[Job]:
     """The files of ``paths`` (named ``keys`` in the index: :func:`briefgen.load.relative_name`)
     that the index does not hold as they are now."""
     todo = []
@@ -99,7 +100,7 @@ def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, entries: d
         if not current(entry, stamp, max_bytes):
             path = Path(name)
             todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp, entry.sha256 if entry else None,
-                            rule or AboutRule()))
+                            rule or AboutRule(), max_seconds))
     return todo
 
 
@@ -114,7 +115,7 @@ def read_job(job: Job) -> Outcome:
     if sha256 == job.known:
         return Outcome(job.key, same=True, seen_ns=seen_ns)
     try:
-        found = parse_file(raw, job.path, job.article_id, printable(job.path))
+        found = parse_file(raw, job.path, job.article_id, printable(job.path), job.max_seconds)
     except ArticleError as problem:
         return Outcome(job.key, problem=problem)
     return Outcome(job.key, seen_ns=seen_ns, found=found, sha256=sha256)

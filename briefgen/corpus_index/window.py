@@ -33,6 +33,7 @@ from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
 from briefgen.files import printable
 from briefgen.load import (
+    MAX_SECONDS,
     FileResult,
     LoadResult,
     corpus_id,
@@ -62,11 +63,12 @@ class IndexedCorpus:
 
     def __init__(self, folder: Path, paths: Sequence[str], entries: Sequence[Entry | None], problems: list[ArticleError],
                  warnings: list[str], max_bytes: int, jobs: int = 1,
-                 progress: Callable[[str], Progress[Any]] | None = None, rule: str = "") -> None:
+                 progress: Callable[[str], Progress[Any]] | None = None, rule: str = "",
+                 max_seconds: float = MAX_SECONDS) -> None:
         self.folder = folder
         self.problems = problems
         self.warnings = warnings
-        self._max_bytes, self._jobs, self._progress = max_bytes, jobs, progress
+        self._max_bytes, self._max_seconds, self._jobs, self._progress = max_bytes, max_seconds, jobs, progress
         self._paths: list[str] = []  #: of each file that holds articles
         self._sha256: list[bytes] = []  #: of each file that holds articles, as the index holds it
         self._rule = rule  #: the key of the rule the stored ``about`` bits are by (:meth:`briefgen.about.AboutRule.key`)
@@ -138,7 +140,8 @@ class IndexedCorpus:
             except Stale as exc:
                 log.warning("%s changed during the run: reading the whole corpus, without its index", exc)
                 progress = self._progress("Loading articles") if self._progress else None
-                self._whole = load_corpus(self.folder, jobs=self._jobs, progress=progress, max_bytes=self._max_bytes)
+                self._whole = load_corpus(self.folder, jobs=self._jobs, progress=progress, max_bytes=self._max_bytes,
+                                          max_seconds=self._max_seconds)
         return whole(self._whole)
 
     def _in_window(self, start: dt.date, end: dt.date) -> list[Article]:
@@ -263,7 +266,7 @@ class IndexedCorpus:
         todo = sorted({int(f) for f in files} - set(self._parsed))
         if not todo:
             return
-        jobs = [(Path(self._paths[f]), self._sha256[f], self.folder, self._max_bytes) for f in todo]
+        jobs = [(Path(self._paths[f]), self._sha256[f], self.folder, self._max_bytes, self._max_seconds) for f in todo]
         progress = self._progress("Loading articles") if self._progress else None
         for f, found in zip(todo, map_items(_parse_job, jobs, self._jobs, progress), strict=True):
             members = range(self._first[f], self._first[f + 1])
@@ -273,9 +276,9 @@ class IndexedCorpus:
             self._parsed[f] = found.articles
 
 
-def _parse_job(job: tuple[Path, bytes, Path, int]) -> FileResult | None:
+def _parse_job(job: tuple[Path, bytes, Path, int, float]) -> FileResult | None:
     """A file's articles, parsed again; ``None`` when its bytes are not those the index holds."""
-    path, sha256, folder, max_bytes = job
+    path, sha256, folder, max_bytes, max_seconds = job
     try:
         raw = read_file(path, max_bytes, folder)
     except ArticleError:
@@ -283,6 +286,6 @@ def _parse_job(job: tuple[Path, bytes, Path, int]) -> FileResult | None:
     if hashlib.sha256(raw).digest() != sha256:
         return None
     try:
-        return parse_file(raw, path, corpus_id(path, folder), printable(path))
+        return parse_file(raw, path, corpus_id(path, folder), printable(path), max_seconds)
     except ArticleError:
         return None
