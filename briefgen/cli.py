@@ -913,7 +913,8 @@ def eval_briefing(portal: Path, first: dt.datetime, last: dt.datetime | None, da
         chosen = sampled_days(start, end, every)
         items = read_portal(portal, start - dt.timedelta(days=days - 1), end)
         if not items:
-            raise NothingToReport(f"no portal item in {portal} is dated {start} to {end}")
+            raise NothingToReport(f"no portal item in {portal} is dated {start} to {end}",
+                                  "give the portal's JSON lines file, and days it covers with --from and --to")
         terms_only = replace(options, ranking=replace(options.ranking, relevance_model=False))
         scores = {"briefgen": brief_days(items, chosen, days, options), "terms alone": brief_days(items, chosen, days, terms_only)}
         click.echo(f"{len(chosen)} days briefed, {start} to {end}, windows of {days} day(s)")
