@@ -105,7 +105,8 @@ def _setup_logging(quiet: bool = False, log_file: Path | None = None) -> None:
 class _Path(click.Path):
     """click's path type that also refuses, as a usage error (exit 2), an empty path (an unset
     variable, ``--out "$OUT"``, would otherwise mean the working folder) and a path the system
-    cannot even look up (a name too long, a loop of symbolic links)."""
+    cannot even look up (a name too long; a loop of symbolic links is left to the command, which
+    names it)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str | os.PathLike) and os.fspath(value) == "":
@@ -114,7 +115,7 @@ class _Path(click.Path):
             try:
                 os.stat(value)
             except OSError as exc:
-                if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+                if exc.errno == errno.ENAMETOOLONG:
                     self.fail(f"cannot use '{printable(os.fspath(value))[:80]}': {exc.strerror}", param, ctx)
             except ValueError:  # a NUL byte
                 self.fail("a path cannot hold a NUL character", param, ctx)
@@ -1033,7 +1034,7 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
     _setup_logging()
 
     def action() -> None:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a loop of links (load_corpus names it)
             if about_dir.resolve() == other_dir.resolve() or os.path.samefile(about_dir, other_dir):
                 raise UsageError(f"--about and --not-about are the same folder ({printable(about_dir)})",
                                  "sort the articles into two folders: those about the topic, and the others")
