@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
 import json
 import logging
@@ -101,18 +102,40 @@ def _setup_logging(quiet: bool = False, log_file: Path | None = None) -> None:
         log.setLevel(logging.INFO)
 
 
+class _Path(click.Path):
+    """click's path type that also refuses, as a usage error (exit 2), an empty path (an unset
+    variable, ``--out "$OUT"``, would otherwise mean the working folder) and a path the system
+    cannot even look up (a name too long; a loop of symbolic links is left to the command, which
+    names it)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str | os.PathLike) and os.fspath(value) == "":
+            self.fail("an empty path (an unset variable?)", param, ctx)
+        if isinstance(value, str | os.PathLike) and not (self.allow_dash and os.fspath(value) == STDIN):
+            try:
+                os.stat(value)
+            except OSError as exc:
+                if exc.errno == errno.ENAMETOOLONG:
+                    self.fail(f"cannot use '{printable(os.fspath(value))[:80]}': {exc.strerror}", param, ctx)
+            except ValueError:  # a NUL byte
+                self.fail("a path cannot hold a NUL character", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def log_file_option(f: F) -> F:
-    return click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    return click.option("--log-file", type=_Path(path_type=Path, dir_okay=False), default=None,
                         help="Append a timestamped log of the run to this file.")(f)
 
 
 def config_option(f: F) -> F:
-    return click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+    return click.option("--config", "config_file", type=_Path(path_type=Path, dir_okay=False),
                         help="A TOML file laid over the packaged defaults.")(f)
 
 
 def _fail(message: str, hint: str | None, code: int) -> None:
-    """Print ``Error: message`` and ``Hint: hint`` on stderr (and to the log file, if any); exit."""
+    """Print ``Error: message`` and ``Hint: hint`` on stderr (and to the log file, if any), control
+    characters escaped (a mistyped value may hold any); exit."""
+    message, hint = printable(message), printable(hint) if hint else hint  # no control character reaches the terminal
     record = log.makeRecord(log.name, logging.ERROR, __file__, 0, "%s%s", (message, f" (hint: {hint})" if hint else ""), None)
     for handler in log.handlers:
         if isinstance(handler, logging.FileHandler):  # stderr gets the Error: line below, once
@@ -278,9 +301,9 @@ def cli() -> None:
 
 
 @cli.command(short_help="Build and archive the briefing of a window of days.")
-@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
+@click.option("--corpus", type=_Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
               help="Folder of articles, read recursively: " + " ".join(CORPUS_SUFFIXES) + ".")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 10
+@click.option("--out", type=_Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 10
               help="Folder the briefing is written to, as OUT/YYYY-MM-DD/briefing.FORMAT.")
 @click.option("--date", type=_DateOrLatest(offsets=True), default=None,
               help="Last day of the window (default: today); LATEST, in any case, is the newest article's date, "
@@ -293,7 +316,7 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that load and split the articles.")
 @click.option("--no-history", is_flag=True, help="Report even what the previous briefing already reported.")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("--cache", "cache_dir", type=_Path(path_type=Path, file_okay=False), default=None,
               help="Folder of the corpus index, so that a run reads only new and changed files (default: OUT/.briefgen).")
 @click.option("--no-cache", is_flag=True, help="Read the whole corpus, without its index.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
@@ -402,13 +425,13 @@ def _fetch_urls(ctx: click.Context, param: click.Parameter, value: tuple[str, ..
 
 
 @cli.command(short_help="Fill the corpus from feeds and pages.")
-@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
+@click.option("--corpus", type=_Path(path_type=Path, file_okay=False), default=Path("corpus"), show_default=True,
               help="Folder the articles are written to, as CORPUS/YYYY-MM-DD/slug.md (created if missing).")
 @click.option("--feed", "feed_urls", multiple=True, metavar="URL", callback=_fetch_urls,
               help="Fetch this RSS or Atom feed instead of those in [fetch] (repeatable; no config needed).")
 @click.option("--page", "page_urls", multiple=True, metavar="URL", callback=_fetch_urls,
               help="Fetch this article page instead of those in [fetch] (repeatable; no config needed).")
-@click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--state", "state_file", type=_Path(path_type=Path, dir_okay=False), default=None,
               help="The SQLite file of what earlier fetches saw (default: CORPUS/.briefgen-fetch.sqlite).")
 @click.option("--dry-run", is_flag=True, help="Fetch the feeds, but write nothing: list the files that would be written.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (each failed feed or page is one).")
@@ -480,7 +503,7 @@ SEND_HELP = f"""E-mail an archived briefing to the recipients in [delivery].
 
 @cli.command(short_help="E-mail a briefing: the whole briefing, PDF attached.",
              help=SEND_HELP)
-@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 4
+@click.option("--out", type=_Path(path_type=Path), default=Path("out"), show_default=True,  # not a folder: exit 4
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--date", type=_DateOrLatest(), default=None, help="Which briefing: YYYY-MM-DD, or LATEST (the default: the newest in the archive).")
 @click.option("--dry-run", is_flag=True,
@@ -500,8 +523,8 @@ def send(out: Path, date: dt.date | str | None, dry_run: bool, quiet: bool, log_
 
 
 @cli.command(short_help="Copy the archive's public files to a web folder.")
-@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
+@click.argument("dest", type=_Path(path_type=Path, file_okay=False))
+@click.option("--out", type=_Path(path_type=Path, file_okay=False), default=Path("out"), show_default=True,
               help="The archive folder `briefgen daily` writes to.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @config_option
@@ -534,7 +557,7 @@ def publish(dest: Path, out: Path, quiet: bool, config_file: Path | None) -> Non
 
 
 @cli.command(short_help="Summarise articles one by one.")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=_Path(path_type=Path, allow_dash=True))
 @click.option("-n", "count", type=click.IntRange(min=1), default=3, show_default=True, help="Sentences per summary.")
 @click.option("--topic", default=None, help="Bias the summary towards this topic.")
 @click.option("--algorithm", type=click.Choice(ALGORITHMS), default="default", show_default=True,
@@ -650,7 +673,7 @@ SINGLE_FILE_HINTS = {
 
 
 @cli.command(short_help="Print the sentences briefgen finds in an article.")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.argument("file", type=_Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--all", "show_all", is_flag=True,
               help="Also print the lines set aside (a .txt's first line taken as its title, sub-headings, datelines, "
                    "bylines, captions, boilerplate), each as '# <kind>: <text>'.")
@@ -724,11 +747,11 @@ def eval_group() -> None:
 
 
 @eval_group.command(name="rouge", short_help="ROUGE of every system against reference summaries.")
-@click.argument("dataset", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("dataset", type=_Path(path_type=Path, file_okay=False))
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="First N articles of each category.")
 @click.option("--algorithms", default=",".join(DEFAULT_SYSTEMS), show_default=True,
               help="Comma-separated systems: " + ", ".join(ALGORITHMS) + ".")
-@click.option("--json", "json_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--json", "json_file", type=_Path(path_type=Path, dir_okay=False), default=None,
               help="Also write the table as JSON to this file ('-' for stdout).")
 @config_option
 def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Path | None, config_file: Path | None) -> None:
@@ -756,7 +779,8 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
                 raise ConfigError(f"unknown algorithm '{name}'", f"choose from {', '.join(ALGORITHMS)}")
         cases = read_summary_dataset(dataset, limit)
         if not cases:
-            raise NothingToReport(f"no article with a reference summary in {dataset}")
+            raise NothingToReport(f"no article with a reference summary in {dataset}",
+                                  "give a folder of articles/<category>/NNN.txt and summaries/<category>/NNN.txt")
         bar = _progress("ROUGE", after=0.0)
         results = rouge_scores(cases, summarizers(systems, _options(config_file)), progress=lambda items: bar(items, len(cases)))
         click.echo(f"{len(cases)} documents, F1 x 100 (rouge-score, stemming on)")
@@ -766,13 +790,15 @@ def eval_rouge(dataset: Path, limit: int | None, algorithms: str, json_file: Pat
             if str(json_file) == "-":
                 click.echo(text)
             else:
-                json_file.write_text(text + "\n", encoding="utf-8")
+                from briefgen.files import write_atomic
+
+                write_atomic(json_file, (text + "\n").encode("utf-8"))
 
     _run(action)
 
 
 @eval_group.command(name="sbd", short_help="Sentence splitting against golden cases.")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=_Path(path_type=Path, dir_okay=False))
 @click.option("--show-failures", is_flag=True, help="Print each case that does not match.")
 def eval_sbd(file: Path, show_failures: bool) -> None:
     """Exact-match accuracy of sentence splitting on golden cases (JSON lines: text, expected).
@@ -794,7 +820,7 @@ def eval_sbd(file: Path, show_failures: bool) -> None:
 
 
 @eval_group.command(name="layouts", short_help="The same articles in five layouts: do they give the same sentences?")
-@click.argument("dataset", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("dataset", type=_Path(path_type=Path, file_okay=False))
 @click.option("--show-failures", is_flag=True, help="Print each article and the layouts that differ.")
 def eval_layouts(dataset: Path, show_failures: bool) -> None:
     """How many BBC News Summary articles (business and politics, files 100 to 119) give the
@@ -811,7 +837,8 @@ def eval_layouts(dataset: Path, show_failures: bool) -> None:
     def action() -> None:
         articles = read_bbc_articles(dataset)
         if not articles:
-            raise NothingToReport(f"no article articles/<category>/1NN.txt in {dataset}")
+            raise NothingToReport(f"no article articles/<category>/1NN.txt in {dataset}",
+                                  "give the BBC News Summary folder (articles/business/100.txt …)")
         results = evaluate_layouts(articles)
         click.echo(f"{len(articles)} articles: identical body sentences to the blank-line layout")
         click.echo(layout_table(results))
@@ -825,7 +852,7 @@ def eval_layouts(dataset: Path, show_failures: bool) -> None:
 
 
 @eval_group.command(name="stories", short_help="Story grouping against story-labelled articles (BCubed).")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=_Path(path_type=Path, dir_okay=False))
 @click.option("--window", type=click.Choice(["day", "week"]), default="week", show_default=True,
               help="Group the articles of each calendar day or ISO week.")
 def eval_stories(file: Path, window: str) -> None:
@@ -843,7 +870,7 @@ def eval_stories(file: Path, window: str) -> None:
     def action() -> None:
         articles = read_labelled_stories(file)
         if not articles:
-            raise NothingToReport(f"no article in {file}")
+            raise NothingToReport(f"no article in {file}", 'give JSON lines with "story_id", "date" and "title"')
         click.echo(f"{len(articles)} articles in {len(story_windows(articles, window))} windows of a {window}; "
                    "BCubed, averaged over the windows")
         click.echo("| system | precision | recall | F1 |\n|---|---|---|---|")
@@ -854,7 +881,7 @@ def eval_stories(file: Path, window: str) -> None:
 
 
 @eval_group.command(name="briefing", short_help="Brief the Current Events Portal's days; score the sections by its categories.")
-@click.argument("portal", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("portal", type=_Path(path_type=Path, dir_okay=False))
 @click.option("--from", "first", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="The first day briefed.")
 @click.option("--to", "last", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The last day briefed (default: the first).")
@@ -887,7 +914,8 @@ def eval_briefing(portal: Path, first: dt.datetime, last: dt.datetime | None, da
         chosen = sampled_days(start, end, every)
         items = read_portal(portal, start - dt.timedelta(days=days - 1), end)
         if not items:
-            raise NothingToReport(f"no portal item in {portal} is dated {start} to {end}")
+            raise NothingToReport(f"no portal item in {portal} is dated {start} to {end}",
+                                  "give the portal's JSON lines file, and days it covers with --from and --to")
         terms_only = replace(options, ranking=replace(options.ranking, relevance_model=False))
         scores = {"briefgen": brief_days(items, chosen, days, options), "terms alone": brief_days(items, chosen, days, terms_only)}
         click.echo(f"{len(chosen)} days briefed, {start} to {end}, windows of {days} day(s)")
@@ -900,14 +928,14 @@ def eval_briefing(portal: Path, first: dt.datetime, last: dt.datetime | None, da
 
 
 @eval_group.command(name="topics", short_help="Topic detection on Reuters-21578's test split, or on the portal's items.")
-@click.argument("reuters", type=click.Path(path_type=Path, file_okay=False), required=False)
-@click.option("--portal", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.argument("reuters", type=_Path(path_type=Path, file_okay=False), required=False)
+@click.option("--portal", type=_Path(path_type=Path, dir_okay=False), default=None,
               help="Instead: the Current Events Portal's 2016-2017 items, one sentence each, filed into the default "
                    "sections by the shipped model, by the terms alone, and by TF-IDF + logistic regression fitted on 2011-2015.")
 @click.option("--topic", default="trade", show_default=True, help="A topic in force; also the Reuters label compared.")
 @click.option("--learn", "learned", is_flag=True,
               help="Also learn the topic from the TRAIN split (`briefgen learn`'s model) and score that.")
-@click.option("--save-model", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--save-model", type=_Path(path_type=Path, dir_okay=False), default=None,
               help="With --learn: keep the learned model in this file.")
 @click.option("--sweep", is_flag=True,
               help="Instead: the ten best constants of the document rule on the TRAIN split (how they were chosen).")
@@ -981,11 +1009,11 @@ def eval_topics(reuters: Path | None, portal: Path | None, topic: str, learned: 
 
 @cli.command(short_help="Learn a topic's line from articles you have sorted.")
 @click.option("--topic", "topic_name", required=True, help="The topic to learn (one of `briefgen topics`).")
-@click.option("--about", "about_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+@click.option("--about", "about_dir", required=True, type=_Path(path_type=Path, file_okay=False),
               help="A folder of articles that are about the topic.")
-@click.option("--not-about", "other_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+@click.option("--not-about", "other_dir", required=True, type=_Path(path_type=Path, file_okay=False),
               help="A folder of articles that are not.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
+@click.option("--output", "-o", type=_Path(path_type=Path, dir_okay=False), required=True,
               help="Where to write the model (.npz); name it in the topic's table as model = \"...\".")
 @config_option
 def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, config_file: Path | None) -> None:
@@ -1006,7 +1034,7 @@ def learn(topic_name: str, about_dir: Path, other_dir: Path, output: Path, confi
     _setup_logging()
 
     def action() -> None:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RuntimeError):  # RuntimeError: a loop of links (load_corpus names it)
             if about_dir.resolve() == other_dir.resolve() or os.path.samefile(about_dir, other_dir):
                 raise UsageError(f"--about and --not-about are the same folder ({printable(about_dir)})",
                                  "sort the articles into two folders: those about the topic, and the others")

@@ -200,8 +200,17 @@ def sync_folder(folder: Path) -> None:
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, with
-    the modes the umask gives. Raises :class:`OutputError`, leaving ``path`` as it was."""
+    the modes the umask gives. Raises :class:`OutputError`, leaving ``path`` as it was; also when
+    ``path`` is there and is not a regular file nor a symbolic link (a folder, a named pipe, a
+    device such as ``/dev/null``, which the rename would replace: as root, for every program)."""
     tmp = path.parent / f".{path.name}.{token()}.tmp"
+    try:
+        kind = os.lstat(path).st_mode
+    except OSError:
+        kind = None  # not there (or not reachable: the write below says why)
+    if kind is not None and not (stat.S_ISREG(kind) or stat.S_ISLNK(kind)):
+        raise OutputError(f"cannot write {printable(path)}: it is not a regular file",
+                          "give the path of a file to write (a folder, a named pipe or a device is never replaced)")
     try:
         try:
             write_new(tmp, data)

@@ -50,8 +50,9 @@ def read_portal(path: Path, first: dt.date | None = None, last: dt.date | None =
     items = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read {path} ({exc.strerror})", "give the portal's JSON lines file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"cannot read {path} ({reason})", "give the portal's JSON lines file") from exc
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

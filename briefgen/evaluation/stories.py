@@ -41,18 +41,22 @@ def read_labelled_stories(path: Path) -> list[LabelledArticle]:
     import datetime as dt
 
     articles = []
-    with Path(path).open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                stamp = dt.datetime.fromisoformat(str(row["date"]).replace("Z", "+00:00"))
-                day = stamp.toordinal() + (stamp.hour * 3600 + stamp.minute * 60 + stamp.second) / 86400
-                articles.append(LabelledArticle(str(row["title"]), str(row.get("text") or ""), day, str(row["story_id"])))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"{path} line {number} is not a story-labelled article ({exc})",
-                                 'each line must be a JSON object with "story_id", "date" and "title"') from exc
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"cannot read {path}: {reason}", "give a story-labelled JSON lines file") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            stamp = dt.datetime.fromisoformat(str(row["date"]).replace("Z", "+00:00"))
+            day = stamp.toordinal() + (stamp.hour * 3600 + stamp.minute * 60 + stamp.second) / 86400
+            articles.append(LabelledArticle(str(row["title"]), str(row.get("text") or ""), day, str(row["story_id"])))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path} line {number} is not a story-labelled article ({exc})",
+                             'each line must be a JSON object with "story_id", "date" and "title"') from exc
     return articles
 
 

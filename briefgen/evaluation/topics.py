@@ -15,6 +15,7 @@ import numpy as np
 
 from briefgen.config import Options, load_options
 from briefgen.doctopic import document_evidence, is_about, scores_from_evidence, topic_scores
+from briefgen.errors import ConfigError
 from briefgen.learn import LearnedTopic, learn_topic
 from briefgen.models import Topic
 
@@ -146,7 +147,7 @@ def find_topic(options: Options | None, topic_name: str) -> Topic:
     for topic in options.topics:
         if topic.name == topic_name:
             return topic
-    raise KeyError(f"no topic named {topic_name!r}; known: {', '.join(t.name for t in options.topics)}")
+    raise ConfigError(f"no topic named '{topic_name}'", f"topics in force: {', '.join(t.name for t in options.topics)}")
 
 
 def evaluate_docs(docs: Sequence[ReutersDoc], topic: Topic, gold_topic: str) -> TopicEval:

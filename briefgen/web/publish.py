@@ -81,7 +81,14 @@ def publish(out: Path, dest: Path, basename: str) -> list[Path]:
     folders, or cannot take the files; :class:`~briefgen.errors.InputError` when ``out`` holds
     no briefing."""
     out, dest = Path(out), Path(dest)
-    archive, target = out.resolve(), dest.resolve()
+    try:
+        archive = out.resolve()
+    except RuntimeError as exc:  # a loop of symbolic links
+        raise InputError(f"no briefing to publish in {out}: a loop of symbolic links", "pass the right --out") from exc
+    try:
+        target = dest.resolve()
+    except RuntimeError as exc:
+        raise OutputError(f"cannot publish into {dest}: a loop of symbolic links", "give the folder your web server serves") from exc
     if target == archive or (target.is_relative_to(archive) and
                              any(part.startswith(".") for part in target.relative_to(archive).parts)):
         raise OutputError(f"cannot publish {out} into {dest}: that is the archive or its private files",
