@@ -86,13 +86,15 @@ def run_daily(
     (:mod:`briefgen.corpus_index`): only new and changed files are read, and only the window's
     articles parsed; the briefing is the same as without it. With ``scheduler`` (a Dask
     scheduler's address), the per-article work runs on that cluster (:mod:`briefgen.engine`;
-    the index is not used): the briefing is the same again.
+    with ``cache``, this process keeps the index and the workers read only the new and changed
+    files, and parse only the window's: :mod:`briefgen.engine.indexed`): the briefing is the
+    same again.
     """
     if scheduler:
         from briefgen.engine import connected
 
         with connected(scheduler, options.engine.connect_timeout, options.engine.worker_wait) as cluster:
-            return _run(corpus, out, options, today, date, days, jobs, progress, None, cluster)
+            return _run(corpus, out, options, today, date, days, jobs, progress, cache, cluster)
     return _run(corpus, out, options, today, date, days, jobs, progress, cache, None)
 
 

@@ -3,8 +3,9 @@
 
 - :class:`LocalSource`: the corpus read into memory (:func:`briefgen.load.load_corpus`) or through its
   index (:func:`briefgen.corpus_index.open_corpus`), the window briefed in this process;
-- :class:`ClusterSource`: the corpus read by the workers of a Dask cluster
-  (:class:`briefgen.engine.corpus.ClusterCorpus`), the window briefed on them.
+- :class:`ClusterSource`: the corpus read by the workers of a Dask cluster, whole
+  (:class:`briefgen.engine.corpus.ClusterCorpus`) or through its index kept by this process
+  (:class:`briefgen.engine.indexed.IndexedOnCluster`), the window briefed on them.
 
 Both answer the :class:`briefgen.corpora.Corpus` protocol by the same rules
 (:mod:`briefgen.corpora`), and brief by the same stages (:func:`briefgen.pipeline.brief_parts`);
@@ -31,6 +32,7 @@ from briefgen.stages import Settings
 
 if TYPE_CHECKING:
     from briefgen.engine.corpus import ClusterCorpus
+    from briefgen.engine.indexed import IndexedOnCluster
 
 
 class Source(Protocol):
@@ -58,9 +60,10 @@ class LocalSource:
 
 @dataclass(frozen=True)
 class ClusterSource:
-    """A corpus on a Dask cluster: its window is briefed on the workers that hold it."""
+    """A corpus on a Dask cluster (read whole, or through its index): its window is briefed on
+    the workers that hold it."""
 
-    corpus: ClusterCorpus
+    corpus: ClusterCorpus | IndexedOnCluster
 
     def briefing(self, window: Window, settings: Settings) -> Briefing:
         from briefgen.engine.briefing import cluster_briefing
@@ -71,17 +74,22 @@ class ClusterSource:
 def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
                 progress: Callable[[str], Progress[Any]] | None = None, cache: Path | None = None,
                 cluster: Any = None) -> Source:
-    """The corpus ``folder``: on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given, else through
-    its index in the folder ``cache`` when one is given, else read whole; over ``jobs``
-    processes with ``progress`` bars (``progress(label)``) here."""
+    """The corpus ``folder``: through its index in the folder ``cache`` when one is given, else
+    read whole; on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given (the
+    index kept here, the files read and parsed on the workers), else over ``jobs`` processes with
+    ``progress`` bars (``progress(label)``) here."""
     max_bytes, max_seconds = options.input.max_bytes, options.input.max_seconds
+    rule = AboutRule(options.topics, options.ranking)
     if cluster is not None:  # the engine is imported only for a cluster
         from briefgen.engine.corpus import ClusterCorpus
+        from briefgen.engine.indexed import open_indexed
 
+        if cache is not None:
+            return ClusterSource(open_indexed(cluster, folder, cache, max_bytes, options.output.lock_timeout, Path(out), rule))
         return ClusterSource(ClusterCorpus(cluster, folder, max_bytes))
     splitting = progress("Splitting sentences") if progress else None
     if cache is not None:
         return LocalSource(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
-                                rule=AboutRule(options.topics, options.ranking), max_seconds=max_seconds), jobs, splitting)
+                                rule=rule, max_seconds=max_seconds), jobs, splitting)
     return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes,
                                    max_seconds=max_seconds), jobs, splitting)

@@ -376,14 +376,23 @@ def cluster_bench(eval_dir: Path, work: Path, sizes: Sequence[int]) -> list[dict
             remote = measured([*command, "--out", str(work / f"cluster-remote{n}"), "--scheduler", cluster.scheduler_address,
                                "--log-file", str(log_file)])
             worker_mb = max(client.run(_peak_mb).values())
-        same = all((work / f"cluster-local{n}" / END.isoformat() / f"briefing.{fmt}").read_bytes()
-                   == (work / f"cluster-remote{n}" / END.isoformat() / f"briefing.{fmt}").read_bytes() for fmt in ("md", "json"))
+            indexed = [*command[:-1], "--cache", str(work / f"cluster-index{n}"), "--scheduler", cluster.scheduler_address]
+            built = measured([*indexed, "--out", str(work / f"cluster-built{n}")])  # the index built on the workers
+            reused = measured([*indexed, "--out", str(work / f"cluster-indexed{n}")])  # every file read before
+        same = all(_same(work / f"cluster-local{n}", work / other, fmt) for fmt in ("md", "json")
+                   for other in (f"cluster-remote{n}", f"cluster-built{n}", f"cluster-indexed{n}"))
         rows.append({"articles": n, "local_seconds": local[0], "local_memory_mb": local[1], "cluster_seconds": remote[0],
                      "driver_memory_mb": remote[1], "worker_memory_mb": worker_mb, "identical": same,
+                     "index_build_seconds": built[0], "indexed_seconds": reused[0], "indexed_driver_memory_mb": reused[1],
                      "stages": stage_times(log_file)})
         print(f"cluster {n}: " + ", ".join(f"{k} {v}" for k, v in rows[-1].items()), flush=True)
         shutil.rmtree(corpus)
     return rows
+
+
+def _same(first: Path, second: Path, fmt: str) -> bool:
+    """Whether the briefings of the archives ``first`` and ``second`` are the same in ``fmt``."""
+    return (first / END.isoformat() / f"briefing.{fmt}").read_bytes() == (second / END.isoformat() / f"briefing.{fmt}").read_bytes()
 
 
 def _peak_mb() -> float:
@@ -615,6 +624,9 @@ peak is the larger of the two.
 | articles | local | local peak | cluster | driver peak | worker peak | identical |
 |---|---|---|---|---|---|---|
 {chr(10).join(f"| {r['articles']:,} | {r['local_seconds']:.1f} s | {r['local_memory_mb']:.0f} MB | {r['cluster_seconds']:.1f} s | {r['driver_memory_mb']:.0f} MB | {r['worker_memory_mb']:.0f} MB | {'yes' if r['identical'] else '**no**'} |" for r in scale)}
+
+With the corpus index on the cluster (`--cache DIR` instead of `--no-cache`; the driver keeps the
+index, the workers read the files): {'; '.join(f"{r['articles']:,} articles: {r['index_build_seconds']:.1f} s building it, {r['indexed_seconds']:.1f} s the next run (no file read again; every article in the window, parsed on the workers), driver peak {r['indexed_driver_memory_mb']:.0f} MB" for r in scale)}; "identical" covers these runs too.
 
 Stages on the cluster (seconds, from the run's log): {'; '.join(f"{r['articles']:,} articles: " + ', '.join(f"{k} {v:.2f}" for k, v in r['stages'].items()) for r in scale)}.
 [docs/scale-out.md](scale-out.md) turns these into a sizing plan.

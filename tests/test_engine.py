@@ -132,6 +132,94 @@ def test_the_driver_holds_no_article_text(scheduler: str, tmp_path: Path) -> Non
     assert result.briefing.sections and any(s.items for s in result.briefing.sections)
 
 
+# --- the corpus index on the cluster: the driver keeps it, the workers read only what changed ----------------
+
+def engine_log(log_file: Path) -> tuple[int, int, int]:
+    """Of the last run logged in ``log_file``: the corpus's files, the files read on the workers
+    to bring the index up to date, and the files parsed there for the window."""
+    text = log_file.read_text(encoding="utf-8")
+    loaded = re.findall(r"engine stage load: [0-9.]+ s \((\d+) files, (\d+) read on the workers", text)[-1]
+    parsed = re.findall(r"engine stage window: [0-9.]+ s \(\d+ articles, (\d+) files parsed on the workers", text)[-1]
+    return int(loaded[0]), int(loaded[1]), int(parsed)
+
+
+def test_the_index_on_the_cluster_reads_only_new_and_changed_files(scheduler: str, tmp_path: Path) -> None:
+    """The first run builds the index (every file read on the workers), the next ones read only
+    the files that are new or changed (and the unusable file, tried every run) and parse only the
+    window's; each briefing is the same, to the byte, as on one machine and on the cluster
+    without the index."""
+    from tests.corpus.test_corpus_index import prose
+
+    corpus = tricky_corpus(tmp_path / "corpus")
+    files_in_corpus = sum(1 for p in corpus.rglob("*") if p.is_file())
+
+    def indexed(date: str, days: str) -> tuple[int, int, int]:
+        log_file = tmp_path / f"{date}-{days}.log"
+        out = tmp_path / f"indexed-{date}-{days}"
+        brief(corpus, tmp_path / f"local-{date}-{days}", date, days, "--no-history")
+        brief(corpus, tmp_path / f"whole-{date}-{days}", date, days, "--no-history", "--scheduler", scheduler)
+        result = brief_md_json(corpus, out, "--no-history", "--cache", str(tmp_path / "index"), "--scheduler", scheduler,
+                               "--log-file", str(log_file), date=date, days=days)
+        assert "cannot use the corpus index" not in result.stderr and "rebuilding" not in result.stderr
+        assert files(out) == files(tmp_path / f"local-{date}-{days}") == files(tmp_path / f"whole-{date}-{days}")
+        return engine_log(log_file)
+
+    assert indexed("2026-11-26", "4")[:2] == (files_in_corpus, files_in_corpus)  # the index built: every file read
+    assert (tmp_path / "index" / "corpus.sqlite").is_file()
+    assert indexed("2026-11-21", "1") == (files_in_corpus, 1, 3)  # empty.md read again; the day's 3 files parsed
+    (corpus / "desk1" / "2026-11-21-story1.md").write_text("---\ntitle: Story rewritten\ndate: 2026-11-21\nsource: Outlet 1\n"
+                                                         "---\n\n" + prose(random.Random(5)) + "\n", encoding="utf-8")
+    md_file(corpus / "desk0", "2026-11-21-new.md", prose(random.Random(6)), title="A new one", date="2026-11-21", source="Outlet 9")
+    assert indexed("2026-11-21", "1") == (files_in_corpus + 1, 3, 4)  # the new file, the changed one and empty.md
+
+
+def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tmp_path: Path) -> None:
+    """Every question of the run, answered through the index on the cluster (the chart's topics
+    by another rule than the index's judged on the workers), as the corpus loaded whole answers
+    it (the window's articles without their text); a file changed during the run makes it read
+    the whole corpus on the workers, with a warning, and brief it all the same."""
+    from dataclasses import replace
+
+    from briefgen.about import AboutRule
+    from briefgen.config import load_options
+    from briefgen.engine import connected
+    from briefgen.engine.corpus import ClusterCorpus
+    from briefgen.engine.indexed import IndexedOnCluster, open_indexed
+    from briefgen.load import load_corpus
+    from tests.corpus.test_corpus_index import windows
+
+    def textless(articles: list[Any]) -> list[Any]:
+        return [replace(a, text="", also_in=tuple(replace(c, text="") for c in a.also_in)) for a in articles]
+
+    corpus = tricky_corpus(tmp_path / "corpus", seed=11)
+    whole = load_corpus(corpus)
+    options = load_options()
+    chart = AboutRule(options.topics, options.ranking)
+    with connected(scheduler, 10, 10) as cluster:
+        for _ in range(2):  # building the index, then from it
+            found = open_indexed(cluster, corpus, tmp_path / "index", 5_000_000, 10, None, AboutRule())
+            assert isinstance(found, IndexedOnCluster)
+            assert [str(p) for p in found.problems] == [str(p) for p in whole.problems] and found.warnings == whole.warnings
+            assert found.newest_date() == whole.newest_date() and list(found.undated) == whole.undated
+            assert found.coverage_hint() == whole.coverage_hint()
+            for start, end in windows():
+                assert found.in_window(start, end) == textless(whole.in_window(start, end)), (start, end)
+                parts = cluster.gather([run for run, _ in found.window_parts()])
+                assert [a for part in parts for a in part] == [replace(a, also_in=()) for a in whole.in_window(start, end)]
+            for end in (dt.date(2026, 11, 18), dt.date(2026, 11, 30)):
+                assert found.activity(chart, end) == whole.activity(chart, end)
+
+        found = open_indexed(cluster, corpus, tmp_path / "index", 5_000_000, 10, None, AboutRule())
+        day = dt.date(2026, 11, 21)
+        (corpus / "desk0" / "2026-11-21-story0.md").write_text("---\ntitle: Changed\ndate: 2026-11-21\n---\n\nChanged.\n",
+                                                             encoding="utf-8")
+        changed = load_corpus(corpus)
+        assert found.in_window(day, day) == textless(changed.in_window(day, day))
+        assert isinstance(found._whole, ClusterCorpus)  # read whole, on the workers
+        parts = cluster.gather([run for run, _ in found.window_parts()])
+        assert [a.text for part in parts for a in part] == [a.text for a in changed.in_window(day, day)]
+
+
 # --- a cluster that cannot do the run: a clear error, exit 3, at once or after the configured wait ---------
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,12 +19,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefgen.about import AboutRule
-from briefgen.corpus_index.scan import Outcome, jobs_for, read_all, refreshed
+from briefgen.corpus_index.scan import Job, Outcome, jobs_for, read_all, refreshed
 from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnavailable
 from briefgen.corpus_index.window import IndexedCorpus
 from briefgen.errors import ArticleError
@@ -39,7 +40,7 @@ from briefgen.load import (
 )
 from briefgen.parallel import Progress
 
-__all__ = ["CACHE_NAME", "IndexedCorpus", "cache_folder", "open_corpus"]
+__all__ = ["CACHE_NAME", "Indexed", "IndexedCorpus", "Reader", "cache_folder", "indexed_files", "open_corpus"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,22 @@ def cache_folder(out: Path, configured: str = "") -> Path:
     """The folder of the corpus index: ``configured`` (``[cache] dir`` or ``--cache``), else
     ``OUT/.briefgen``."""
     return Path(configured).expanduser() if configured else Path(out) / CACHE_NAME
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """The corpus folder as its index holds it once brought up to date (what
+    :class:`IndexedCorpus` is made of)."""
+
+    paths: list[str]  #: the corpus's files, in corpus order
+    entries: list[Entry | None]  #: each file's entry (``None``: the file cannot be used)
+    problems: list[ArticleError]
+    warnings: list[str]
+
+
+Reader = Callable[[Sequence[Job]], Generator[Outcome, None, None]]
+"""Reads the files of the jobs given (:func:`~briefgen.corpus_index.scan.read_batch` over them)
+and yields their outcomes in order; closing the stream early stops the reading."""
 
 
 def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.0, jobs: int = 1,
@@ -68,19 +85,36 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
     whether each article is about each topic by it is kept in the index. ``max_bytes`` and
     ``max_seconds``: the limits of one file (:func:`briefgen.load.parse_file`)."""
     rule = rule or AboutRule()
+
+    def read(todo: Sequence[Job]) -> Generator[Outcome, None, None]:
+        return read_all(todo, jobs, progress("Indexing articles") if progress else None)
+
+    found = indexed_files(folder, cache, max_bytes, timeout, read, reported, rule, max_seconds)
+    if found is None:
+        return load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None,
+                           max_bytes=max_bytes, max_seconds=max_seconds)
+    return IndexedCorpus(Path(folder), found.paths, found.entries, found.problems, found.warnings, max_bytes, jobs,
+                         progress, rule.key(), max_seconds)
+
+
+def indexed_files(folder: Path, cache: Path, max_bytes: int, timeout: float, read: Reader, reported: Path | None,
+                  rule: AboutRule, max_seconds: float = MAX_SECONDS) -> Indexed | None:
+    """The corpus ``folder`` listed and its index in the folder ``cache`` brought up to date,
+    the files that are new or changed read by ``read`` (here, in processes of this machine, or
+    on a Dask cluster's workers: :mod:`briefgen.engine.indexed`) and their entries saved. ``None``
+    (with a warning, or an info line when ``reported`` explains it) when the index cannot be
+    used: the caller reads the corpus whole. ``reported``, ``rule`` and ``max_seconds``: as :func:`open_corpus`."""
     folder = Path(folder)
     problems: list[ArticleError] = []
     paths = corpus_names(folder, SUFFIXES, problems)
     try:
         with IndexStore.open(cache, folder, timeout, rule.key()) as store:
-            entries = _update(store, folder, paths, max_bytes, jobs, progress("Indexing articles") if progress else None,
-                              rule, max_seconds)
+            entries = _update(store, folder, paths, max_bytes, read, rule, max_seconds)
     except IndexUnavailable as exc:
         unusable = exc.folder and reported is not None and not Path(reported).is_dir()
         (log.info if unusable else log.warning)("cannot use the corpus index %s: %s; reading the whole corpus",
                                                 printable(Path(cache) / FILE_NAME), exc)
-        return load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None,
-                           max_bytes=max_bytes, max_seconds=max_seconds)
+        return None
     warnings: list[str] = []
     for entry in entries:
         if isinstance(entry, ArticleError):
@@ -88,14 +122,13 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
         elif entry is not None:
             problems.extend(ArticleError(where, reason, hint) for where, reason, hint in entry.problems)
             warnings.extend(entry.warnings)
-    return IndexedCorpus(folder, paths, [e if isinstance(e, Entry) else None for e in entries], problems, warnings,
-                         max_bytes, jobs, progress, rule.key(), max_seconds)
+    return Indexed(paths, [e if isinstance(e, Entry) else None for e in entries], problems, warnings)
 
 
-def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, jobs: int,
-            progress: Progress[Outcome] | None, rule: AboutRule, max_seconds: float) -> list[Entry | ArticleError | None]:
+def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, read: Reader,
+            rule: AboutRule, max_seconds: float) -> list[Entry | ArticleError | None]:
     """Each file's entry (or the problem that makes it unusable), the index brought up to date:
-    files read again as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
+    files read again (by ``read``) as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
     of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten."""
     known = store.entries
     keys = [relative_name(p, folder) for p in paths]
@@ -108,7 +141,7 @@ def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, j
     listed = set(keys)
     gone = [key for key in known if key not in listed]
     jobs_by_key = {job.key: job for job in todo}
-    with contextlib.closing(read_all(todo, jobs, progress)) as outcomes:  # an interruption stops the workers
+    with contextlib.closing(read(todo)) as outcomes:  # an interruption stops the workers
         for outcome in outcomes:
             if outcome.problem is not None:
                 found[outcome.key] = outcome.problem

@@ -26,7 +26,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from briefgen.about import AboutRule
-from briefgen.corpora import merged, span_hint, window_groups
+from briefgen.corpora import Corpus, merged, span_hint, window_groups
 from briefgen.corpus_index.store import Entry, Record, unswept
 from briefgen.coverage import chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
@@ -35,7 +35,6 @@ from briefgen.files import printable
 from briefgen.load import (
     MAX_SECONDS,
     FileResult,
-    LoadResult,
     corpus_id,
     kept_members,
     load_corpus,
@@ -78,7 +77,7 @@ class IndexedCorpus:
         self._shingled: dict[int, np.ndarray] = {}
         self._parsed: dict[int, list[Article]] = {}  #: by file
         self._group: dict[int, list[int]] = {}  #: each article's group of near-duplicates, once known
-        self._whole: LoadResult | None = None  #: the corpus loaded whole, when the index proved stale
+        self._whole: Corpus | None = None  #: the corpus loaded whole, when the index proved stale
 
     def _columns(self, paths: Sequence[str], entries: Sequence[Entry | None]) -> None:
         """The stored articles' fields, a column each, and the files that hold them."""
@@ -111,16 +110,16 @@ class IndexedCorpus:
     @property
     def undated(self) -> list[str]:
         """The paths of the articles without a date (of a merged group, the members kept)."""
-        return self._answer(lambda: self._undated(), lambda whole: whole.undated)
+        return self._answer(lambda: self._undated(), lambda whole: list(whole.undated))
 
     def newest_date(self) -> dt.date | None:
         """The newest date of an article kept in its group (as :meth:`LoadResult.newest_date`)."""
-        return self._answer(lambda: self._edge_date(newest=True, kept=True), LoadResult.newest_date)
+        return self._answer(lambda: self._edge_date(newest=True, kept=True), lambda whole: whole.newest_date())
 
     def coverage_hint(self) -> str:
         """The hint of :meth:`LoadResult.coverage_hint`."""
         return self._answer(lambda: span_hint(self._edge_date(newest=False, kept=True), self._edge_date(newest=True, kept=True)),
-                            LoadResult.coverage_hint)
+                            lambda whole: whole.coverage_hint())
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The articles dated from ``start`` to ``end`` (as :func:`briefgen.load.in_window` on the
@@ -133,22 +132,31 @@ class IndexedCorpus:
         each topic by ``rule`` is in the index (when it was built by that rule)."""
         return self._answer(lambda: self._activity(rule, end), lambda whole: whole.activity(rule, end))
 
-    def _answer(self, indexed: Callable[[], T], whole: Callable[[LoadResult], T]) -> T:
+    def _answer(self, indexed: Callable[[], T], whole: Callable[[Corpus], T]) -> T:
         if self._whole is None:
             try:
                 return indexed()
             except Stale as exc:
                 log.warning("%s changed during the run: reading the whole corpus, without its index", exc)
-                progress = self._progress("Loading articles") if self._progress else None
-                self._whole = load_corpus(self.folder, jobs=self._jobs, progress=progress, max_bytes=self._max_bytes,
-                                          max_seconds=self._max_seconds)
+                self._whole = self._load_whole()
         return whole(self._whole)
 
+    def _load_whole(self) -> Corpus:
+        """The corpus read whole, without the index (:func:`briefgen.load.load_corpus`)."""
+        progress = self._progress("Loading articles") if self._progress else None
+        return load_corpus(self.folder, jobs=self._jobs, progress=progress, max_bytes=self._max_bytes,
+                           max_seconds=self._max_seconds)
+
     def _in_window(self, start: dt.date, end: dt.date) -> list[Article]:
+        return [merged([self._article(m) for m in dated]) for dated in self._window_members(start, end)]
+
+    def _window_members(self, start: dt.date, end: dt.date) -> list[list[int]]:
+        """Of each group of near-duplicates the window holds, its kept members dated in it, in
+        corpus order (:func:`briefgen.corpora.window_groups`), their files parsed."""
         members = np.flatnonzero((self._days >= start.toordinal()) & (self._days <= end.toordinal()))
         self._parse(self._file_of[members])
         groups = [self._kept(group) for group in self._groups_of(members)]
-        return [merged([self._article(m) for m in dated]) for dated in window_groups(groups, self._date, start, end)]
+        return window_groups(groups, self._date, start, end)
 
     def _date(self, m: int) -> dt.date | None:
         return dt.date.fromordinal(int(self._days[m])) if self._days[m] != _NO_DATE else None
@@ -162,9 +170,13 @@ class IndexedCorpus:
             about = np.array([[bool(self._about[m] >> j & 1) for j in range(len(topics))] for m in heads],
                              dtype=bool).reshape(len(heads), len(topics))
         else:  # another rule than the index's: judged on the articles themselves
-            self._parse(self._file_of[heads])
-            about = rule.about([self._article(m) for m in heads])
+            about = self._about_of(rule, heads)
         return counted(span, [dt.date.fromordinal(int(self._days[m])) for m in heads], about, topics)
+
+    def _about_of(self, rule: AboutRule, members: list[int]) -> np.ndarray:
+        """Whether each of ``members`` is about each topic by ``rule``, judged on its text."""
+        self._parse(self._file_of[members])
+        return rule.about([self._article(m) for m in members])
 
     def _undated(self) -> list[str]:
         undated = self._days == _NO_DATE
@@ -268,16 +280,22 @@ class IndexedCorpus:
             return
         jobs = [(Path(self._paths[f]), self._sha256[f], self.folder, self._max_bytes, self._max_seconds) for f in todo]
         progress = self._progress("Loading articles") if self._progress else None
-        for f, found in zip(todo, map_items(_parse_job, jobs, self._jobs, progress), strict=True):
-            members = range(self._first[f], self._first[f + 1])
-            if found is None or [a.id for a in found.articles] != [self._loaded_ids[m] for m in members] or any(
-                    a.date != self._date(m) for a, m in zip(found.articles, members, strict=True)):
-                raise Stale(printable(self._paths[f]))
-            self._parsed[f] = found.articles
+        for f, found in zip(todo, map_items(parse_job, jobs, self._jobs, progress), strict=True):
+            self._keep(f, found.articles if found is not None else None)
+
+    def _keep(self, f: int, articles: list[Article] | None) -> None:
+        """Keep the ``articles`` parsed of the file ``f`` (``None``: its bytes are not those the
+        index holds); :class:`Stale` when they are not the articles the index holds of it."""
+        members = range(self._first[f], self._first[f + 1])
+        if articles is None or [a.id for a in articles] != [self._loaded_ids[m] for m in members] or any(
+                a.date != self._date(m) for a, m in zip(articles, members, strict=True)):
+            raise Stale(printable(self._paths[f]))
+        self._parsed[f] = articles
 
 
-def _parse_job(job: tuple[Path, bytes, Path, int, float]) -> FileResult | None:
-    """A file's articles, parsed again; ``None`` when its bytes are not those the index holds."""
+def parse_job(job: tuple[Path, bytes, Path, int, float]) -> FileResult | None:
+    """A file's articles, parsed again (within ``max_seconds``, :func:`briefgen.load.parse_file`);
+    ``None`` when its bytes are not those the index holds."""
     path, sha256, folder, max_bytes, max_seconds = job
     try:
         raw = read_file(path, max_bytes, folder)

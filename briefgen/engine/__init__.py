@@ -2,7 +2,8 @@
 scheduler``) sends the per-article work to a Dask cluster.
 
 The workers read and parse the corpus's files and compute each article's near-duplicate
-signature (:mod:`~briefgen.engine.tasks`); they split the window's articles into sentences,
+signature (:mod:`~briefgen.engine.tasks`) — through the corpus index kept by the driver, only the
+files that are new or changed, then only the window's (:mod:`~briefgen.engine.indexed`); they split the window's articles into sentences,
 weigh and score each sentence against each topic, and send back each run of articles'
 likeliest candidates (the stage functions of :mod:`briefgen.stages`, which a run on one
 machine calls too). The driver — the ``briefgen`` process — finds the groups of

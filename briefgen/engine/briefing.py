@@ -11,10 +11,11 @@ is the same, to the byte, as on one machine.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
+from briefgen.assemble import Holds
 from briefgen.engine.cluster import Cluster
-from briefgen.engine.corpus import ClusterCorpus, stage
+from briefgen.engine.corpus import stage
 from briefgen.models import Briefing
 from briefgen.pipeline import Window, brief_parts
 from briefgen.stages import Settings, split_part
@@ -43,7 +44,16 @@ class OnCluster:
         stage(name, started, what)
 
 
-def cluster_briefing(corpus: ClusterCorpus, window: Window, settings: Settings) -> Briefing:
+class OnClusterCorpus(Holds, Protocol):
+    """A corpus whose files the workers of its ``cluster`` hold: :class:`ClusterCorpus`, or
+    :class:`briefgen.engine.indexed.IndexedOnCluster` (through the index)."""
+
+    cluster: Cluster
+
+    def window_parts(self) -> list[tuple[Any, int]]: ...
+
+
+def cluster_briefing(corpus: OnClusterCorpus, window: Window, settings: Settings) -> Briefing:
     """The briefing of the ``window`` (whose articles :meth:`ClusterCorpus.in_window` gave,
     without their text), computed on the cluster; the workers say which articles hold a
     bullet's sentence (:meth:`ClusterCorpus.holding`)."""
