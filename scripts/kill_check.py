@@ -143,7 +143,9 @@ def main() -> int:
             time.sleep(0.05)
         left = group_members(run.pid)
         free_out, free_index = lock_free(out_lock), lock_free(Path(f"{index}.lock"))
-        ok = not left and free_out and free_index and run.returncode in (0, 143, -signal.SIGKILL)
+        # 143: stopped by briefgen's handler; -15: a SIGTERM that came after the command was done
+        # (its handler gone, the default action ends the exiting process); 0: done before the kill
+        ok = not left and free_out and free_index and run.returncode in (0, 143, -signal.SIGTERM, -signal.SIGKILL)
         failed += not ok
         print(f"| {n} | {how.name} | {'index build' if build else 'split (--no-cache)'} | {moment:.2f} | {run.returncode} | "
               f"{len(left)} | {'yes' if free_out else 'NO'} | {'yes' if free_index else 'NO'} |{'' if ok else ' FAILED'}")
