@@ -193,7 +193,7 @@ def test_output_names_never_come_from_titles_and_nothing_is_written_outside_out(
 
 
 @pytest.mark.parametrize(("toml", "message"), [
-    ("[input]\nmax_byte = 10\n", "unknown key 'input.max_byte'\nHint: known keys here: max_bytes\n"),
+    ("[input]\nmax_byte = 10\n", "unknown key 'input.max_byte'\nHint: known keys here: max_bytes, max_seconds\n"),
     ("[input]\nmax_bytes = '50MB'\n", "'input.max_bytes' must be a whole number, not '50MB'\nHint: e.g. input.max_bytes = 5000000\n"),
     ("[input]\nmax_bytes = 0\n", "input.max_bytes must be 1 to 100000000, not 0\nHint: e.g. input.max_bytes = 5000000 (the default)\n"),
     ("input = 5\n", "'input' must be a table\nHint: write it as [input]\n"),
