@@ -29,9 +29,9 @@ from briefgen.engine.duplicates import duplicate_pairs
 from briefgen.engine.tasks import (
     ArticleMeta,
     about_articles,
+    files_of,
     holding_texts,
     load_part,
-    files_of,
     part_meta,
     window_articles,
 )
