@@ -47,9 +47,16 @@ ARTICLES_PER_PART = 1000  #: window articles a briefing task works on
 Where = tuple[int, tuple[int, int]]  #: (partition, (file in it, article in the file))
 
 
+_CPU = {"mark": time.process_time()}  #: the driver's CPU time at the last stage's end
+
+
 def stage(name: str, started: float, what: str) -> None:
-    """Log how long a stage took (``engine stage NAME: S s (WHAT)``, read by ``make bench``)."""
-    log.info("engine stage %s: %.3f s (%s)", name, time.perf_counter() - started, what)
+    """Log how long a stage took (``engine stage NAME: S s (WHAT; driver CPU C s)``, read by
+    ``make bench``): wall seconds since ``started``, and the CPU seconds the driver process (all
+    its threads, the Dask client's too) spent since the previous stage ended."""
+    now = time.process_time()
+    log.info("engine stage %s: %.3f s (%s; driver CPU %.3f s)", name, time.perf_counter() - started, what, now - _CPU["mark"])
+    _CPU["mark"] = now
 
 
 class ClusterCorpus:
@@ -62,6 +69,7 @@ class ClusterCorpus:
         self.problems: list[ArticleError] = []
         self.warnings: list[str] = []
         started = time.perf_counter()
+        _CPU["mark"] = time.process_time()
         paths = corpus_files(self.folder, SUFFIXES, self.problems)
         chunks = [paths[k:k + FILES_PER_PART] for k in range(0, len(paths), FILES_PER_PART)]
         self.parts = [cluster.submit(load_part, chunk, [corpus_id(p, self.folder) for p in chunk], self.folder, max_bytes)
