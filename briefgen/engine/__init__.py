@@ -2,16 +2,18 @@
 scheduler``) sends the per-article work to a Dask cluster.
 
 The workers read and parse the corpus's files and compute each article's near-duplicate
-signature (:mod:`~briefgen.engine.tasks`); they split the window's articles into sentences,
-weigh and score each sentence against each topic, and send back each run of articles'
-likeliest candidates (the stage functions of :mod:`briefgen.stages`, which a run on one
-machine calls too). The driver — the ``briefgen`` process — finds the groups of
-near-duplicates from the signatures (:mod:`~briefgen.engine.corpus`), reduces the window's
-term statistics, merges the runs' candidates, groups the stories, ranks, selects and renders
-(:func:`briefgen.pipeline.brief_parts`, as a run on one machine does; the tasks submitted by
-:mod:`~briefgen.engine.briefing`). It never holds the articles' text: only metadata, one
-signature an article, each window article's title and lead (for the stories), and the text of
-the candidates. The briefing is the same, to the byte, as
+signature (:mod:`~briefgen.engine.tasks`), shuffle the signatures' band keys and check the
+likely pairs (:mod:`~briefgen.engine.duplicates`); they split the window's articles into
+sentences, weigh and score each sentence against each topic, and send back each run of
+articles' likeliest candidates (the stage functions of :mod:`briefgen.stages`, which a run on
+one machine calls too); they weigh the stories' pairs, a time block a task
+(:mod:`~briefgen.engine.stories`). The driver — the ``briefgen`` process — joins the confirmed
+pairs of near-duplicates into groups (:mod:`~briefgen.engine.corpus`), reduces the window's
+term statistics, merges the runs' candidates, runs average link on each story level's kept
+pairs, ranks, selects and renders (:func:`briefgen.pipeline.brief_parts`, as a run on one
+machine does; the tasks submitted by :mod:`~briefgen.engine.briefing`). It never holds the
+articles' text nor their signatures: only metadata, the TF-IDF row of each window article's
+title and lead (for the stories), and the text of the candidates. The briefing is the same, to the byte, as
 a run on one machine. The corpus folder must be readable by every worker at the same path (a
 shared file system). Needs the ``dask`` extra: ``pip install 'briefgen[dask]'``.
 
