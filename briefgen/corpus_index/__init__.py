@@ -81,7 +81,7 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
             problems.extend(ArticleError(where, reason, hint) for where, reason, hint in entry.problems)
             warnings.extend(entry.warnings)
     return IndexedCorpus(folder, paths, [e if isinstance(e, Entry) else None for e in entries], problems, warnings,
-                         max_bytes, jobs, progress, rule.key())
+                         max_bytes, jobs, progress, rule.key(), cache, timeout)
 
 
 def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, jobs: int,

@@ -10,9 +10,11 @@
 One row a file of the corpus (its path in the corpus, size, modification time, a stamp of its
 ``stat``, the SHA-256 of its bytes, what loading it warned about) and one row an article in it
 (id, title, outlet, date, link, a digest of its text, its near-duplicate signature and which of
-the configured topics it is about, for the coverage chart). Every row carries a checksum of its
-fields. An index made by another rule of what an article is about (other topics, or other settings
-that decide it) is rebuilt (a change of the config: no warning).
+the configured topics it is about, for the coverage chart), and one row a text (by its digest): its
+sentences as the split stage cuts them (:func:`briefgen.text.split.packed`), read only for the
+window's articles (:func:`split_sentences`). Every row carries a checksum of its fields. An index
+made by another rule of what an article is about (other topics, or other settings that decide it)
+is rebuilt (a change of the config: no warning).
 
 The index is a cache, never the truth. A file that is not a database, fails SQLite's own
 check or holds a row whose checksum does not match, an index written by another version of
@@ -45,7 +47,7 @@ from briefgen.relevance import MODEL_RESOURCE
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 2  #: the layout of the tables below; an index of another layout is rebuilt
+SCHEMA = 3  #: the layout of the tables below; an index of another layout is rebuilt
 FILE_NAME = "corpus.sqlite"
 LOCK_SUFFIX = ".lock"
 TAG_NAME = "CACHEDIR.TAG"
@@ -68,6 +70,7 @@ CREATE TABLE articles (
     date TEXT, url TEXT NOT NULL, digest BLOB NOT NULL, signature BLOB NOT NULL, words INTEGER NOT NULL,
     about INTEGER NOT NULL, checksum BLOB NOT NULL, PRIMARY KEY (path, seq));
 CREATE INDEX articles_by_date ON articles (date);
+CREATE TABLE sentences (digest BLOB PRIMARY KEY, spans BLOB NOT NULL, words TEXT NOT NULL, checksum BLOB NOT NULL);
 """
 
 
@@ -116,6 +119,9 @@ class Entry(NamedTuple):
     problems: tuple[tuple[str, str, str | None], ...]  #: entries left out: (where, reason, hint)
     warnings: tuple[str, ...]
     articles: tuple[Record, ...]
+    #: each article's sentences and their words (:func:`briefgen.text.split.packed`; ``None``: not
+    #: kept), when the file was just read; an entry read from the index leaves them in its table
+    spans: tuple[tuple[bytes, str] | None, ...] = ()
 
     def notes(self) -> str:
         return _notes(self.problems, self.warnings)
@@ -194,11 +200,51 @@ class IndexStore:
                            [(*e.fields(), checksum(e.fields())) for e in rows])
             db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [(e.path, *r.fields(), checksum((e.path, *r.fields()))) for e in rows for r in e.articles])
+            db.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?)",
+                           [(r.digest, *spans, checksum((r.digest, *spans))) for e in rows
+                            for r, spans in zip(e.articles, e.spans, strict=False) if spans is not None])
+            db.execute("DELETE FROM sentences WHERE digest NOT IN (SELECT digest FROM articles)")  # texts gone
             db.execute("COMMIT")
         except sqlite3.Error:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+def split_sentences(folder: Path, digests: Sequence[bytes], timeout: float) -> list[tuple[bytes, str] | None]:
+    """The sentences and words the index in ``folder`` keeps of the texts of ``digests``
+    (:func:`briefgen.load.text_digest`), as :func:`briefgen.text.split.packed` made them; ``None``
+    for a text it does not keep or whose row does not match its checksum (with a warning), and
+    for all when the index is not of this version of briefgen or cannot be read (with a
+    warning): the caller splits those itself.
+    Only those rows are read; the index is not locked (SQLite's own reading is consistent, and
+    a row holds whatever a text is split into by this version of briefgen, whoever wrote it)."""
+    found: dict[bytes, tuple[bytes, str]] = {}
+    path = Path(folder) / FILE_NAME
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("cannot read the sentences the corpus index %s keeps (%s): splitting the window's texts", printable(path), exc)
+        return [None] * len(digests)
+    try:
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("schema") != str(SCHEMA) or meta.get("briefgen") != loader_version():
+            return [None] * len(digests)
+        wanted = list(dict.fromkeys(digests))
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k:k + 500]
+            rows = connection.execute(f"SELECT * FROM sentences WHERE digest IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            sound = [row for row in rows if checksum(row[:-1]) == row[-1]]
+            if len(sound) < len(rows):
+                log.warning("the corpus index %s keeps the sentences of %d texts that do not match their checksum: "
+                            "splitting those texts again", printable(path), len(rows) - len(sound))
+            found.update((digest, (spans, words)) for digest, spans, words, _ in sound)
+    except sqlite3.Error as exc:
+        log.warning("cannot read the sentences the corpus index %s keeps (%s): splitting the window's texts", printable(path), exc)
+        return [None] * len(digests)
+    finally:
+        connection.close()
+    return [found.get(digest) for digest in digests]
 
 
 def _prepare(folder: Path) -> bool:

@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 
 from briefgen.about import AboutRule
 from briefgen.corpora import merged, span_hint, window_groups
-from briefgen.corpus_index.store import Entry, Record, unswept
+from briefgen.corpus_index.store import Entry, Record, split_sentences, unswept
 from briefgen.coverage import chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
@@ -40,10 +40,12 @@ from briefgen.load import (
     load_corpus,
     parse_file,
     read_file,
+    text_digest,
     unique_ids,
 )
 from briefgen.models import Activity, Article
 from briefgen.parallel import Progress, map_items
+from briefgen.text.split import Split, unpacked
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +64,10 @@ class IndexedCorpus:
 
     def __init__(self, folder: Path, paths: Sequence[str], entries: Sequence[Entry | None], problems: list[ArticleError],
                  warnings: list[str], max_bytes: int, jobs: int = 1,
-                 progress: Callable[[str], Progress[Any]] | None = None, rule: str = "") -> None:
+                 progress: Callable[[str], Progress[Any]] | None = None, rule: str = "", cache: Path | None = None,
+                 timeout: float = 300.0) -> None:
         self.folder = folder
+        self._cache, self._timeout = cache, timeout  #: the index's folder, whose kept sentences :meth:`sentences` reads
         self.problems = problems
         self.warnings = warnings
         self._max_bytes, self._jobs, self._progress = max_bytes, jobs, progress
@@ -130,6 +134,15 @@ class IndexedCorpus:
         articles that speak for their group, dated in the chart's days; whether each is about
         each topic by ``rule`` is in the index (when it was built by that rule)."""
         return self._answer(lambda: self._activity(rule, end), lambda whole: whole.activity(rule, end))
+
+    def sentences(self, articles: Sequence[Article]) -> list[Split | None]:
+        """Each article's sentences and their words as the index keeps them (the same as
+        :meth:`briefgen.text.split.Split.of` gives), ``None`` where it keeps none: the split
+        stage splits only those."""
+        if self._cache is None:
+            return [None] * len(articles)
+        kept = split_sentences(self._cache, [text_digest(a.text) for a in articles], self._timeout)
+        return [unpacked(a, *data) if data is not None else None for a, data in zip(articles, kept, strict=True)]
 
     def _answer(self, indexed: Callable[[], T], whole: Callable[[LoadResult], T]) -> T:
         if self._whole is None:

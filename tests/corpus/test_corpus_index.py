@@ -17,12 +17,15 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from briefgen import stages as stages_module
 from briefgen.about import AboutRule
 from briefgen.config import load_options
 from briefgen.corpus_index import IndexedCorpus, open_corpus
 from briefgen.corpus_index import scan as scan_module
 from briefgen.corpus_index import window as window_module
 from briefgen.load import load_corpus
+from briefgen.stages import Settings, split_part
+from briefgen.text.split import Split
 from tests.conftest import (
     RECOGNITION_TEXT,
     SECURITY_TEXT,
@@ -175,6 +178,25 @@ def test_a_run_reads_only_new_and_changed_files_and_parses_only_the_window(tmp_p
     assert sorted(reads.paths) == ["2026-11-27-new.md", "empty.md"]
 
 
+def test_the_index_keeps_each_window_article_split_as_the_split_stage_splits_it(tmp_path: Path, monkeypatch) -> None:
+    corpus = tricky_corpus(tmp_path / "corpus")
+    open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    indexed = open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    assert isinstance(indexed, IndexedCorpus)
+    window = indexed.in_window(dt.date(2026, 11, 20), dt.date(2026, 11, 26))
+    kept = indexed.sentences(window)
+    assert all(one is not None for one in kept)
+    assert kept == [Split.of(article) for article in window]
+    settings = Settings.of(load_options())
+    splits = Counted(stages_module.split_article, monkeypatch, "briefgen.stages.split_article")
+    with_kept, split_here = split_part(window, settings, known=kept), split_part(window, settings)
+    assert len(with_kept.sentences) > 20
+    for field in ("sentences", "stems", "keys", "words"):
+        assert getattr(with_kept, field) == getattr(split_here, field), field
+    assert with_kept.owner.tolist() == split_here.owner.tolist()
+    assert len(splits.paths) == len(window)  # only the run without the kept sentences split them
+
+
 def test_building_the_index_shows_progress_over_every_file(tmp_path: Path) -> None:
     corpus = tricky_corpus(tmp_path / "corpus")
     shown: list[tuple[str, int, int]] = []
@@ -309,6 +331,16 @@ def test_a_changed_row_is_caught_by_its_checksum(indexed) -> None:
         db.execute("UPDATE articles SET date = '2026-11-26' WHERE date = '2026-11-20'")
     result = rerun(corpus, out)
     assert "does not match its checksum" in result.stderr and "rebuilding it" in result.stderr
+    assert files(out) == expected
+
+
+@pytest.mark.e2e
+def test_changed_sentences_are_caught_by_their_checksum_and_split_again(indexed) -> None:
+    corpus, out, expected = indexed
+    with sqlite3.connect(index_file(out)) as db:  # every sentence cut elsewhere
+        db.execute("UPDATE sentences SET spans = zeroblob(length(spans))")
+    result = rerun(corpus, out)
+    assert "keeps the sentences of" in result.stderr and "splitting those texts again" in result.stderr
     assert files(out) == expected
 
 
