@@ -6,7 +6,7 @@ by an older file, is read; so is one changed so soon after the index saw it that
 system's clock may not show the change (within :data:`RACY_NS`), and one now over the size
 limit. A file read again whose bytes hash as before is not parsed again. Files are read in
 batches (:data:`READ_BATCH`), whose articles are scored for the coverage chart's topics together;
-their sentences, split for that, are kept for the split stage of the runs whose window holds them.
+their texts, and their sentences split for that, are kept for the runs whose window holds them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from briefgen.about import AboutRule
-from briefgen.corpus_index.store import Entry, Record
+from briefgen.corpus_index.store import Entry, Kept, Record
 from briefgen.dedupe import shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.files import printable
@@ -147,7 +147,8 @@ def entries_of(jobs: Sequence[Job], outcomes: Sequence[Outcome]) -> list[Entry]:
     words = np.diff(shingled.bounds) > 0
     split = [Split.of(a) for a in articles]  # kept for the split stage, and judged for the chart
     about = (jobs[0].rule if jobs else AboutRule()).about(articles, split)
-    spans = [packed(a, one) for a, one in zip(articles, split, strict=True)]
+    packs = [packed(a, one) for a, one in zip(articles, split, strict=True)]
+    kept = [Kept(a.text, *pack) if pack is not None else None for a, pack in zip(articles, packs, strict=True)]
     entries, first = [], 0
     for job, outcome, one in zip(jobs, outcomes, found, strict=True):
         records = tuple(
@@ -157,7 +158,7 @@ def entries_of(jobs: Sequence[Job], outcomes: Sequence[Outcome]) -> list[Entry]:
         stamp = job.stamp or Stamp(0, 0, "")  # a file that could not be examined: an empty stamp, read again next time
         entries.append(Entry(job.key, stamp.size, stamp.mtime_ns, stamp.text, outcome.sha256, outcome.seen_ns,
                              tuple((p.path, p.reason, p.hint) for p in one.problems), tuple(one.warnings), records,
-                             tuple(spans[first:first + len(one.articles)])))
+                             tuple(kept[first:first + len(one.articles)])))
         first += len(one.articles)
     return entries
 

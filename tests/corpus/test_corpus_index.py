@@ -22,8 +22,9 @@ from briefgen.about import AboutRule
 from briefgen.config import load_options
 from briefgen.corpus_index import IndexedCorpus, open_corpus
 from briefgen.corpus_index import scan as scan_module
+from briefgen.corpus_index import store as store_module
 from briefgen.corpus_index import window as window_module
-from briefgen.load import load_corpus
+from briefgen.load import load_corpus, text_digest
 from briefgen.stages import Settings, split_part
 from briefgen.text.split import Split
 from tests.conftest import (
@@ -161,16 +162,30 @@ def test_a_run_reads_only_new_and_changed_files_and_parses_only_the_window(tmp_p
     open_corpus(corpus, tmp_path / "cache", 5_000_000)
     reads = Counted(scan_module.read_job, monkeypatch, "briefgen.corpus_index.scan.read_job")
     parses = Counted(window_module.parse_file, monkeypatch, "briefgen.corpus_index.window.parse_file")
+    asked: list[bytes] = []
+    monkeypatch.setattr(window_module, "kept_texts", lambda folder, digests, timeout: (
+        asked.extend(digests), store_module.kept_texts(folder, digests, timeout))[1])
     indexed = open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    assert isinstance(indexed, IndexedCorpus)
     assert sorted(reads.paths) == ["empty.md"]  # an unusable file is tried again every run, nothing else is read
     window = indexed.in_window(dt.date(2026, 11, 21), dt.date(2026, 11, 21))
-    assert sorted(parses.paths) == ["2026-11-21-story0.md", "2026-11-21-story1.md", "2026-11-21-story2.md"]
-    assert len(window) == 3
+    assert len(window) == 3 and not parses.paths  # the index keeps their texts: no file is read again
+    assert sorted(asked) == sorted(text_digest(a.text) for a in window)
 
-    parses.paths.clear()
+    asked.clear()
     window = indexed.in_window(dt.date(2026, 11, 26), dt.date(2026, 11, 26))  # a wire copy: its group is compared
-    assert "2026-11-20-rail.md" in parses.paths and "2026-11-23-rail.md" in parses.paths
-    assert not any("story" in p for p in parses.paths if "2026-11-26" not in p)
+    whole = load_corpus(corpus).articles
+    made = {digest for digest in asked}
+    assert {text_digest(a.text) for a in whole if a.path.endswith(("2026-11-20-rail.md", "2026-11-23-rail.md"))} <= made
+    assert not any(text_digest(a.text) in made for a in whole if "story" in a.path and "2026-11-26" not in a.path)
+    assert not parses.paths
+
+    with sqlite3.connect(tmp_path / "cache" / "corpus.sqlite") as db:  # texts the index does not keep: files parsed
+        db.execute("DELETE FROM texts")
+    again = open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    assert again.in_window(dt.date(2026, 11, 21), dt.date(2026, 11, 21)) == load_corpus(corpus).in_window(
+        dt.date(2026, 11, 21), dt.date(2026, 11, 21))
+    assert sorted(parses.paths) == ["2026-11-21-story0.md", "2026-11-21-story1.md", "2026-11-21-story2.md"]
 
     md_file(corpus / "desk0", "2026-11-27-new.md", prose(random.Random(1)), date="2026-11-27")
     reads.paths.clear()
@@ -335,12 +350,13 @@ def test_a_changed_row_is_caught_by_its_checksum(indexed) -> None:
 
 
 @pytest.mark.e2e
-def test_changed_sentences_are_caught_by_their_checksum_and_split_again(indexed) -> None:
+def test_changed_texts_are_caught_by_their_checksum_and_read_again(indexed) -> None:
     corpus, out, expected = indexed
-    with sqlite3.connect(index_file(out)) as db:  # every sentence cut elsewhere
-        db.execute("UPDATE sentences SET spans = zeroblob(length(spans))")
+    with sqlite3.connect(index_file(out)) as db:  # every sentence cut elsewhere, a text changed
+        db.execute("UPDATE texts SET spans = zeroblob(length(spans))")
+        db.execute("UPDATE texts SET text = 'Tampered. ' || text WHERE rowid = 1")
     result = rerun(corpus, out)
-    assert "keeps the sentences of" in result.stderr and "splitting those texts again" in result.stderr
+    assert "texts that do not match their checksum: reading their files" in result.stderr
     assert files(out) == expected
 
 
