@@ -38,6 +38,7 @@ import logging
 import operator
 import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -71,7 +72,7 @@ CREATE TABLE articles (
     date TEXT, url TEXT NOT NULL, digest BLOB NOT NULL, signature BLOB NOT NULL, words INTEGER NOT NULL,
     about INTEGER NOT NULL, checksum BLOB NOT NULL, PRIMARY KEY (path, seq));
 CREATE INDEX articles_by_date ON articles (date);
-CREATE TABLE texts (digest BLOB PRIMARY KEY, text TEXT NOT NULL, spans BLOB NOT NULL, words TEXT NOT NULL,
+CREATE TABLE texts (digest BLOB PRIMARY KEY, text BLOB NOT NULL, spans BLOB NOT NULL, words BLOB NOT NULL,
     checksum BLOB NOT NULL);
 """
 
@@ -210,9 +211,9 @@ class IndexStore:
                            [(*e.fields(), checksum(e.fields())) for e in rows])
             db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [(e.path, *r.fields(), checksum((e.path, *r.fields()))) for e in rows for r in e.articles])
-            db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)",
-                           [(r.digest, *kept, checksum((r.digest, *kept))) for e in rows
-                            for r, kept in zip(e.articles, e.texts, strict=False) if kept is not None])
+            texts = [(r.digest, *_squeezed(kept)) for e in rows for r, kept in zip(e.articles, e.texts, strict=False)
+                     if kept is not None]
+            db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", [(*row, checksum(row)) for row in texts])
             db.execute("DELETE FROM texts WHERE digest NOT IN (SELECT digest FROM articles)")  # of files gone or changed
             db.execute("COMMIT")
         except sqlite3.Error:
@@ -249,13 +250,25 @@ def kept_texts(folder: Path, digests: Iterable[bytes], timeout: float) -> dict[b
             if len(sound) < len(rows):
                 log.warning("the corpus index %s keeps %d texts that do not match their checksum: reading their files",
                             printable(path), len(rows) - len(sound))
-            found.update((digest, Kept(text, spans, words)) for digest, text, spans, words, _ in sound)
-    except sqlite3.Error as exc:
+            found.update((digest, _unsqueezed(text, spans, words)) for digest, text, spans, words, _ in sound)
+    except (sqlite3.Error, zlib.error, UnicodeDecodeError) as exc:
         log.warning("cannot read the texts the corpus index %s keeps (%s): reading their files", printable(path), exc)
         found.clear()
     finally:
         connection.close()
     return found
+
+
+def _squeezed(kept: Kept) -> tuple[bytes, bytes, bytes]:
+    """A kept text as its row holds it: the text and the words compressed (zlib, fast), so that the
+    index stays small (SQLite's check at every run reads all of it)."""
+    return (zlib.compress(kept.text.encode("utf-8", "surrogatepass"), 1), kept.spans,
+            zlib.compress(kept.words.encode("utf-8", "surrogatepass"), 1))
+
+
+def _unsqueezed(text: bytes, spans: bytes, words: bytes) -> Kept:
+    return Kept(zlib.decompress(text).decode("utf-8", "surrogatepass"), spans,
+                zlib.decompress(words).decode("utf-8", "surrogatepass"))
 
 
 def _prepare(folder: Path) -> bool:
