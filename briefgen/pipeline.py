@@ -46,6 +46,7 @@ from briefgen.stages import (
     split_part,
 )
 from briefgen.stories import StorySettings, group_articles
+from briefgen.text.split import Split
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +87,16 @@ class Mapper(Protocol):
 @dataclass(frozen=True)
 class Here:
     """:class:`Mapper` of this process: the parts are split over ``jobs`` processes (with a
-    ``progress`` bar), every other step runs in place."""
+    ``progress`` bar), but for the articles whose sentences ``known`` gives (the corpus
+    index's, :meth:`briefgen.corpus_index.IndexedCorpus.sentences`); every other step runs in place."""
 
     jobs: int = 1
     progress: Progress[list[Sentence]] | None = None
+    known: Callable[[Sequence[Article]], list[Split | None]] | None = None
 
     def split(self, parts: Sequence[Any], settings: Settings) -> list[Any]:
-        return [split_part(part, settings, self.jobs, self.progress) for part in parts]
+        return [split_part(part, settings, self.jobs, self.progress, self.known(part) if self.known else None)
+                for part in parts]
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Any:
         return function(*args)
