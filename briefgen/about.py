@@ -34,8 +34,8 @@ from briefgen.score import (
     stem_frequencies,
     vocabulary,
 )
-from briefgen.text.split import split_article
-from briefgen.text.words import content_words, stem
+from briefgen.text.split import Split
+from briefgen.text.words import stem
 
 log = logging.getLogger(__name__)
 
@@ -96,19 +96,23 @@ def article_topics(relevance: np.ndarray, owner: np.ndarray, articles: int) -> t
     return share, (share >= ABOUT_SHARE - 1e-9) & (counts >= np.minimum(2, sentences)) & (counts > 0)
 
 
-def articles_about(articles: Sequence[Article], topics: Sequence[Topic], ranking: RankingOptions) -> np.ndarray:
+def articles_about(articles: Sequence[Article], topics: Sequence[Topic], ranking: RankingOptions,
+                   split: Sequence[Split] | None = None) -> np.ndarray:
     """Whether each article is about each topic, articles × topics (bool), by the sections' rule:
     its reportable sentences (:func:`reportable`) scored together (:func:`topic_scores`), then
     :func:`article_topics`. The coverage chart counts these.
 
     Unlike a window's sentences, the terms are weighed without IDF, so that an article's answer
-    does not depend on the articles it is judged with: the corpus index stores each one's."""
+    does not depend on the articles it is judged with: the corpus index stores each one's.
+    ``split``: each article's sentences and their words (:class:`briefgen.text.split.Split`), when
+    the caller has them already."""
     words: list[list[str]] = []
     owner: list[int] = []
     for index, article in enumerate(articles):
-        for sentence in split_article(article):
+        one = split[index] if split is not None else Split.of(article)
+        for sentence, its_words in zip(one.sentences, one.words, strict=True):
             if reportable(sentence, ranking):
-                words.append(content_words(sentence.text))
+                words.append(its_words)
                 owner.append(index)
     if not words or not topics:
         return np.zeros((len(articles), len(topics)), dtype=bool)
@@ -135,6 +139,7 @@ class AboutRule:
         decides = (tuple(self.topics), r.min_words, r.max_words, r.relevance_model, r.min_relevance)
         return hashlib.sha256(repr(decides).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
-    def about(self, articles: Sequence[Article]) -> np.ndarray:
-        """Whether each article is about each topic, articles × topics (:func:`articles_about`)."""
-        return articles_about(articles, self.topics, self.ranking)
+    def about(self, articles: Sequence[Article], split: Sequence[Split] | None = None) -> np.ndarray:
+        """Whether each article is about each topic, articles × topics (:func:`articles_about`;
+        ``split``: their sentences, when split already)."""
+        return articles_about(articles, self.topics, self.ranking, split)

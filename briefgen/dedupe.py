@@ -98,14 +98,25 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (len(x) + len(y) - common)
 
 
+def band_keys(signature: np.ndarray, band: int) -> np.ndarray:
+    """The bucket of each row of ``signature`` in ``band`` (a hash of the band's values)."""
+    rows = signature[:, band * ROWS:(band + 1) * ROWS]
+    return _mix(rows[:, 0] * _K1 + rows[:, 1] * _K2 + rows[:, 2] * _K3)
+
+
+def agreeing(first: np.ndarray, second: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+    """Whether each pair of signature rows (``first[k]``, ``second[k]``) agrees enough for the
+    texts to be near-duplicates (the test of :func:`likely_pairs`)."""
+    return (first == second).mean(axis=1) >= threshold - 0.25
+
+
 def candidate_pairs(signature: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, of texts that share a band of their signatures: each text
     with the next :data:`WINDOW` texts of each of its buckets (all numpy, no Python loop over
     texts)."""
     found = [np.zeros((0, 2), dtype=np.int64)]
     for band in range(BANDS):
-        rows = signature[present, band * ROWS:(band + 1) * ROWS]
-        keys = _mix(rows[:, 0] * _K1 + rows[:, 1] * _K2 + rows[:, 2] * _K3)
+        keys = band_keys(signature[present], band)
         order = np.argsort(keys, kind="stable")
         keys, members = keys[order], present[order]
         for distance in range(1, WINDOW + 1):
@@ -122,8 +133,7 @@ def likely_pairs(signature: np.ndarray, present: np.ndarray, threshold: float = 
     near-duplicates (the signatures estimate the similarity): the only pairs compared exactly."""
     pairs = candidate_pairs(signature, present)
     if len(pairs):
-        agree = (signature[pairs[:, 0]] == signature[pairs[:, 1]]).mean(axis=1)
-        pairs = pairs[agree >= threshold - 0.25]
+        pairs = pairs[agreeing(signature[pairs[:, 0]], signature[pairs[:, 1]], threshold)]
     return pairs
 
 

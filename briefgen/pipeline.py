@@ -45,7 +45,8 @@ from briefgen.stages import (
     score_part,
     split_part,
 )
-from briefgen.stories import group_articles
+from briefgen.stories import StorySettings, group_articles
+from briefgen.text.split import Split
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +79,24 @@ class Mapper(Protocol):
     def stage(self, name: str, started: float, what: str) -> None:
         """A stage is done (it started at ``started``, :func:`time.perf_counter`)."""
 
+    def stories(self, split: Sequence[Any], articles: Sequence[Article], settings: StorySettings) -> list[list[int]]:
+        """The window's ``articles`` grouped into stories (:func:`briefgen.stories.group_articles`;
+        ``split``: the handles of its split runs)."""
+
 
 @dataclass(frozen=True)
 class Here:
     """:class:`Mapper` of this process: the parts are split over ``jobs`` processes (with a
-    ``progress`` bar), every other step runs in place."""
+    ``progress`` bar), but for the articles whose sentences ``known`` gives (the corpus
+    index's, :meth:`briefgen.corpus_index.IndexedCorpus.sentences`); every other step runs in place."""
 
     jobs: int = 1
     progress: Progress[list[Sentence]] | None = None
+    known: Callable[[Sequence[Article]], list[Split | None]] | None = None
 
     def split(self, parts: Sequence[Any], settings: Settings) -> list[Any]:
-        return [split_part(part, settings, self.jobs, self.progress) for part in parts]
+        return [split_part(part, settings, self.jobs, self.progress, self.known(part) if self.known else None)
+                for part in parts]
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Any:
         return function(*args)
@@ -101,6 +109,10 @@ class Here:
 
     def stage(self, name: str, started: float, what: str) -> None:
         log.debug("stage %s: %.3f s (%s)", name, time.perf_counter() - started, what)
+
+    def stories(self, split: Sequence[Any], articles: Sequence[Article], settings: StorySettings) -> list[list[int]]:
+        keys = [key for part in split for key in keys_of(part)]
+        return group_articles(articles, settings, keys)
 
 
 @dataclass(frozen=True)
@@ -248,8 +260,7 @@ def _selection(mapper: Mapper, split: Sequence[Any], weighed: _Weighed, pooled: 
                   if len(fetched.rows) else ({}, {}))
     mapper.stage("copies", started, f"{len(met)} sentences close to a candidate")
     started = time.perf_counter()
-    keys = [key for part in mapper.gather([mapper.submit(keys_of, part) for part in split]) for key in part]
-    groups = group_articles(window.articles, settings.stories, keys)
+    groups = mapper.stories(split, window.articles, settings.stories)
     mapper.stage("stories", started, f"{len(groups)} stories")
     reports = mapper.gather([mapper.submit(about_of, part) for part in weighed.scored])
     share = np.concatenate([np.zeros((0, topics))] + [c for c, _ in reports])

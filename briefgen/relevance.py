@@ -74,8 +74,10 @@ def tfidf(stem_lists: Sequence[Sequence[str]], vocabulary: dict[str, int], idf: 
     """Sublinear TF × IDF rows of unit length, over ``vocabulary`` (other features left out)."""
     indptr: list[int] = [0]
     indices: list[int] = []
-    for text_stems in stem_lists:
-        indices.extend(c for c in (vocabulary.get(f) for f in features(text_stems)) if c is not None)
+    get, pair = vocabulary.get, " ".join
+    for text_stems in stem_lists:  # features(text_stems), looked up by C loops (a window has tens of thousands)
+        indices.extend([c for c in map(get, text_stems) if c is not None])
+        indices.extend([c for c in map(get, map(pair, zip(text_stems, text_stems[1:], strict=False))) if c is not None])
         indptr.append(len(indices))
     counts = sp.csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
                            shape=(len(stem_lists), len(idf)))

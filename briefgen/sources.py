@@ -14,7 +14,7 @@ the run never asks which it holds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -23,12 +23,13 @@ from briefgen.about import AboutRule
 from briefgen.assemble import TextHolding
 from briefgen.config import Options
 from briefgen.corpora import Corpus
-from briefgen.corpus_index import open_corpus
+from briefgen.corpus_index import IndexedCorpus, open_corpus
 from briefgen.load import load_corpus
-from briefgen.models import Briefing
+from briefgen.models import Article, Briefing
 from briefgen.parallel import Progress
 from briefgen.pipeline import Here, Window, brief_parts
 from briefgen.stages import Settings
+from briefgen.text.split import Split
 
 if TYPE_CHECKING:
     from briefgen.engine.corpus import ClusterCorpus
@@ -48,14 +49,17 @@ class Source(Protocol):
 @dataclass(frozen=True)
 class LocalSource:
     """A corpus in this process (in memory, or through its index): its window is split over
-    ``jobs`` processes, with a ``progress`` bar, and briefed here."""
+    ``jobs`` processes, with a ``progress`` bar (but for the articles whose sentences the index
+    keeps: ``known``), and briefed here."""
 
     corpus: Corpus
     jobs: int = 1
     progress: Progress[Any] | None = None
+    known: Callable[[Sequence[Article]], list[Split | None]] | None = None
 
     def briefing(self, window: Window, settings: Settings) -> Briefing:
-        return brief_parts(Here(self.jobs, self.progress), [window.articles], window, settings, TextHolding(window.articles))
+        return brief_parts(Here(self.jobs, self.progress, self.known), [window.articles], window, settings,
+                           TextHolding(window.articles))
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
         return ClusterSource(ClusterCorpus(cluster, folder, max_bytes))
     splitting = progress("Splitting sentences") if progress else None
     if cache is not None:
-        return LocalSource(open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
-                                rule=rule, max_seconds=max_seconds), jobs, splitting)
+        corpus = open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
+                             rule=rule, max_seconds=max_seconds)
+        return LocalSource(corpus, jobs, splitting, corpus.sentences if isinstance(corpus, IndexedCorpus) else None)
     return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes,
                                    max_seconds=max_seconds), jobs, splitting)

@@ -44,7 +44,7 @@ from briefgen.score import (
     transform,
 )
 from briefgen.stories import StorySettings, article_key
-from briefgen.text.split import split_article
+from briefgen.text.split import Split, split_article
 from briefgen.text.words import content_words, stem
 
 log = logging.getLogger(__name__)
@@ -89,20 +89,30 @@ class Part:
 
 
 def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
-               progress: Progress[list[Sentence]] | None = None) -> Part:
+               progress: Progress[list[Sentence]] | None = None,
+               known: Sequence[Split | None] | None = None) -> Part:
     """Split the articles (over ``jobs`` processes) and keep the sentences of reportable length
     (no heading, ``min_words`` to ``max_words`` words); each article's story key is taken from
-    the same split."""
+    the same split. ``known``: each article's sentences and words when already split (the corpus
+    index keeps them, :meth:`briefgen.corpus_index.IndexedCorpus.sentences`), ``None`` where
+    not: only those are split here."""
+    known = known if known is not None else [None] * len(articles)
+    todo = [k for k, one in enumerate(known) if one is None]
+    split: list[list[Sentence]] = [one.sentences if one is not None else [] for one in known]
+    for k, article_sentences in zip(todo, map_items(split_article, [articles[k] for k in todo], jobs, progress), strict=True):
+        split[k] = article_sentences
     sentences: list[Sentence] = []
     owner: list[int] = []
     keys: list[str] = []
-    for index, article_sentences in enumerate(map_items(split_article, articles, jobs, progress)):
+    words: list[list[str]] = []
+    for index, article_sentences in enumerate(split):
         keys.append(article_key(articles[index], article_sentences))
-        for sentence in article_sentences:
+        its = known[index]
+        for k, sentence in enumerate(article_sentences):
             if reportable(sentence, settings.ranking):
                 sentences.append(sentence)
                 owner.append(index)
-    words = [content_words(s.text) for s in sentences]
+                words.append(its.words[k] if its is not None else content_words(sentence.text))
     return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [[stem(w) for w in one] for one in words], keys,
                 words)
 

@@ -60,15 +60,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from briefgen.models import Article, Sentence
-from briefgen.score import term_matrix
+from briefgen.score import matrix_of, stem_frequencies, vocabulary
 from briefgen.text.split import split_article
+from briefgen.text.words import content_words, stem
 
 LEAD_SENTENCES = 2  #: body sentences of an article that, with its title, say what it is about
 COMMON_STEM = 150  #: a stem held by more groups than this (at first, articles) pairs none by itself
@@ -131,9 +132,22 @@ def horizon(threshold: float, time_scale: float) -> float:
     return time_scale * math.log(1.0 / threshold) if 0 < threshold < 1 else (0.0 if threshold >= 1 else math.inf)
 
 
+def key_stems(texts: Sequence[str]) -> list[list[str]]:
+    """The stems of articles' keys, the words that name a day left out (what :func:`key_vectors` weighs)."""
+    return [[stem(w) for w in content_words(DAY_WORDS.sub(" ", text))] for text in texts]
+
+
+def key_rows(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.ndarray) -> sp.csr_matrix:
+    """The TF-IDF rows (unit length) of keys' stems in a vocabulary (:func:`briefgen.score.vocabulary`)."""
+    return matrix_of(text_stems, columns, idf).tfidf.tocsr()
+
+
 def key_vectors(texts: Sequence[str]) -> sp.csr_matrix:
-    """The TF-IDF rows (unit length) of articles' keys, the words that name a day left out."""
-    return term_matrix([DAY_WORDS.sub(" ", text) for text in texts]).tfidf.tocsr()
+    """The TF-IDF rows (unit length) of articles' keys, the words that name a day left out, the
+    IDF over these keys (on a Dask cluster, the rows of each run are made by :func:`key_rows`
+    from the runs' reduced :func:`briefgen.score.vocabulary`: the same numbers)."""
+    text_stems = key_stems(texts)
+    return key_rows(text_stems, *vocabulary([stem_frequencies(text_stems)]))
 
 
 def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
@@ -180,25 +194,90 @@ def _joined(slices: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tupl
     return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(weights)
 
 
+@dataclass(frozen=True)
+class LevelBlock:
+    """What a level's pairs of one time block are weighed from (:func:`block_pairs`): the block's
+    groups and those of the next block, in time order (rows of the level's matrices)."""
+
+    rare: sp.csr_matrix  #: their rows of the stems that pair groups
+    shared: sp.csr_matrix | None  #: their rows of the common stems (None: the level has none)
+    when: np.ndarray  #: their mean days
+    size: np.ndarray  #: their sizes (articles)
+    ids: np.ndarray  #: their group numbers in the level
+    middle: int  #: how many of them are the block's own (the rest are the next block's)
+
+
+#: weighs a level's blocks (:func:`block_pairs` of each, in order): here, or on a Dask cluster's workers
+Weigher = Callable[[Iterable[LevelBlock], float, float, float], Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]]
+
+
+def level_blocks(rare: sp.csr_matrix, shared: sp.csr_matrix | None, when: np.ndarray, size: np.ndarray,
+                 within: float) -> Iterator[LevelBlock]:
+    """A level's groups in time order cut in blocks of ``within`` days (the blocks of
+    :func:`_close_pairs`), each with the next block: what :func:`block_pairs` weighs."""
+    order = np.argsort(when, kind="stable")
+    sorted_when = when[order]
+    span = sorted_when[-1] - sorted_when[0]
+    width = within if math.isfinite(within) and within > 0 and span > within else max(span, 1.0) * 2
+    block = np.floor((sorted_when - sorted_when[0]) / width).astype(np.int64)
+    bounds = np.searchsorted(block, np.arange(block[-1] + 3))
+    for start, middle, stop in zip(bounds[:-2].tolist(), bounds[1:-1].tolist(), bounds[2:].tolist(), strict=True):
+        if middle == start:
+            continue
+        ids = order[start:stop]
+        yield LevelBlock(rare[ids], None if shared is None else shared[ids], when[ids], size[ids], ids, middle - start)
+
+
+def block_pairs(block: LevelBlock, within: float, time_scale: float, floor: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The pairs ``i < j`` (group numbers) of a :class:`LevelBlock` whose first group is one of
+    the block's own, at most ``within`` days apart, that share a rare stem, weighed by the dot
+    product of their summed vectors (rare and common stems) decayed over their mean days apart;
+    only those whose average (weight over the product of the sizes) is at least ``floor``. The
+    last value says whether a pair was left out. The same numbers, operation for operation, as
+    a level weighed in one process: the products are made :data:`ROWS_AT_ONCE` rows at a time
+    from the block's start, and every pair's value depends only on its two rows."""
+    found = []
+    left_out = False
+    when, size, ids, rows = block.when, block.size, block.ids, block.rare
+    for first in range(0, block.middle, ROWS_AT_ONCE):
+        pairs = sp.coo_matrix(rows[first:min(first + ROWS_AT_ONCE, block.middle)] @ rows[first:].T)
+        a, b = pairs.row + first, pairs.col + first
+        keep = (b > a) & (when[b] - when[a] <= within)
+        a, b, dot = a[keep], b[keep], pairs.data[keep]
+        swap = ids[a] > ids[b]
+        a, b = np.where(swap, b, a), np.where(swap, a, b)  # (a, b): the pair's lower group number first
+        if block.shared is not None and len(a):  # in parts: a group's row of common stems is long
+            dot = dot + np.concatenate([np.asarray(block.shared[a[k:k + PAIRS_AT_ONCE]].multiply(block.shared[b[k:k + PAIRS_AT_ONCE]])
+                                                   .sum(axis=1)).ravel() for k in range(0, len(a), PAIRS_AT_ONCE)])
+        weight = dot * np.exp(-np.abs(when[a] - when[b]) / time_scale)
+        kept = weight >= floor * size[a] * size[b]
+        left_out = left_out or not kept.all()
+        found.append((ids[a[kept]].astype(np.int32), ids[b[kept]].astype(np.int32), weight[kept]))  # rows: < 2**31
+    i, j, w = _joined(found)
+    return i, j, w, left_out
+
+
+def weigh_here(blocks: Iterable[LevelBlock], within: float, time_scale: float, floor: float
+               ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
+    """:data:`Weigher` of this process: :func:`block_pairs` of each block, one after the other."""
+    return (block_pairs(block, within, time_scale, floor) for block in blocks)
+
+
 def _level_pairs(rare: sp.csr_matrix, shared: sp.csr_matrix | None, when: np.ndarray, size: np.ndarray, within: float,
-                 time_scale: float, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+                 time_scale: float, floor: float, weigh: Weigher = weigh_here) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """A level's pairs of groups (``i < j``) and their weights: the dot product of the groups'
     summed vectors (the ``rare`` stems that pair them, plus the ``shared`` common ones), decayed
     over their mean days apart; only those whose average (weight over the product of the sizes)
-    is at least ``floor``. Weighed and kept slice by slice, so that only the kept pairs are held.
-    The last value says whether any pair was left out."""
+    is at least ``floor``. Weighed block by block (:func:`block_pairs`, by ``weigh``), so that
+    only the kept pairs are held. The last value says whether any pair was left out."""
     left_out = False
 
     def kept() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         nonlocal left_out
-        for i, j, dot in _close_pairs(rare, when, within):
-            if shared is not None and len(i):  # in parts: a group's row of common stems is long
-                dot = dot + np.concatenate([np.asarray(shared[i[k:k + PAIRS_AT_ONCE]].multiply(shared[j[k:k + PAIRS_AT_ONCE]])
-                                                       .sum(axis=1)).ravel() for k in range(0, len(i), PAIRS_AT_ONCE)])
-            weight = dot * np.exp(-np.abs(when[i] - when[j]) / time_scale)
-            keep = weight >= floor * size[i] * size[j]
-            left_out = left_out or not keep.all()
-            yield i[keep], j[keep], weight[keep]
+        for i, j, weight, pruned in weigh(level_blocks(rare, shared, when, size, within), within, time_scale, floor):
+            left_out = left_out or pruned
+            yield i, j, weight
 
     i, j, weight = _joined(kept())
     return i, j, weight, left_out
@@ -277,7 +356,8 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
     return first[label]
 
 
-def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings = StorySettings()) -> np.ndarray:
+def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings = StorySettings(),
+                 vectors: sp.csr_matrix | None = None, weigh: Weigher = weigh_here) -> np.ndarray:
     """The story of each text (its title and lead), given each one's day (a float: days may
     carry a time of day): the smallest index of the texts of its story.
 
@@ -295,11 +375,15 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
     level merges nothing, or when neither a stem nor a pair was left out (the graph was then
     complete: at the first level, that is exactly average link on :func:`similarity_graph`).
     Pairs made by a level number at most ``COMMON_STEM ×`` its stems held, so the work grows
-    about linearly with the articles."""
-    n = len(texts)
+    about linearly with the articles.
+
+    ``vectors``: the texts' :func:`key_vectors`, when made elsewhere (by the workers of a Dask
+    cluster); ``weigh``: where each level's blocks are weighed (:func:`block_pairs`, here by
+    default; on the workers of a Dask cluster, the same numbers)."""
+    n = len(texts) if vectors is None else vectors.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    vectors = key_vectors(texts)
+    vectors = key_vectors(texts) if vectors is None else vectors
     threshold = window_threshold(vectors, settings)
     when = np.asarray(days, dtype=np.float64).copy()
     size = np.ones(n)
@@ -313,7 +397,7 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
         shared = vectors @ sp.diags(common.astype(np.float64))
         shared.eliminate_zeros()
         i, j, weight, pruned = _level_pairs(rare, shared if common.any() else None, when, size, within,
-                                            settings.time_scale, PRUNE * threshold)
+                                            settings.time_scale, PRUNE * threshold, weigh)
         graph = _symmetric(i, j, weight, m)
         del i, j, weight
         merged = np.unique(average_link(graph, threshold, size, FLOOR), return_inverse=True)[1]
@@ -333,17 +417,21 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
 
 
 def group_articles(articles: Sequence[Article], settings: StorySettings = StorySettings(),
-                   keys: Sequence[str] | None = None) -> list[list[int]]:
+                   keys: Sequence[str] | None = None, vectors: sp.csr_matrix | None = None,
+                   weigh: Weigher = weigh_here) -> list[list[int]]:
     """The articles' indices grouped into stories, each in article order, the stories in the
     order of their first article. Every article is in exactly one story; an undated article
     counts as reported on the window's last dated day. ``keys``: the articles'
-    :func:`article_key`, when made elsewhere (by the workers of a Dask cluster)."""
+    :func:`article_key`, when made elsewhere; or their ``vectors`` (:func:`key_vectors`) made by
+    the workers of a Dask cluster, which then weigh the levels' blocks too (``weigh``:
+    :func:`story_labels`)."""
     if not articles:
         return []
     dated = [a.date.toordinal() for a in articles if a.date is not None]
     last = max(dated) if dated else 0
     days = np.array([a.date.toordinal() if a.date is not None else last for a in articles], dtype=np.float64)
-    labels = story_labels(list(keys) if keys is not None else [article_key(a) for a in articles], days, settings)
+    texts = [] if vectors is not None else list(keys) if keys is not None else [article_key(a) for a in articles]
+    labels = story_labels(texts, days, settings, vectors, weigh)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         groups.setdefault(label, []).append(index)

@@ -358,10 +358,31 @@ def stage_times(log_file: Path) -> dict[str, float]:
     return found
 
 
+def driver_cpu_times(log_file: Path) -> dict[str, float]:
+    """The driver's CPU seconds of each stage (``engine stage NAME: S s (…; driver CPU C s)``)."""
+    found = {}
+    for line in log_file.read_text(encoding="utf-8").splitlines():
+        match = re.search(r"engine stage (.+?): [0-9.]+ s .*driver CPU ([0-9.]+) s", line)
+        if match:
+            found[match[1]] = float(match[2])
+    return found
+
+
+def worker_seconds(stream: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """The workers' compute seconds by task function, from a Dask task stream."""
+    found: dict[str, float] = {}
+    for task in stream:
+        name = str(task["key"]).split("-")[0].strip("('\"")
+        for part in task["startstops"]:
+            if part["action"] == "compute":
+                found[name] = found.get(name, 0.0) + part["stop"] - part["start"]
+    return dict(sorted(found.items(), key=lambda kv: -kv[1]))
+
+
 def cluster_bench(eval_dir: Path, work: Path, sizes: Sequence[int]) -> list[dict[str, Any]]:
     """Section 9: local against a LocalCluster of 2 worker processes (one thread each), one run
     each, in a fresh process (the driver); the cluster is started afresh for each size."""
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, get_task_stream
 
     rows: list[dict[str, Any]] = []
     for n in sizes:
@@ -373,8 +394,9 @@ def cluster_bench(eval_dir: Path, work: Path, sizes: Sequence[int]) -> list[dict
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as client:
             log_file = work / f"cluster{n}.log"
-            remote = measured([*command, "--out", str(work / f"cluster-remote{n}"), "--scheduler", cluster.scheduler_address,
-                               "--log-file", str(log_file)])
+            with get_task_stream(client) as stream:  # every task of the scheduler, the driver's included
+                remote = measured([*command, "--out", str(work / f"cluster-remote{n}"), "--scheduler",
+                                   cluster.scheduler_address, "--log-file", str(log_file)])
             worker_mb = max(client.run(_peak_mb).values())
             indexed = [*command[:-1], "--cache", str(work / f"cluster-index{n}"), "--scheduler", cluster.scheduler_address]
             built = measured([*indexed, "--out", str(work / f"cluster-built{n}")])  # the index built on the workers
@@ -384,7 +406,8 @@ def cluster_bench(eval_dir: Path, work: Path, sizes: Sequence[int]) -> list[dict
         rows.append({"articles": n, "local_seconds": local[0], "local_memory_mb": local[1], "cluster_seconds": remote[0],
                      "driver_memory_mb": remote[1], "worker_memory_mb": worker_mb, "identical": same,
                      "index_build_seconds": built[0], "indexed_seconds": reused[0], "indexed_driver_memory_mb": reused[1],
-                     "stages": stage_times(log_file)})
+                     "stages": stage_times(log_file), "driver_cpu": driver_cpu_times(log_file),
+                     "worker_seconds": worker_seconds(stream.data)})
         print(f"cluster {n}: " + ", ".join(f"{k} {v}" for k, v in rows[-1].items()), flush=True)
         shutil.rmtree(corpus)
     return rows

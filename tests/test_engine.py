@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import Result
 
@@ -119,6 +120,37 @@ def test_a_corpus_of_real_articles_is_byte_identical_on_the_cluster(scheduler: s
         found = same_on_the_cluster(corpus, tmp_path, scheduler, date, days, "--no-history")
         record = json.loads(found["briefing.json"])
         assert sum(len(s["items"]) for s in record["sections"]) >= 5
+
+
+@pytest.mark.skipif(not (EVAL / "bbc-news-summary").is_dir() or not (EVAL / "reuters21578").is_dir(),
+                    reason=f"the shared evaluation data is not at {EVAL}")
+def test_near_duplicates_across_partitions_and_shards_and_stories_in_runs(scheduler: str, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small partitions, runs and shards, so that the band keys are shuffled between several
+    shards, the copies (another folder) are in other partitions than their originals, and the
+    stories are grouped from several runs' key rows: the very briefing of a run on one machine."""
+    from briefgen.engine import corpus as engine_corpus
+    from briefgen.engine import duplicates
+
+    corpus = eval_corpus(tmp_path / "corpus", per_source=150)
+    monkeypatch.setattr(engine_corpus, "FILES_PER_PART", 40)
+    monkeypatch.setattr(engine_corpus, "ARTICLES_PER_PART", 90)
+    monkeypatch.setattr(duplicates, "PARTITIONS_PER_RUN", 3)
+    monkeypatch.setattr(duplicates, "ARTICLES_PER_SHARD", 70)
+    found: list[Any] = []
+
+    def spied(cluster: Any, parts: Any, signed: Any, counts: Any, present: int) -> Any:
+        pairs = duplicates.duplicate_pairs(cluster, parts, signed, counts, present)
+        found.append((pairs, np.cumsum(counts), duplicates.shards_for(present)))
+        return pairs
+
+    monkeypatch.setattr(engine_corpus, "duplicate_pairs", spied)
+    for date, days in (("latest", "7"), ("2026-11-27", "2")):
+        record = json.loads(same_on_the_cluster(corpus, tmp_path, scheduler, date, days, "--no-history")["briefing.json"])
+        assert sum(len(s["items"]) for s in record["sections"]) >= 5
+    pairs, ends, shards = found[-1]
+    across = np.searchsorted(ends, pairs[:, 0], side="right") != np.searchsorted(ends, pairs[:, 1], side="right")
+    assert shards >= 4 and across.sum() >= 10  # the copies, found across partitions through the shards
 
 
 def test_the_driver_holds_no_article_text(scheduler: str, tmp_path: Path) -> None:

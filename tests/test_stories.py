@@ -316,3 +316,33 @@ def test_the_bbc_window_is_read_with_its_days_and_wrong_merges_are_counted(tmp_p
     assert evaluate.grouped_window(articles) == [0, 1, 0]
     assert evaluate.wrong_merges([0, 0, 0], truth) == [(0, 1), (1, 2)]
     assert evaluate.wrong_merges([0, 1, 0], truth) == []
+
+
+STREAM = Path(__file__).resolve().parents[2] / "shared" / "eval" / "story-clusters" / "uci-news-aggregator-2014-03-10.jsonl"
+
+
+@pytest.mark.skipif(not STREAM.is_file(), reason=f"the shared evaluation data is not at {STREAM}")
+def test_the_grouping_made_in_runs_and_blocks_is_the_same_to_the_bit() -> None:
+    """What a Dask cluster's workers do (briefgen.engine.stories): the keys' rows made run by
+    run from the runs' reduced vocabulary, each level's blocks weighed apart (each block sent
+    through pickle, as to a worker): the same stories as in one process, on 1.5 days of a real
+    headline stream whose big stories take several levels."""
+    import pickle
+
+    from briefgen.score import stem_frequencies, vocabulary
+
+    stream = read_labelled_stories(STREAM)[:3000]
+    texts, days = [a.title for a in stream], np.array([a.day for a in stream])
+    runs = [stories.key_stems(texts[k:k + 700]) for k in range(0, len(texts), 700)]
+    columns, idf = vocabulary([stem_frequencies(run) for run in runs])
+    vectors = sp.vstack([stories.key_rows(run, columns, idf) for run in runs], format="csr")
+    blocks: list[int] = []
+
+    def weigh(found, within, time_scale, floor):
+        for block in found:
+            blocks.append(block.middle)
+            yield stories.block_pairs(pickle.loads(pickle.dumps(block)), within, time_scale, floor)
+
+    apart = story_labels([], days, StorySettings(), vectors, weigh)
+    assert apart.tolist() == story_labels(texts, days).tolist()
+    assert len(blocks) >= 3 and len(set(apart.tolist())) < len(texts) * 0.8  # several blocks and levels; stories merged

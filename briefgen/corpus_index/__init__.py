@@ -94,7 +94,7 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
         return load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None,
                            max_bytes=max_bytes, max_seconds=max_seconds)
     return IndexedCorpus(Path(folder), found.paths, found.entries, found.problems, found.warnings, max_bytes, jobs,
-                         progress, rule.key(), max_seconds)
+                         progress, rule.key(), max_seconds, Path(cache), timeout)
 
 
 def indexed_files(folder: Path, cache: Path, max_bytes: int, timeout: float, read: Reader, reported: Path | None,

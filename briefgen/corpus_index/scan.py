@@ -5,7 +5,8 @@ differs from the one the index holds, so a file edited in place with the same si
 by an older file, is read; so is one changed so soon after the index saw it that the file
 system's clock may not show the change (within :data:`RACY_NS`), and one now over the size
 limit. A file read again whose bytes hash as before is not parsed again. Files are read in
-batches (:data:`READ_BATCH`), whose articles are scored for the coverage chart's topics together.
+batches (:data:`READ_BATCH`), whose articles are scored for the coverage chart's topics together;
+their texts, and their sentences split for that, are kept for the runs whose window holds them.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from typing import NamedTuple
 import numpy as np
 
 from briefgen.about import AboutRule
-from briefgen.corpus_index.store import Entry, Record
+from briefgen.corpus_index.store import Entry, Kept, Record
 from briefgen.dedupe import shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.files import printable
 from briefgen.load import MAX_SECONDS, FileResult, corpus_id, parse_file, read_file, text_digest
 from briefgen.parallel import Progress, iter_items
+from briefgen.text.split import Split, packed
 
 RACY_NS = 2_000_000_000  #: a file changed this soon before it was read is checked again next time
 READ_BATCH = 64  #: files read in one batch (one task of a worker process), their articles scored together
@@ -144,17 +146,21 @@ def entries_of(jobs: Sequence[Job], outcomes: Sequence[Outcome]) -> list[Entry]:
     shingled = shingles([a.text for a in articles])
     signature = signatures(shingled)
     words = np.diff(shingled.bounds) > 0
-    about = (jobs[0].rule if jobs else AboutRule()).about(articles)
+    split = [Split.of(a) for a in articles]  # kept for the split stage, and judged for the chart
+    about = (jobs[0].rule if jobs else AboutRule()).about(articles, split)
+    packs = [packed(a, one) for a, one in zip(articles, split, strict=True)]
+    kept = [Kept(a.text, *pack) if pack is not None else None for a, pack in zip(articles, packs, strict=True)]
     entries, first = [], 0
     for job, outcome, one in zip(jobs, outcomes, found, strict=True):
         records = tuple(
             Record(seq, a.id, a.title, a.source, a.date.isoformat() if a.date else None, a.url, text_digest(a.text),
                    signature[first + seq].tobytes(), int(words[first + seq]), bits(about[first + seq]))
             for seq, a in enumerate(one.articles))
-        first += len(one.articles)
         stamp = job.stamp or Stamp(0, 0, "")  # a file that could not be examined: an empty stamp, read again next time
         entries.append(Entry(job.key, stamp.size, stamp.mtime_ns, stamp.text, outcome.sha256, outcome.seen_ns,
-                             tuple((p.path, p.reason, p.hint) for p in one.problems), tuple(one.warnings), records))
+                             tuple((p.path, p.reason, p.hint) for p in one.problems), tuple(one.warnings), records,
+                             tuple(kept[first:first + len(one.articles)])))
+        first += len(one.articles)
     return entries
 
 

@@ -10,9 +10,12 @@
 One row a file of the corpus (its path in the corpus, size, modification time, a stamp of its
 ``stat``, the SHA-256 of its bytes, what loading it warned about) and one row an article in it
 (id, title, outlet, date, link, a digest of its text, its near-duplicate signature and which of
-the configured topics it is about, for the coverage chart). Every row carries a checksum of its
-fields. An index made by another rule of what an article is about (other topics, or other settings
-that decide it) is rebuilt (a change of the config: no warning).
+the configured topics it is about, for the coverage chart), and one row a text (by its digest): the
+text, and its sentences and their words as the split stage cuts them
+(:func:`briefgen.text.split.packed`), read only for the window's articles and their likely
+copies (:func:`kept_texts`), whose files are then not read again. Every row carries a checksum of its fields. An index
+made by another rule of what an article is about (other topics, or other settings that decide it)
+is rebuilt (a change of the config: no warning).
 
 The index is a cache, never the truth. A file that is not a database, fails SQLite's own
 check or holds a row whose checksum does not match, an index written by another version of
@@ -35,6 +38,7 @@ import logging
 import operator
 import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -45,7 +49,7 @@ from briefgen.relevance import MODEL_RESOURCE
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 2  #: the layout of the tables below; an index of another layout is rebuilt
+SCHEMA = 3  #: the layout of the tables below; an index of another layout is rebuilt
 FILE_NAME = "corpus.sqlite"
 LOCK_SUFFIX = ".lock"
 TAG_NAME = "CACHEDIR.TAG"
@@ -68,6 +72,8 @@ CREATE TABLE articles (
     date TEXT, url TEXT NOT NULL, digest BLOB NOT NULL, signature BLOB NOT NULL, words INTEGER NOT NULL,
     about INTEGER NOT NULL, checksum BLOB NOT NULL, PRIMARY KEY (path, seq));
 CREATE INDEX articles_by_date ON articles (date);
+CREATE TABLE texts (digest BLOB PRIMARY KEY, text BLOB NOT NULL, spans BLOB NOT NULL, words BLOB NOT NULL,
+    checksum BLOB NOT NULL);
 """
 
 
@@ -104,6 +110,14 @@ class Record(NamedTuple):
                 int(self.words), self.about)
 
 
+class Kept(NamedTuple):
+    """What the index keeps of an article's text for the runs whose window holds it."""
+
+    text: str
+    spans: bytes  #: its sentences (:func:`briefgen.text.split.packed`)
+    words: str  #: their content words (:func:`briefgen.text.split.packed`)
+
+
 class Entry(NamedTuple):
     """What the index keeps of one file of the corpus (a named tuple, as :class:`Record`)."""
 
@@ -116,6 +130,9 @@ class Entry(NamedTuple):
     problems: tuple[tuple[str, str, str | None], ...]  #: entries left out: (where, reason, hint)
     warnings: tuple[str, ...]
     articles: tuple[Record, ...]
+    #: each article's text, sentences and their words (``None``: not kept), when the file was just
+    #: read; an entry read from the index leaves them in its table
+    texts: tuple[Kept | None, ...] = ()
 
     def notes(self) -> str:
         return _notes(self.problems, self.warnings)
@@ -194,11 +211,64 @@ class IndexStore:
                            [(*e.fields(), checksum(e.fields())) for e in rows])
             db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [(e.path, *r.fields(), checksum((e.path, *r.fields()))) for e in rows for r in e.articles])
+            texts = [(r.digest, *_squeezed(kept)) for e in rows for r, kept in zip(e.articles, e.texts, strict=False)
+                     if kept is not None]
+            db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", [(*row, checksum(row)) for row in texts])
+            db.execute("DELETE FROM texts WHERE digest NOT IN (SELECT digest FROM articles)")  # of files gone or changed
             db.execute("COMMIT")
         except sqlite3.Error:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+def kept_texts(folder: Path, digests: Iterable[bytes], timeout: float) -> dict[bytes, Kept]:
+    """The texts the index in ``folder`` keeps of ``digests`` (:func:`briefgen.load.text_digest`),
+    with their sentences as the split stage cuts them. A text it does not keep is left out, and so
+    is one whose row does not match its checksum (with a warning); none when the index is not of
+    this version of briefgen, or cannot be read (with a warning): the caller reads and splits
+    those itself. Only those rows are read; the index is not locked (SQLite's own reading is
+    consistent, and a row holds what this version of briefgen makes of a text, whoever wrote it)."""
+    found: dict[bytes, Kept] = {}
+    wanted = list(dict.fromkeys(digests))
+    path = Path(folder) / FILE_NAME
+    if not wanted:
+        return found
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("cannot read the texts the corpus index %s keeps (%s): reading their files", printable(path), exc)
+        return found
+    try:
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("schema") != str(SCHEMA) or meta.get("briefgen") != loader_version():
+            return found
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k:k + 500]
+            rows = connection.execute(f"SELECT * FROM texts WHERE digest IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            sound = [row for row in rows if checksum(row[:-1]) == row[-1]]
+            if len(sound) < len(rows):
+                log.warning("the corpus index %s keeps %d texts that do not match their checksum: reading their files",
+                            printable(path), len(rows) - len(sound))
+            found.update((digest, _unsqueezed(text, spans, words)) for digest, text, spans, words, _ in sound)
+    except (sqlite3.Error, zlib.error, UnicodeDecodeError) as exc:
+        log.warning("cannot read the texts the corpus index %s keeps (%s): reading their files", printable(path), exc)
+        found.clear()
+    finally:
+        connection.close()
+    return found
+
+
+def _squeezed(kept: Kept) -> tuple[bytes, bytes, bytes]:
+    """A kept text as its row holds it: the text and the words compressed (zlib, fast), so that the
+    index stays small (SQLite's check at every run reads all of it)."""
+    return (zlib.compress(kept.text.encode("utf-8", "surrogatepass"), 1), kept.spans,
+            zlib.compress(kept.words.encode("utf-8", "surrogatepass"), 1))
+
+
+def _unsqueezed(text: bytes, spans: bytes, words: bytes) -> Kept:
+    return Kept(zlib.decompress(text).decode("utf-8", "surrogatepass"), spans,
+                zlib.decompress(words).decode("utf-8", "surrogatepass"))
 
 
 def _prepare(folder: Path) -> bool:

@@ -3,10 +3,14 @@ the stored signatures.
 
 :class:`IndexedCorpus` gives the daily run what :class:`briefgen.load.LoadResult` gives (the
 newest date, the window's articles, the undated ones, the coverage chart's counts from the
-stored topics of each article), the same to the byte, without holding the corpus's text. Which articles are near-duplicates is decided over the whole corpus
-(:mod:`briefgen.dedupe`): the stored signatures give the likely pairs of the whole corpus at
-once; only the articles linked by likely pairs to the articles asked about are parsed, to
-compare their words exactly. An article's place in the corpus (the order of its file and its
+stored topics of each article), the same to the byte, without holding the corpus's text. Which
+articles are near-duplicates is decided over the whole corpus (:mod:`briefgen.dedupe`): the
+stored signatures give the likely pairs of the whole corpus at once; only the articles linked by
+likely pairs to the articles asked about are made, to compare their words exactly. An article is
+made from what the index keeps of it, its text included, once its file's ``stat`` shows it
+unchanged since the index read it (a file whose text the index does not keep, or changed so
+soon before it was read that ``stat`` may not show a change, is read, checked against its hash
+and parsed), and its sentences come split (:meth:`IndexedCorpus.sentences`). An article's place in the corpus (the order of its file and its
 place in it) decides its id, its group and which copy speaks for a group, as in
 :func:`briefgen.load.merge_duplicates`.
 """
@@ -27,7 +31,8 @@ from scipy.sparse import csr_matrix
 
 from briefgen.about import AboutRule
 from briefgen.corpora import Corpus, merged, span_hint, window_groups
-from briefgen.corpus_index.store import Entry, Record, unswept
+from briefgen.corpus_index.scan import RACY_NS, Stamp
+from briefgen.corpus_index.store import Entry, Kept, Record, kept_texts, unswept
 from briefgen.coverage import chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
@@ -40,10 +45,12 @@ from briefgen.load import (
     load_corpus,
     parse_file,
     read_file,
+    text_digest,
     unique_ids,
 )
 from briefgen.models import Activity, Article
 from briefgen.parallel import Progress, map_items
+from briefgen.text.split import Split, unpacked
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +70,16 @@ class IndexedCorpus:
     def __init__(self, folder: Path, paths: Sequence[str], entries: Sequence[Entry | None], problems: list[ArticleError],
                  warnings: list[str], max_bytes: int, jobs: int = 1,
                  progress: Callable[[str], Progress[Any]] | None = None, rule: str = "",
-                 max_seconds: float = MAX_SECONDS) -> None:
+                 max_seconds: float = MAX_SECONDS, cache: Path | None = None, timeout: float = 300.0) -> None:
         self.folder = folder
+        self._cache, self._timeout = cache, timeout  #: the index's folder, whose kept texts are read (:meth:`_ask`)
+        self._texts: dict[bytes, Kept | None] = {}  #: by digest, the texts asked of the index (``None``: not kept)
         self.problems = problems
         self.warnings = warnings
         self._max_bytes, self._max_seconds, self._jobs, self._progress = max_bytes, max_seconds, jobs, progress
         self._paths: list[str] = []  #: of each file that holds articles
         self._sha256: list[bytes] = []  #: of each file that holds articles, as the index holds it
+        self._stamps: list[str | None] = []  #: of each file, its ``stat`` as the index saw it (``None``: too new to tell)
         self._rule = rule  #: the key of the rule the stored ``about`` bits are by (:meth:`briefgen.about.AboutRule.key`)
         with unswept():
             self._columns(paths, entries)
@@ -89,18 +99,19 @@ class IndexedCorpus:
                 continue
             self._paths.append(path)
             self._sha256.append(entry.sha256)
+            self._stamps.append(entry.stamp if entry.seen_ns - entry.mtime_ns >= RACY_NS else None)
             file_of += [len(self._paths) - 1] * len(entry.articles)
             suffixes += [os.path.splitext(path)[1]] * len(entry.articles)
             records += entry.articles
         # the records' columns (records are tuples), each made whole by C loops: a run reads them all
-        seq_of, ids, _, sources, dates, _, digests, signatures, words, about = zip(*records, strict=True) if records else ((),) * 10
+        seq_of, ids, titles, sources, dates, urls, digests, signatures, words, about = zip(*records, strict=True) if records else ((),) * 10
         self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
         self._first = np.searchsorted(self._file_of, np.arange(len(self._paths) + 1))  #: each file's first article
         self._loaded_ids = ids  #: as the loader gives them (the index's), before they are made unique
         self._ids = unique_ids(list(ids), suffixes)
         days = np.array([d or "NaT" for d in dates], dtype="datetime64[D]").astype(np.int64) + _EPOCH
         self._days = np.where(np.array([d is None for d in dates], dtype=bool), _NO_DATE, days).astype(np.int64)
-        self._sources, self._digests, self._about = sources, digests, about
+        self._titles, self._sources, self._urls, self._digests, self._about = titles, sources, urls, digests, about
         width = len(signatures[0]) // 8 if signatures else 0
         self._signature = np.frombuffer(b"".join(signatures), dtype=np.uint64).reshape(len(signatures), width)
         self._words = np.flatnonzero(np.array(words, dtype=bool))
@@ -131,6 +142,23 @@ class IndexedCorpus:
         articles that speak for their group, dated in the chart's days; whether each is about
         each topic by ``rule`` is in the index (when it was built by that rule)."""
         return self._answer(lambda: self._activity(rule, end), lambda whole: whole.activity(rule, end))
+
+    def sentences(self, articles: Sequence[Article]) -> list[Split | None]:
+        """Each article's sentences and their words as the index keeps them (the same as
+        :meth:`briefgen.text.split.Split.of` gives), ``None`` where it keeps none: the split
+        stage splits only those."""
+        digests = [text_digest(a.text) for a in articles]
+        self._ask(digests)
+        kept = [self._texts.get(digest) for digest in digests]
+        return [unpacked(a, one.spans, one.words) if one is not None else None for a, one in zip(articles, kept, strict=True)]
+
+    def _ask(self, digests: Iterable[bytes]) -> None:
+        """Ask the index for the texts of ``digests`` not asked for yet."""
+        wanted = [d for d in digests if d not in self._texts]
+        if self._cache is None or not wanted:
+            return
+        found = kept_texts(self._cache, wanted, self._timeout)
+        self._texts.update((digest, found.get(digest)) for digest in wanted)
 
     def _answer(self, indexed: Callable[[], T], whole: Callable[[Corpus], T]) -> T:
         if self._whole is None:
@@ -273,9 +301,27 @@ class IndexedCorpus:
         return article if article.id == self._ids[m] else replace(article, id=self._ids[m])
 
     def _parse(self, files: Iterable[int]) -> None:
-        """Read and parse ``files`` (not parsed yet); :class:`Stale` when one is not what the
-        index holds."""
+        """The articles of ``files`` (not parsed yet): from the texts the index keeps, else read
+        and parsed; :class:`Stale` when a file read is not what the index holds."""
         todo = sorted({int(f) for f in files} - set(self._parsed))
+        if not todo:
+            return
+        self._ask(self._digests[m] for f in todo for m in range(self._first[f], self._first[f + 1]))
+        unread = []
+        for f in todo:
+            members = range(self._first[f], self._first[f + 1])
+            texts = [self._texts.get(self._digests[m]) for m in members]
+            if all(texts) and self._stamps[f] is not None:
+                path = str(Path(self._paths[f]))
+                stamp = Stamp.of(path)
+                if stamp is None or stamp.text != self._stamps[f]:
+                    raise Stale(printable(self._paths[f]))
+                self._parsed[f] = [Article(self._loaded_ids[m], self._titles[m], self._sources[m], self._date(m),
+                                           self._urls[m], path, kept.text)
+                                   for m, kept in zip(members, texts, strict=True) if kept is not None]
+            else:
+                unread.append(f)
+        todo = unread
         if not todo:
             return
         jobs = [(Path(self._paths[f]), self._sha256[f], self.folder, self._max_bytes, self._max_seconds) for f in todo]

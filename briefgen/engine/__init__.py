@@ -3,16 +3,20 @@ scheduler``) sends the per-article work to a Dask cluster.
 
 The workers read and parse the corpus's files and compute each article's near-duplicate
 signature (:mod:`~briefgen.engine.tasks`) — through the corpus index kept by the driver, only the
-files that are new or changed, then only the window's (:mod:`~briefgen.engine.indexed`); they split the window's articles into sentences,
-weigh and score each sentence against each topic, and send back each run of articles'
-likeliest candidates (the stage functions of :mod:`briefgen.stages`, which a run on one
-machine calls too). The driver — the ``briefgen`` process — finds the groups of
-near-duplicates from the signatures (:mod:`~briefgen.engine.corpus`), reduces the window's
-term statistics, merges the runs' candidates, groups the stories, ranks, selects and renders
+files that are new or changed, then only the window's (:mod:`~briefgen.engine.indexed`) — and,
+without the index, shuffle the signatures' band keys and check the likely pairs
+(:mod:`~briefgen.engine.duplicates`); they split the window's articles into sentences, weigh and
+score each sentence against each topic, and send back each run of articles' likeliest
+candidates (the stage functions of :mod:`briefgen.stages`, which a run on one machine calls
+too); they weigh the stories' pairs, a time block a task (:mod:`~briefgen.engine.stories`). The
+driver — the ``briefgen`` process — joins the confirmed pairs of near-duplicates into groups
+(:mod:`~briefgen.engine.corpus`; with the index, it compares the words of the likely copies
+itself, :mod:`~briefgen.engine.indexed`), reduces the window's term statistics, merges the runs'
+candidates, runs average link on each story level's kept pairs, ranks, selects and renders
 (:func:`briefgen.pipeline.brief_parts`, as a run on one machine does; the tasks submitted by
-:mod:`~briefgen.engine.briefing`). It never holds the articles' text: only metadata, one
-signature an article, each window article's title and lead (for the stories), and the text of
-the candidates. The briefing is the same, to the byte, as
+:mod:`~briefgen.engine.briefing`). It never holds the articles' text: only metadata, the TF-IDF
+row of each window article's title and lead (for the stories), and the text of the candidates
+(and, with the index, a signature an article). The briefing is the same, to the byte, as
 a run on one machine. The corpus folder must be readable by every worker at the same path (a
 shared file system). Needs the ``dask`` extra: ``pip install 'briefgen[dask]'``.
 

@@ -2,8 +2,9 @@
 mapped over runs of the window's articles on the workers, the reductions, ranking and selection
 on the driver (:func:`briefgen.pipeline.brief_parts`, which a run on one machine runs over one
 part). What goes back to the driver is small: per run its stems with their document
-frequencies, the largest relevance of each topic, the likeliest candidates' scores, each
-article's title and lead and the topics it reports on, and the text and term rows of the few
+frequencies, the largest relevance of each topic, the likeliest candidates' scores, the TF-IDF
+rows of each article's title and lead and the topics it reports on, each story level's kept
+pairs (:mod:`briefgen.engine.stories`), and the text and term rows of the few
 thousand candidates that can become bullets and of the sentences close to them. The briefing
 is the same, to the byte, as on one machine.
 """
@@ -16,9 +17,11 @@ from typing import Any, Protocol
 from briefgen.assemble import Holds
 from briefgen.engine.cluster import Cluster
 from briefgen.engine.corpus import stage
-from briefgen.models import Briefing
+from briefgen.engine.stories import cluster_stories
+from briefgen.models import Article, Briefing
 from briefgen.pipeline import Window, brief_parts
 from briefgen.stages import Settings, split_part
+from briefgen.stories import StorySettings
 
 
 class OnCluster:
@@ -42,6 +45,9 @@ class OnCluster:
 
     def stage(self, name: str, started: float, what: str) -> None:
         stage(name, started, what)
+
+    def stories(self, split: Sequence[Any], articles: Sequence[Article], settings: StorySettings) -> list[list[int]]:
+        return cluster_stories(self.cluster, split, articles, settings)
 
 
 class OnClusterCorpus(Holds, Protocol):

@@ -1,9 +1,9 @@
 """The corpus loaded on the cluster: the files read and parsed by the workers, near-duplicates
-found on the driver from the signatures alone (the likely pairs' words compared by the workers).
+found by the workers (:mod:`briefgen.engine.duplicates`: the driver joins the confirmed pairs).
 
 :class:`ClusterCorpus` answers what :class:`briefgen.load.LoadResult` answers (the newest
 date, the window's articles, the undated ones, the problems and warnings), the same to the
-byte, while the driver holds only each article's metadata and signature: the window's
+byte, while the driver holds only each article's metadata: the window's
 articles it returns have no text (:meth:`ArticleMeta.stub`), and :meth:`window_parts` gives the
 cluster's runs of them, text and all, for :func:`briefgen.engine.briefing.cluster_briefing`.
 """
@@ -23,15 +23,16 @@ import numpy as np
 from briefgen.about import AboutRule
 from briefgen.corpora import chart_heads, coverage_hint, merged, newest, window_groups
 from briefgen.coverage import counted
-from briefgen.dedupe import join_groups, likely_pairs
+from briefgen.dedupe import join_groups
 from briefgen.engine.cluster import Cluster
+from briefgen.engine.duplicates import duplicate_pairs
 from briefgen.engine.tasks import (
     ArticleMeta,
     about_articles,
+    files_of,
     holding_texts,
     load_part,
     part_meta,
-    similar_pairs,
     window_articles,
 )
 from briefgen.errors import ArticleError
@@ -46,9 +47,16 @@ ARTICLES_PER_PART = 1000  #: window articles a briefing task works on
 Where = tuple[int, tuple[int, int]]  #: (partition, (file in it, article in the file))
 
 
+_CPU = {"mark": time.process_time()}  #: the driver's CPU time at the last stage's end
+
+
 def stage(name: str, started: float, what: str) -> None:
-    """Log how long a stage took (``engine stage NAME: S s (WHAT)``, read by ``make bench``)."""
-    log.info("engine stage %s: %.3f s (%s)", name, time.perf_counter() - started, what)
+    """Log how long a stage took (``engine stage NAME: S s (WHAT; driver CPU C s)``, read by
+    ``make bench``): wall seconds since ``started``, and the CPU seconds the driver process (all
+    its threads, the Dask client's too) spent since the previous stage ended."""
+    now = time.process_time()
+    log.info("engine stage %s: %.3f s (%s; driver CPU %.3f s)", name, time.perf_counter() - started, what, now - _CPU["mark"])
+    _CPU["mark"] = now
 
 
 class ClusterCorpus:
@@ -61,15 +69,17 @@ class ClusterCorpus:
         self.problems: list[ArticleError] = []
         self.warnings: list[str] = []
         started = time.perf_counter()
+        _CPU["mark"] = time.process_time()
         paths = corpus_files(self.folder, SUFFIXES, self.problems)
         chunks = [paths[k:k + FILES_PER_PART] for k in range(0, len(paths), FILES_PER_PART)]
         self.parts = [cluster.submit(load_part, chunk, [corpus_id(p, self.folder) for p in chunk], self.folder, max_bytes)
                       for chunk in chunks]
         metas: list[ArticleMeta] = []
         self._where: list[Where] = []
-        signatures = []
-        for p, (found, signature) in enumerate(cluster.gather([cluster.submit(part_meta, part) for part in self.parts])):
-            signatures.append(signature)
+        signed = [cluster.submit(part_meta, part) for part in self.parts]  # the signatures stay on the workers
+        counts = []
+        for p, found in enumerate(cluster.gather([cluster.submit(files_of, s) for s in signed])):
+            counts.append(sum(len(file_metas) for file_metas, _, _ in found))
             for f, (file_metas, problems, warnings) in enumerate(found):
                 metas.extend(file_metas)
                 self._where.extend((p, (f, k)) for k in range(len(file_metas)))
@@ -79,27 +89,19 @@ class ClusterCorpus:
         stage("load", started, f"{len(paths)} files, {len(metas)} articles, {len(self.parts)} tasks")
         started = time.perf_counter()
         self._ids = unique_ids([m.id for m in metas], [Path(m.path).suffix for m in metas])
-        self._groups = self._duplicate_groups(np.concatenate(signatures) if signatures else np.zeros((0, 0), dtype=np.uint64))
+        self._groups = self._duplicate_groups(signed, counts)
         stage("duplicates", started, f"{len(metas) - len(self._groups)} merged or dropped")
         self._window: list[tuple[Where, str]] = []
 
-    def _duplicate_groups(self, signature: np.ndarray) -> list[list[int]]:
-        """The groups of :func:`briefgen.load.merge_duplicates`, members kept, from the articles'
-        ``signature`` rows."""
+    def _duplicate_groups(self, signed: Sequence[Any], counts: Sequence[int]) -> list[list[int]]:
+        """The groups of :func:`briefgen.load.merge_duplicates`, members kept, from the pairs of
+        near-duplicates the workers find (:func:`briefgen.engine.duplicates.duplicate_pairs`;
+        ``signed``: each partition's metadata and signatures, ``counts``: its articles)."""
         metas = self._metas
         if not metas:
             return []
-        pairs = likely_pairs(signature, np.flatnonzero([m.words for m in metas]))
-        by_parts: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for k, (i, j) in enumerate(pairs.tolist()):
-            by_parts[(self._where[i][0], self._where[j][0])].append(k)
-        same = np.zeros(len(pairs), dtype=bool)
-        tasks = {key: self.cluster.submit(similar_pairs, self.parts[key[0]], self.parts[key[1]],
-                                          [(self._where[i][1], self._where[j][1]) for i, j in pairs[ks].tolist()])
-                 for key, ks in by_parts.items()}
-        for key, answer in zip(tasks, self.cluster.gather(list(tasks.values())), strict=True):
-            same[by_parts[key]] = answer
-        groups = join_groups(len(metas), pairs[same], lambda i, j: True)
+        pairs = duplicate_pairs(self.cluster, self.parts, signed, counts, sum(m.words for m in metas))
+        groups = join_groups(len(metas), pairs, lambda i, j: True)
         sources = [m.source for m in metas]
         return [kept_members(g, sources, lambda i: metas[i].digest) for g in groups]
 

@@ -2,8 +2,8 @@
 partition of the corpus (a run of consecutive files).
 
 A partition's data stays on its worker (the driver holds its future); what goes back to the
-driver is small: per article its metadata and near-duplicate signature, whether the likely
-pairs are near-duplicates, which articles hold a bullet's sentence. The window's runs of
+driver is small: per article its metadata, which articles hold a bullet's sentence (the
+near-duplicate signatures stay on the workers: :mod:`briefgen.engine.duplicates`). The window's runs of
 articles (:func:`window_articles`) are then briefed by the stage functions of
 :mod:`briefgen.stages`, the very ones a run on one machine maps over its one part.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from briefgen.about import AboutRule
-from briefgen.dedupe import THRESHOLD, jaccard, shingles, signatures
+from briefgen.dedupe import shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.load import FileResult, load_file, text_digest
 from briefgen.models import Article
@@ -71,6 +71,13 @@ def part_meta(part: list[FileResult]) -> tuple[list[tuple[list[ArticleMeta], lis
     return out, signatures(shingled)
 
 
+def files_of(signed: tuple[list[tuple[list[ArticleMeta], list[ArticleError], list[str]]], np.ndarray]
+             ) -> list[tuple[list[ArticleMeta], list[ArticleError], list[str]]]:
+    """What the driver keeps of :func:`part_meta`: each file's metadata, problems and warnings
+    (the signatures stay on the worker, for :mod:`briefgen.engine.duplicates`)."""
+    return signed[0]
+
+
 def about_articles(part: list[FileResult], wanted: Sequence[tuple[int, int]], rule: AboutRule) -> np.ndarray:
     """Whether each article ``wanted`` (file, article) is about each topic by ``rule`` (for the
     coverage chart: :meth:`briefgen.about.AboutRule.about`)."""
@@ -79,20 +86,6 @@ def about_articles(part: list[FileResult], wanted: Sequence[tuple[int, int]], ru
 
 def _article(part: list[FileResult], at: tuple[int, int]) -> Article:
     return part[at[0]].articles[at[1]]
-
-
-def similar_pairs(first: list[FileResult], second: list[FileResult],
-                  pairs: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[bool]:
-    """Whether each likely pair (an article of ``first``, one of ``second``, each as (file,
-    article)) is a pair of near-duplicates: :func:`briefgen.dedupe.duplicate_groups`'s test."""
-    cache: dict[tuple[int, tuple[int, int]], np.ndarray] = {}
-
-    def shingled(side: int, part: list[FileResult], at: tuple[int, int]) -> np.ndarray:
-        if (side, at) not in cache:
-            cache[(side, at)] = shingles([_article(part, at).text]).of(0)
-        return cache[(side, at)]
-
-    return [jaccard(shingled(0, first, a), shingled(1, second, b)) >= THRESHOLD for a, b in pairs]
 
 
 def holding_texts(part: list[FileResult], wanted: Sequence[tuple[tuple[int, int], str]]) -> list[bool]:

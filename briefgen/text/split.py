@@ -27,9 +27,14 @@ text); every check looks at a bounded stretch of the sentence, so splitting stay
 from __future__ import annotations
 
 import re
+import sys
+from typing import NamedTuple
 
-from briefgen.models import Article, Sentence, SentenceKind
+import numpy as np
+
+from briefgen.models import SENTENCE_KINDS, Article, Sentence, SentenceKind
 from briefgen.text.sbd import sentence_spans
+from briefgen.text.words import content_words
 
 #: A paragraph without end punctuation of at most this many words is a heading.
 LABEL_WORDS = 12
@@ -168,3 +173,38 @@ def split_article(article: Article) -> list[Sentence]:
                 position += 1
         offset += len(paragraph) + 2
     return sentences
+
+
+
+class Split(NamedTuple):
+    """An article's sentences (:func:`split_article`) and the content words of each
+    (:func:`briefgen.text.words.content_words`; none for a line set aside), as the corpus index
+    keeps them (:func:`packed`, :func:`unpacked`)."""
+
+    sentences: list[Sentence]
+    words: list[list[str]]
+
+    @classmethod
+    def of(cls, article: Article) -> Split:
+        sentences = split_article(article)
+        return cls(sentences, [[] if s.is_heading else content_words(s.text) for s in sentences])
+
+
+def packed(article: Article, split: Split) -> tuple[bytes, str] | None:
+    """An article's ``split`` as the corpus index keeps it: per sentence its start, length,
+    position, paragraph and kind (int32 bytes), and its words (a line each, spaces between). ``None``
+    when a sentence is not the piece of the article's text at its start (it could not be told
+    from its place)."""
+    text, sentences = article.text, split.sentences
+    if any(text[s.start:s.start + len(s.text)] != s.text for s in sentences):
+        return None
+    rows = [(s.start, len(s.text), s.position, s.paragraph, SENTENCE_KINDS.index(s.kind)) for s in sentences]
+    return np.array(rows, dtype="<i4").reshape(len(rows), 5).tobytes(), "\n".join(" ".join(w) for w in split.words)
+
+
+def unpacked(article: Article, spans: bytes, words: str) -> Split:
+    """The :class:`Split` of ``article`` that :func:`packed` kept."""
+    text, article_id = article.text, article.id
+    sentences = [Sentence(text[start:start + length], article_id, position, paragraph, start, SENTENCE_KINDS[kind])
+                 for start, length, position, paragraph, kind in np.frombuffer(spans, dtype="<i4").reshape(-1, 5).tolist()]
+    return Split(sentences, [list(map(sys.intern, line.split())) for line in words.split("\n")] if sentences else [])

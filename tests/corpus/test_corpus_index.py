@@ -17,12 +17,16 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from briefgen import stages as stages_module
 from briefgen.about import AboutRule
 from briefgen.config import load_options
 from briefgen.corpus_index import IndexedCorpus, open_corpus
 from briefgen.corpus_index import scan as scan_module
+from briefgen.corpus_index import store as store_module
 from briefgen.corpus_index import window as window_module
-from briefgen.load import load_corpus
+from briefgen.load import load_corpus, text_digest
+from briefgen.stages import Settings, split_part
+from briefgen.text.split import Split
 from tests.conftest import (
     RECOGNITION_TEXT,
     SECURITY_TEXT,
@@ -158,21 +162,54 @@ def test_a_run_reads_only_new_and_changed_files_and_parses_only_the_window(tmp_p
     open_corpus(corpus, tmp_path / "cache", 5_000_000)
     reads = Counted(scan_module.read_job, monkeypatch, "briefgen.corpus_index.scan.read_job")
     parses = Counted(window_module.parse_file, monkeypatch, "briefgen.corpus_index.window.parse_file")
+    asked: list[bytes] = []
+    monkeypatch.setattr(window_module, "kept_texts", lambda folder, digests, timeout: (
+        asked.extend(digests), store_module.kept_texts(folder, digests, timeout))[1])
     indexed = open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    assert isinstance(indexed, IndexedCorpus)
     assert sorted(reads.paths) == ["empty.md"]  # an unusable file is tried again every run, nothing else is read
     window = indexed.in_window(dt.date(2026, 11, 21), dt.date(2026, 11, 21))
-    assert sorted(parses.paths) == ["2026-11-21-story0.md", "2026-11-21-story1.md", "2026-11-21-story2.md"]
-    assert len(window) == 3
+    assert len(window) == 3 and not parses.paths  # the index keeps their texts: no file is read again
+    assert sorted(asked) == sorted(text_digest(a.text) for a in window)
 
-    parses.paths.clear()
+    asked.clear()
     window = indexed.in_window(dt.date(2026, 11, 26), dt.date(2026, 11, 26))  # a wire copy: its group is compared
-    assert "2026-11-20-rail.md" in parses.paths and "2026-11-23-rail.md" in parses.paths
-    assert not any("story" in p for p in parses.paths if "2026-11-26" not in p)
+    whole = load_corpus(corpus).articles
+    made = {digest for digest in asked}
+    assert {text_digest(a.text) for a in whole if a.path.endswith(("2026-11-20-rail.md", "2026-11-23-rail.md"))} <= made
+    assert not any(text_digest(a.text) in made for a in whole if "story" in a.path and "2026-11-26" not in a.path)
+    assert not parses.paths
+
+    with sqlite3.connect(tmp_path / "cache" / "corpus.sqlite") as db:  # texts the index does not keep: files parsed
+        db.execute("DELETE FROM texts")
+    again = open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    assert again.in_window(dt.date(2026, 11, 21), dt.date(2026, 11, 21)) == load_corpus(corpus).in_window(
+        dt.date(2026, 11, 21), dt.date(2026, 11, 21))
+    assert sorted(parses.paths) == ["2026-11-21-story0.md", "2026-11-21-story1.md", "2026-11-21-story2.md"]
 
     md_file(corpus / "desk0", "2026-11-27-new.md", prose(random.Random(1)), date="2026-11-27")
     reads.paths.clear()
     open_corpus(corpus, tmp_path / "cache", 5_000_000)
     assert sorted(reads.paths) == ["2026-11-27-new.md", "empty.md"]
+
+
+def test_the_index_keeps_each_window_article_split_as_the_split_stage_splits_it(tmp_path: Path, monkeypatch) -> None:
+    corpus = tricky_corpus(tmp_path / "corpus")
+    open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    indexed = open_corpus(corpus, tmp_path / "cache", 5_000_000)
+    assert isinstance(indexed, IndexedCorpus)
+    window = indexed.in_window(dt.date(2026, 11, 20), dt.date(2026, 11, 26))
+    kept = indexed.sentences(window)
+    assert all(one is not None for one in kept)
+    assert kept == [Split.of(article) for article in window]
+    settings = Settings.of(load_options())
+    splits = Counted(stages_module.split_article, monkeypatch, "briefgen.stages.split_article")
+    with_kept, split_here = split_part(window, settings, known=kept), split_part(window, settings)
+    assert len(with_kept.sentences) > 20
+    for field in ("sentences", "stems", "keys", "words"):
+        assert getattr(with_kept, field) == getattr(split_here, field), field
+    assert with_kept.owner.tolist() == split_here.owner.tolist()
+    assert len(splits.paths) == len(window)  # only the run without the kept sentences split them
 
 
 def test_building_the_index_shows_progress_over_every_file(tmp_path: Path) -> None:
@@ -309,6 +346,17 @@ def test_a_changed_row_is_caught_by_its_checksum(indexed) -> None:
         db.execute("UPDATE articles SET date = '2026-11-26' WHERE date = '2026-11-20'")
     result = rerun(corpus, out)
     assert "does not match its checksum" in result.stderr and "rebuilding it" in result.stderr
+    assert files(out) == expected
+
+
+@pytest.mark.e2e
+def test_changed_texts_are_caught_by_their_checksum_and_read_again(indexed) -> None:
+    corpus, out, expected = indexed
+    with sqlite3.connect(index_file(out)) as db:  # every sentence cut elsewhere, a text changed
+        db.execute("UPDATE texts SET spans = zeroblob(length(spans))")
+        db.execute("UPDATE texts SET text = 'Tampered. ' || text WHERE rowid = 1")
+    result = rerun(corpus, out)
+    assert "texts that do not match their checksum: reading their files" in result.stderr
     assert files(out) == expected
 
 

@@ -1,0 +1,69 @@
+"""The window's stories grouped on the workers (:func:`briefgen.stories.group_articles`, its
+heavy steps as Dask tasks), the same groups, to the bit, as on one machine.
+
+1. Each run of the window's articles stems its articles' title and lead
+   (:func:`briefgen.stories.key_stems`) and counts the stems (the map step of
+   :func:`briefgen.score.vocabulary`); the driver reduces the counts to the keys' vocabulary and
+   IDF, and each run weighs its rows with them (:func:`briefgen.stories.key_rows`): the keys'
+   text never reaches the driver, only their TF-IDF rows.
+2. Each level of the grouping cuts the groups, in time order, into blocks of the horizon's days
+   (:func:`briefgen.stories.level_blocks`); a task a block weighs and prunes the pairs of the
+   block's groups with those of the block and the next (:func:`briefgen.stories.block_pairs`:
+   the sparse products, most of the grouping's work). The driver joins the blocks' kept pairs,
+   in block order, into the level's graph, runs average link on it and merges the groups
+   (:func:`briefgen.stories.story_labels`), level after level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from briefgen.engine.cluster import Cluster
+from briefgen.models import Article
+from briefgen.score import Frequencies, stem_frequencies, vocabulary
+from briefgen.stages import keys_of
+from briefgen.stories import (
+    LevelBlock,
+    StorySettings,
+    block_pairs,
+    group_articles,
+    key_rows,
+    key_stems,
+)
+
+
+def stemmed_keys(part: Any) -> tuple[list[list[str]], Frequencies]:
+    """The stems of each article's key in a split run (:func:`briefgen.stages.keys_of`) and their counts."""
+    stems = key_stems(keys_of(part))
+    return stems, stem_frequencies(stems)
+
+
+def counts_of(stemmed: tuple[list[list[str]], Frequencies]) -> Frequencies:
+    """What the driver reduces of :func:`stemmed_keys`."""
+    return stemmed[1]
+
+
+def rows_of_keys(stemmed: tuple[list[list[str]], Frequencies], weights: tuple[dict[str, int], np.ndarray]) -> sp.csr_matrix:
+    """The TF-IDF rows of a run's keys in the window's key vocabulary ``weights``."""
+    return key_rows(stemmed[0], *weights)
+
+
+def cluster_stories(cluster: Cluster, split: Sequence[Any], articles: Sequence[Article],
+                    settings: StorySettings) -> list[list[int]]:
+    """The stories of the window's ``articles`` (``split``: futures of its runs, in order), grouped
+    with the key rows and each level's blocks made on the workers."""
+    if not articles:
+        return []
+    stemmed = [cluster.submit(stemmed_keys, part) for part in split]
+    weights = cluster.share(vocabulary(cluster.gather([cluster.submit(counts_of, s) for s in stemmed])))
+    vectors = sp.vstack(cluster.gather([cluster.submit(rows_of_keys, s, weights) for s in stemmed]), format="csr")
+
+    def weigh(blocks: Iterable[LevelBlock], within: float, time_scale: float,
+              floor: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
+        return cluster.gather([cluster.submit(block_pairs, block, within, time_scale, floor) for block in blocks])
+
+    return group_articles(articles, settings, vectors=vectors, weigh=weigh)
