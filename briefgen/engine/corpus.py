@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,24 @@ def stage(name: str, started: float, what: str) -> None:
     now = time.process_time()
     log.info("engine stage %s: %.3f s (%s; driver CPU %.3f s)", name, time.perf_counter() - started, what, now - _CPU["mark"])
     _CPU["mark"] = now
+
+
+def holding_on(cluster: Cluster, parts: Sequence[Any], ids: Sequence[str], where: Callable[[int], tuple[int, Any]],
+               pairs: Sequence[tuple[str, str]]) -> list[bool]:
+    """Whether each article (its id, one of ``ids``) holds the sentence asked with it, answered
+    by the workers that hold the texts: ``where(m)`` is the index in ``parts`` of the part that
+    holds the ``m``-th article, and its place there (:func:`briefgen.engine.tasks.holding_texts`)."""
+    at = {article_id: m for m, article_id in enumerate(ids)}
+    by_part: dict[int, list[int]] = defaultdict(list)
+    for k, (article_id, _) in enumerate(pairs):
+        by_part[where(at[article_id])[0]].append(k)
+    tasks = [cluster.submit(holding_texts, parts[p], [(where(at[pairs[k][0]])[1], pairs[k][1]) for k in ks])
+             for p, ks in by_part.items()]
+    found = [False] * len(pairs)
+    for ks, answers in zip(by_part.values(), cluster.gather(tasks), strict=True):
+        for k, answer in zip(ks, answers, strict=True):
+            found[k] = answer
+    return found
 
 
 class ClusterCorpus:
@@ -142,18 +160,8 @@ class ClusterCorpus:
 
     def holding(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
         """Whether each article (its id in the corpus) holds the sentence asked with it: a
-        :data:`briefgen.assemble.Holding` answered by the workers that hold the texts."""
-        at = {article_id: m for m, article_id in enumerate(self._ids)}
-        by_part: dict[int, list[int]] = defaultdict(list)
-        for k, (article_id, _) in enumerate(pairs):
-            by_part[self._where[at[article_id]][0]].append(k)
-        tasks = [self.cluster.submit(holding_texts, self.parts[p], [(self._where[at[pairs[k][0]]][1], pairs[k][1]) for k in ks])
-                 for p, ks in by_part.items()]
-        found = [False] * len(pairs)
-        for ks, answers in zip(by_part.values(), self.cluster.gather(tasks), strict=True):
-            for k, answer in zip(ks, answers, strict=True):
-                found[k] = answer
-        return found
+        :data:`briefgen.assemble.Holding` answered by the workers that hold the texts (:func:`holding_on`)."""
+        return holding_on(self.cluster, self.parts, self._ids, lambda m: self._where[m], pairs)
 
     def in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         """The window's articles as :func:`briefgen.load.in_window` gives them, without their

@@ -35,8 +35,14 @@ from briefgen.corpus_index.scan import Job, Outcome, read_batch
 from briefgen.corpus_index.window import parse_job
 from briefgen.dedupe import shingles
 from briefgen.engine.cluster import Cluster
-from briefgen.engine.corpus import ARTICLES_PER_PART, FILES_PER_PART, ClusterCorpus, stage
-from briefgen.engine.tasks import about_articles, holding_texts, window_articles
+from briefgen.engine.corpus import (
+    ARTICLES_PER_PART,
+    FILES_PER_PART,
+    ClusterCorpus,
+    holding_on,
+    stage,
+)
+from briefgen.engine.tasks import about_articles, window_articles
 from briefgen.load import FileResult
 from briefgen.models import Article
 
@@ -182,20 +188,11 @@ class IndexedOnCluster(IndexedCorpus):
 
     def holding(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
         """Whether each article (its id in the corpus) holds the sentence asked with it, answered
-        by the workers that hold the texts (:meth:`ClusterCorpus.holding`)."""
+        by the workers that hold the texts (:func:`briefgen.engine.corpus.holding_on`)."""
         if isinstance(self._whole, ClusterCorpus):
             return self._whole.holding(pairs)
-        at = {article_id: m for m, article_id in enumerate(self._ids)}
-        by_part: dict[int, list[int]] = defaultdict(list)
-        for k, (article_id, _) in enumerate(pairs):
-            by_part[self._held[int(self._file_of[at[article_id]])][0]].append(k)
-        tasks = [self.cluster.submit(holding_texts, self._parts[p], [(self._place(at[pairs[k][0]]), pairs[k][1]) for k in ks])
-                 for p, ks in by_part.items()]
-        found = [False] * len(pairs)
-        for ks, answers in zip(by_part.values(), self.cluster.gather(tasks), strict=True):
-            for k, answer in zip(ks, answers, strict=True):
-                found[k] = answer
-        return found
+        return holding_on(self.cluster, self._parts, self._ids,
+                          lambda m: (self._held[int(self._file_of[m])][0], self._place(m)), pairs)
 
     def window_parts(self) -> list[tuple[Any, int]]:
         """Runs of the last :meth:`in_window`'s articles, text and all, in order: a future of
