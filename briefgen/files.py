@@ -27,15 +27,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from briefgen.errors import OutputError
+from briefgen.errors import InputError, OutputError
+
+T = TypeVar("T")
 
 _READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -159,6 +162,29 @@ def read_regular(path: Path, limit: int, root: Path | None = None, follow_link: 
 
 
 # --- writing ------------------------------------------------------------------------------------
+
+def json_lines(path: Path, make: Callable[[Any], T | None], what: str, hint: str,
+               line_hint: str | None = None) -> Iterator[T]:
+    """``make(row)`` of the JSON value on each non-blank line of ``path``, in order, those it
+    makes ``None`` left out. A file that cannot be read or is not UTF-8 is an
+    :class:`~briefgen.errors.InputError` with ``hint``; a line that is not JSON, or that ``make``
+    refuses (``ValueError``, ``KeyError``, ``TypeError``), one naming the line as not ``what``,
+    with ``line_hint`` (else ``hint``)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"cannot read {path}: {reason}", hint) from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            made = make(json.loads(line))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path} line {number} is not {what} ({exc})", line_hint or hint) from exc
+        if made is not None:
+            yield made
+
 
 def token() -> str:
     """16 random hex digits, for the names of temporary files and folders."""

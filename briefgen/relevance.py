@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from briefgen.errors import InputError, LearnError, NothingToReport
+from briefgen.errors import LearnError, NothingToReport
+from briefgen.files import json_lines
 from briefgen.models import Topic
 from briefgen.score import (
     CompiledTopic,
@@ -183,20 +184,14 @@ class Labelled:
 
 def read_portal_labels(path: Path) -> list[Labelled]:
     """The portal's reports with their section (those of no category left out)."""
-    rows = []
     hint = 'give the portal\'s JSON lines file: each line an object with "date", "category" and "summary"'
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else 'not UTF-8 text'}", hint) from exc
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                row = json.loads(line)
-                if row["category"] not in UNFILED and str(row["summary"]).strip():
-                    rows.append(Labelled(str(row["summary"]), CATEGORY_TOPIC.get(row["category"], NONE), int(row["date"][:4])))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"{path} line {number} is not a portal item ({exc})", hint) from exc
+
+    def labelled(row: Any) -> Labelled | None:
+        if row["category"] in UNFILED or not str(row["summary"]).strip():
+            return None
+        return Labelled(str(row["summary"]), CATEGORY_TOPIC.get(row["category"], NONE), int(row["date"][:4]))
+
+    rows = list(json_lines(path, labelled, "a portal item", hint))
     if not rows:
         raise NothingToReport(f"no portal item in {path}", hint)
     return rows

@@ -18,13 +18,13 @@ copied into the project.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from briefgen.config import Options
-from briefgen.errors import InputError
+from briefgen.files import json_lines
 from briefgen.models import Article, Briefing, History
 from briefgen.relevance import CATEGORY_TOPIC, UNFILED
 
@@ -47,25 +47,15 @@ class PortalItem:
 def read_portal(path: Path, first: dt.date | None = None, last: dt.date | None = None) -> list[PortalItem]:
     """The portal's items (``id``, ``date``, ``category``, ``summary``, ``sources`` a line), those
     dated ``first`` to ``last`` when given; items of no category are left out."""
-    items = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise InputError(f"cannot read {path} ({reason})", "give the portal's JSON lines file") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            item = PortalItem(str(row["id"]), dt.date.fromisoformat(row["date"]), str(row["category"]),
-                              str(row["summary"]).strip(), tuple(str(s) for s in row.get("sources") or ()))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path} line {number} is not a portal item ({exc})",
-                             'each line must be a JSON object with "id", "date", "category" and "summary"') from exc
-        if item.category not in UNFILED and item.text and (first is None or item.date >= first) and (last is None or item.date <= last):
-            items.append(item)
-    return items
+    def item(row: Any) -> PortalItem | None:
+        made = PortalItem(str(row["id"]), dt.date.fromisoformat(row["date"]), str(row["category"]),
+                          str(row["summary"]).strip(), tuple(str(s) for s in row.get("sources") or ()))
+        wanted = made.category not in UNFILED and made.text and (first is None or made.date >= first) and (
+            last is None or made.date <= last)
+        return made if wanted else None
+
+    return list(json_lines(path, item, "a portal item", "give the portal's JSON lines file",
+                           'each line must be a JSON object with "id", "date", "category" and "summary"'))
 
 
 def as_article(item: PortalItem) -> Article:

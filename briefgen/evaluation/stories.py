@@ -5,15 +5,16 @@ file, the bundled corpus with its labels, Issue 19's BBC window)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from briefgen.errors import InputError
 from briefgen.evaluation.summaries import read_bbc
+from briefgen.files import json_lines
 
 BASELINE_THRESHOLDS = tuple(round(0.01 * i, 2) for i in range(1, 10)) + tuple(round(0.05 * i, 2) for i in range(2, 13))
 
@@ -40,24 +41,13 @@ def read_labelled_stories(path: Path) -> list[LabelledArticle]:
     a line that is not such an object is an :class:`InputError` naming it."""
     import datetime as dt
 
-    articles = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise InputError(f"cannot read {path}: {reason}", "give a story-labelled JSON lines file") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            stamp = dt.datetime.fromisoformat(str(row["date"]).replace("Z", "+00:00"))
-            day = stamp.toordinal() + (stamp.hour * 3600 + stamp.minute * 60 + stamp.second) / 86400
-            articles.append(LabelledArticle(str(row["title"]), str(row.get("text") or ""), day, str(row["story_id"])))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path} line {number} is not a story-labelled article ({exc})",
-                             'each line must be a JSON object with "story_id", "date" and "title"') from exc
-    return articles
+    def article(row: Any) -> LabelledArticle:
+        stamp = dt.datetime.fromisoformat(str(row["date"]).replace("Z", "+00:00"))
+        day = stamp.toordinal() + (stamp.hour * 3600 + stamp.minute * 60 + stamp.second) / 86400
+        return LabelledArticle(str(row["title"]), str(row.get("text") or ""), day, str(row["story_id"]))
+
+    return list(json_lines(path, article, "a story-labelled article", "give a story-labelled JSON lines file",
+                           'each line must be a JSON object with "story_id", "date" and "title"'))
 
 
 def read_labelled_corpus(corpus: Path, labels: Path) -> list[LabelledArticle]:
