@@ -124,8 +124,20 @@ def candidate_pairs(signature: np.ndarray, present: np.ndarray) -> np.ndarray:
             if not same.any():  # no bucket holds more than `distance` texts
                 break
             found.append(np.stack((members[:-distance][same], members[distance:][same]), axis=1))
-    pairs = np.sort(np.concatenate(found), axis=1)
-    return np.unique(pairs, axis=0)
+    return unique_pairs(np.concatenate(found))
+
+
+def unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """The distinct pairs of ``pairs`` (``k × 2`` non-negative integers), each as ``(smaller,
+    larger)``, in lexicographic order: what ``np.unique(np.sort(pairs, axis=1), axis=0)`` gives, with
+    each pair coded as one integer so that the sort is of numbers, not of rows (many times faster
+    when texts repeat and the pairs run to millions)."""
+    pairs = np.sort(pairs.astype(np.int64, copy=False), axis=1)
+    if not len(pairs):
+        return pairs.reshape(0, 2)
+    n = int(pairs[:, 1].max()) + 1
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack((codes // n, codes % n), axis=1)
 
 
 def likely_pairs(signature: np.ndarray, present: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:

@@ -131,3 +131,14 @@ def test_the_loader_reports_bad_files_and_never_raises(files: list[tuple[str, by
         assert article.text and article.text == normalize_body(article.text)
         assert not re.search("[\x00-\x08\x0e-\x1f\ud800-\udfff]", article.text + article.title + article.source)
     build(result.articles)  # and the pipeline takes whatever the loader gives
+
+
+@given(st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 3000)), max_size=200))
+def test_unique_pairs_are_numpys_unique_rows_of_the_sorted_pairs(pairs: list[tuple[int, int]]) -> None:
+    import numpy as np
+
+    from briefgen.dedupe import unique_pairs
+
+    given_pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    expected = np.unique(np.sort(given_pairs, axis=1), axis=0).reshape(-1, 2)
+    assert unique_pairs(given_pairs).tolist() == expected.tolist()
