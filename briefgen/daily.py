@@ -27,7 +27,7 @@ from briefgen.output.archive import (
     reported,
     swap_in,
 )
-from briefgen.output.render import import_ahead, render_all
+from briefgen.output.render import render_all
 from briefgen.parallel import Progress
 from briefgen.pipeline import Window
 from briefgen.sources import Source, open_source
@@ -102,8 +102,6 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
          jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, cluster: Any) -> DailyResult:
     """:func:`run_daily`, on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given."""
     settings = Settings.of(options)
-    if jobs <= 1:  # the libraries of the render are imported while the briefing is made (no fork follows)
-        import_ahead(options.formats)
     with _left_as_found(Path(out)):
         source = open_source(corpus, out, options, jobs, progress, cache, cluster)
         articles, start, end = _window_articles(source, corpus, options, today, date, days)

@@ -42,7 +42,7 @@ def term_matrix(texts: Sequence[str]) -> TermMatrix:
     """The count and TF-IDF matrices of ``texts``: the map and reduce steps of a window's term
     weights (:func:`stem_frequencies`, :func:`vocabulary`) on one part that holds them all."""
     all_words = [content_words(text) for text in texts]
-    all_stems = [[stem(w) for w in one] for one in all_words]
+    all_stems = [list(map(stem, one)) for one in all_words]
     return matrix_of(all_stems, *vocabulary([stem_frequencies(all_stems)]), words=all_words)
 
 

@@ -119,7 +119,7 @@ def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
                 sentences.append(sentence)
                 owner.append(index)
                 words.append(its_words)
-    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [[stem(w) for w in one] for one in words], keys,
+    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [list(map(stem, one)) for one in words], keys,
                 words)
 
 

@@ -24,10 +24,7 @@ article says can make the renderer read a file or the network.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import threading
-from collections.abc import Sequence
 from typing import Any
 
 from briefgen import styles
@@ -148,34 +145,6 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
             raise ValueError(f"briefgen does not fetch URLs while rendering: {url[:200]}")
 
     return RefusingFetcher()
-
-
-def import_ahead(formats: Sequence[str]) -> threading.Thread:
-    """Start importing what rendering will need, in a thread of its own, and return it: matplotlib
-    for the coverage chart (:data:`briefgen.web.chart.LIBRARIES`; the archive's index page shows
-    it whatever the formats), then WeasyPrint when ``formats`` hold the PDF. Their imports take
-    most of a small run, and much of it is waiting (WeasyPrint looks for Pango with
-    ``ctypes.util.find_library``, which runs ``ldconfig`` and ``gcc``), so the caller's work
-    goes on meanwhile; what needs a library waits for its import to end, as for any import. A
-    library that cannot be imported is left alone here: the render imports it again and says why.
-
-    Never while processes may still be forked from this one (``--jobs`` over 1): a child forked
-    during an import could wait forever for the module's lock."""
-    from briefgen.web.chart import LIBRARIES
-
-    names = [*LIBRARIES, *(["weasyprint"] if "pdf" in formats else [])]
-
-    def run() -> None:
-        for name in names:
-            try:
-                importlib.import_module(name)
-            except Exception as exc:  # the render imports it again and says why
-                log.debug("importing %s ahead failed: %s", name, exc)
-                return
-
-    thread = threading.Thread(target=run, name="briefgen-import-ahead")
-    thread.start()
-    return thread
 
 
 def render_all(briefing: Briefing, formats: tuple[str, ...], templates: str = "", site_url: str = "",

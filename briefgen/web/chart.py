@@ -38,8 +38,6 @@ DARK_COLOURS = ("#77AADD", "#EE8899", "#66CC77", "#DD77BB", "#88DDFF", "#DDCC66"
 COUNTED = "an article counts for each topic a quarter of its sentences report, as the sections judge them"
 MARKERS = ("o", "s", "^", "D", "v", "P")
 DASHES = ("-", "--", "-.", ":", "-", "--")
-#: the modules :func:`svg` imports (:func:`briefgen.output.render.import_ahead` imports them ahead)
-LIBRARIES = ("matplotlib", "matplotlib.dates", "matplotlib.figure", "matplotlib.ticker", "matplotlib.backends.backend_svg")
 _INK = "#010203"  # drawn as currentColor: matplotlib needs a colour, the page says which
 
 

@@ -3,12 +3,9 @@
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from briefgen.models import Briefing, Item, Section, Source, Story
@@ -121,14 +118,3 @@ def test_json_follows_the_documented_schema() -> None:
                                   "url": "", "path": "corpus/2026-11-24-b.txt"}
     assert data["stories"][1] == {"id": "s2", "title": "Checkpoint *attacked*", "first_seen": "2026-11-24",
                                   "last_seen": "2026-11-24", "topics": ["security"], "articles": ["corpus/2026-11-24-b.txt"]}
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize(("formats", "expected"), [(("md", "json"), "[False, True]"), (("md", "pdf"), "[True, True]")])
-def test_the_libraries_of_the_render_are_imported_ahead(formats: tuple[str, ...], expected: str) -> None:
-    """WeasyPrint only for a PDF; matplotlib always (the archive's index page shows the chart)."""
-    code = ("import sys; from briefgen.output.render import import_ahead; "
-            f"import_ahead({formats!r}).join(); print([m in sys.modules for m in ('weasyprint', 'matplotlib.figure')])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == expected
