@@ -116,7 +116,7 @@ def articles_about(articles: Sequence[Article], topics: Sequence[Topic], ranking
                 owner.append(index)
     if not words or not topics:
         return np.zeros((len(articles), len(topics)), dtype=bool)
-    stems = [[stem(w) for w in one] for one in words]
+    stems = [list(map(stem, one)) for one in words]
     columns, idf = vocabulary([stem_frequencies(stems)])
     matrix = matrix_of(stems, columns, np.ones_like(idf), words=words)
     owners = np.array(owner, dtype=np.int64)

@@ -43,6 +43,7 @@ from briefgen.models import Activity, Article
 from briefgen.parallel import Progress, map_items
 from briefgen.readers import READERS, Draft, Reader, Reading, clean_text, decode_bytes, read_txt
 from briefgen.text.layout import paragraphs
+from briefgen.text.split import Split
 
 if TYPE_CHECKING:
     from briefgen.about import AboutRule
@@ -73,6 +74,8 @@ class LoadResult:
     undated: list[str] = field(default_factory=list)  #: paths of articles without any date
     warnings: list[str] = field(default_factory=list)  #: non-fatal, one line each, naming the file
     duplicates: int = 0  #: entries merged into a near-identical article (kept in ``also_in`` or dropped)
+    #: the sentences of articles split already (:meth:`remember`), by their id and text
+    split: dict[tuple[str, str], Split] = field(default_factory=dict, repr=False, compare=False)
 
     def newest_date(self) -> dt.date | None:
         """The newest date of an article (of a merged group, of any member kept)."""
@@ -91,7 +94,15 @@ class LoadResult:
         whether each article is about each topic: ``rule``, :class:`briefgen.about.AboutRule`)."""
         span, heads = chart_heads([a.date for a in self.articles], end)
         chosen = [self.articles[k] for k in heads]
-        return counted(span, [a.date for a in chosen if a.date is not None], rule.about(chosen), rule.topics)
+        split = [kept if (kept := self.split.get((a.id, a.text))) is not None else Split.of(a) for a in chosen]
+        return counted(span, [a.date for a in chosen if a.date is not None], rule.about(chosen, split), rule.topics)
+
+    def remember(self, articles: Sequence[Article], split: Sequence[Split]) -> None:
+        """Keep the sentences of ``articles`` (their :meth:`briefgen.text.split.Split.of`,
+        ``split``: the window's, split by the briefing's first stage), so that :meth:`activity`
+        does not split them again: a run without the index counts its window's articles for the
+        chart without splitting them twice."""
+        self.split.update(((a.id, a.text), one) for a, one in zip(articles, split, strict=True))
 
 
 @dataclass

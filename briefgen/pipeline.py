@@ -88,14 +88,17 @@ class Mapper(Protocol):
 class Here:
     """:class:`Mapper` of this process: the parts are split over ``jobs`` processes (with a
     ``progress`` bar), but for the articles whose sentences ``known`` gives (the corpus
-    index's, :meth:`briefgen.corpus_index.IndexedCorpus.sentences`); every other step runs in place."""
+    index's, :meth:`briefgen.corpus_index.IndexedCorpus.sentences`); those split are given to
+    ``remember`` (the corpus read whole keeps them for the coverage chart,
+    :meth:`briefgen.load.LoadResult.remember`). Every other step runs in place."""
 
     jobs: int = 1
-    progress: Progress[list[Sentence]] | None = None
+    progress: Progress[Split] | None = None
     known: Callable[[Sequence[Article]], list[Split | None]] | None = None
+    remember: Callable[[Sequence[Article], Sequence[Split]], None] | None = None
 
     def split(self, parts: Sequence[Any], settings: Settings) -> list[Any]:
-        return [split_part(part, settings, self.jobs, self.progress, self.known(part) if self.known else None)
+        return [split_part(part, settings, self.jobs, self.progress, self.known(part) if self.known else None, self.remember)
                 for part in parts]
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Any:
@@ -154,7 +157,7 @@ def build_briefing(
     end: dt.date,
     jobs: int = 1,
     history: History | None = None,
-    progress: Progress[list[Sentence]] | None = None,
+    progress: Progress[Split] | None = None,
 ) -> Briefing:
     """The briefing of ``articles`` (already limited to the window from ``start`` to ``end``),
     in this process (:func:`brief_parts` over one part: the whole window; split over ``jobs``

@@ -10,8 +10,10 @@ a sentence relevant alone; an ``exclude`` term sets the sentence's relevance to 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,7 +42,7 @@ def term_matrix(texts: Sequence[str]) -> TermMatrix:
     """The count and TF-IDF matrices of ``texts``: the map and reduce steps of a window's term
     weights (:func:`stem_frequencies`, :func:`vocabulary`) on one part that holds them all."""
     all_words = [content_words(text) for text in texts]
-    all_stems = [[stem(w) for w in one] for one in all_words]
+    all_stems = [list(map(stem, one)) for one in all_words]
     return matrix_of(all_stems, *vocabulary([stem_frequencies(all_stems)]), words=all_words)
 
 
@@ -55,15 +57,9 @@ class Frequencies:
 
 def stem_frequencies(text_stems: Sequence[Sequence[str]]) -> Frequencies:
     """The map step of the term weights: each text's stems (``text_stems``) counted."""
-    order: dict[str, int] = {}
-    for one in text_stems:
-        for s in one:
-            order.setdefault(s, len(order))
-    df = np.zeros(len(order), dtype=np.int64)
-    for one in text_stems:
-        for s in set(one):
-            df[order[s]] += 1
-    return Frequencies(len(text_stems), list(order), df)
+    order = list(dict.fromkeys(chain.from_iterable(text_stems)))  # in the order they first appear
+    held = Counter(chain.from_iterable(map(set, text_stems)))  # each text counts a stem once
+    return Frequencies(len(text_stems), order, np.fromiter(map(held.__getitem__, order), dtype=np.int64, count=len(order)))
 
 
 def vocabulary(parts: Sequence[Frequencies]) -> tuple[dict[str, int], np.ndarray]:

@@ -50,15 +50,17 @@ class Source(Protocol):
 class LocalSource:
     """A corpus in this process (in memory, or through its index): its window is split over
     ``jobs`` processes, with a ``progress`` bar (but for the articles whose sentences the index
-    keeps: ``known``), and briefed here."""
+    keeps: ``known``; a corpus read whole keeps those split, ``remember``, for the coverage chart),
+    and briefed here."""
 
     corpus: Corpus
     jobs: int = 1
     progress: Progress[Any] | None = None
     known: Callable[[Sequence[Article]], list[Split | None]] | None = None
+    remember: Callable[[Sequence[Article], Sequence[Split]], None] | None = None
 
     def briefing(self, window: Window, settings: Settings) -> Briefing:
-        return brief_parts(Here(self.jobs, self.progress, self.known), [window.articles], window, settings,
+        return brief_parts(Here(self.jobs, self.progress, self.known, self.remember), [window.articles], window, settings,
                            TextHolding(window.articles))
 
 
@@ -96,5 +98,6 @@ def open_source(folder: Path, out: Path, options: Options, jobs: int = 1,
         corpus = open_corpus(folder, cache, max_bytes, options.output.lock_timeout, jobs, progress, reported=Path(out),
                              rule=rule, max_seconds=max_seconds)
         return LocalSource(corpus, jobs, splitting, corpus.sentences if isinstance(corpus, IndexedCorpus) else None)
-    return LocalSource(load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes,
-                                   max_seconds=max_seconds), jobs, splitting)
+    loaded = load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None, max_bytes=max_bytes,
+                         max_seconds=max_seconds)
+    return LocalSource(loaded, jobs, splitting, remember=loaded.remember)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +44,8 @@ from briefgen.score import (
     transform,
 )
 from briefgen.stories import StorySettings, article_key
-from briefgen.text.split import Split, split_article
-from briefgen.text.words import content_words, stem
+from briefgen.text.split import Split
+from briefgen.text.words import stem
 
 log = logging.getLogger(__name__)
 
@@ -89,31 +89,37 @@ class Part:
 
 
 def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
-               progress: Progress[list[Sentence]] | None = None,
-               known: Sequence[Split | None] | None = None) -> Part:
-    """Split the articles (over ``jobs`` processes) and keep the sentences of reportable length
-    (no heading, ``min_words`` to ``max_words`` words); each article's story key is taken from
-    the same split. ``known``: each article's sentences and words when already split (the corpus
-    index keeps them, :meth:`briefgen.corpus_index.IndexedCorpus.sentences`), ``None`` where
-    not: only those are split here."""
+               progress: Progress[Split] | None = None,
+               known: Sequence[Split | None] | None = None,
+               remember: Callable[[Sequence[Article], Sequence[Split]], None] | None = None) -> Part:
+    """Split the articles (over ``jobs`` processes; :meth:`briefgen.text.split.Split.of`) and
+    keep the sentences of reportable length (no heading, ``min_words`` to ``max_words`` words);
+    each article's story key is taken from the same split. ``known``: each article's sentences
+    and words when already split (the corpus index keeps them,
+    :meth:`briefgen.corpus_index.IndexedCorpus.sentences`), ``None`` where not: only those are
+    split here, and given to ``remember`` (with their articles) when it is given, so that the
+    coverage chart need not split them again (:meth:`briefgen.load.LoadResult.remember`)."""
     known = known if known is not None else [None] * len(articles)
     todo = [k for k, one in enumerate(known) if one is None]
-    split: list[list[Sentence]] = [one.sentences if one is not None else [] for one in known]
-    for k, article_sentences in zip(todo, map_items(split_article, [articles[k] for k in todo], jobs, progress), strict=True):
-        split[k] = article_sentences
+    split = list(known)
+    made = map_items(Split.of, [articles[k] for k in todo], jobs, progress)
+    for k, one in zip(todo, made, strict=True):
+        split[k] = one
+    if remember is not None and todo:
+        remember([articles[k] for k in todo], made)
     sentences: list[Sentence] = []
     owner: list[int] = []
     keys: list[str] = []
     words: list[list[str]] = []
-    for index, article_sentences in enumerate(split):
-        keys.append(article_key(articles[index], article_sentences))
-        its = known[index]
-        for k, sentence in enumerate(article_sentences):
+    for index, its in enumerate(split):
+        assert its is not None
+        keys.append(article_key(articles[index], its.sentences))
+        for sentence, its_words in zip(its.sentences, its.words, strict=True):
             if reportable(sentence, settings.ranking):
                 sentences.append(sentence)
                 owner.append(index)
-                words.append(its.words[k] if its is not None else content_words(sentence.text))
-    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [[stem(w) for w in one] for one in words], keys,
+                words.append(its_words)
+    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [list(map(stem, one)) for one in words], keys,
                 words)
 
 

@@ -28,14 +28,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not Path("/proc/self/stat").ex
 #: runs briefgen with one stage function made to wait, in the workers, until the file HOLD exists
 HELD_RUN = """
 import os, sys, time
-import briefgen.corpus_index.scan as scan, briefgen.stages as stages
+import briefgen.corpus_index.scan as scan, briefgen.text.split as text_split
 from briefgen.__main__ import main
 
 def wait():
     while not os.path.exists(os.environ["HOLD"]):
         time.sleep(0.02)
 
-_read, _split = scan.read_job, stages.split_article
+_read, _split = scan.read_job, text_split.split_article
 def held_read(job):
     wait()
     return _read(job)
@@ -45,7 +45,7 @@ def held_split(article):
 if os.environ["STAGE"] == "index":
     scan.read_job = held_read
 else:
-    stages.split_article = held_split
+    text_split.split_article = held_split
 sys.argv[0] = "briefgen"
 main()
 """

@@ -180,3 +180,40 @@ def test_a_briefing_mapped_over_parts_here_is_the_briefing_of_one_part(articles,
 def test_settings_reach_the_stages(articles, options: Options) -> None:
     fewer = build_briefing(articles, replace(options, items_per_section=1, key_points=0), DAY, DAY - dt.timedelta(days=1), DAY)
     assert fewer.key_points == () and all(len(s.items) <= 1 for s in fewer.sections)
+
+
+def test_a_corpus_read_whole_counts_the_chart_from_the_windows_split(articles, options: Options, settings: Settings,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import text
+    from briefgen.about import AboutRule
+    from briefgen.load import LoadResult
+    from briefgen.sources import LocalSource
+
+    older = [replace(a, id=f"old{k}", path=f"corpus/old{k}.md", date=DAY - dt.timedelta(days=5)) for k, a in enumerate(articles[:3])]
+    corpus = [*older, *articles]
+    rule = AboutRule(options.topics, options.ranking)
+    alone = LoadResult(articles=list(corpus)).activity(rule, DAY)  # every article split for the chart
+    assert sum(map(sum, alone.counts)) >= 3  # articles about the topics are counted
+
+    loaded = LoadResult(articles=list(corpus))
+    window = loaded.in_window(DAY - dt.timedelta(days=1), DAY)
+    briefing = LocalSource(loaded, remember=loaded.remember).briefing(Window(window, DAY, DAY - dt.timedelta(days=1), DAY),
+                                                                       settings)
+    assert briefing == build_briefing(window, options, DAY, DAY - dt.timedelta(days=1), DAY)
+    split = text.split.split_article
+    seen: list[str] = []
+    monkeypatch.setattr(text.split, "split_article", lambda article: seen.append(article.id) or split(article))
+    assert loaded.activity(rule, DAY) == alone
+    assert sorted(seen) == ["old0", "old1", "old2"]  # the window's articles are not split again
+
+
+def test_split_part_gives_what_it_split_to_remember(articles, settings: Settings) -> None:
+    from briefgen.text.split import Split
+
+    given: list[tuple[str, Split]] = []
+    known = [None, Split.of(articles[1]), None]
+    part = split_part(articles[:3], settings, known=known,
+                      remember=lambda some, split: given.extend(zip([a.id for a in some], split, strict=True)))
+    assert given == [("a0", Split.of(articles[0])), ("a2", Split.of(articles[2]))]  # not a1, whose split was known
+    alone = split_part(articles[:3], settings)
+    assert (part.sentences, part.stems, part.words, part.keys) == (alone.sentences, alone.stems, alone.words, alone.keys)

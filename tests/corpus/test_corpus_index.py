@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from briefgen import stages as stages_module
 from briefgen.about import AboutRule
 from briefgen.config import load_options
 from briefgen.corpus_index import IndexedCorpus, open_corpus
@@ -26,6 +25,7 @@ from briefgen.corpus_index import store as store_module
 from briefgen.corpus_index import window as window_module
 from briefgen.load import load_corpus, text_digest
 from briefgen.stages import Settings, split_part
+from briefgen.text import split as split_module
 from briefgen.text.split import Split
 from tests.conftest import (
     RECOGNITION_TEXT,
@@ -203,7 +203,7 @@ def test_the_index_keeps_each_window_article_split_as_the_split_stage_splits_it(
     assert all(one is not None for one in kept)
     assert kept == [Split.of(article) for article in window]
     settings = Settings.of(load_options())
-    splits = Counted(stages_module.split_article, monkeypatch, "briefgen.stages.split_article")
+    splits = Counted(split_module.split_article, monkeypatch, "briefgen.text.split.split_article")
     with_kept, split_here = split_part(window, settings, known=kept), split_part(window, settings)
     assert len(with_kept.sentences) > 20
     for field in ("sentences", "stems", "keys", "words"):
