@@ -25,6 +25,7 @@ BANDS = 12
 ROWS = 3  # signature values a band (the band key mixes exactly three); a pair with Jaccard 0.8
 # then shares at least one band with probability 1 − (1 − 0.8³)¹² > 0.999
 THRESHOLD = 0.8
+TEXTS_AT_ONCE = 1000  #: texts shingled at once when making signatures (:func:`chunked_signatures`)
 WINDOW = 16  #: in a bucket, each text is paired with the next WINDOW texts (bounds look-alike templates)
 
 _PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…"})
@@ -171,9 +172,33 @@ def join_groups(n: int, pairs: np.ndarray, same: Callable[[int, int], bool]) -> 
     return list(groups.values())
 
 
+def chunked_signatures(texts: Sequence[str], size: int = TEXTS_AT_ONCE) -> tuple[np.ndarray, np.ndarray]:
+    """The :func:`signatures` of the texts and which of them have words, made ``size`` texts at
+    a time: a text's shingles and signature do not depend on the other texts, so these are the
+    numbers of all of them at once, without holding every text's words and shingles together
+    (at 100,000 articles, gigabytes)."""
+    signature = np.zeros((len(texts), BANDS * ROWS), dtype=np.uint64)
+    present = np.zeros(len(texts), dtype=bool)
+    for first in range(0, len(texts), size):
+        found = shingles(texts[first:first + size])
+        signature[first:first + size] = signatures(found)
+        present[first:first + size] = np.diff(found.bounds) > 0
+    return signature, np.flatnonzero(present)
+
+
 def duplicate_groups(texts: Sequence[str], threshold: float = THRESHOLD) -> list[list[int]]:
     """Groups of indexes of near-duplicate texts, each group in index order, groups in the order
-    of their first member; a text without duplicates is a group of its own."""
-    found = shingles(texts)
-    pairs = likely_pairs(signatures(found), np.flatnonzero(np.diff(found.bounds) > 0), threshold)
-    return join_groups(len(texts), pairs, lambda i, j: jaccard(found.of(i), found.of(j)) >= threshold)
+    of their first member; a text without duplicates is a group of its own. The signatures are
+    made a chunk of texts at a time (:func:`chunked_signatures`), and the shingles of a text
+    again only when one of its likely pairs is compared (each text's once)."""
+    signature, present = chunked_signatures(texts, TEXTS_AT_ONCE)
+    pairs = likely_pairs(signature, present, threshold)
+    del signature
+    shingled: dict[int, np.ndarray] = {}
+
+    def of(i: int) -> np.ndarray:
+        if i not in shingled:
+            shingled[i] = shingles([texts[i]]).of(0)
+        return shingled[i]
+
+    return join_groups(len(texts), pairs, lambda i, j: jaccard(of(i), of(j)) >= threshold)

@@ -64,6 +64,7 @@ TERM_SHARE = 0.7
 #: security, and its lists say so)
 VOUCH_TERMS = 2
 VOUCHED = 0.8
+ROWS_AT_ONCE = 4096  #: texts whose features are made and weighed at once (:meth:`RelevanceModel.probabilities`)
 
 
 def features(text_stems: Sequence[str]) -> list[str]:
@@ -119,16 +120,28 @@ class RelevanceModel:
         stems and stem pairs, and their :meth:`term_counts` (given, or counted here), each capped
         at :data:`TERM_CAP`, over it."""
         counts = self.term_counts(matrix, topics) if counts is None else counts
-        return sp.hstack([tfidf(matrix.stems, self._index, self.idf), sp.csr_matrix(np.minimum(counts, TERM_CAP) / TERM_CAP)]).tocsr()
+        return self._features(matrix.stems, counts)
+
+    def _features(self, stem_lists: Sequence[Sequence[str]], counts: np.ndarray) -> sp.csr_matrix:
+        """:meth:`features` of texts given by their stems and :meth:`term_counts`."""
+        return sp.hstack([tfidf(stem_lists, self._index, self.idf), sp.csr_matrix(np.minimum(counts, TERM_CAP) / TERM_CAP)]).tocsr()
 
     def probabilities(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> np.ndarray:
-        """texts × :attr:`classes`: each row sums to 1."""
-        if not matrix.counts.shape[0]:
-            return np.zeros((0, len(self.classes)))
-        logits = np.asarray(self.features(matrix, topics, counts) @ self.coef) + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        odds = np.exp(logits)
-        return odds / odds.sum(axis=1, keepdims=True)
+        """texts × :attr:`classes`: each row sums to 1. Made :data:`ROWS_AT_ONCE` texts at a
+        time: a row's features and probabilities depend on its text alone, so these are the
+        numbers of all of them at once, without every text's features held together."""
+        rows = matrix.counts.shape[0]
+        found = np.zeros((rows, len(self.classes)))
+        if not rows:
+            return found
+        counts = self.term_counts(matrix, topics) if counts is None else counts
+        for first in range(0, rows, ROWS_AT_ONCE):
+            last = min(first + ROWS_AT_ONCE, rows)
+            logits = np.asarray(self._features(matrix.stems[first:last], counts[first:last]) @ self.coef) + self.intercept
+            logits -= logits.max(axis=1, keepdims=True)
+            odds = np.exp(logits)
+            found[first:last] = odds / odds.sum(axis=1, keepdims=True)
+        return found
 
     def topic_probabilities(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> np.ndarray:
         """texts × ``topics``: the probability of each configured topic the model knows (the sum

@@ -81,13 +81,11 @@ def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.
     """The term matrices of texts (their stems, ``text_stems``) in a vocabulary (``columns``,
     ``idf``: :func:`vocabulary`) that holds all their stems; ``words``, the texts' content words
     (one a stem), lets terms match as words."""
-    indptr = [0]
-    indices: list[int] = []
-    for one in text_stems:
-        indices.extend(columns[s] for s in one)
-        indptr.append(len(indices))
-    counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
-                           shape=(len(text_stems), len(idf)))
+    indptr = np.concatenate(([0], np.cumsum(np.fromiter(map(len, text_stems), dtype=np.int64, count=len(text_stems)))))
+    # the columns go straight into an array: a list of them would hold an int object a token
+    indices = np.fromiter(map(columns.__getitem__, chain.from_iterable(text_stems)), dtype=np.int64,
+                          count=int(indptr[-1]))
+    counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(len(text_stems), len(idf)))
     counts.sum_duplicates()
     return TermMatrix(counts, weigh(counts, idf), idf, columns, list(text_stems), counts.tocsc(),
                       None if words is None else list(words))

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from briefgen import relevance
 from briefgen.config import load_options
 from briefgen.evaluation.briefing import BriefingScore, brief_days, read_portal, score_day
 from briefgen.models import Briefing, Item, Section
@@ -37,6 +38,18 @@ def test_probabilities_are_a_distribution_and_unknown_topics_keep_their_rule() -
     own = [*TOPICS, TOPICS[0].__class__("weather", "Weather", ("storm",))]
     by_topic = model.topic_probabilities(term_matrix(["A storm hit the coast."]), own)
     assert by_topic[0, -1] == -1.0 and (by_topic[0, :-1] >= 0).all()
+
+
+def test_probabilities_made_a_few_texts_at_a_time_are_those_of_all_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["Tariffs on steel imports will double next month, the trade ministry said.",
+             "A suicide bomber killed twelve soldiers at a checkpoint near the border.", "",
+             "The foreign minister met the ambassador to discuss restoring diplomatic relations.",
+             "The striker scored twice as the home side won the cup final."] * 3
+    matrix, model = term_matrix(texts), default_model()
+    whole = model.probabilities(matrix, TOPICS)
+    monkeypatch.setattr(relevance, "ROWS_AT_ONCE", 2)
+    assert np.array_equal(model.probabilities(matrix, TOPICS), whole)
+    assert np.array_equal(whole[:5], whole[5:10]) and not np.array_equal(whole[0], whole[1])
 
 
 def test_the_model_reads_back_what_it_saved_and_holds_no_text() -> None:

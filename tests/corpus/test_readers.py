@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from briefgen import dedupe
@@ -305,6 +306,25 @@ def test_near_duplicates_among_2000_articles_are_found_with_a_handful_of_compari
     # of the 2,000 × 1,999 / 2 pairs, only those that share a band of their signatures are looked at
     assert sum(paired) <= 20 and len(compared) <= 10
 
+
+def test_near_duplicates_are_found_a_chunk_of_texts_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signatures made a chunk at a time are those of all the texts at once, no more than a
+    chunk is shingled together, and only the texts of a likely pair are shingled again."""
+    rng = random.Random(11)
+    vocabulary = [f"w{n}" for n in range(5_000)]
+    texts = [" ".join(rng.choices(vocabulary, k=rng.randint(1, 300))) for _ in range(250)] + ["", "one two"]
+    texts[200] = texts[3] + " and a new last line"
+    whole = dedupe.shingles(texts)
+    signature, present = dedupe.chunked_signatures(texts, 37)
+    assert np.array_equal(signature, dedupe.signatures(whole))
+    assert np.array_equal(present, np.flatnonzero(np.diff(whole.bounds) > 0))
+    shingled: list[int] = []
+    original = dedupe.shingles
+    monkeypatch.setattr(dedupe, "TEXTS_AT_ONCE", 40)
+    monkeypatch.setattr(dedupe, "shingles", lambda chunk: shingled.append(len(chunk)) or original(chunk))
+    groups = duplicate_groups(texts)
+    assert [g for g in groups if len(g) > 1] == [[3, 200]]
+    assert max(shingled) == 40 and shingled.count(1) == 2  # the chunks, then texts 3 and 200 once each
 
 def test_load_article_refuses_a_file_of_several_articles(tmp_path: Path) -> None:
     path = tmp_path / "khyber.xml"
