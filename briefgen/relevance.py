@@ -86,6 +86,62 @@ def tfidf(stem_lists: Sequence[Sequence[str]], vocabulary: dict[str, int], idf: 
     return weigh(counts, idf)
 
 
+def matrix_tfidf(matrix: TermMatrix, vocabulary: dict[str, int], idf: np.ndarray, pairs: PairColumns) -> sp.csr_matrix:
+    """:func:`tfidf` of the texts of a term ``matrix`` (their stems), the same matrix, found from
+    the stems as the matrix's columns (:attr:`~briefgen.score.TermMatrix.tokens`) with array
+    operations: each distinct stem looked up once, each pair of neighbouring stems found by its
+    two columns among the ``pairs`` of ``vocabulary`` (:func:`pair_columns`). Without the
+    columns kept, :func:`tfidf` itself."""
+    if matrix.tokens is None:
+        return tfidf(matrix.stems, vocabulary, idf)
+    tokens, size = matrix.tokens, max(len(matrix.idf), 1)
+    texts = len(matrix.stems)
+    lengths = np.fromiter(map(len, matrix.stems), dtype=np.int64, count=texts)
+    own = np.full(size, -1, dtype=np.int64)  # each stem of the matrix's vocabulary as a feature (-1: none)
+    own[np.fromiter(matrix.vocabulary.values(), dtype=np.int64, count=len(matrix.vocabulary))] = np.fromiter(
+        map(lambda stem: vocabulary.get(stem, -1), matrix.vocabulary), dtype=np.int64, count=len(matrix.vocabulary))
+    row = np.repeat(np.arange(texts, dtype=np.int64), lengths)
+    single = own[tokens]
+    firsts = np.fromiter(map(lambda stem: matrix.vocabulary.get(stem, -1), pairs.first), dtype=np.int64, count=len(pairs.first))
+    seconds = np.fromiter(map(lambda stem: matrix.vocabulary.get(stem, -1), pairs.second), dtype=np.int64, count=len(pairs.second))
+    known = (firsts >= 0) & (seconds >= 0)
+    keys = firsts[known] * size + seconds[known]
+    order = np.argsort(keys)
+    keys, columns = keys[order], pairs.column[known][order]
+    at_pair = np.zeros(max(len(tokens) - 1, 0), dtype=bool)  # a token whose next one may make a feature with it
+    if len(keys):
+        is_first, is_second = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
+        is_first[firsts[known]] = True
+        is_second[seconds[known]] = True
+        at_pair = (row[1:] == row[:-1]) & is_first[tokens[:-1]] & is_second[tokens[1:]]
+    where = np.flatnonzero(at_pair)
+    key = tokens[where] * size + tokens[where + 1]
+    slot = np.minimum(np.searchsorted(keys, key), max(len(keys) - 1, 0))
+    hit = keys[slot] == key if len(keys) else np.zeros(0, dtype=bool)
+    rows = np.concatenate([row[single >= 0], row[where[hit]]])
+    indices = np.concatenate([single[single >= 0], columns[slot[hit]]])
+    grouped = np.argsort(rows, kind="stable")
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=texts)))).astype(np.int64)
+    counts = sp.csr_matrix((np.ones(len(rows)), indices[grouped], indptr), shape=(texts, len(idf)))
+    counts.sum_duplicates()
+    return weigh(counts, idf)
+
+
+@dataclass(frozen=True)
+class PairColumns:
+    """The features of a vocabulary that are pairs of stems: each pair's first and second stem and its column."""
+
+    first: list[str]
+    second: list[str]
+    column: np.ndarray
+
+
+def pair_columns(vocabulary: dict[str, int]) -> PairColumns:
+    """The pairs of stems (``"a b"``) among the features of ``vocabulary``."""
+    pairs = [(term.partition(" "), column) for term, column in vocabulary.items() if " " in term]
+    return PairColumns([a for (a, _, _), _ in pairs], [b for (_, _, b), _ in pairs], np.array([c for _, c in pairs], dtype=np.int64))
+
+
 def term_counts(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:
     """For each topic, how many of its strong, related and excluded terms a text (a row of
     ``matrix``) holds: texts × (3 × topics), in that order."""
@@ -107,6 +163,13 @@ class RelevanceModel:
 
     def __post_init__(self) -> None:
         self._index = {term: i for i, term in enumerate(self.vocabulary)}
+        self._pairs: PairColumns | None = None
+
+    def pairs(self) -> PairColumns:
+        """The features that are pairs of stems (:func:`pair_columns`), found once."""
+        if self._pairs is None:
+            self._pairs = pair_columns(self._index)
+        return self._pairs
 
     def term_counts(self, matrix: TermMatrix, topics: Sequence[Topic]) -> np.ndarray:
         """:func:`term_counts` of the texts for :attr:`term_topics`, with the term lists of the
@@ -116,10 +179,10 @@ class RelevanceModel:
 
     def features(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> sp.csr_matrix:
         """The feature rows of texts (the rows of their term ``matrix``): the TF-IDF of their
-        stems and stem pairs, and their :meth:`term_counts` (given, or counted here), each capped
+        stems and stem pairs (:func:`matrix_tfidf`), and their :meth:`term_counts` (given, or counted here), each capped
         at :data:`TERM_CAP`, over it."""
         counts = self.term_counts(matrix, topics) if counts is None else counts
-        return sp.hstack([tfidf(matrix.stems, self._index, self.idf), sp.csr_matrix(np.minimum(counts, TERM_CAP) / TERM_CAP)]).tocsr()
+        return sp.hstack([matrix_tfidf(matrix, self._index, self.idf, self.pairs()), sp.csr_matrix(np.minimum(counts, TERM_CAP) / TERM_CAP)]).tocsr()
 
     def probabilities(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> np.ndarray:
         """texts × :attr:`classes`: each row sums to 1."""
