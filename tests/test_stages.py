@@ -239,3 +239,18 @@ def test_split_part_gives_what_it_split_to_remember(articles, settings: Settings
     assert given == [("a0", Split.of(articles[0])), ("a2", Split.of(articles[2]))]  # not a1, whose split was known
     alone = split_part(articles[:3], settings)
     assert (part.sentences, part.stems, part.words, part.keys) == (alone.sentences, alone.stems, alone.words, alone.keys)
+
+
+def test_a_daily_run_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from briefgen.daily import RUN_GC_THRESHOLD, fewer_collections
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_threshold()[0] == RUN_GC_THRESHOLD and gc.isenabled()
+        assert gc.get_freeze_count() >= frozen
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+    with pytest.raises(KeyError), fewer_collections():
+        raise KeyError("a failed run")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
