@@ -87,6 +87,86 @@ def tfidf(stem_lists: Sequence[Sequence[str]], vocabulary: dict[str, int], idf: 
     return weigh(counts, idf)
 
 
+def matrix_tfidf(matrix: TermMatrix, vocabulary: dict[str, int], idf: np.ndarray, pairs: PairColumns) -> sp.csr_matrix:
+    """:func:`tfidf` of the texts of a term ``matrix`` (their stems), the same matrix, found from
+    the stems as the matrix's columns (:attr:`~briefgen.score.TermMatrix.tokens`) with array
+    operations: each distinct stem looked up once, each pair of neighbouring stems found by its
+    two columns among the ``pairs`` of ``vocabulary`` (:func:`pair_columns`). Without the
+    columns kept, :func:`tfidf` itself."""
+    if matrix.tokens is None:
+        return tfidf(matrix.stems, vocabulary, idf)
+    lengths = np.fromiter(map(len, matrix.stems), dtype=np.int64, count=len(matrix.stems))
+    return token_features(matrix, vocabulary, pairs).tfidf(matrix.tokens, lengths, idf)
+
+
+@dataclass(frozen=True)
+class TokenFeatures:
+    """A term matrix's columns as features of a vocabulary (:func:`token_features`): found once
+    for the matrix, then used on its texts a slice at a time (:meth:`tfidf`)."""
+
+    own: np.ndarray  #: each column of the matrix as a feature (-1: none)
+    keys: np.ndarray  #: the stem pairs that are features, as ``first column × size + second``, sorted
+    columns: np.ndarray  #: the feature of each of ``keys``
+    is_first: np.ndarray  #: whether a column is the first stem of a pair feature
+    is_second: np.ndarray  #: whether a column is the second stem of a pair feature
+    size: int  #: the matrix's number of columns (at least 1)
+
+    def tfidf(self, tokens: np.ndarray, lengths: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
+        """:func:`tfidf` of texts given as the matrix's columns of their stems (``tokens``, text
+        after text, each ``lengths`` long)."""
+        texts = len(lengths)
+        row = np.repeat(np.arange(texts, dtype=np.int64), lengths)
+        single = self.own[tokens]
+        keys, size = self.keys, self.size
+        at_pair = np.zeros(max(len(tokens) - 1, 0), dtype=bool)  # a token whose next one may make a feature with it
+        if len(keys):
+            at_pair = (row[1:] == row[:-1]) & self.is_first[tokens[:-1]] & self.is_second[tokens[1:]]
+        where = np.flatnonzero(at_pair)
+        key = tokens[where] * size + tokens[where + 1]
+        slot = np.minimum(np.searchsorted(keys, key), max(len(keys) - 1, 0))
+        hit = keys[slot] == key if len(keys) else np.zeros(0, dtype=bool)
+        rows = np.concatenate([row[single >= 0], row[where[hit]]])
+        indices = np.concatenate([single[single >= 0], self.columns[slot[hit]]])
+        grouped = np.argsort(rows, kind="stable")
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=texts)))).astype(np.int64)
+        counts = sp.csr_matrix((np.ones(len(rows)), indices[grouped], indptr), shape=(texts, len(idf)))
+        counts.sum_duplicates()
+        return weigh(counts, idf)
+
+
+def token_features(matrix: TermMatrix, vocabulary: dict[str, int], pairs: PairColumns) -> TokenFeatures:
+    """How the columns of a term ``matrix`` map to the features of ``vocabulary``, its stems and
+    its ``pairs`` of stems (:func:`pair_columns`), each distinct stem looked up once."""
+    size = max(len(matrix.idf), 1)
+    own = np.full(size, -1, dtype=np.int64)
+    own[np.fromiter(matrix.vocabulary.values(), dtype=np.int64, count=len(matrix.vocabulary))] = np.fromiter(
+        map(lambda stem: vocabulary.get(stem, -1), matrix.vocabulary), dtype=np.int64, count=len(matrix.vocabulary))
+    firsts = np.fromiter(map(lambda stem: matrix.vocabulary.get(stem, -1), pairs.first), dtype=np.int64, count=len(pairs.first))
+    seconds = np.fromiter(map(lambda stem: matrix.vocabulary.get(stem, -1), pairs.second), dtype=np.int64, count=len(pairs.second))
+    known = (firsts >= 0) & (seconds >= 0)
+    keys = firsts[known] * size + seconds[known]
+    order = np.argsort(keys)
+    is_first, is_second = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
+    is_first[firsts[known]] = True
+    is_second[seconds[known]] = True
+    return TokenFeatures(own, keys[order], pairs.column[known][order], is_first, is_second, size)
+
+
+@dataclass(frozen=True)
+class PairColumns:
+    """The features of a vocabulary that are pairs of stems: each pair's first and second stem and its column."""
+
+    first: list[str]
+    second: list[str]
+    column: np.ndarray
+
+
+def pair_columns(vocabulary: dict[str, int]) -> PairColumns:
+    """The pairs of stems (``"a b"``) among the features of ``vocabulary``."""
+    pairs = [(term.partition(" "), column) for term, column in vocabulary.items() if " " in term]
+    return PairColumns([a for (a, _, _), _ in pairs], [b for (_, _, b), _ in pairs], np.array([c for _, c in pairs], dtype=np.int64))
+
+
 def term_counts(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:
     """For each topic, how many of its strong, related and excluded terms a text (a row of
     ``matrix``) holds: texts × (3 × topics), in that order."""
@@ -108,6 +188,13 @@ class RelevanceModel:
 
     def __post_init__(self) -> None:
         self._index = {term: i for i, term in enumerate(self.vocabulary)}
+        self._pairs: PairColumns | None = None
+
+    def pairs(self) -> PairColumns:
+        """The features that are pairs of stems (:func:`pair_columns`), found once."""
+        if self._pairs is None:
+            self._pairs = pair_columns(self._index)
+        return self._pairs
 
     def term_counts(self, matrix: TermMatrix, topics: Sequence[Topic]) -> np.ndarray:
         """:func:`term_counts` of the texts for :attr:`term_topics`, with the term lists of the
@@ -117,14 +204,29 @@ class RelevanceModel:
 
     def features(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> sp.csr_matrix:
         """The feature rows of texts (the rows of their term ``matrix``): the TF-IDF of their
-        stems and stem pairs, and their :meth:`term_counts` (given, or counted here), each capped
+        stems and stem pairs (:func:`matrix_tfidf`), and their :meth:`term_counts` (given, or counted here), each capped
         at :data:`TERM_CAP`, over it."""
         counts = self.term_counts(matrix, topics) if counts is None else counts
-        return self._features(matrix.stems, counts)
+        return self._features(matrix, counts)
 
-    def _features(self, stem_lists: Sequence[Sequence[str]], counts: np.ndarray) -> sp.csr_matrix:
-        """:meth:`features` of texts given by their stems and :meth:`term_counts`."""
-        return sp.hstack([tfidf(stem_lists, self._index, self.idf), sp.csr_matrix(np.minimum(counts, TERM_CAP) / TERM_CAP)]).tocsr()
+    def _features(self, matrix: TermMatrix, counts: np.ndarray, rows: slice = slice(None),
+                  found: tuple[TokenFeatures, np.ndarray, np.ndarray] | None = None) -> sp.csr_matrix:
+        """:meth:`features` of the ``rows`` of ``matrix`` given their :meth:`term_counts`;
+        ``found``: the matrix's :func:`token_features`, its texts' lengths and their offsets in
+        its tokens (found here when not given)."""
+        if matrix.tokens is None:
+            weights = tfidf(matrix.stems[rows], self._index, self.idf)
+        else:
+            if found is None:
+                found = self._found(matrix)
+            mapped, lengths, offsets = found
+            first, last, _ = rows.indices(len(lengths))
+            weights = mapped.tfidf(matrix.tokens[offsets[first]:offsets[last]], lengths[first:last], self.idf)
+        return sp.hstack([weights, sp.csr_matrix(np.minimum(counts, TERM_CAP) / TERM_CAP)]).tocsr()
+
+    def _found(self, matrix: TermMatrix) -> tuple[TokenFeatures, np.ndarray, np.ndarray]:
+        lengths = np.fromiter(map(len, matrix.stems), dtype=np.int64, count=len(matrix.stems))
+        return token_features(matrix, self._index, self.pairs()), lengths, np.concatenate(([0], np.cumsum(lengths)))
 
     def probabilities(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> np.ndarray:
         """texts × :attr:`classes`: each row sums to 1. Made :data:`ROWS_AT_ONCE` texts at a
@@ -135,9 +237,10 @@ class RelevanceModel:
         if not rows:
             return found
         counts = self.term_counts(matrix, topics) if counts is None else counts
+        mapped = self._found(matrix) if matrix.tokens is not None else None
         for first in range(0, rows, ROWS_AT_ONCE):
             last = min(first + ROWS_AT_ONCE, rows)
-            logits = np.asarray(self._features(matrix.stems[first:last], counts[first:last]) @ self.coef) + self.intercept
+            logits = np.asarray(self._features(matrix, counts[first:last], slice(first, last), mapped) @ self.coef) + self.intercept
             logits -= logits.max(axis=1, keepdims=True)
             odds = np.exp(logits)
             found[first:last] = odds / odds.sum(axis=1, keepdims=True)

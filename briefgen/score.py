@@ -36,6 +36,8 @@ class TermMatrix:
     by_term: sp.csc_matrix  #: ``counts`` by column, to find the texts holding a term
     #: each text's content words, one a stem (terms match them as words); ``None``: stems only
     words: list[list[str]] | None = None
+    #: every text's stems as ``vocabulary`` columns, in order, text after text (``None``: not kept)
+    tokens: np.ndarray | None = None
 
 
 def term_matrix(texts: Sequence[str]) -> TermMatrix:
@@ -81,14 +83,13 @@ def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.
     """The term matrices of texts (their stems, ``text_stems``) in a vocabulary (``columns``,
     ``idf``: :func:`vocabulary`) that holds all their stems; ``words``, the texts' content words
     (one a stem), lets terms match as words."""
-    indptr = np.concatenate(([0], np.cumsum(np.fromiter(map(len, text_stems), dtype=np.int64, count=len(text_stems)))))
-    # the columns go straight into an array: a list of them would hold an int object a token
-    indices = np.fromiter(map(columns.__getitem__, chain.from_iterable(text_stems)), dtype=np.int64,
-                          count=int(indptr[-1]))
-    counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(len(text_stems), len(idf)))
+    lengths = np.fromiter(map(len, text_stems), dtype=np.int64, count=len(text_stems))
+    tokens = np.fromiter(map(columns.__getitem__, chain.from_iterable(text_stems)), dtype=np.int64, count=int(lengths.sum()))
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    counts = sp.csr_matrix((np.ones(len(tokens), dtype=np.float64), tokens.copy(), indptr), shape=(len(text_stems), len(idf)))
     counts.sum_duplicates()
     return TermMatrix(counts, weigh(counts, idf), idf, columns, list(text_stems), counts.tocsc(),
-                      None if words is None else list(words))
+                      None if words is None else list(words), tokens)
 
 
 def weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

@@ -155,6 +155,16 @@ def history_similarity(matrix: TermMatrix, history: Sequence[str]) -> np.ndarray
     return np.asarray((matrix.tfidf @ transform(matrix, history).T).max(axis=1).todense()).ravel()
 
 
+def standalone_at(sentences: Sequence[Sentence], rows: np.ndarray) -> np.ndarray:
+    """Whether each sentence stands on its own (does not open by pointing back,
+    :func:`briefgen.rank.points_back`), asked only of the sentences at ``rows``: True at every
+    other row. A part asks it of its candidates alone, the only rows whose prior and
+    standing are ever read (:func:`likeliest_of`, :func:`rows_of`)."""
+    standalone = np.ones(len(sentences), dtype=bool)
+    standalone[rows] = [not points_back(sentences[r].text) for r in rows.tolist()]
+    return standalone
+
+
 @dataclass
 class ScoredPart:
     """A part's sentences weighed with the whole window's vocabulary and IDF, and scored."""
@@ -164,9 +174,9 @@ class ScoredPart:
     article_offset: int  #: the index of its first article in the window
     matrix: TermMatrix
     relevance: np.ndarray  #: sentences × topics
-    prior: np.ndarray
+    prior: np.ndarray  #: exact at the candidates' rows (elsewhere, as if the sentence stood on its own)
     lead: np.ndarray
-    standalone: np.ndarray  #: False where a sentence opens by pointing back (never a bullet)
+    standalone: np.ndarray  #: False where a candidate opens by pointing back (never a bullet); True at other rows
     seen: np.ndarray  #: the similarity to the previous briefing
     candidate: np.ndarray  #: sentences × topics: a candidate of the topic
     best: np.ndarray  #: per topic, the largest relevance of a candidate (0: none)
@@ -179,12 +189,12 @@ def score_part(part: Part, offset: int, article_offset: int, weights: tuple[dict
     candidates (:func:`candidate_mask`), similarity to the ``history``."""
     matrix = matrix_of(part.stems, *weights, words=part.words)
     scores = topic_scores(matrix, [compile_topic(t) for t in settings.topics], settings.ranking, part.articles, part.owner)
-    standalone = np.array([not points_back(s.text) for s in part.sentences], dtype=bool)
+    candidate = candidate_mask(scores)
+    standalone = standalone_at(part.sentences, np.flatnonzero(candidate.any(axis=1)))
     positions = np.array([s.position for s in part.sentences], dtype=np.float64)
     age = (np.array([(end - (a.date or end)).days for a in part.articles], dtype=np.float64)[part.owner]
            if len(part.owner) else np.zeros(0))
     prior, lead = sentence_priors(positions, standalone, age, [s.text for s in part.sentences], part.owner, settings.ranking)
-    candidate = candidate_mask(scores)
     best = np.array([scores[candidate[:, j], j].max() if candidate[:, j].any() else 0.0 for j in range(scores.shape[1])])
     return ScoredPart(part, offset, article_offset, matrix, scores, prior, lead, standalone,
                       history_similarity(matrix, history), candidate, best)

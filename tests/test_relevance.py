@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,16 @@ from briefgen import relevance
 from briefgen.config import load_options
 from briefgen.evaluation.briefing import BriefingScore, brief_days, read_portal, score_day
 from briefgen.models import Briefing, Item, Section
-from briefgen.relevance import RelevanceModel, default_model, predict
-from briefgen.score import term_matrix
+from briefgen.relevance import (
+    RelevanceModel,
+    default_model,
+    matrix_tfidf,
+    pair_columns,
+    predict,
+    tfidf,
+)
+from briefgen.score import matrix_of, stem_frequencies, term_matrix
+from briefgen.score import vocabulary as vocabulary_of
 from briefgen.text.words import same_word
 
 TOPICS = load_options().topics
@@ -190,3 +199,32 @@ def test_the_floor_curve_briefs_the_validation_year_with_a_model_of_the_years_be
     (low, at_low), (high, at_high) = curve
     assert (low, high) == (0.3, 0.9) and at_low.days_with_fitting == 6  # two days, three sections each
     assert at_high.bullets <= at_low.bullets and at_low.right >= 1
+
+
+def test_the_model_features_found_with_arrays_are_those_looked_up_one_by_one() -> None:
+    """:func:`matrix_tfidf` (the stems as the matrix's columns) gives the same matrix, to the
+    byte, as :func:`tfidf` (each stem and pair of stems looked up), on generated texts: stems
+    the model knows and does not, pairs it knows, the same pair twice in a text, a pair across
+    two texts (not a feature), empty texts."""
+    rng = np.random.default_rng(7)
+    alphabet = [f"s{k}" for k in range(30)]
+    features = [*alphabet[:20], *(f"{a} {b}" for a, b in rng.choice(alphabet, size=(120, 2)))]
+    vocabulary = {f: k for k, f in enumerate(dict.fromkeys(features))}
+    idf = rng.uniform(1.0, 4.0, len(vocabulary))
+    texts = [list(rng.choice(alphabet, size=int(rng.integers(0, 12)))) for _ in range(300)] + [[], ["s1", "s2", "s1", "s2"]]
+    matrix = matrix_of(texts, *vocabulary_of([stem_frequencies(texts)]))
+    assert matrix.tokens is not None
+    fast, plain = matrix_tfidf(matrix, vocabulary, idf, pair_columns(vocabulary)), tfidf(texts, vocabulary, idf)
+    assert fast.shape == plain.shape and fast.nnz > 0
+    assert fast.indptr.tolist() == plain.indptr.tolist() and fast.indices.tolist() == plain.indices.tolist()
+    assert fast.data.tobytes() == plain.data.tobytes()
+    assert (matrix_tfidf(replace(matrix, tokens=None), vocabulary, idf, pair_columns(vocabulary)) != plain).nnz == 0
+
+
+def test_a_window_is_scored_alike_by_the_model_with_and_without_the_columns_kept() -> None:
+    texts = ["Tariffs on steel imports will double next month, the trade ministry said.",
+             "Border guards seized two tonnes of opium near Termez.", "The two governments signed a rail agreement."]
+    matrix = term_matrix(texts)
+    model = default_model()
+    topics = load_options().topics
+    np.testing.assert_array_equal(model.probabilities(matrix, topics), model.probabilities(replace(matrix, tokens=None), topics))

@@ -35,3 +35,10 @@ def test_rare_terms_weigh_more_than_common_ones() -> None:
     only_railway = scores[6]
     only_tariff = scores[1]
     assert only_railway > only_tariff
+
+
+def test_a_term_matrix_keeps_each_texts_stems_as_its_columns_in_order() -> None:
+    matrix = term_matrix(["Cotton tariffs fell, and cotton exports rose.", "", "Tariffs on cotton."])
+    assert matrix.tokens is not None
+    assert matrix.tokens.tolist() == [matrix.vocabulary[s] for one in matrix.stems for s in one]
+    assert matrix.counts[0, matrix.vocabulary["cotton"]] == 2

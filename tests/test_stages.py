@@ -13,8 +13,9 @@ import pytest
 from briefgen.about import article_topics, candidate_mask, topic_scores
 from briefgen.assemble import TextHolding
 from briefgen.config import Options
-from briefgen.models import History, Topic
+from briefgen.models import History, Sentence, Topic
 from briefgen.pipeline import Here, Window, brief_parts, build_briefing
+from briefgen.rank import points_back
 from briefgen.score import compile_topic, stem_frequencies, term_matrix, vocabulary
 from briefgen.stages import (
     POINTING_BACK,
@@ -28,6 +29,7 @@ from briefgen.stages import (
     score_part,
     sentence_priors,
     split_part,
+    standalone_at,
 )
 from briefgen.text.words import stems
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article
@@ -137,6 +139,26 @@ def test_scores_of_two_parts_are_those_of_one(articles, settings: Settings) -> N
     assert (rows.tfidf != whole.matrix.tfidf[rows.rows]).nnz == 0
 
 
+def test_pointing_back_is_asked_of_the_candidates_only_and_is_the_same_there(articles, settings: Settings) -> None:
+    texts = ["He said the talks would resume.", "Uzbekistan cut tariffs on cotton.", "But the deal fell through.",
+             "The move angered traders."]
+    sentences = [Sentence(text, "a", k, 0, 0) for k, text in enumerate(texts)]
+    asked = np.array([0, 2, 3])
+    standalone = standalone_at(sentences, asked)
+    assert standalone.tolist() == [not points_back(s.text) if k in asked else True for k, s in enumerate(sentences)]
+    assert standalone.tolist() == [False, True, False, False]
+    whole, _ = scored_parts(articles, settings, 2, [])
+    rows = np.flatnonzero(whole.candidate.any(axis=1))
+    assert 0 < len(rows) < len(whole.split.sentences)  # some sentences are never asked
+    every = np.array([not points_back(s.text) for s in whole.split.sentences])
+    np.testing.assert_array_equal(whole.standalone[rows], every[rows])
+    positions = np.array([s.position for s in whole.split.sentences], dtype=np.float64)
+    age = np.array([(DAY - a.date).days for a in articles], dtype=np.float64)[whole.split.owner]
+    prior, _ = sentence_priors(positions, every, age, [s.text for s in whole.split.sentences], whole.split.owner,
+                               settings.ranking)
+    np.testing.assert_array_equal(whole.prior[rows], prior[rows])
+
+
 def test_the_pool_of_two_parts_is_that_of_one(articles, settings: Settings) -> None:
     whole, parts = scored_parts(articles, settings, 3, [])
     top = np.max([p.best for p in parts], axis=0)
@@ -217,3 +239,18 @@ def test_split_part_gives_what_it_split_to_remember(articles, settings: Settings
     assert given == [("a0", Split.of(articles[0])), ("a2", Split.of(articles[2]))]  # not a1, whose split was known
     alone = split_part(articles[:3], settings)
     assert (part.sentences, part.stems, part.words, part.keys) == (alone.sentences, alone.stems, alone.words, alone.keys)
+
+
+def test_a_daily_run_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from briefgen.daily import RUN_GC_THRESHOLD, fewer_collections
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_threshold()[0] == RUN_GC_THRESHOLD and gc.isenabled()
+        assert gc.get_freeze_count() >= frozen
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+    with pytest.raises(KeyError), fewer_collections():
+        raise KeyError("a failed run")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
