@@ -129,7 +129,8 @@ def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, r
             rule: AboutRule, max_seconds: float) -> list[Entry | ArticleError | None]:
     """Each file's entry (or the problem that makes it unusable), the index brought up to date:
     files read again (by ``read``) as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
-    of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten."""
+    of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten; then the
+    index's snapshot written (:meth:`IndexStore.keep`) when the index changed or had none."""
     known = store.entries
     keys = [relative_name(p, folder) for p in paths]
     todo = jobs_for(paths, keys, folder, known, max_bytes, rule, max_seconds)
@@ -140,6 +141,7 @@ def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, r
     writable = True
     listed = set(keys)
     gone = [key for key in known if key not in listed]
+    touched = bool(gone)
     jobs_by_key = {job.key: job for job in todo}
     with contextlib.closing(read(todo)) as outcomes:  # an interruption stops the workers
         for outcome in outcomes:
@@ -147,23 +149,32 @@ def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, r
                 found[outcome.key] = outcome.problem
                 if outcome.key in known:
                     gone.append(outcome.key)
+                    touched = True
             else:
                 entry = outcome.entry or refreshed(known[outcome.key], jobs_by_key[outcome.key], outcome.seen_ns)
                 found[outcome.key] = entry
                 changed.append(entry)
+                touched = True
             if writable and len(changed) + len(gone) >= BATCH:
                 writable = _save(store, changed, gone)
                 changed, gone = [], []
     if writable:
-        _save(store, changed, gone)
-    return [found[key] if key in found else known.get(key) for key in keys]
+        writable = _save(store, changed, gone)
+    entries = [found[key] if key in found else known.get(key) for key in keys]
+    if writable and (touched or not store.whole):
+        _save(store, [], [], [e for e in entries if isinstance(e, Entry)])
+    return entries
 
 
-def _save(store: IndexStore, changed: list[Entry], gone: list[str]) -> bool:
-    """Write to the index; a failure (another program holds it, a full disk) is a warning, and
-    this run goes on with what it read. Whether it could be written."""
+def _save(store: IndexStore, changed: list[Entry], gone: list[str], snapshot: list[Entry] | None = None) -> bool:
+    """Write to the index (``changed`` and ``gone``: :meth:`IndexStore.save`; or the
+    ``snapshot`` of all it holds: :meth:`IndexStore.keep`); a failure (another program holds
+    it, a full disk) is a warning, and this run goes on with what it read. Whether it could be written."""
     try:
-        store.save(changed, gone)
+        if snapshot is not None:
+            store.keep(snapshot)
+        else:
+            store.save(changed, gone)
     except sqlite3.Error as exc:
         log.warning("cannot update the corpus index %s (%s): this run goes on without saving what it read",
                     printable(store.path), exc)

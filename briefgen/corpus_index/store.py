@@ -44,12 +44,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from briefgen.files import flock_waiting, printable
 from briefgen.relevance import MODEL_RESOURCE
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 3  #: the layout of the tables below; an index of another layout is rebuilt
+SCHEMA = 4  #: the layout of the tables below; an index of another layout is rebuilt
 FILE_NAME = "corpus.sqlite"
 LOCK_SUFFIX = ".lock"
 TAG_NAME = "CACHEDIR.TAG"
@@ -74,6 +76,7 @@ CREATE TABLE articles (
 CREATE INDEX articles_by_date ON articles (date);
 CREATE TABLE texts (digest BLOB PRIMARY KEY, text BLOB NOT NULL, spans BLOB NOT NULL, words BLOB NOT NULL,
     checksum BLOB NOT NULL);
+CREATE TABLE snapshot (name TEXT PRIMARY KEY, kind TEXT NOT NULL, data BLOB NOT NULL);
 """
 
 
@@ -170,10 +173,11 @@ def checksum(fields: Iterable[object]) -> bytes:
 class IndexStore:
     """The open index of one corpus folder: :meth:`open` it, read :attr:`entries`, :meth:`save`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, entries: dict[str, Entry]) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, entries: dict[str, Entry], whole: bool = False) -> None:
         self.connection = connection
         self.path = path
-        self.entries = entries  #: what the index holds, every row checked
+        self.entries = entries  #: what the index holds, checked (every row, or the snapshot's checksum)
+        self.whole = whole  #: whether :attr:`entries` came from the snapshot (then it need not be written again)
 
     @classmethod
     @contextlib.contextmanager
@@ -189,15 +193,16 @@ class IndexStore:
                     log.warning("the corpus index %s is missing: rebuilding it from the corpus", printable(path))
                 else:
                     log.info("building the corpus index %s", printable(path))
-            connection, entries = _open_checked(path, str(corpus), timeout, topics)
+            connection, entries, whole = _open_checked(path, str(corpus), timeout, topics)
             try:
-                yield cls(connection, path, entries)
+                yield cls(connection, path, entries, whole)
             finally:
                 connection.close()
 
     def save(self, changed: Iterable[Entry], gone: Iterable[str]) -> None:
         """Write the ``changed`` entries (replacing what the index held of those files) and
-        forget the files ``gone``, in one transaction."""
+        forget the files ``gone``, in one transaction, which also drops the snapshot (:meth:`keep`
+        writes it again once the index is up to date)."""
         rows = list(changed)
         paths = [(p,) for p in gone] + [(e.path,) for e in rows]
         if not paths:
@@ -215,6 +220,24 @@ class IndexStore:
                      if kept is not None]
             db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", [(*row, checksum(row)) for row in texts])
             db.execute("DELETE FROM texts WHERE digest NOT IN (SELECT digest FROM articles)")  # of files gone or changed
+            db.execute("DELETE FROM snapshot")
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+    def keep(self, entries: Sequence[Entry]) -> None:
+        """Write the snapshot of the index: every one of its ``entries`` (all it holds, once
+        brought up to date) in one row with one checksum, which the next runs read whole
+        instead of a row a file and an article (:func:`_snapshot`)."""
+        db = self.connection
+        row = _packed(entries)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM snapshot")
+            db.executemany("INSERT INTO snapshot VALUES (?, ?, ?)", row)
             db.execute("COMMIT")
         except sqlite3.Error:
             if db.in_transaction:
@@ -310,9 +333,11 @@ def _held(lock: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
-    """A connection to the index at ``path`` and its entries, every row checked; an index that
-    is damaged, of another layout or version, or of another corpus or topics is rebuilt (empty)."""
+def _open_checked(path: Path, corpus: str, timeout: float,
+                  topics: str) -> tuple[sqlite3.Connection, dict[str, Entry], bool]:
+    """A connection to the index at ``path``, its entries (from its snapshot, else every row
+    checked) and whether they came from the snapshot; an index that is damaged, of another
+    layout or version, or of another corpus or topics is rebuilt (empty)."""
     fresh = not path.exists()
     try:
         connection = _connect(path, timeout)
@@ -325,7 +350,7 @@ def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple
     try:
         if fresh or not _tables(connection):
             _create(connection, corpus, topics)
-            return connection, {}
+            return connection, {}, False
         if _other_topics(connection, topics):
             log.info("the corpus index %s was made for other topics: rebuilding it", printable(path))
             return _rebuilt(path, connection, "", timeout, corpus, topics)
@@ -335,13 +360,14 @@ def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple
         check = connection.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             return _rebuilt(path, connection, f"it is damaged (SQLite's check: {check})", timeout, corpus, topics)
-        return connection, _entries(connection)
+        whole = _snapshot(connection)
+        return (connection, whole, True) if whole is not None else (connection, _entries(connection), False)
     except sqlite3.OperationalError as exc:
         connection.close()
         if _busy(exc):
             raise IndexUnavailable(f"another program holds its lock ({exc})") from exc
         return _rebuilt(path, None, f"it cannot be read ({exc})", timeout, corpus, topics)
-    except (sqlite3.DatabaseError, Damaged, ValueError, TypeError) as exc:
+    except (sqlite3.DatabaseError, Damaged, ValueError, TypeError, KeyError, IndexError) as exc:
         return _rebuilt(path, connection, f"it is damaged ({exc})", timeout, corpus, topics)
 
 
@@ -396,7 +422,7 @@ def _stale(connection: sqlite3.Connection, corpus: str) -> str | None:
 
 
 def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, timeout: float,
-             corpus: str, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
+             corpus: str, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry], bool]:
     """A new, empty index in place of the one at ``path``, with a warning saying ``reason``
     (none when there is no reason to give)."""
     if reason:
@@ -415,7 +441,7 @@ def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, tim
         _create(connection, corpus, topics)
     except sqlite3.Error as exc:
         raise IndexUnavailable(f"cannot create it ({exc})") from exc
-    return connection, {}
+    return connection, {}, False
 
 
 def _notes(problems: Iterable[Sequence[str | None]], warnings: Iterable[str]) -> str:
@@ -475,4 +501,105 @@ def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
         entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns, problems, warnings, records.pop(path, ()))
     if records:
         raise Damaged(f"articles of {printable(next(iter(records)))}, a file it does not list")
+    return entries
+
+
+_SEPARATOR = "\0"
+_FILE_COLUMNS = ("path", "size", "mtime_ns", "stamp", "seen_ns", "notes", "count")
+_ARTICLE_COLUMNS = ("seq", "id", "title", "source", "date", "url", "words", "about")
+
+
+def _snapshot_checksum(columns: Iterable[tuple[str, str, bytes]]) -> bytes:
+    """BLAKE2b of the snapshot's columns (name, kind, data), each part preceded by its length."""
+    digest = hashlib.blake2b(digest_size=16)
+    for column in sorted(columns):
+        for part in (column[0].encode(), column[1].encode(), column[2]):
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+    return digest.digest()
+
+
+def _column(name: str, values: list[Any]) -> tuple[str, str, bytes]:
+    """A column of the snapshot: integers as int64, strings joined by NUL, bytes of one width
+    joined, anything else (a string holding NUL, a number past int64, ``None``) as JSON."""
+    if all(type(v) is int for v in values) and all(-2**63 <= v < 2**63 for v in values):
+        return name, "int64", np.array(values, dtype=np.int64).tobytes()
+    if all(type(v) is str for v in values) and not any(_SEPARATOR in v for v in values):
+        return name, "text", _SEPARATOR.join(values).encode("utf-8", "surrogatepass")
+    if all(type(v) is bytes for v in values) and len({len(v) for v in values}) == 1:
+        return name, f"bytes{len(values[0])}", b"".join(values)
+    return name, "json", json.dumps(values, separators=(",", ":")).encode("ascii")
+
+
+def _values(kind: str, data: bytes, n: int) -> list[Any]:
+    """The ``n`` values of a column of the snapshot (:func:`_column`); :class:`Damaged` when
+    they are not ``n``."""
+    if kind == "int64":
+        values: list[Any] = np.frombuffer(data, dtype=np.int64).tolist() if len(data) % 8 == 0 else []
+    elif kind == "text":
+        values = data.decode("utf-8", "surrogatepass").split(_SEPARATOR) if n else []
+    elif kind.startswith("bytes") and kind[5:].isdigit() and int(kind[5:]) > 0:
+        width = int(kind[5:])
+        values = [data[k:k + width] for k in range(0, len(data), width)]
+    elif kind == "json":
+        values = json.loads(data)
+    else:
+        raise Damaged(f"its snapshot holds a column of an unknown kind {kind!r}")
+    if not isinstance(values, list) or len(values) != n:
+        raise Damaged("its snapshot's columns do not fit together")
+    return values
+
+
+def _packed(entries: Sequence[Entry]) -> list[tuple[str, str, bytes]]:
+    """The snapshot's rows of ``entries``: one a column of the files' fields and of their
+    articles' (:func:`_column`), and their checksum (the row ``checksum``)."""
+    records = [r for e in entries for r in e.articles]
+    files: list[list[Any]] = [[e.path for e in entries], [e.size for e in entries], [e.mtime_ns for e in entries],
+                              [e.stamp for e in entries], [e.seen_ns for e in entries],
+                              ["" if (n := e.notes()) == _NO_NOTES else n for e in entries],
+                              [len(e.articles) for e in entries]]
+    columns = [_column(name, values) for name, values in zip(_FILE_COLUMNS, files, strict=True)]
+    columns.append(_column("sha256", [e.sha256 for e in entries]))
+    articles = [list(values) for values in zip(*((r.seq, r.id, r.title, r.source, r.date or "", r.url, int(r.words), r.about)
+                                                 for r in records), strict=True)] if records else [[]] * 8
+    columns += [_column(name, values) for name, values in zip(_ARTICLE_COLUMNS, articles, strict=True)]
+    columns += [_column("digest", [r.digest for r in records]), _column("signature", [r.signature for r in records])]
+    columns.append(_column("counts", [len(entries), len(records)]))
+    return [*columns, ("checksum", "checksum", _snapshot_checksum(columns))]
+
+
+@unswept()
+def _snapshot(connection: sqlite3.Connection) -> dict[str, Entry] | None:
+    """Every file's entry from the snapshot (:meth:`IndexStore.keep`), its checksum checked
+    (:class:`Damaged` when it does not match, or its columns do not fit together); ``None``
+    when there is none (the index changed since it was written: its rows are read instead)."""
+    rows = connection.execute("SELECT name, kind, data FROM snapshot").fetchall()
+    if not rows:
+        return None
+    stored = [row for row in rows if row[0] == "checksum"]
+    columns = [row for row in rows if row[0] != "checksum"]
+    if len(stored) != 1 or _snapshot_checksum(columns) != stored[0][2]:
+        raise Damaged("the row of its snapshot does not match its checksum")
+    kinds = {name: (kind, data) for name, kind, data in columns}
+    try:
+        n_files, n_articles = _values(*kinds["counts"], 2)
+        file_values = [_values(*kinds[name], n_files) for name in (*_FILE_COLUMNS, "sha256")]
+        article_values = [_values(*kinds[name], n_articles) for name in (*_ARTICLE_COLUMNS, "digest", "signature")]
+    except KeyError as exc:
+        raise Damaged(f"its snapshot has no column {exc}") from exc
+    seq, ids, titles, sources, dates, urls, words, about, digests, signatures = article_values
+    if sum(file_values[6]) != n_articles:
+        raise Damaged("its snapshot's columns do not fit together")
+    dates = [d or None for d in dates]  # "": no date
+    records = list(map(Record, seq, ids, titles, sources, dates, urls, digests, signatures, words, about))
+    entries, first = {}, 0
+    for path, size, mtime_ns, stamp, seen_ns, notes, count, sha256 in zip(*file_values, strict=True):
+        problems: tuple[tuple[str, str, str | None], ...] = ()
+        warnings: tuple[str, ...] = ()
+        if notes:
+            noted = json.loads(notes)
+            problems, warnings = tuple((p[0], p[1], p[2]) for p in noted["problems"]), tuple(noted["warnings"])
+        entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns, problems, warnings,
+                              tuple(records[first:first + count]))
+        first += count
     return entries

@@ -339,11 +339,17 @@ def test_an_index_full_of_garbage_is_rebuilt_with_a_warning(indexed, where: str)
     assert "corpus index" not in rerun(corpus, out).stderr  # rebuilt for good
 
 
+@pytest.mark.parametrize("where", ["snapshot", "rows"])
 @pytest.mark.e2e
-def test_a_changed_row_is_caught_by_its_checksum(indexed) -> None:
+def test_a_changed_row_is_caught_by_its_checksum(indexed, where: str) -> None:
     corpus, out, expected = indexed
     with sqlite3.connect(index_file(out)) as db:  # a date moved: SQLite's own check cannot see it
-        db.execute("UPDATE articles SET date = '2026-11-26' WHERE date = '2026-11-20'")
+        if where == "snapshot":  # what a run reads of an index up to date
+            assert db.execute("UPDATE snapshot SET data = CAST(replace(data, '2026-11-20', '2026-11-26') AS BLOB) "
+                              "WHERE name = 'date'").rowcount == 1
+        else:  # an index whose snapshot is gone (a run stopped while saving): its rows are read
+            db.execute("DELETE FROM snapshot")
+            db.execute("UPDATE articles SET date = '2026-11-26' WHERE date = '2026-11-20'")
     result = rerun(corpus, out)
     assert "does not match its checksum" in result.stderr and "rebuilding it" in result.stderr
     assert files(out) == expected
