@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from briefgen.about import AboutRule
-from briefgen.corpus_index.store import Entry, Kept, Record
+from briefgen.corpus_index.store import Entry, Held, Kept, Record
 from briefgen.dedupe import shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.files import printable
@@ -54,10 +54,11 @@ class Stamp(NamedTuple):
                    f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
 
 
-def current(entry: Entry | None, stamp: Stamp | None, max_bytes: int) -> bool:
-    """Whether the index's ``entry`` still holds for a file of this ``stamp``."""
-    return (entry is not None and stamp is not None and entry.stamp == stamp.text and stamp.size <= max_bytes
-            and entry.seen_ns - entry.mtime_ns >= RACY_NS)
+def current(held: Held, f: int | None, stamp: Stamp | None, max_bytes: int) -> bool:
+    """Whether what the index ``held`` of its ``f``-th file (``None``: it holds none) still
+    holds for a file of this ``stamp``."""
+    return (f is not None and stamp is not None and held.stamp[f] == stamp.text and stamp.size <= max_bytes
+            and held.seen_ns[f] - held.mtime_ns[f] >= RACY_NS)
 
 
 @dataclass(frozen=True)
@@ -91,18 +92,19 @@ class Outcome:
     sha256: bytes = b""
 
 
-def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, entries: dict[str, Entry], max_bytes: int,
+def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, held: Held, where: dict[str, int], max_bytes: int,
              rule: AboutRule | None = None, max_seconds: float = MAX_SECONDS) -> list[Job]:
     """The files of ``paths`` (named ``keys`` in the index: :func:`briefgen.load.relative_name`)
-    that the index does not hold as they are now."""
+    that the index does not hold as they are now (:func:`current`; ``held``: what it holds,
+    ``where``: the place of each file there). Of a file it holds as it is, only its ``stat`` is asked."""
     todo = []
     for name, key in zip(paths, keys, strict=True):
-        entry = entries.get(key)
+        f = where.get(key)
         stamp = Stamp.of(name)
-        if not current(entry, stamp, max_bytes):
+        if not current(held, f, stamp, max_bytes):
             path = Path(name)
-            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp, entry.sha256 if entry else None,
-                            rule or AboutRule(), max_seconds))
+            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp,
+                            held.sha256[f] if f is not None else None, rule or AboutRule(), max_seconds))
     return todo
 
 

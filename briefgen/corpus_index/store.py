@@ -170,14 +170,101 @@ def checksum(fields: Iterable[object]) -> bytes:
     return hashlib.blake2b(pickle.dumps(tuple(fields), protocol=5), digest_size=16).digest()
 
 
-class IndexStore:
-    """The open index of one corpus folder: :meth:`open` it, read :attr:`entries`, :meth:`save`."""
+FILE_COLUMNS = ("path", "size", "mtime_ns", "stamp", "seen_ns", "notes", "count", "sha256")
+ARTICLE_COLUMNS = ("seq", "id", "title", "source", "date", "url", "digest", "signature", "words", "about")
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, entries: dict[str, Entry], whole: bool = False) -> None:
+
+class Held:
+    """What the index holds of its files, a column (a list) a field: the files' fields
+    (:data:`FILE_COLUMNS`: those of :class:`Entry`, ``notes`` its problems and warnings as JSON,
+    ``""`` when it has none, ``count`` its articles), and their articles' (:data:`ARTICLE_COLUMNS`:
+    those of :class:`Record`), each file's together, files in the same order. A run reads it
+    whole from the snapshot (:func:`_snapshot`), without an object made for each file or article."""
+
+    path: list[str]
+    size: list[int]
+    mtime_ns: list[int]
+    stamp: list[str]
+    seen_ns: list[int]
+    notes: list[str]
+    count: list[int]
+    sha256: list[bytes]
+    seq: list[int]
+    id: list[str]
+    title: list[str]
+    source: list[str]
+    date: list[str | None]
+    url: list[str]
+    digest: list[bytes]
+    signature: list[bytes]
+    words: list[int]
+    about: list[int]
+
+    def __init__(self, files: Sequence[list[Any]], articles: Sequence[list[Any]]) -> None:
+        for name, column in zip(FILE_COLUMNS, files, strict=True):
+            setattr(self, name, column)
+        for name, column in zip(ARTICLE_COLUMNS, articles, strict=True):
+            setattr(self, name, column)
+        if len({len(self.path), *map(len, files)}) != 1 or len({len(self.seq), *map(len, articles)}) != 1:
+            raise Damaged("its columns do not fit together")
+        self.first = np.concatenate(([0], np.cumsum(np.array(self.count, dtype=np.int64)))).astype(np.int64)
+        if self.first[-1] != len(self.seq):
+            raise Damaged("its columns do not fit together")
+
+    def __len__(self) -> int:
+        return len(self.path)
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> Held:
+        """The columns of ``entries``, in their order."""
+        records = [r for e in entries for r in e.articles]
+        return cls([[e.path for e in entries], [e.size for e in entries], [e.mtime_ns for e in entries],
+                    [e.stamp for e in entries], [e.seen_ns for e in entries],
+                    ["" if (n := e.notes()) == _NO_NOTES else n for e in entries], [len(e.articles) for e in entries],
+                    [e.sha256 for e in entries]],
+                   [list(column) for column in zip(*records, strict=True)] if records else [[] for _ in ARTICLE_COLUMNS])
+
+    def entry(self, f: int) -> Entry:
+        """The entry of the ``f``-th file."""
+        problems, warnings = self.noted(f)
+        return Entry(self.path[f], self.size[f], self.mtime_ns[f], self.stamp[f], self.sha256[f], self.seen_ns[f],
+                     problems, warnings, tuple(self.record(m) for m in range(self.first[f], self.first[f + 1])))
+
+    def record(self, m: int) -> Record:
+        """The ``m``-th article's record."""
+        return Record(*(getattr(self, name)[m] for name in ARTICLE_COLUMNS))
+
+    def noted(self, f: int) -> tuple[tuple[tuple[str, str, str | None], ...], tuple[str, ...]]:
+        """The ``f``-th file's problems (where, reason, hint) and warnings."""
+        if not self.notes[f]:
+            return (), ()
+        found = json.loads(self.notes[f])
+        return tuple((p[0], p[1], p[2]) for p in found["problems"]), tuple(found["warnings"])
+
+    def taken(self, files: Sequence[int]) -> Held:
+        """These columns of the ``files`` given, in that order."""
+        if len(files) == len(self) and all(f == k for k, f in enumerate(files)):
+            return self
+        members = [m for f in files for m in range(self.first[f], self.first[f + 1])]
+        return Held([[column[f] for f in files] for column in (getattr(self, name) for name in FILE_COLUMNS)],
+                    [[column[m] for m in members] for column in (getattr(self, name) for name in ARTICLE_COLUMNS)])
+
+    def joined(self, other: Held) -> Held:
+        """These columns and ``other``'s after them."""
+        if not len(other):
+            return self
+        return Held([getattr(self, name) + getattr(other, name) for name in FILE_COLUMNS],
+                    [getattr(self, name) + getattr(other, name) for name in ARTICLE_COLUMNS])
+
+
+class IndexStore:
+    """The open index of one corpus folder: :meth:`open` it, read :attr:`held`, :meth:`save`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, held: Held, whole: bool = False) -> None:
         self.connection = connection
         self.path = path
-        self.entries = entries  #: what the index holds, checked (every row, or the snapshot's checksum)
-        self.whole = whole  #: whether :attr:`entries` came from the snapshot (then it need not be written again)
+        self.held = held  #: what the index holds, checked (every row, or the snapshot's checksum)
+        self.whole = whole  #: whether :attr:`held` came from the snapshot (then it need not be written again)
 
     @classmethod
     @contextlib.contextmanager
@@ -193,9 +280,9 @@ class IndexStore:
                     log.warning("the corpus index %s is missing: rebuilding it from the corpus", printable(path))
                 else:
                     log.info("building the corpus index %s", printable(path))
-            connection, entries, whole = _open_checked(path, str(corpus), timeout, topics)
+            connection, held, whole = _open_checked(path, str(corpus), timeout, topics)
             try:
-                yield cls(connection, path, entries, whole)
+                yield cls(connection, path, held, whole)
             finally:
                 connection.close()
 
@@ -228,12 +315,12 @@ class IndexStore:
             raise
 
 
-    def keep(self, entries: Sequence[Entry]) -> None:
-        """Write the snapshot of the index: every one of its ``entries`` (all it holds, once
-        brought up to date) in one row with one checksum, which the next runs read whole
-        instead of a row a file and an article (:func:`_snapshot`)."""
+    def keep(self, held: Held) -> None:
+        """Write the snapshot of the index: all it ``held`` once brought up to date, a row a
+        column and one checksum, which the next runs read whole instead of a row a file and an
+        article (:func:`_snapshot`)."""
         db = self.connection
-        row = _packed(entries)
+        row = _packed(held)
         try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM snapshot")
@@ -333,8 +420,7 @@ def _held(lock: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _open_checked(path: Path, corpus: str, timeout: float,
-                  topics: str) -> tuple[sqlite3.Connection, dict[str, Entry], bool]:
+def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple[sqlite3.Connection, Held, bool]:
     """A connection to the index at ``path``, its entries (from its snapshot, else every row
     checked) and whether they came from the snapshot; an index that is damaged, of another
     layout or version, or of another corpus or topics is rebuilt (empty)."""
@@ -350,7 +436,7 @@ def _open_checked(path: Path, corpus: str, timeout: float,
     try:
         if fresh or not _tables(connection):
             _create(connection, corpus, topics)
-            return connection, {}, False
+            return connection, Held.of([]), False
         if _other_topics(connection, topics):
             log.info("the corpus index %s was made for other topics: rebuilding it", printable(path))
             return _rebuilt(path, connection, "", timeout, corpus, topics)
@@ -361,7 +447,7 @@ def _open_checked(path: Path, corpus: str, timeout: float,
         if check != "ok":
             return _rebuilt(path, connection, f"it is damaged (SQLite's check: {check})", timeout, corpus, topics)
         whole = _snapshot(connection)
-        return (connection, whole, True) if whole is not None else (connection, _entries(connection), False)
+        return (connection, whole, True) if whole is not None else (connection, Held.of(_entries(connection)), False)
     except sqlite3.OperationalError as exc:
         connection.close()
         if _busy(exc):
@@ -422,7 +508,7 @@ def _stale(connection: sqlite3.Connection, corpus: str) -> str | None:
 
 
 def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, timeout: float,
-             corpus: str, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry], bool]:
+             corpus: str, topics: str) -> tuple[sqlite3.Connection, Held, bool]:
     """A new, empty index in place of the one at ``path``, with a warning saying ``reason``
     (none when there is no reason to give)."""
     if reason:
@@ -441,7 +527,7 @@ def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, tim
         _create(connection, corpus, topics)
     except sqlite3.Error as exc:
         raise IndexUnavailable(f"cannot create it ({exc})") from exc
-    return connection, {}, False
+    return connection, Held.of([]), False
 
 
 def _notes(problems: Iterable[Sequence[str | None]], warnings: Iterable[str]) -> str:
@@ -482,7 +568,7 @@ def unswept() -> Iterator[None]:
 
 
 @unswept()
-def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
+def _entries(connection: sqlite3.Connection) -> list[Entry]:
     """Every file's entry, each row's checksum checked (:class:`Damaged` when one does not match)."""
     rows = connection.execute("SELECT * FROM articles ORDER BY path, seq").fetchall()
     _checked(rows, "an article of ")
@@ -501,13 +587,10 @@ def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
         entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns, problems, warnings, records.pop(path, ()))
     if records:
         raise Damaged(f"articles of {printable(next(iter(records)))}, a file it does not list")
-    return entries
+    return list(entries.values())
 
 
 _SEPARATOR = "\0"
-_FILE_COLUMNS = ("path", "size", "mtime_ns", "stamp", "seen_ns", "notes", "count")
-_ARTICLE_COLUMNS = ("seq", "id", "title", "source", "date", "url", "words", "about")
-
 
 def _snapshot_checksum(columns: Iterable[tuple[str, str, bytes]]) -> bytes:
     """BLAKE2b of the snapshot's columns (name, kind, data), each part preceded by its length."""
@@ -524,8 +607,10 @@ def _column(name: str, values: list[Any]) -> tuple[str, str, bytes]:
     joined, anything else (a string holding NUL, a number past int64, ``None``) as JSON."""
     if all(type(v) is int for v in values) and all(-2**63 <= v < 2**63 for v in values):
         return name, "int64", np.array(values, dtype=np.int64).tobytes()
-    if all(type(v) is str for v in values) and not any(_SEPARATOR in v for v in values):
-        return name, "text", _SEPARATOR.join(values).encode("utf-8", "surrogatepass")
+    if all(type(v) is str for v in values):
+        joined = _SEPARATOR.join(values)
+        if joined.count(_SEPARATOR) == len(values) - 1:
+            return name, "text", joined.encode("utf-8", "surrogatepass")
     if all(type(v) is bytes for v in values) and len({len(v) for v in values}) == 1:
         return name, f"bytes{len(values[0])}", b"".join(values)
     return name, "json", json.dumps(values, separators=(",", ":")).encode("ascii")
@@ -550,27 +635,18 @@ def _values(kind: str, data: bytes, n: int) -> list[Any]:
     return values
 
 
-def _packed(entries: Sequence[Entry]) -> list[tuple[str, str, bytes]]:
-    """The snapshot's rows of ``entries``: one a column of the files' fields and of their
-    articles' (:func:`_column`), and their checksum (the row ``checksum``)."""
-    records = [r for e in entries for r in e.articles]
-    files: list[list[Any]] = [[e.path for e in entries], [e.size for e in entries], [e.mtime_ns for e in entries],
-                              [e.stamp for e in entries], [e.seen_ns for e in entries],
-                              ["" if (n := e.notes()) == _NO_NOTES else n for e in entries],
-                              [len(e.articles) for e in entries]]
-    columns = [_column(name, values) for name, values in zip(_FILE_COLUMNS, files, strict=True)]
-    columns.append(_column("sha256", [e.sha256 for e in entries]))
-    articles = [list(values) for values in zip(*((r.seq, r.id, r.title, r.source, r.date or "", r.url, int(r.words), r.about)
-                                                 for r in records), strict=True)] if records else [[]] * 8
-    columns += [_column(name, values) for name, values in zip(_ARTICLE_COLUMNS, articles, strict=True)]
-    columns += [_column("digest", [r.digest for r in records]), _column("signature", [r.signature for r in records])]
-    columns.append(_column("counts", [len(entries), len(records)]))
+def _packed(held: Held) -> list[tuple[str, str, bytes]]:
+    """The snapshot's rows of ``held``: one a column (:func:`_column`; an article's date ``""``
+    when it has none), one of the counts of files and articles, and their checksum (the row
+    ``checksum``)."""
+    columns = [_column(name, [d or "" for d in held.date] if name == "date" else getattr(held, name))
+               for name in (*FILE_COLUMNS, *ARTICLE_COLUMNS)]
+    columns.append(_column("counts", [len(held), len(held.seq)]))
     return [*columns, ("checksum", "checksum", _snapshot_checksum(columns))]
 
 
-@unswept()
-def _snapshot(connection: sqlite3.Connection) -> dict[str, Entry] | None:
-    """Every file's entry from the snapshot (:meth:`IndexStore.keep`), its checksum checked
+def _snapshot(connection: sqlite3.Connection) -> Held | None:
+    """What the index holds, from its snapshot (:meth:`IndexStore.keep`), its checksum checked
     (:class:`Damaged` when it does not match, or its columns do not fit together); ``None``
     when there is none (the index changed since it was written: its rows are read instead)."""
     rows = connection.execute("SELECT name, kind, data FROM snapshot").fetchall()
@@ -582,24 +658,10 @@ def _snapshot(connection: sqlite3.Connection) -> dict[str, Entry] | None:
         raise Damaged("the row of its snapshot does not match its checksum")
     kinds = {name: (kind, data) for name, kind, data in columns}
     try:
-        n_files, n_articles = _values(*kinds["counts"], 2)
-        file_values = [_values(*kinds[name], n_files) for name in (*_FILE_COLUMNS, "sha256")]
-        article_values = [_values(*kinds[name], n_articles) for name in (*_ARTICLE_COLUMNS, "digest", "signature")]
+        files, articles = _values(*kinds["counts"], 2)
+        held = Held([_values(*kinds[name], files) for name in FILE_COLUMNS],
+                    [_values(*kinds[name], articles) for name in ARTICLE_COLUMNS])
     except KeyError as exc:
         raise Damaged(f"its snapshot has no column {exc}") from exc
-    seq, ids, titles, sources, dates, urls, words, about, digests, signatures = article_values
-    if sum(file_values[6]) != n_articles:
-        raise Damaged("its snapshot's columns do not fit together")
-    dates = [d or None for d in dates]  # "": no date
-    records = list(map(Record, seq, ids, titles, sources, dates, urls, digests, signatures, words, about))
-    entries, first = {}, 0
-    for path, size, mtime_ns, stamp, seen_ns, notes, count, sha256 in zip(*file_values, strict=True):
-        problems: tuple[tuple[str, str, str | None], ...] = ()
-        warnings: tuple[str, ...] = ()
-        if notes:
-            noted = json.loads(notes)
-            problems, warnings = tuple((p[0], p[1], p[2]) for p in noted["problems"]), tuple(noted["warnings"])
-        entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns, problems, warnings,
-                              tuple(records[first:first + count]))
-        first += count
-    return entries
+    held.date = [d or None for d in held.date]
+    return held
