@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
@@ -170,6 +170,35 @@ def checksum(fields: Iterable[object]) -> bytes:
     return hashlib.blake2b(pickle.dumps(tuple(fields), protocol=5), digest_size=16).digest()
 
 
+class Fixed(Sequence[bytes]):
+    """Byte strings of one ``width`` stored end to end in ``data`` (a column of the snapshot:
+    hashes, digests, signatures), each sliced out only when asked for."""
+
+    __slots__ = ("data", "width")
+
+    def __init__(self, data: bytes, width: int) -> None:
+        self.data, self.width = data, width
+
+    def __len__(self) -> int:
+        return len(self.data) // self.width
+
+    @overload
+    def __getitem__(self, k: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[bytes]: ...
+
+    def __getitem__(self, k: int | slice) -> bytes | list[bytes]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = operator.index(k)
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self.data[k * self.width:(k + 1) * self.width]
+
+
 FILE_COLUMNS = ("path", "size", "mtime_ns", "stamp", "seen_ns", "notes", "count", "sha256")
 ARTICLE_COLUMNS = ("seq", "id", "title", "source", "date", "url", "digest", "signature", "words", "about")
 
@@ -188,19 +217,19 @@ class Held:
     seen_ns: list[int]
     notes: list[str]
     count: list[int]
-    sha256: list[bytes]
+    sha256: Sequence[bytes]
     seq: list[int]
     id: list[str]
     title: list[str]
     source: list[str]
     date: list[str | None]
     url: list[str]
-    digest: list[bytes]
-    signature: list[bytes]
+    digest: Sequence[bytes]
+    signature: Sequence[bytes]
     words: list[int]
     about: list[int]
 
-    def __init__(self, files: Sequence[list[Any]], articles: Sequence[list[Any]]) -> None:
+    def __init__(self, files: Sequence[Sequence[Any]], articles: Sequence[Sequence[Any]]) -> None:
         for name, column in zip(FILE_COLUMNS, files, strict=True):
             setattr(self, name, column)
         for name, column in zip(ARTICLE_COLUMNS, articles, strict=True):
@@ -253,8 +282,8 @@ class Held:
         """These columns and ``other``'s after them."""
         if not len(other):
             return self
-        return Held([getattr(self, name) + getattr(other, name) for name in FILE_COLUMNS],
-                    [getattr(self, name) + getattr(other, name) for name in ARTICLE_COLUMNS])
+        return Held([[*getattr(self, name), *getattr(other, name)] for name in FILE_COLUMNS],
+                    [[*getattr(self, name), *getattr(other, name)] for name in ARTICLE_COLUMNS])
 
 
 class IndexStore:
@@ -336,8 +365,9 @@ def kept_texts(folder: Path, digests: Iterable[bytes], timeout: float) -> dict[b
     """The texts the index in ``folder`` keeps of ``digests`` (:func:`briefgen.load.text_digest`),
     with their sentences as the split stage cuts them. A text it does not keep is left out, and so
     is one whose row does not match its checksum (with a warning); none when the index is not of
-    this version of briefgen, or cannot be read (with a warning): the caller reads and splits
-    those itself. Only those rows are read; the index is not locked (SQLite's own reading is
+    this version of briefgen, or cannot be read (with a warning; when SQLite finds the file
+    damaged, the index is also removed, for the next run to rebuild, unless another run holds
+    it): the caller reads and splits those itself. Only those rows are read; the index is not locked (SQLite's own reading is
     consistent, and a row holds what this version of briefgen makes of a text, whoever wrote it)."""
     found: dict[bytes, Kept] = {}
     wanted = list(dict.fromkeys(digests))
@@ -361,12 +391,40 @@ def kept_texts(folder: Path, digests: Iterable[bytes], timeout: float) -> dict[b
                 log.warning("the corpus index %s keeps %d texts that do not match their checksum: reading their files",
                             printable(path), len(rows) - len(sound))
             found.update((digest, _unsqueezed(text, spans, words)) for digest, text, spans, words, _ in sound)
+    except sqlite3.DatabaseError as exc:
+        found.clear()
+        if isinstance(exc, sqlite3.OperationalError):
+            log.warning("cannot read the texts the corpus index %s keeps (%s): reading their files", printable(path), exc)
+        else:  # SQLite found the file damaged where no run had read it yet
+            aside = _set_aside(path)
+            log.warning("the corpus index %s is damaged (%s): reading the files of the texts it keeps; %s",
+                        printable(path), exc, "it is rebuilt from the corpus on the next run" if aside
+                        else "another run holds it, the next run to read these texts will find it so again")
     except (sqlite3.Error, zlib.error, UnicodeDecodeError) as exc:
         log.warning("cannot read the texts the corpus index %s keeps (%s): reading their files", printable(path), exc)
         found.clear()
     finally:
         connection.close()
     return found
+
+
+def _set_aside(path: Path) -> bool:
+    """Remove the damaged index at ``path`` (the next run rebuilds it, saying it is missing),
+    unless another run holds it now. Whether it was removed."""
+    try:
+        with open(f"{path}{LOCK_SUFFIX}", "a") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False
+            try:
+                for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    name.unlink(missing_ok=True)
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return True
 
 
 def _squeezed(kept: Kept) -> tuple[bytes, bytes, bytes]:
@@ -443,10 +501,13 @@ def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple
         stale = _stale(connection, corpus)
         if stale:
             return _rebuilt(path, connection, stale, timeout, corpus, topics)
-        check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        whole = _snapshot(connection)
+        # SQLite's own check of what a run reads every run (the snapshot), or of the whole file
+        # when its rows are read instead; a text is checked when read (:func:`kept_texts`)
+        check = connection.execute("PRAGMA quick_check(snapshot)" if whole is not None
+                                   else "PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             return _rebuilt(path, connection, f"it is damaged (SQLite's check: {check})", timeout, corpus, topics)
-        whole = _snapshot(connection)
         return (connection, whole, True) if whole is not None else (connection, Held.of(_entries(connection)), False)
     except sqlite3.OperationalError as exc:
         connection.close()
@@ -593,18 +654,21 @@ def _entries(connection: sqlite3.Connection) -> list[Entry]:
 _SEPARATOR = "\0"
 
 def _snapshot_checksum(columns: Iterable[tuple[str, str, bytes]]) -> bytes:
-    """BLAKE2b of the snapshot's columns (name, kind, data), each part preceded by its length."""
-    digest = hashlib.blake2b(digest_size=16)
+    """SHA-256 of the snapshot's columns (name, kind, data), each part preceded by its length
+    (in the processor's SHA instructions where it has them: 2x BLAKE2b's speed here)."""
+    digest = hashlib.sha256()
     for column in sorted(columns):
         for part in (column[0].encode(), column[1].encode(), column[2]):
             digest.update(len(part).to_bytes(8, "little"))
             digest.update(part)
-    return digest.digest()
+    return digest.digest()[:16]
 
 
 def _column(name: str, values: list[Any]) -> tuple[str, str, bytes]:
     """A column of the snapshot: integers as int64, strings joined by NUL, bytes of one width
     joined, anything else (a string holding NUL, a number past int64, ``None``) as JSON."""
+    if isinstance(values, Fixed):
+        return name, f"bytes{values.width}", values.data
     if all(type(v) is int for v in values) and all(-2**63 <= v < 2**63 for v in values):
         return name, "int64", np.array(values, dtype=np.int64).tobytes()
     if all(type(v) is str for v in values):
@@ -616,7 +680,7 @@ def _column(name: str, values: list[Any]) -> tuple[str, str, bytes]:
     return name, "json", json.dumps(values, separators=(",", ":")).encode("ascii")
 
 
-def _values(kind: str, data: bytes, n: int) -> list[Any]:
+def _values(kind: str, data: bytes, n: int) -> Sequence[Any]:
     """The ``n`` values of a column of the snapshot (:func:`_column`); :class:`Damaged` when
     they are not ``n``."""
     if kind == "int64":
@@ -624,13 +688,12 @@ def _values(kind: str, data: bytes, n: int) -> list[Any]:
     elif kind == "text":
         values = data.decode("utf-8", "surrogatepass").split(_SEPARATOR) if n else []
     elif kind.startswith("bytes") and kind[5:].isdigit() and int(kind[5:]) > 0:
-        width = int(kind[5:])
-        values = [data[k:k + width] for k in range(0, len(data), width)]
+        values = Fixed(data, int(kind[5:]))  # type: ignore[assignment]  # a sequence, sliced when asked
     elif kind == "json":
         values = json.loads(data)
     else:
         raise Damaged(f"its snapshot holds a column of an unknown kind {kind!r}")
-    if not isinstance(values, list) or len(values) != n:
+    if not isinstance(values, list | Fixed) or len(values) != n or (isinstance(values, Fixed) and len(data) % values.width):
         raise Damaged("its snapshot's columns do not fit together")
     return values
 

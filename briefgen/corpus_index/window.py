@@ -32,7 +32,7 @@ from scipy.sparse import csr_matrix
 from briefgen.about import AboutRule
 from briefgen.corpora import Corpus, merged, span_hint, window_groups
 from briefgen.corpus_index.scan import RACY_NS, Stamp
-from briefgen.corpus_index.store import Held, Kept, kept_texts, unswept
+from briefgen.corpus_index.store import Fixed, Held, Kept, kept_texts, unswept
 from briefgen.coverage import chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
 from briefgen.errors import ArticleError
@@ -111,7 +111,8 @@ class IndexedCorpus:
                                                                               held.digest, held.about)
         signatures = held.signature
         width = len(signatures[0]) // 8 if signatures else 0
-        self._signature = np.frombuffer(b"".join(signatures), dtype=np.uint64).reshape(len(signatures), width)
+        joined = signatures.data if isinstance(signatures, Fixed) else b"".join(signatures)
+        self._signature = np.frombuffer(joined, dtype=np.uint64).reshape(len(signatures), width)
         self._words = np.flatnonzero(np.array(held.words, dtype=bool))
 
     # --- what the daily run asks (a file that changed during the run: the corpus loaded whole) ---

@@ -5,6 +5,7 @@ goes on with a warning. Every article here is made up for these tests."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -353,6 +354,27 @@ def test_a_changed_row_is_caught_by_its_checksum(indexed, where: str) -> None:
     result = rerun(corpus, out)
     assert "does not match its checksum" in result.stderr and "rebuilding it" in result.stderr
     assert files(out) == expected
+
+
+@pytest.mark.e2e
+def test_a_damaged_page_of_texts_is_found_when_read_and_the_index_rebuilt_next_run(indexed) -> None:
+    corpus, out, expected = indexed  # SQLite's check of every run covers the snapshot, not the texts
+    path = index_file(out)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        [(text,)] = db.execute("SELECT t.text FROM texts t JOIN articles a ON a.digest = t.digest "
+                               "WHERE a.date = '2026-11-26' ORDER BY length(t.text) LIMIT 1").fetchall()
+    data = bytearray(path.read_bytes())
+    at = data.find(text) // page * page  # the page that holds a text of the window, every byte of it noise
+    assert at > 0 and data.find(text, data.find(text) + 1) < 0
+    data[at:at + page] = random.Random(3).randbytes(page)
+    path.write_bytes(bytes(data))
+    result = rerun(corpus, out)
+    assert "is damaged" in result.stderr and "it is rebuilt from the corpus on the next run" in result.stderr
+    assert files(out) == expected and not path.exists()
+    result = rerun(corpus, out)
+    assert "is missing: rebuilding it" in result.stderr and files(out) == expected
+    assert "corpus index" not in rerun(corpus, out).stderr
 
 
 @pytest.mark.e2e
