@@ -36,8 +36,8 @@ READ_BATCH = 64  #: files read in one batch (one task of a worker process), thei
 
 
 class Stamp(NamedTuple):
-    """A file's ``stat`` as the index compares it (a named tuple: one is made for every file on
-    every run)."""
+    """A file's ``stat`` as the index compares it (a named tuple: one is made for every file
+    read)."""
 
     size: int
     mtime_ns: int
@@ -47,17 +47,25 @@ class Stamp(NamedTuple):
     def of(cls, path: Path | str) -> Stamp | None:
         """The stamp of the file ``path`` leads to; ``None`` when it cannot be examined."""
         try:
-            info = os.stat(path)
+            return cls.of_stat(os.stat(path))
         except (OSError, ValueError):
             return None
-        return cls(info.st_size, info.st_mtime_ns,
-                   f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
+
+    @classmethod
+    def of_stat(cls, info: os.stat_result) -> Stamp:
+        """The stamp of a file of this ``stat``."""
+        return cls(info.st_size, info.st_mtime_ns, stamp_text(info))
 
 
-def current(held: Held, f: int | None, stamp: Stamp | None, max_bytes: int) -> bool:
+def stamp_text(info: os.stat_result) -> str:
+    """What the index keeps of a file's ``stat``: size, modification and change times, inode."""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def current(held: Held, f: int | None, info: os.stat_result | None, max_bytes: int) -> bool:
     """Whether what the index ``held`` of its ``f``-th file (``None``: it holds none) still
-    holds for a file of this ``stamp``."""
-    return (f is not None and stamp is not None and held.stamp[f] == stamp.text and stamp.size <= max_bytes
+    holds for a file of this ``stat`` (``info``; ``None``: it cannot be examined)."""
+    return (f is not None and info is not None and held.stamp[f] == stamp_text(info) and info.st_size <= max_bytes
             and held.seen_ns[f] - held.mtime_ns[f] >= RACY_NS)
 
 
@@ -100,10 +108,13 @@ def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, held: Held
     todo = []
     for name, key in zip(paths, keys, strict=True):
         f = where.get(key)
-        stamp = Stamp.of(name)
-        if not current(held, f, stamp, max_bytes):
+        try:
+            info: os.stat_result | None = os.stat(name)
+        except (OSError, ValueError):
+            info = None
+        if not current(held, f, info, max_bytes):
             path = Path(name)
-            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp,
+            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, Stamp.of_stat(info) if info else None,
                             held.sha256[f] if f is not None else None, rule or AboutRule(), max_seconds))
     return todo
 

@@ -46,6 +46,7 @@ from typing import Any, NamedTuple, overload
 
 import numpy as np
 
+from briefgen.dedupe import likely_pairs
 from briefgen.files import flock_waiting, printable
 from briefgen.relevance import MODEL_RESOURCE
 
@@ -239,6 +240,24 @@ class Held:
         self.first = np.concatenate(([0], np.cumsum(np.array(self.count, dtype=np.int64)))).astype(np.int64)
         if self.first[-1] != len(self.seq):
             raise Damaged("its columns do not fit together")
+        self.pairs: np.ndarray | None = None  #: :meth:`likely`'s, once worked out (or read from the snapshot)
+
+    def signatures(self) -> np.ndarray:
+        """The articles' signatures, a row each (uint64)."""
+        signature = self.signature
+        joined = signature.data if isinstance(signature, Fixed) else b"".join(signature)
+        width = len(signature[0]) // 8 if len(signature) else 0
+        return np.frombuffer(joined, dtype=np.uint64).reshape(len(signature), width)
+
+    def likely(self) -> np.ndarray:
+        """The likely pairs of near-duplicates among the articles (by their place in these
+        columns), as :func:`briefgen.dedupe.likely_pairs` finds them from their signatures:
+        worked out once and kept in the snapshot, since they depend on nothing else."""
+        if self.pairs is None:
+            n = len(self.seq)
+            self.pairs = (likely_pairs(self.signatures(), np.flatnonzero(np.array(self.words, dtype=bool))) if n
+                          else np.zeros((0, 2), dtype=np.int64))
+        return self.pairs
 
     def __len__(self) -> int:
         return len(self.path)
@@ -704,7 +723,9 @@ def _packed(held: Held) -> list[tuple[str, str, bytes]]:
     ``checksum``)."""
     columns = [_column(name, [d or "" for d in held.date] if name == "date" else getattr(held, name))
                for name in (*FILE_COLUMNS, *ARTICLE_COLUMNS)]
-    columns.append(_column("counts", [len(held), len(held.seq)]))
+    pairs = held.likely()
+    columns.append(_column("pairs", np.asarray(pairs, dtype=np.int64).ravel().tolist()))
+    columns.append(_column("counts", [len(held), len(held.seq), len(pairs)]))
     return [*columns, ("checksum", "checksum", _snapshot_checksum(columns))]
 
 
@@ -721,10 +742,13 @@ def _snapshot(connection: sqlite3.Connection) -> Held | None:
         raise Damaged("the row of its snapshot does not match its checksum")
     kinds = {name: (kind, data) for name, kind, data in columns}
     try:
-        files, articles = _values(*kinds["counts"], 2)
+        files, articles, pairs = _values(*kinds["counts"], 3)
         held = Held([_values(*kinds[name], files) for name in FILE_COLUMNS],
                     [_values(*kinds[name], articles) for name in ARTICLE_COLUMNS])
+        held.pairs = np.array(_values(*kinds["pairs"], 2 * pairs), dtype=np.int64).reshape(pairs, 2)
     except KeyError as exc:
         raise Damaged(f"its snapshot has no column {exc}") from exc
+    if len(held.pairs) and (held.pairs.min() < 0 or held.pairs.max() >= articles):
+        raise Damaged("its snapshot's columns do not fit together")
     held.date = [d or None for d in held.date]
     return held

@@ -1,11 +1,12 @@
 """A corpus seen through its index: the window's articles parsed, near-duplicates found from
-the stored signatures.
+the stored likely pairs.
 
 :class:`IndexedCorpus` gives the daily run what :class:`briefgen.load.LoadResult` gives (the
 newest date, the window's articles, the undated ones, the coverage chart's counts from the
 stored topics of each article), the same to the byte, without holding the corpus's text. Which
 articles are near-duplicates is decided over the whole corpus (:mod:`briefgen.dedupe`): the
-stored signatures give the likely pairs of the whole corpus at once; only the articles linked by
+likely pairs of the whole corpus, found from the stored signatures once and kept in the index's
+snapshot (:meth:`~briefgen.corpus_index.store.Held.likely`), are read at once; only the articles linked by
 likely pairs to the articles asked about are made, to compare their words exactly. An article is
 made from what the index keeps of it, its text included, once its file's ``stat`` shows it
 unchanged since the index read it (a file whose text the index does not keep, or changed so
@@ -32,9 +33,9 @@ from scipy.sparse import csr_matrix
 from briefgen.about import AboutRule
 from briefgen.corpora import Corpus, merged, span_hint, window_groups
 from briefgen.corpus_index.scan import RACY_NS, Stamp
-from briefgen.corpus_index.store import Fixed, Held, Kept, kept_texts, unswept
+from briefgen.corpus_index.store import Held, Kept, kept_texts, unswept
 from briefgen.coverage import chart_span, counted
-from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
+from briefgen.dedupe import THRESHOLD, jaccard, shingles
 from briefgen.errors import ArticleError
 from briefgen.files import printable
 from briefgen.load import (
@@ -109,11 +110,7 @@ class IndexedCorpus:
         self._days = np.where(np.array([d is None for d in dates], dtype=bool), _NO_DATE, days).astype(np.int64)
         self._titles, self._sources, self._urls, self._digests, self._about = (held.title, held.source, held.url,
                                                                               held.digest, held.about)
-        signatures = held.signature
-        width = len(signatures[0]) // 8 if signatures else 0
-        joined = signatures.data if isinstance(signatures, Fixed) else b"".join(signatures)
-        self._signature = np.frombuffer(joined, dtype=np.uint64).reshape(len(signatures), width)
-        self._words = np.flatnonzero(np.array(held.words, dtype=bool))
+        self._likely = held.likely  #: the likely pairs of the whole corpus (the index's articles are the corpus's, in order)
 
     # --- what the daily run asks (a file that changed during the run: the corpus loaded whole) ---
 
@@ -235,10 +232,11 @@ class IndexedCorpus:
         return [groups[head] for head in sorted(groups)]
 
     def _link(self) -> None:
-        """The likely pairs of the whole corpus, from the stored signatures (as
-        :func:`briefgen.dedupe.duplicate_groups` finds them), as each article's neighbours."""
+        """The likely pairs of the whole corpus (as :func:`briefgen.dedupe.duplicate_groups` finds
+        them: kept in the index's snapshot, else worked out from the stored signatures,
+        :meth:`~briefgen.corpus_index.store.Held.likely`), as each article's neighbours."""
         n = len(self._ids)
-        pairs = likely_pairs(self._signature, self._words) if n else np.zeros((0, 2), dtype=np.int64)
+        pairs = self._likely()
         both = np.concatenate((pairs, pairs[:, ::-1]))
         self._neighbours = csr_matrix((np.ones(len(both), dtype=np.int8), (both[:, 0], both[:, 1])), shape=(n, n))
 
