@@ -154,7 +154,7 @@ def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, r
             if writable and len(changed) + len(gone) >= BATCH:
                 writable = _save(store, changed, gone)
                 changed, gone = [], []
-    if writable:
+    if writable and (changed or gone):
         writable = _save(store, changed, gone)
     fresh = [entry for entry in found.values() if isinstance(entry, Entry)]
     fresh_at = {entry.path: len(known) + k for k, entry in enumerate(fresh)}

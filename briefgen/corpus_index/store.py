@@ -13,15 +13,20 @@ One row a file of the corpus (its path in the corpus, size, modification time, a
 the configured topics it is about, for the coverage chart), and one row a text (by its digest): the
 text, and its sentences and their words as the split stage cuts them
 (:func:`briefgen.text.split.packed`), read only for the window's articles and their likely
-copies (:func:`kept_texts`), whose files are then not read again. Every row carries a checksum of its fields. An index
+copies (:func:`kept_texts`), whose files are then not read again. Every row carries a checksum of its fields.
+What a run needs of every file and article (all but the texts) is also kept as a snapshot, a
+column a row (:class:`Held`; with the likely near-duplicate pairs, :meth:`Held.likely`) and one
+checksum, written once the index is up to date (:meth:`IndexStore.keep`) and dropped by any
+change to the rows: a run reads it whole, and the rows only when it is missing. An index
 made by another rule of what an article is about (other topics, or other settings that decide it)
 is rebuilt (a change of the config: no warning).
 
 The index is a cache, never the truth. A file that is not a database, fails SQLite's own
-check or holds a row whose checksum does not match, an index written by another version of
-briefgen or for another corpus folder, or one that was deleted: each is rebuilt from the corpus,
-with a warning. A briefgen run on the same index waits (with a warning) for the other to finish
-with it, up to ``timeout`` seconds; past that, and when another program holds SQLite's own lock
+check (of the snapshot; of the whole file when its rows are read instead) or holds a row whose
+checksum does not match, an index written by another version of briefgen or for another corpus
+folder, or one that was deleted: each is rebuilt from the corpus, with a warning. A page of
+texts found damaged when read is set aside for the next run to rebuild (:func:`kept_texts`).
+A briefgen run on the same index waits (with a warning) for the other to finish with it, up to ``timeout`` seconds; past that, and when another program holds SQLite's own lock
 longer than that, :class:`IndexUnavailable` is raised and the run reads the corpus without it.
 """
 

@@ -194,6 +194,44 @@ def test_a_run_reads_only_new_and_changed_files_and_parses_only_the_window(tmp_p
     assert sorted(reads.paths) == ["2026-11-27-new.md", "empty.md"]
 
 
+def test_a_run_through_an_index_up_to_date_reads_its_snapshot_and_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    corpus = tricky_corpus(tmp_path / "corpus")
+    options = load_options()
+    rule = AboutRule(options.topics, options.ranking)
+    open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule)
+    calls: list[str] = []
+
+    def spy(owner, name: str) -> None:
+        fn = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a: (calls.append(name), fn(*a))[1])
+
+    spy(store_module, "_entries")  # the rows, a row a file and an article
+    spy(store_module, "likely_pairs")  # the likely pairs, worked out again
+    spy(store_module.IndexStore, "save")
+    spy(store_module.IndexStore, "keep")
+    whole = load_corpus(corpus)
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)
+    assert calls == []
+
+    md_file(corpus / "desk0", "2026-11-27-new.md", prose(random.Random(1)), date="2026-11-27")
+    (corpus / "desk0" / "2026-11-24-story0.md").unlink()
+    settle(corpus)
+    whole = load_corpus(corpus)
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)  # a new file, one gone
+    assert calls == ["save", "keep", "likely_pairs"]  # the snapshot written again, its pairs worked out once
+    calls.clear()
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)
+    assert calls == []
+    with contextlib.closing(sqlite3.connect(tmp_path / "cache" / "corpus.sqlite")) as db:  # the snapshot is its rows
+        snapshot, rows = store_module._snapshot(db), store_module.Held.of(store_module._entries(db))
+    assert snapshot is not None and sorted(snapshot.path) == sorted(rows.path) and len(snapshot) > 20
+    order = [snapshot.path.index(path) for path in rows.path]
+    assert [snapshot.entry(f) for f in order] == [rows.entry(f) for f in range(len(rows))]
+    assert snapshot.likely().tolist() == store_module.Held(
+        [list(getattr(snapshot, name)) for name in store_module.FILE_COLUMNS],
+        [list(getattr(snapshot, name)) for name in store_module.ARTICLE_COLUMNS]).likely().tolist()
+
+
 def test_the_index_keeps_each_window_article_split_as_the_split_stage_splits_it(tmp_path: Path, monkeypatch) -> None:
     corpus = tricky_corpus(tmp_path / "corpus")
     open_corpus(corpus, tmp_path / "cache", 5_000_000)
