@@ -259,9 +259,7 @@ class Held:
         columns), as :func:`briefgen.dedupe.likely_pairs` finds them from their signatures:
         worked out once and kept in the snapshot, since they depend on nothing else."""
         if self.pairs is None:
-            n = len(self.seq)
-            self.pairs = (likely_pairs(self.signatures(), np.flatnonzero(np.array(self.words, dtype=bool))) if n
-                          else np.zeros((0, 2), dtype=np.int64))
+            self.pairs = likely_of(self.signatures(), self.words)
         return self.pairs
 
     def __len__(self) -> int:
@@ -308,6 +306,15 @@ class Held:
             return self
         return Held([[*getattr(self, name), *getattr(other, name)] for name in FILE_COLUMNS],
                     [[*getattr(self, name), *getattr(other, name)] for name in ARTICLE_COLUMNS])
+
+
+def likely_of(signatures: np.ndarray, words: Sequence[int]) -> np.ndarray:
+    """The likely pairs of near-duplicates among articles of these ``signatures`` (a row each)
+    and ``words`` (1 when an article's text has a word), as :func:`briefgen.dedupe.likely_pairs`
+    finds them."""
+    if not len(signatures):
+        return np.zeros((0, 2), dtype=np.int64)
+    return likely_pairs(signatures, np.flatnonzero(np.array(words, dtype=bool)))
 
 
 class IndexStore:

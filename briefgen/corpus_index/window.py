@@ -33,7 +33,7 @@ from scipy.sparse import csr_matrix
 from briefgen.about import AboutRule
 from briefgen.corpora import Corpus, merged, span_hint, window_groups
 from briefgen.corpus_index.scan import RACY_NS, Stamp
-from briefgen.corpus_index.store import Held, Kept, kept_texts, unswept
+from briefgen.corpus_index.store import Held, Kept, kept_texts, likely_of, unswept
 from briefgen.coverage import chart_span, counted
 from briefgen.dedupe import THRESHOLD, jaccard, shingles
 from briefgen.errors import ArticleError
@@ -110,7 +110,9 @@ class IndexedCorpus:
         self._days = np.where(np.array([d is None for d in dates], dtype=bool), _NO_DATE, days).astype(np.int64)
         self._titles, self._sources, self._urls, self._digests, self._about = (held.title, held.source, held.url,
                                                                               held.digest, held.about)
-        self._likely = held.likely  #: the likely pairs of the whole corpus (the index's articles are the corpus's, in order)
+        #: the likely pairs of the whole corpus (the index's articles are the corpus's, in order), when
+        #: the index keeps them; else the signatures and words they are found from (:meth:`_link`)
+        self._pairs, self._signatures, self._words = held.pairs, held.signatures(), held.words
 
     # --- what the daily run asks (a file that changed during the run: the corpus loaded whole) ---
 
@@ -234,9 +236,9 @@ class IndexedCorpus:
     def _link(self) -> None:
         """The likely pairs of the whole corpus (as :func:`briefgen.dedupe.duplicate_groups` finds
         them: kept in the index's snapshot, else worked out from the stored signatures,
-        :meth:`~briefgen.corpus_index.store.Held.likely`), as each article's neighbours."""
+        :func:`~briefgen.corpus_index.store.likely_of`), as each article's neighbours."""
         n = len(self._ids)
-        pairs = self._likely()
+        pairs = self._pairs if self._pairs is not None else likely_of(self._signatures, self._words)
         both = np.concatenate((pairs, pairs[:, ::-1]))
         self._neighbours = csr_matrix((np.ones(len(both), dtype=np.int8), (both[:, 0], both[:, 1])), shape=(n, n))
 
