@@ -26,7 +26,7 @@ from typing import Any
 
 from briefgen.about import AboutRule
 from briefgen.corpus_index.scan import Job, Outcome, jobs_for, read_all, refreshed
-from briefgen.corpus_index.store import FILE_NAME, Entry, IndexStore, IndexUnavailable
+from briefgen.corpus_index.store import FILE_NAME, Entry, Held, IndexStore, IndexUnavailable
 from briefgen.corpus_index.window import IndexedCorpus
 from briefgen.errors import ArticleError
 from briefgen.files import printable
@@ -60,7 +60,8 @@ class Indexed:
     :class:`IndexedCorpus` is made of)."""
 
     paths: list[str]  #: the corpus's files, in corpus order
-    entries: list[Entry | None]  #: each file's entry (``None``: the file cannot be used)
+    held_paths: list[str]  #: the files the index holds (those that can be used), in corpus order
+    held: Held  #: what it holds of them, in that order
     problems: list[ArticleError]
     warnings: list[str]
 
@@ -93,7 +94,7 @@ def open_corpus(folder: Path, cache: Path, max_bytes: int, timeout: float = 300.
     if found is None:
         return load_corpus(folder, jobs=jobs, progress=progress("Loading articles") if progress else None,
                            max_bytes=max_bytes, max_seconds=max_seconds)
-    return IndexedCorpus(Path(folder), found.paths, found.entries, found.problems, found.warnings, max_bytes, jobs,
+    return IndexedCorpus(Path(folder), found.held_paths, found.held, found.problems, found.warnings, max_bytes, jobs,
                          progress, rule.key(), max_seconds, Path(cache), timeout)
 
 
@@ -109,61 +110,85 @@ def indexed_files(folder: Path, cache: Path, max_bytes: int, timeout: float, rea
     paths = corpus_names(folder, SUFFIXES, problems)
     try:
         with IndexStore.open(cache, folder, timeout, rule.key()) as store:
-            entries = _update(store, folder, paths, max_bytes, read, rule, max_seconds)
+            return _update(store, folder, paths, max_bytes, read, rule, max_seconds, problems)
     except IndexUnavailable as exc:
         unusable = exc.folder and reported is not None and not Path(reported).is_dir()
         (log.info if unusable else log.warning)("cannot use the corpus index %s: %s; reading the whole corpus",
                                                 printable(Path(cache) / FILE_NAME), exc)
         return None
-    warnings: list[str] = []
-    for entry in entries:
-        if isinstance(entry, ArticleError):
-            problems.append(entry)
-        elif entry is not None:
-            problems.extend(ArticleError(where, reason, hint) for where, reason, hint in entry.problems)
-            warnings.extend(entry.warnings)
-    return Indexed(paths, [e if isinstance(e, Entry) else None for e in entries], problems, warnings)
 
 
 def _update(store: IndexStore, folder: Path, paths: list[str], max_bytes: int, read: Reader,
-            rule: AboutRule, max_seconds: float) -> list[Entry | ArticleError | None]:
-    """Each file's entry (or the problem that makes it unusable), the index brought up to date:
-    files read again (by ``read``) as :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches
-    of :data:`BATCH` (an interrupted build keeps what it did), files gone forgotten."""
-    known = store.entries
+            rule: AboutRule, max_seconds: float, problems: list[ArticleError]) -> Indexed:
+    """The corpus as the index holds it once brought up to date (``problems``: those of listing
+    it, to which each file's are added in corpus order): files read again (by ``read``) as
+    :func:`~briefgen.corpus_index.scan.jobs_for` says, written in batches of :data:`BATCH` (an
+    interrupted build keeps what it did), files gone forgotten; then the index's snapshot
+    written (:meth:`IndexStore.keep`) when the index changed or had none."""
+    known = store.held
+    where = {key: f for f, key in enumerate(known.path)}  #: each file's place in ``known``
     keys = [relative_name(p, folder) for p in paths]
-    todo = jobs_for(paths, keys, folder, known, max_bytes, rule, max_seconds)
+    todo = jobs_for(paths, keys, folder, known, where, max_bytes, rule, max_seconds)
     if todo:
         log.info("corpus index: reading %d of %d files", len(todo), len(paths))
     found: dict[str, Entry | ArticleError] = {}
     changed: list[Entry] = []
     writable = True
     listed = set(keys)
-    gone = [key for key in known if key not in listed]
+    gone = [key for key in known.path if key not in listed]
+    touched = bool(gone)
     jobs_by_key = {job.key: job for job in todo}
     with contextlib.closing(read(todo)) as outcomes:  # an interruption stops the workers
         for outcome in outcomes:
             if outcome.problem is not None:
                 found[outcome.key] = outcome.problem
-                if outcome.key in known:
+                if outcome.key in where:
                     gone.append(outcome.key)
+                    touched = True
             else:
-                entry = outcome.entry or refreshed(known[outcome.key], jobs_by_key[outcome.key], outcome.seen_ns)
+                entry = outcome.entry or refreshed(known.entry(where[outcome.key]), jobs_by_key[outcome.key],
+                                                   outcome.seen_ns)
                 found[outcome.key] = entry
                 changed.append(entry)
+                touched = True
             if writable and len(changed) + len(gone) >= BATCH:
                 writable = _save(store, changed, gone)
                 changed, gone = [], []
-    if writable:
-        _save(store, changed, gone)
-    return [found[key] if key in found else known.get(key) for key in keys]
+    if writable and (changed or gone):
+        writable = _save(store, changed, gone)
+    fresh = [entry for entry in found.values() if isinstance(entry, Entry)]
+    fresh_at = {entry.path: len(known) + k for k, entry in enumerate(fresh)}
+    taken: list[int] = []  #: of the files held, each one's place in ``known`` followed by ``fresh``
+    held_paths: list[str] = []
+    warnings: list[str] = []
+    for path, key in zip(paths, keys, strict=True):
+        now = found.get(key)
+        if isinstance(now, ArticleError):
+            problems.append(now)
+            continue
+        f = fresh_at[key] if now is not None else where.get(key)
+        if f is None:
+            continue
+        taken.append(f)
+        held_paths.append(path)
+        noted, warned = (now.problems, now.warnings) if now is not None else known.noted(f)
+        problems.extend(ArticleError(at, reason, hint) for at, reason, hint in noted)
+        warnings.extend(warned)
+    held = known.joined(Held.of(fresh)).taken(taken)
+    if writable and (touched or not store.whole):
+        _save(store, [], [], held)
+    return Indexed(paths, held_paths, held, problems, warnings)
 
 
-def _save(store: IndexStore, changed: list[Entry], gone: list[str]) -> bool:
-    """Write to the index; a failure (another program holds it, a full disk) is a warning, and
-    this run goes on with what it read. Whether it could be written."""
+def _save(store: IndexStore, changed: list[Entry], gone: list[str], snapshot: Held | None = None) -> bool:
+    """Write to the index (``changed`` and ``gone``: :meth:`IndexStore.save`; or the
+    ``snapshot`` of all it holds: :meth:`IndexStore.keep`); a failure (another program holds
+    it, a full disk) is a warning, and this run goes on with what it read. Whether it could be written."""
     try:
-        store.save(changed, gone)
+        if snapshot is not None:
+            store.keep(snapshot)
+        else:
+            store.save(changed, gone)
     except sqlite3.Error as exc:
         log.warning("cannot update the corpus index %s (%s): this run goes on without saving what it read",
                     printable(store.path), exc)

@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from briefgen.about import AboutRule
-from briefgen.corpus_index.store import Entry, Kept, Record
+from briefgen.corpus_index.store import Entry, Held, Kept, Record
 from briefgen.dedupe import shingles, signatures
 from briefgen.errors import ArticleError
 from briefgen.files import printable
@@ -36,8 +36,8 @@ READ_BATCH = 64  #: files read in one batch (one task of a worker process), thei
 
 
 class Stamp(NamedTuple):
-    """A file's ``stat`` as the index compares it (a named tuple: one is made for every file on
-    every run)."""
+    """A file's ``stat`` as the index compares it (a named tuple: one is made for every file
+    read)."""
 
     size: int
     mtime_ns: int
@@ -47,17 +47,26 @@ class Stamp(NamedTuple):
     def of(cls, path: Path | str) -> Stamp | None:
         """The stamp of the file ``path`` leads to; ``None`` when it cannot be examined."""
         try:
-            info = os.stat(path)
+            return cls.of_stat(os.stat(path))
         except (OSError, ValueError):
             return None
-        return cls(info.st_size, info.st_mtime_ns,
-                   f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}")
+
+    @classmethod
+    def of_stat(cls, info: os.stat_result) -> Stamp:
+        """The stamp of a file of this ``stat``."""
+        return cls(info.st_size, info.st_mtime_ns, stamp_text(info))
 
 
-def current(entry: Entry | None, stamp: Stamp | None, max_bytes: int) -> bool:
-    """Whether the index's ``entry`` still holds for a file of this ``stamp``."""
-    return (entry is not None and stamp is not None and entry.stamp == stamp.text and stamp.size <= max_bytes
-            and entry.seen_ns - entry.mtime_ns >= RACY_NS)
+def stamp_text(info: os.stat_result) -> str:
+    """What the index keeps of a file's ``stat``: size, modification and change times, inode."""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
+def current(held: Held, f: int | None, info: os.stat_result | None, max_bytes: int) -> bool:
+    """Whether what the index ``held`` of its ``f``-th file (``None``: it holds none) still
+    holds for a file of this ``stat`` (``info``; ``None``: it cannot be examined)."""
+    return (f is not None and info is not None and held.stamp[f] == stamp_text(info) and info.st_size <= max_bytes
+            and held.seen_ns[f] - held.mtime_ns[f] >= RACY_NS)
 
 
 @dataclass(frozen=True)
@@ -91,18 +100,22 @@ class Outcome:
     sha256: bytes = b""
 
 
-def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, entries: dict[str, Entry], max_bytes: int,
+def jobs_for(paths: Sequence[str], keys: Sequence[str], folder: Path, held: Held, where: dict[str, int], max_bytes: int,
              rule: AboutRule | None = None, max_seconds: float = MAX_SECONDS) -> list[Job]:
     """The files of ``paths`` (named ``keys`` in the index: :func:`briefgen.load.relative_name`)
-    that the index does not hold as they are now."""
+    that the index does not hold as they are now (:func:`current`; ``held``: what it holds,
+    ``where``: the place of each file there). Of a file it holds as it is, only its ``stat`` is asked."""
     todo = []
     for name, key in zip(paths, keys, strict=True):
-        entry = entries.get(key)
-        stamp = Stamp.of(name)
-        if not current(entry, stamp, max_bytes):
+        f = where.get(key)
+        try:
+            info: os.stat_result | None = os.stat(name)
+        except (OSError, ValueError):
+            info = None
+        if not current(held, f, info, max_bytes):
             path = Path(name)
-            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, stamp, entry.sha256 if entry else None,
-                            rule or AboutRule(), max_seconds))
+            todo.append(Job(path, key, corpus_id(path, folder), folder, max_bytes, Stamp.of_stat(info) if info else None,
+                            held.sha256[f] if f is not None else None, rule or AboutRule(), max_seconds))
     return todo
 
 

@@ -13,15 +13,20 @@ One row a file of the corpus (its path in the corpus, size, modification time, a
 the configured topics it is about, for the coverage chart), and one row a text (by its digest): the
 text, and its sentences and their words as the split stage cuts them
 (:func:`briefgen.text.split.packed`), read only for the window's articles and their likely
-copies (:func:`kept_texts`), whose files are then not read again. Every row carries a checksum of its fields. An index
+copies (:func:`kept_texts`), whose files are then not read again. Every row carries a checksum of its fields.
+What a run needs of every file and article (all but the texts) is also kept as a snapshot, a
+column a row (:class:`Held`; with the likely near-duplicate pairs, :meth:`Held.likely`) and one
+checksum, written once the index is up to date (:meth:`IndexStore.keep`) and dropped by any
+change to the rows: a run reads it whole, and the rows only when it is missing. An index
 made by another rule of what an article is about (other topics, or other settings that decide it)
 is rebuilt (a change of the config: no warning).
 
 The index is a cache, never the truth. A file that is not a database, fails SQLite's own
-check or holds a row whose checksum does not match, an index written by another version of
-briefgen or for another corpus folder, or one that was deleted: each is rebuilt from the corpus,
-with a warning. A briefgen run on the same index waits (with a warning) for the other to finish
-with it, up to ``timeout`` seconds; past that, and when another program holds SQLite's own lock
+check (of the snapshot; of the whole file when its rows are read instead) or holds a row whose
+checksum does not match, an index written by another version of briefgen or for another corpus
+folder, or one that was deleted: each is rebuilt from the corpus, with a warning. A page of
+texts found damaged when read is set aside for the next run to rebuild (:func:`kept_texts`).
+A briefgen run on the same index waits (with a warning) for the other to finish with it, up to ``timeout`` seconds; past that, and when another program holds SQLite's own lock
 longer than that, :class:`IndexUnavailable` is raised and the run reads the corpus without it.
 """
 
@@ -42,14 +47,17 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
+import numpy as np
+
+from briefgen.dedupe import likely_pairs
 from briefgen.files import flock_waiting, printable
 from briefgen.relevance import MODEL_RESOURCE
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 3  #: the layout of the tables below; an index of another layout is rebuilt
+SCHEMA = 4  #: the layout of the tables below; an index of another layout is rebuilt
 FILE_NAME = "corpus.sqlite"
 LOCK_SUFFIX = ".lock"
 TAG_NAME = "CACHEDIR.TAG"
@@ -74,6 +82,7 @@ CREATE TABLE articles (
 CREATE INDEX articles_by_date ON articles (date);
 CREATE TABLE texts (digest BLOB PRIMARY KEY, text BLOB NOT NULL, spans BLOB NOT NULL, words BLOB NOT NULL,
     checksum BLOB NOT NULL);
+CREATE TABLE snapshot (name TEXT PRIMARY KEY, kind TEXT NOT NULL, data BLOB NOT NULL);
 """
 
 
@@ -167,13 +176,155 @@ def checksum(fields: Iterable[object]) -> bytes:
     return hashlib.blake2b(pickle.dumps(tuple(fields), protocol=5), digest_size=16).digest()
 
 
-class IndexStore:
-    """The open index of one corpus folder: :meth:`open` it, read :attr:`entries`, :meth:`save`."""
+class Fixed(Sequence[bytes]):
+    """Byte strings of one ``width`` stored end to end in ``data`` (a column of the snapshot:
+    hashes, digests, signatures), each sliced out only when asked for."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, entries: dict[str, Entry]) -> None:
+    __slots__ = ("data", "width")
+
+    def __init__(self, data: bytes, width: int) -> None:
+        self.data, self.width = data, width
+
+    def __len__(self) -> int:
+        return len(self.data) // self.width
+
+    @overload
+    def __getitem__(self, k: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[bytes]: ...
+
+    def __getitem__(self, k: int | slice) -> bytes | list[bytes]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = operator.index(k)
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self.data[k * self.width:(k + 1) * self.width]
+
+
+FILE_COLUMNS = ("path", "size", "mtime_ns", "stamp", "seen_ns", "notes", "count", "sha256")
+ARTICLE_COLUMNS = ("seq", "id", "title", "source", "date", "url", "digest", "signature", "words", "about")
+
+
+class Held:
+    """What the index holds of its files, a column (a list) a field: the files' fields
+    (:data:`FILE_COLUMNS`: those of :class:`Entry`, ``notes`` its problems and warnings as JSON,
+    ``""`` when it has none, ``count`` its articles), and their articles' (:data:`ARTICLE_COLUMNS`:
+    those of :class:`Record`), each file's together, files in the same order. A run reads it
+    whole from the snapshot (:func:`_snapshot`), without an object made for each file or article."""
+
+    path: list[str]
+    size: list[int]
+    mtime_ns: list[int]
+    stamp: list[str]
+    seen_ns: list[int]
+    notes: list[str]
+    count: list[int]
+    sha256: Sequence[bytes]
+    seq: list[int]
+    id: list[str]
+    title: list[str]
+    source: list[str]
+    date: list[str | None]
+    url: list[str]
+    digest: Sequence[bytes]
+    signature: Sequence[bytes]
+    words: list[int]
+    about: list[int]
+
+    def __init__(self, files: Sequence[Sequence[Any]], articles: Sequence[Sequence[Any]]) -> None:
+        for name, column in zip(FILE_COLUMNS, files, strict=True):
+            setattr(self, name, column)
+        for name, column in zip(ARTICLE_COLUMNS, articles, strict=True):
+            setattr(self, name, column)
+        if len({len(self.path), *map(len, files)}) != 1 or len({len(self.seq), *map(len, articles)}) != 1:
+            raise Damaged("its columns do not fit together")
+        self.first = np.concatenate(([0], np.cumsum(np.array(self.count, dtype=np.int64)))).astype(np.int64)
+        if self.first[-1] != len(self.seq):
+            raise Damaged("its columns do not fit together")
+        self.pairs: np.ndarray | None = None  #: :meth:`likely`'s, once worked out (or read from the snapshot)
+
+    def signatures(self) -> np.ndarray:
+        """The articles' signatures, a row each (uint64)."""
+        signature = self.signature
+        joined = signature.data if isinstance(signature, Fixed) else b"".join(signature)
+        width = len(signature[0]) // 8 if len(signature) else 0
+        return np.frombuffer(joined, dtype=np.uint64).reshape(len(signature), width)
+
+    def likely(self) -> np.ndarray:
+        """The likely pairs of near-duplicates among the articles (by their place in these
+        columns), as :func:`briefgen.dedupe.likely_pairs` finds them from their signatures:
+        worked out once and kept in the snapshot, since they depend on nothing else."""
+        if self.pairs is None:
+            self.pairs = likely_of(self.signatures(), self.words)
+        return self.pairs
+
+    def __len__(self) -> int:
+        return len(self.path)
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> Held:
+        """The columns of ``entries``, in their order."""
+        records = [r for e in entries for r in e.articles]
+        return cls([[e.path for e in entries], [e.size for e in entries], [e.mtime_ns for e in entries],
+                    [e.stamp for e in entries], [e.seen_ns for e in entries],
+                    ["" if (n := e.notes()) == _NO_NOTES else n for e in entries], [len(e.articles) for e in entries],
+                    [e.sha256 for e in entries]],
+                   [list(column) for column in zip(*records, strict=True)] if records else [[] for _ in ARTICLE_COLUMNS])
+
+    def entry(self, f: int) -> Entry:
+        """The entry of the ``f``-th file."""
+        problems, warnings = self.noted(f)
+        return Entry(self.path[f], self.size[f], self.mtime_ns[f], self.stamp[f], self.sha256[f], self.seen_ns[f],
+                     problems, warnings, tuple(self.record(m) for m in range(self.first[f], self.first[f + 1])))
+
+    def record(self, m: int) -> Record:
+        """The ``m``-th article's record."""
+        return Record(*(getattr(self, name)[m] for name in ARTICLE_COLUMNS))
+
+    def noted(self, f: int) -> tuple[tuple[tuple[str, str, str | None], ...], tuple[str, ...]]:
+        """The ``f``-th file's problems (where, reason, hint) and warnings."""
+        if not self.notes[f]:
+            return (), ()
+        found = json.loads(self.notes[f])
+        return tuple((p[0], p[1], p[2]) for p in found["problems"]), tuple(found["warnings"])
+
+    def taken(self, files: Sequence[int]) -> Held:
+        """These columns of the ``files`` given, in that order."""
+        if len(files) == len(self) and all(f == k for k, f in enumerate(files)):
+            return self
+        members = [m for f in files for m in range(self.first[f], self.first[f + 1])]
+        return Held([[column[f] for f in files] for column in (getattr(self, name) for name in FILE_COLUMNS)],
+                    [[column[m] for m in members] for column in (getattr(self, name) for name in ARTICLE_COLUMNS)])
+
+    def joined(self, other: Held) -> Held:
+        """These columns and ``other``'s after them."""
+        if not len(other):
+            return self
+        return Held([[*getattr(self, name), *getattr(other, name)] for name in FILE_COLUMNS],
+                    [[*getattr(self, name), *getattr(other, name)] for name in ARTICLE_COLUMNS])
+
+
+def likely_of(signatures: np.ndarray, words: Sequence[int]) -> np.ndarray:
+    """The likely pairs of near-duplicates among articles of these ``signatures`` (a row each)
+    and ``words`` (1 when an article's text has a word), as :func:`briefgen.dedupe.likely_pairs`
+    finds them."""
+    if not len(signatures):
+        return np.zeros((0, 2), dtype=np.int64)
+    return likely_pairs(signatures, np.flatnonzero(np.array(words, dtype=bool)))
+
+
+class IndexStore:
+    """The open index of one corpus folder: :meth:`open` it, read :attr:`held`, :meth:`save`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, held: Held, whole: bool = False) -> None:
         self.connection = connection
         self.path = path
-        self.entries = entries  #: what the index holds, every row checked
+        self.held = held  #: what the index holds, checked (every row, or the snapshot's checksum)
+        self.whole = whole  #: whether :attr:`held` came from the snapshot (then it need not be written again)
 
     @classmethod
     @contextlib.contextmanager
@@ -189,15 +340,16 @@ class IndexStore:
                     log.warning("the corpus index %s is missing: rebuilding it from the corpus", printable(path))
                 else:
                     log.info("building the corpus index %s", printable(path))
-            connection, entries = _open_checked(path, str(corpus), timeout, topics)
+            connection, held, whole = _open_checked(path, str(corpus), timeout, topics)
             try:
-                yield cls(connection, path, entries)
+                yield cls(connection, path, held, whole)
             finally:
                 connection.close()
 
     def save(self, changed: Iterable[Entry], gone: Iterable[str]) -> None:
         """Write the ``changed`` entries (replacing what the index held of those files) and
-        forget the files ``gone``, in one transaction."""
+        forget the files ``gone``, in one transaction, which also drops the snapshot (:meth:`keep`
+        writes it again once the index is up to date)."""
         rows = list(changed)
         paths = [(p,) for p in gone] + [(e.path,) for e in rows]
         if not paths:
@@ -215,6 +367,24 @@ class IndexStore:
                      if kept is not None]
             db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", [(*row, checksum(row)) for row in texts])
             db.execute("DELETE FROM texts WHERE digest NOT IN (SELECT digest FROM articles)")  # of files gone or changed
+            db.execute("DELETE FROM snapshot")
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+    def keep(self, held: Held) -> None:
+        """Write the snapshot of the index: all it ``held`` once brought up to date, a row a
+        column and one checksum, which the next runs read whole instead of a row a file and an
+        article (:func:`_snapshot`)."""
+        db = self.connection
+        row = _packed(held)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM snapshot")
+            db.executemany("INSERT INTO snapshot VALUES (?, ?, ?)", row)
             db.execute("COMMIT")
         except sqlite3.Error:
             if db.in_transaction:
@@ -226,8 +396,9 @@ def kept_texts(folder: Path, digests: Iterable[bytes], timeout: float) -> dict[b
     """The texts the index in ``folder`` keeps of ``digests`` (:func:`briefgen.load.text_digest`),
     with their sentences as the split stage cuts them. A text it does not keep is left out, and so
     is one whose row does not match its checksum (with a warning); none when the index is not of
-    this version of briefgen, or cannot be read (with a warning): the caller reads and splits
-    those itself. Only those rows are read; the index is not locked (SQLite's own reading is
+    this version of briefgen, or cannot be read (with a warning; when SQLite finds the file
+    damaged, the index is also removed, for the next run to rebuild, unless another run holds
+    it): the caller reads and splits those itself. Only those rows are read; the index is not locked (SQLite's own reading is
     consistent, and a row holds what this version of briefgen makes of a text, whoever wrote it)."""
     found: dict[bytes, Kept] = {}
     wanted = list(dict.fromkeys(digests))
@@ -251,12 +422,40 @@ def kept_texts(folder: Path, digests: Iterable[bytes], timeout: float) -> dict[b
                 log.warning("the corpus index %s keeps %d texts that do not match their checksum: reading their files",
                             printable(path), len(rows) - len(sound))
             found.update((digest, _unsqueezed(text, spans, words)) for digest, text, spans, words, _ in sound)
+    except sqlite3.DatabaseError as exc:
+        found.clear()
+        if isinstance(exc, sqlite3.OperationalError):
+            log.warning("cannot read the texts the corpus index %s keeps (%s): reading their files", printable(path), exc)
+        else:  # SQLite found the file damaged where no run had read it yet
+            aside = _set_aside(path)
+            log.warning("the corpus index %s is damaged (%s): reading the files of the texts it keeps; %s",
+                        printable(path), exc, "it is rebuilt from the corpus on the next run" if aside
+                        else "another run holds it, the next run to read these texts will find it so again")
     except (sqlite3.Error, zlib.error, UnicodeDecodeError) as exc:
         log.warning("cannot read the texts the corpus index %s keeps (%s): reading their files", printable(path), exc)
         found.clear()
     finally:
         connection.close()
     return found
+
+
+def _set_aside(path: Path) -> bool:
+    """Remove the damaged index at ``path`` (the next run rebuilds it, saying it is missing),
+    unless another run holds it now. Whether it was removed."""
+    try:
+        with open(f"{path}{LOCK_SUFFIX}", "a") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False
+            try:
+                for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    name.unlink(missing_ok=True)
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return True
 
 
 def _squeezed(kept: Kept) -> tuple[bytes, bytes, bytes]:
@@ -310,9 +509,10 @@ def _held(lock: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
-    """A connection to the index at ``path`` and its entries, every row checked; an index that
-    is damaged, of another layout or version, or of another corpus or topics is rebuilt (empty)."""
+def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple[sqlite3.Connection, Held, bool]:
+    """A connection to the index at ``path``, its entries (from its snapshot, else every row
+    checked) and whether they came from the snapshot; an index that is damaged, of another
+    layout or version, or of another corpus or topics is rebuilt (empty)."""
     fresh = not path.exists()
     try:
         connection = _connect(path, timeout)
@@ -325,23 +525,27 @@ def _open_checked(path: Path, corpus: str, timeout: float, topics: str) -> tuple
     try:
         if fresh or not _tables(connection):
             _create(connection, corpus, topics)
-            return connection, {}
+            return connection, Held.of([]), False
         if _other_topics(connection, topics):
             log.info("the corpus index %s was made for other topics: rebuilding it", printable(path))
             return _rebuilt(path, connection, "", timeout, corpus, topics)
         stale = _stale(connection, corpus)
         if stale:
             return _rebuilt(path, connection, stale, timeout, corpus, topics)
-        check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        whole = _snapshot(connection)
+        # SQLite's own check of what a run reads every run (the snapshot), or of the whole file
+        # when its rows are read instead; a text is checked when read (:func:`kept_texts`)
+        check = connection.execute("PRAGMA quick_check(snapshot)" if whole is not None
+                                   else "PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             return _rebuilt(path, connection, f"it is damaged (SQLite's check: {check})", timeout, corpus, topics)
-        return connection, _entries(connection)
+        return (connection, whole, True) if whole is not None else (connection, Held.of(_entries(connection)), False)
     except sqlite3.OperationalError as exc:
         connection.close()
         if _busy(exc):
             raise IndexUnavailable(f"another program holds its lock ({exc})") from exc
         return _rebuilt(path, None, f"it cannot be read ({exc})", timeout, corpus, topics)
-    except (sqlite3.DatabaseError, Damaged, ValueError, TypeError) as exc:
+    except (sqlite3.DatabaseError, Damaged, ValueError, TypeError, KeyError, IndexError) as exc:
         return _rebuilt(path, connection, f"it is damaged ({exc})", timeout, corpus, topics)
 
 
@@ -396,7 +600,7 @@ def _stale(connection: sqlite3.Connection, corpus: str) -> str | None:
 
 
 def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, timeout: float,
-             corpus: str, topics: str) -> tuple[sqlite3.Connection, dict[str, Entry]]:
+             corpus: str, topics: str) -> tuple[sqlite3.Connection, Held, bool]:
     """A new, empty index in place of the one at ``path``, with a warning saying ``reason``
     (none when there is no reason to give)."""
     if reason:
@@ -415,7 +619,7 @@ def _rebuilt(path: Path, connection: sqlite3.Connection | None, reason: str, tim
         _create(connection, corpus, topics)
     except sqlite3.Error as exc:
         raise IndexUnavailable(f"cannot create it ({exc})") from exc
-    return connection, {}
+    return connection, Held.of([]), False
 
 
 def _notes(problems: Iterable[Sequence[str | None]], warnings: Iterable[str]) -> str:
@@ -456,7 +660,7 @@ def unswept() -> Iterator[None]:
 
 
 @unswept()
-def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
+def _entries(connection: sqlite3.Connection) -> list[Entry]:
     """Every file's entry, each row's checksum checked (:class:`Damaged` when one does not match)."""
     rows = connection.execute("SELECT * FROM articles ORDER BY path, seq").fetchall()
     _checked(rows, "an article of ")
@@ -475,4 +679,88 @@ def _entries(connection: sqlite3.Connection) -> dict[str, Entry]:
         entries[path] = Entry(path, size, mtime_ns, stamp, sha256, seen_ns, problems, warnings, records.pop(path, ()))
     if records:
         raise Damaged(f"articles of {printable(next(iter(records)))}, a file it does not list")
-    return entries
+    return list(entries.values())
+
+
+_SEPARATOR = "\0"
+
+def _snapshot_checksum(columns: Iterable[tuple[str, str, bytes]]) -> bytes:
+    """SHA-256 of the snapshot's columns (name, kind, data), each part preceded by its length
+    (in the processor's SHA instructions where it has them: 2x BLAKE2b's speed here)."""
+    digest = hashlib.sha256()
+    for column in sorted(columns):
+        for part in (column[0].encode(), column[1].encode(), column[2]):
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+    return digest.digest()[:16]
+
+
+def _column(name: str, values: list[Any]) -> tuple[str, str, bytes]:
+    """A column of the snapshot: integers as int64, strings joined by NUL, bytes of one width
+    joined, anything else (a string holding NUL, a number past int64, ``None``) as JSON."""
+    if isinstance(values, Fixed):
+        return name, f"bytes{values.width}", values.data
+    if all(type(v) is int for v in values) and all(-2**63 <= v < 2**63 for v in values):
+        return name, "int64", np.array(values, dtype=np.int64).tobytes()
+    if all(type(v) is str for v in values):
+        joined = _SEPARATOR.join(values)
+        if joined.count(_SEPARATOR) == len(values) - 1:
+            return name, "text", joined.encode("utf-8", "surrogatepass")
+    if all(type(v) is bytes for v in values) and len({len(v) for v in values}) == 1:
+        return name, f"bytes{len(values[0])}", b"".join(values)
+    return name, "json", json.dumps(values, separators=(",", ":")).encode("ascii")
+
+
+def _values(kind: str, data: bytes, n: int) -> Sequence[Any]:
+    """The ``n`` values of a column of the snapshot (:func:`_column`); :class:`Damaged` when
+    they are not ``n``."""
+    if kind == "int64":
+        values: list[Any] = np.frombuffer(data, dtype=np.int64).tolist() if len(data) % 8 == 0 else []
+    elif kind == "text":
+        values = data.decode("utf-8", "surrogatepass").split(_SEPARATOR) if n else []
+    elif kind.startswith("bytes") and kind[5:].isdigit() and int(kind[5:]) > 0:
+        values = Fixed(data, int(kind[5:]))  # type: ignore[assignment]  # a sequence, sliced when asked
+    elif kind == "json":
+        values = json.loads(data)
+    else:
+        raise Damaged(f"its snapshot holds a column of an unknown kind {kind!r}")
+    if not isinstance(values, list | Fixed) or len(values) != n or (isinstance(values, Fixed) and len(data) % values.width):
+        raise Damaged("its snapshot's columns do not fit together")
+    return values
+
+
+def _packed(held: Held) -> list[tuple[str, str, bytes]]:
+    """The snapshot's rows of ``held``: one a column (:func:`_column`; an article's date ``""``
+    when it has none), one of the counts of files and articles, and their checksum (the row
+    ``checksum``)."""
+    columns = [_column(name, [d or "" for d in held.date] if name == "date" else getattr(held, name))
+               for name in (*FILE_COLUMNS, *ARTICLE_COLUMNS)]
+    pairs = held.likely()
+    columns.append(_column("pairs", np.asarray(pairs, dtype=np.int64).ravel().tolist()))
+    columns.append(_column("counts", [len(held), len(held.seq), len(pairs)]))
+    return [*columns, ("checksum", "checksum", _snapshot_checksum(columns))]
+
+
+def _snapshot(connection: sqlite3.Connection) -> Held | None:
+    """What the index holds, from its snapshot (:meth:`IndexStore.keep`), its checksum checked
+    (:class:`Damaged` when it does not match, or its columns do not fit together); ``None``
+    when there is none (the index changed since it was written: its rows are read instead)."""
+    rows = connection.execute("SELECT name, kind, data FROM snapshot").fetchall()
+    if not rows:
+        return None
+    stored = [row for row in rows if row[0] == "checksum"]
+    columns = [row for row in rows if row[0] != "checksum"]
+    if len(stored) != 1 or _snapshot_checksum(columns) != stored[0][2]:
+        raise Damaged("the row of its snapshot does not match its checksum")
+    kinds = {name: (kind, data) for name, kind, data in columns}
+    try:
+        files, articles, pairs = _values(*kinds["counts"], 3)
+        held = Held([_values(*kinds[name], files) for name in FILE_COLUMNS],
+                    [_values(*kinds[name], articles) for name in ARTICLE_COLUMNS])
+        held.pairs = np.array(_values(*kinds["pairs"], 2 * pairs), dtype=np.int64).reshape(pairs, 2)
+    except KeyError as exc:
+        raise Damaged(f"its snapshot has no column {exc}") from exc
+    if len(held.pairs) and (held.pairs.min() < 0 or held.pairs.max() >= articles):
+        raise Damaged("its snapshot's columns do not fit together")
+    held.date = [d or None for d in held.date]
+    return held

@@ -1,11 +1,12 @@
 """A corpus seen through its index: the window's articles parsed, near-duplicates found from
-the stored signatures.
+the stored likely pairs.
 
 :class:`IndexedCorpus` gives the daily run what :class:`briefgen.load.LoadResult` gives (the
 newest date, the window's articles, the undated ones, the coverage chart's counts from the
 stored topics of each article), the same to the byte, without holding the corpus's text. Which
 articles are near-duplicates is decided over the whole corpus (:mod:`briefgen.dedupe`): the
-stored signatures give the likely pairs of the whole corpus at once; only the articles linked by
+likely pairs of the whole corpus, found from the stored signatures once and kept in the index's
+snapshot (:meth:`~briefgen.corpus_index.store.Held.likely`), are read at once; only the articles linked by
 likely pairs to the articles asked about are made, to compare their words exactly. An article is
 made from what the index keeps of it, its text included, once its file's ``stat`` shows it
 unchanged since the index read it (a file whose text the index does not keep, or changed so
@@ -32,9 +33,9 @@ from scipy.sparse import csr_matrix
 from briefgen.about import AboutRule
 from briefgen.corpora import Corpus, merged, span_hint, window_groups
 from briefgen.corpus_index.scan import RACY_NS, Stamp
-from briefgen.corpus_index.store import Entry, Kept, Record, kept_texts, unswept
+from briefgen.corpus_index.store import Held, Kept, kept_texts, likely_of, unswept
 from briefgen.coverage import chart_span, counted
-from briefgen.dedupe import THRESHOLD, jaccard, likely_pairs, shingles
+from briefgen.dedupe import THRESHOLD, jaccard, shingles
 from briefgen.errors import ArticleError
 from briefgen.files import printable
 from briefgen.load import (
@@ -64,10 +65,11 @@ class Stale(Exception):
 
 
 class IndexedCorpus:
-    """The corpus as its index holds it (``entries``, one per path of ``paths``, as strings; ``None`` for a
-    file that could not be used), with the ``problems`` and ``warnings`` of loading it."""
+    """The corpus as its index holds it (``held``: its files' columns, the file of each being
+    the one of ``paths``, as strings, at the same place), with the ``problems`` and ``warnings``
+    of loading it."""
 
-    def __init__(self, folder: Path, paths: Sequence[str], entries: Sequence[Entry | None], problems: list[ArticleError],
+    def __init__(self, folder: Path, paths: Sequence[str], held: Held, problems: list[ArticleError],
                  warnings: list[str], max_bytes: int, jobs: int = 1,
                  progress: Callable[[str], Progress[Any]] | None = None, rule: str = "",
                  max_seconds: float = MAX_SECONDS, cache: Path | None = None, timeout: float = 300.0) -> None:
@@ -82,39 +84,35 @@ class IndexedCorpus:
         self._stamps: list[str | None] = []  #: of each file, its ``stat`` as the index saw it (``None``: too new to tell)
         self._rule = rule  #: the key of the rule the stored ``about`` bits are by (:meth:`briefgen.about.AboutRule.key`)
         with unswept():
-            self._columns(paths, entries)
+            self._columns(paths, held)
         self._neighbours: csr_matrix | None = None  #: the likely pairs, both ways
         self._shingled: dict[int, np.ndarray] = {}
         self._parsed: dict[int, list[Article]] = {}  #: by file
         self._group: dict[int, list[int]] = {}  #: each article's group of near-duplicates, once known
         self._whole: Corpus | None = None  #: the corpus loaded whole, when the index proved stale
 
-    def _columns(self, paths: Sequence[str], entries: Sequence[Entry | None]) -> None:
-        """The stored articles' fields, a column each, and the files that hold them."""
-        file_of: list[int] = []
-        suffixes: list[str] = []
-        records: list[Record] = []
-        for path, entry in zip(paths, entries, strict=True):
-            if entry is None or not entry.articles:
-                continue
-            self._paths.append(path)
-            self._sha256.append(entry.sha256)
-            self._stamps.append(entry.stamp if entry.seen_ns - entry.mtime_ns >= RACY_NS else None)
-            file_of += [len(self._paths) - 1] * len(entry.articles)
-            suffixes += [os.path.splitext(path)[1]] * len(entry.articles)
-            records += entry.articles
-        # the records' columns (records are tuples), each made whole by C loops: a run reads them all
-        seq_of, ids, titles, sources, dates, urls, digests, signatures, words, about = zip(*records, strict=True) if records else ((),) * 10
-        self._file_of, self._seq_of = np.array(file_of, dtype=np.int64), seq_of
+    def _columns(self, paths: Sequence[str], held: Held) -> None:
+        """The stored articles' fields, a column each (those ``held``), and the files that hold them."""
+        count = np.array(held.count, dtype=np.int64)
+        holding = np.flatnonzero(count > 0).tolist()
+        self._paths = [paths[f] for f in holding]
+        self._sha256 = [held.sha256[f] for f in holding]
+        self._stamps = [held.stamp[f] if held.seen_ns[f] - held.mtime_ns[f] >= RACY_NS else None for f in holding]
+        self._file_of = np.repeat(np.arange(len(holding), dtype=np.int64), count[holding])
+        self._seq_of = held.seq
         self._first = np.searchsorted(self._file_of, np.arange(len(self._paths) + 1))  #: each file's first article
+        ids = held.id
         self._loaded_ids = ids  #: as the loader gives them (the index's), before they are made unique
-        self._ids = unique_ids(list(ids), suffixes)
+        self._ids = list(ids) if len(set(ids)) == len(ids) else unique_ids(
+            ids, [os.path.splitext(self._paths[f])[1] for f in self._file_of.tolist()])
+        dates = held.date
         days = np.array([d or "NaT" for d in dates], dtype="datetime64[D]").astype(np.int64) + _EPOCH
         self._days = np.where(np.array([d is None for d in dates], dtype=bool), _NO_DATE, days).astype(np.int64)
-        self._titles, self._sources, self._urls, self._digests, self._about = titles, sources, urls, digests, about
-        width = len(signatures[0]) // 8 if signatures else 0
-        self._signature = np.frombuffer(b"".join(signatures), dtype=np.uint64).reshape(len(signatures), width)
-        self._words = np.flatnonzero(np.array(words, dtype=bool))
+        self._titles, self._sources, self._urls, self._digests, self._about = (held.title, held.source, held.url,
+                                                                              held.digest, held.about)
+        #: the likely pairs of the whole corpus (the index's articles are the corpus's, in order), when
+        #: the index keeps them; else the signatures and words they are found from (:meth:`_link`)
+        self._pairs, self._signatures, self._words = held.pairs, held.signatures(), held.words
 
     # --- what the daily run asks (a file that changed during the run: the corpus loaded whole) ---
 
@@ -236,10 +234,11 @@ class IndexedCorpus:
         return [groups[head] for head in sorted(groups)]
 
     def _link(self) -> None:
-        """The likely pairs of the whole corpus, from the stored signatures (as
-        :func:`briefgen.dedupe.duplicate_groups` finds them), as each article's neighbours."""
+        """The likely pairs of the whole corpus (as :func:`briefgen.dedupe.duplicate_groups` finds
+        them: kept in the index's snapshot, else worked out from the stored signatures,
+        :func:`~briefgen.corpus_index.store.likely_of`), as each article's neighbours."""
         n = len(self._ids)
-        pairs = likely_pairs(self._signature, self._words) if n else np.zeros((0, 2), dtype=np.int64)
+        pairs = self._pairs if self._pairs is not None else likely_of(self._signatures, self._words)
         both = np.concatenate((pairs, pairs[:, ::-1]))
         self._neighbours = csr_matrix((np.ones(len(both), dtype=np.int8), (both[:, 0], both[:, 1])), shape=(n, n))
 

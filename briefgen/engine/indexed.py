@@ -115,7 +115,7 @@ class IndexedOnCluster(IndexedCorpus):
     during the run makes it read the whole corpus on the workers (:class:`ClusterCorpus`)."""
 
     def __init__(self, cluster: Cluster, folder: Path, found: Indexed, max_bytes: int, rule: str) -> None:
-        super().__init__(folder, found.paths, found.entries, found.problems, found.warnings, max_bytes, rule=rule)
+        super().__init__(folder, found.held_paths, found.held, found.problems, found.warnings, max_bytes, rule=rule)
         self.cluster = cluster
         self.read = 0  #: files read on the workers to bring the index up to date
         self.parsed = 0  #: files parsed on the workers for the window and its likely copies

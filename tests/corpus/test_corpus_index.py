@@ -5,6 +5,7 @@ goes on with a warning. Every article here is made up for these tests."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -193,6 +194,44 @@ def test_a_run_reads_only_new_and_changed_files_and_parses_only_the_window(tmp_p
     assert sorted(reads.paths) == ["2026-11-27-new.md", "empty.md"]
 
 
+def test_a_run_through_an_index_up_to_date_reads_its_snapshot_and_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    corpus = tricky_corpus(tmp_path / "corpus")
+    options = load_options()
+    rule = AboutRule(options.topics, options.ranking)
+    open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule)
+    calls: list[str] = []
+
+    def spy(owner, name: str) -> None:
+        fn = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a: (calls.append(name), fn(*a))[1])
+
+    spy(store_module, "_entries")  # the rows, a row a file and an article
+    spy(store_module, "likely_pairs")  # the likely pairs, worked out again
+    spy(store_module.IndexStore, "save")
+    spy(store_module.IndexStore, "keep")
+    whole = load_corpus(corpus)
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)
+    assert calls == []
+
+    md_file(corpus / "desk0", "2026-11-27-new.md", prose(random.Random(1)), date="2026-11-27")
+    (corpus / "desk0" / "2026-11-24-story0.md").unlink()
+    settle(corpus)
+    whole = load_corpus(corpus)
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)  # a new file, one gone
+    assert calls == ["save", "keep", "likely_pairs"]  # the snapshot written again, its pairs worked out once
+    calls.clear()
+    same_answers(open_corpus(corpus, tmp_path / "cache", 5_000_000, rule=rule), whole)
+    assert calls == []
+    with contextlib.closing(sqlite3.connect(tmp_path / "cache" / "corpus.sqlite")) as db:  # the snapshot is its rows
+        snapshot, rows = store_module._snapshot(db), store_module.Held.of(store_module._entries(db))
+    assert snapshot is not None and sorted(snapshot.path) == sorted(rows.path) and len(snapshot) > 20
+    order = [snapshot.path.index(path) for path in rows.path]
+    assert [snapshot.entry(f) for f in order] == [rows.entry(f) for f in range(len(rows))]
+    assert snapshot.likely().tolist() == store_module.Held(
+        [list(getattr(snapshot, name)) for name in store_module.FILE_COLUMNS],
+        [list(getattr(snapshot, name)) for name in store_module.ARTICLE_COLUMNS]).likely().tolist()
+
+
 def test_the_index_keeps_each_window_article_split_as_the_split_stage_splits_it(tmp_path: Path, monkeypatch) -> None:
     corpus = tricky_corpus(tmp_path / "corpus")
     open_corpus(corpus, tmp_path / "cache", 5_000_000)
@@ -339,14 +378,41 @@ def test_an_index_full_of_garbage_is_rebuilt_with_a_warning(indexed, where: str)
     assert "corpus index" not in rerun(corpus, out).stderr  # rebuilt for good
 
 
+@pytest.mark.parametrize("where", ["snapshot", "rows"])
 @pytest.mark.e2e
-def test_a_changed_row_is_caught_by_its_checksum(indexed) -> None:
+def test_a_changed_row_is_caught_by_its_checksum(indexed, where: str) -> None:
     corpus, out, expected = indexed
     with sqlite3.connect(index_file(out)) as db:  # a date moved: SQLite's own check cannot see it
-        db.execute("UPDATE articles SET date = '2026-11-26' WHERE date = '2026-11-20'")
+        if where == "snapshot":  # what a run reads of an index up to date
+            assert db.execute("UPDATE snapshot SET data = CAST(replace(data, '2026-11-20', '2026-11-26') AS BLOB) "
+                              "WHERE name = 'date'").rowcount == 1
+        else:  # an index whose snapshot is gone (a run stopped while saving): its rows are read
+            db.execute("DELETE FROM snapshot")
+            db.execute("UPDATE articles SET date = '2026-11-26' WHERE date = '2026-11-20'")
     result = rerun(corpus, out)
     assert "does not match its checksum" in result.stderr and "rebuilding it" in result.stderr
     assert files(out) == expected
+
+
+@pytest.mark.e2e
+def test_a_damaged_page_of_texts_is_found_when_read_and_the_index_rebuilt_next_run(indexed) -> None:
+    corpus, out, expected = indexed  # SQLite's check of every run covers the snapshot, not the texts
+    path = index_file(out)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        [(text,)] = db.execute("SELECT t.text FROM texts t JOIN articles a ON a.digest = t.digest "
+                               "WHERE a.date = '2026-11-26' ORDER BY length(t.text) LIMIT 1").fetchall()
+    data = bytearray(path.read_bytes())
+    at = data.find(text) // page * page  # the page that holds a text of the window, every byte of it noise
+    assert at > 0 and data.find(text, data.find(text) + 1) < 0
+    data[at:at + page] = random.Random(3).randbytes(page)
+    path.write_bytes(bytes(data))
+    result = rerun(corpus, out)
+    assert "is damaged" in result.stderr and "it is rebuilt from the corpus on the next run" in result.stderr
+    assert files(out) == expected and not path.exists()
+    result = rerun(corpus, out)
+    assert "is missing: rebuilding it" in result.stderr and files(out) == expected
+    assert "corpus index" not in rerun(corpus, out).stderr
 
 
 @pytest.mark.e2e
