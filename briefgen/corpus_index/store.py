@@ -331,7 +331,9 @@ class IndexStore:
     def open(cls, folder: Path, corpus: Path, timeout: float, topics: str = "") -> Iterator[IndexStore]:
         """The index in ``folder`` of the ``corpus`` folder, created or rebuilt as needed, held
         against other briefgen runs until the block ends. ``topics`` names the topics the
-        articles' ``about`` bits are for: an index made for other topics is rebuilt."""
+        articles' ``about`` bits are for: an index made for other topics is rebuilt. The corpus
+        is known by its resolved path, so ``corpus``, ``./corpus`` and its absolute path (a cron
+        job started elsewhere) share one index."""
         path = Path(folder) / FILE_NAME
         tagged = _prepare(Path(folder))
         with _held(Path(f"{path}{LOCK_SUFFIX}"), timeout):
@@ -340,7 +342,7 @@ class IndexStore:
                     log.warning("the corpus index %s is missing: rebuilding it from the corpus", printable(path))
                 else:
                     log.info("building the corpus index %s", printable(path))
-            connection, held, whole = _open_checked(path, str(corpus), timeout, topics)
+            connection, held, whole = _open_checked(path, str(Path(corpus).resolve()), timeout, topics)
             try:
                 yield cls(connection, path, held, whole)
             finally:

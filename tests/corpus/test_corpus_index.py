@@ -450,6 +450,18 @@ def test_an_index_of_an_older_layout_is_rebuilt_with_a_warning(indexed) -> None:
 
 
 @pytest.mark.e2e
+def test_the_same_corpus_folder_named_another_way_keeps_its_index(indexed, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, out, expected = indexed  # built with the corpus's absolute path
+    monkeypatch.chdir(corpus.parent)  # a cron job started in another folder names it relatively
+    before = index_file(out).stat().st_mtime_ns
+    result = rerun(Path(corpus.name), out.resolve())
+    assert "rebuilding" not in result.stderr and "index of the corpus folder" not in result.stderr
+    assert index_file(out).stat().st_mtime_ns == before
+    assert files(out)["briefing.md"] == expected["briefing.md"]  # the JSON names files as the corpus was named
+
+
+@pytest.mark.e2e
 def test_an_index_of_another_corpus_folder_is_rebuilt(indexed, tmp_path: Path) -> None:
     corpus, out, expected = indexed
     other = tmp_path / "other"
