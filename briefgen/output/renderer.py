@@ -10,8 +10,8 @@ run will need at once, then waits. The run hands it the coverage charts' counts
 would have drawn them) and the page's HTML (:meth:`Renderer.pdf`: the PDF's bytes come back),
 and writes the files itself as always. The process runs the very functions this one would
 (:func:`briefgen.web.chart.svg`, :func:`briefgen.output.render.to_pdf` with its fetcher that
-refuses every URL), so the files are byte for byte the same; what they log comes back and is
-logged here, and an error they raise (a :class:`~briefgen.errors.RenderError` with its hint) is
+refuses every URL), so the files are byte for byte the same; what they log (briefgen's
+records) comes back and is logged here, and an error they raise (a :class:`~briefgen.errors.RenderError` with its hint) is
 raised here, as if they had run here. With ``--jobs 1`` everything runs in this process.
 
 The render process dies with the run: it is bound to this process as the workers of
@@ -136,11 +136,12 @@ class _Kept(logging.Handler):
 def _serve(conn: Connection, parent: int, pdf: bool, chart: bool) -> None:
     """The render process: import what the run needs, then answer requests until the pipe closes."""
     bind_to_parent(parent)
-    kept = _Kept()  # every record reaches the root logger: kept there once, handled by the run's loggers
-    for logger in (logging.getLogger("briefgen"), logging.root):  # the command line's handlers are on the first
-        for handler in list(logger.handlers):
-            logger.removeHandler(handler)
-    logging.root.addHandler(kept)
+    # briefgen's records go back to the run, to its handlers (the command line's are on this logger);
+    # the libraries' go where they would in the run (WeasyPrint's nowhere: it has a NullHandler)
+    kept, own = _Kept(), logging.getLogger("briefgen")
+    for handler in list(own.handlers):
+        own.removeHandler(handler)
+    own.addHandler(kept)
     with contextlib.suppress(Exception):  # an import that fails here fails again, and is reported, when used
         if chart:
             import matplotlib.backends.backend_svg  # noqa: F401
