@@ -123,7 +123,7 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
             briefing = replace(briefing, activity=source.corpus.activity(AboutRule(options.topics, options.ranking), end))
             renderer.draw(_charts(briefing.activity, existing, end))
             formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
-            rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename, renderer)
+            rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename, renderer.pdf)
             swap = swap_in(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
             try:
                 update_links(out, basename, options.output.templates, options.output.site_url)

@@ -25,7 +25,8 @@ article says can make the renderer read a file or the network.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from briefgen import styles
 from briefgen.errors import RenderError
@@ -43,9 +44,6 @@ from briefgen.output.present import (
 )
 from briefgen.output.record import to_json
 from briefgen.text.dates import long_date
-
-if TYPE_CHECKING:
-    from briefgen.output.renderer import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +149,10 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 
 def render_all(briefing: Briefing, formats: tuple[str, ...], templates: str = "", site_url: str = "",
-               basename: str = "briefing", renderer: Renderer | None = None) -> dict[str, bytes]:
+               basename: str = "briefing", pdf: Callable[[Briefing, str], bytes] | None = None) -> dict[str, bytes]:
     """Every requested format, as bytes keyed by its extension; the HTML (the PDF's too) is made
-    once (``site_url`` and ``basename``: :func:`to_html`'s), the PDF by ``renderer`` (default:
-    :func:`to_pdf` in this process; a render process: :func:`briefgen.output.renderer.rendering`)."""
+    once (``site_url`` and ``basename``: :func:`to_html`'s), the PDF by ``pdf`` (default:
+    :func:`to_pdf` here; a render process's: :meth:`briefgen.output.renderer.Renderer.pdf`)."""
     html_text = to_html(briefing, templates=templates, site_url=site_url, basename=basename) if {"html", "pdf"} & set(formats) else ""
     out: dict[str, bytes] = {}
     for fmt in formats:
@@ -165,5 +163,5 @@ def render_all(briefing: Briefing, formats: tuple[str, ...], templates: str = ""
         elif fmt == "json":
             out[fmt] = to_json(briefing).encode()
         elif fmt == "pdf":
-            out[fmt] = renderer.pdf(briefing, html_text) if renderer is not None else to_pdf(briefing, html_text)
+            out[fmt] = pdf(briefing, html_text) if pdf is not None else to_pdf(briefing, html_text)
     return out
