@@ -314,7 +314,8 @@ def cli() -> None:
               help="Comma-separated formats, any of " + ", ".join(FORMATS) + " (default: [briefing] formats, "
                    + ",".join(declared_default("briefing.formats")) + ").")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes that load and split the articles.")
+              help="Worker processes that load and split the articles; from 2, a render process also makes the PDF "
+                   "and the coverage chart while the briefing is made (1: everything in this one process).")
 @click.option("--no-history", is_flag=True, help="Report even what the previous briefing already reported.")
 @click.option("--cache", "cache_dir", type=_Path(path_type=Path, file_okay=False), default=None,
               help="Folder of the corpus index, so that a run reads only new and changed files (default: OUT/.briefgen).")

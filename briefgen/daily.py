@@ -18,8 +18,9 @@ from briefgen.config import Options
 from briefgen.corpus_index import CACHE_NAME
 from briefgen.errors import ArticleError, ConfigError, NothingToReport
 from briefgen.load import newest_date, window
-from briefgen.models import Article, Briefing, History
+from briefgen.models import Activity, Article, Briefing, History
 from briefgen.output.archive import (
+    ArchivedBriefing,
     archived,
     check_targets,
     clean_leftovers,
@@ -29,10 +30,12 @@ from briefgen.output.archive import (
     swap_in,
 )
 from briefgen.output.render import render_all
+from briefgen.output.renderer import rendering
 from briefgen.parallel import Progress
 from briefgen.pipeline import Window
 from briefgen.sources import Source, open_source
 from briefgen.stages import Settings
+from briefgen.web.chart import merge
 from briefgen.web.site import update_links
 
 log = logging.getLogger(__name__)
@@ -89,7 +92,9 @@ def run_daily(
     scheduler's address), the per-article work runs on that cluster (:mod:`briefgen.engine`;
     with ``cache``, this process keeps the index and the workers read only the new and changed
     files, and parse only the window's: :mod:`briefgen.engine.indexed`): the briefing is the
-    same again.
+    same again. With ``jobs`` of 2 or more, the PDF and the coverage charts are made by a render
+    process that prepares itself while this one makes the briefing
+    (:func:`briefgen.output.renderer.rendering`): the files are the same again.
     """
     with fewer_collections():
         if scheduler:
@@ -130,30 +135,43 @@ def _run(corpus: Path, out: Path, options: Options, today: dt.date, date: dt.dat
          jobs: int, progress: Callable[[str], Progress[Any]] | None, cache: Path | None, cluster: Any) -> DailyResult:
     """:func:`run_daily`, on the Dask ``cluster`` (:class:`briefgen.engine.Cluster`) when one is given."""
     settings = Settings.of(options)
-    with _left_as_found(Path(out)):
-        source = open_source(corpus, out, options, jobs, progress, cache, cluster)
-        articles, start, end = _window_articles(source, corpus, options, today, date, days)
-    basename, out = options.output.basename, Path(out)
-    with locked(out, options.output.lock_timeout):
-        clean_leftovers(out)
-        check_targets(out, end)
-        existing = archived(out, basename)  # warns once about each record that is not sound
-        earlier = previous(existing, end) if options.output.history else None
-        history = reported(earlier) if earlier else History()
-        briefing = source.briefing(Window(articles, end, start, end, history), settings)
-        briefing = replace(briefing, activity=source.corpus.activity(AboutRule(options.topics, options.ranking), end))
-        formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
-        rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename)
-        swap = swap_in(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
-        try:
-            update_links(out, basename, options.output.templates, options.output.site_url)
-        except BaseException:  # the pages could not follow: the date goes back to what it was too
-            swap.undo()
-            raise
-        swap.finish()
+    # a render process, with --jobs 2 or more, forked before any lock is taken (index.html always draws the chart)
+    with rendering(jobs, pdf="pdf" in options.formats, chart=bool(options.topics)) as renderer:
+        with _left_as_found(Path(out)):
+            source = open_source(corpus, out, options, jobs, progress, cache, cluster)
+            articles, start, end = _window_articles(source, corpus, options, today, date, days)
+        basename, out = options.output.basename, Path(out)
+        with locked(out, options.output.lock_timeout):
+            clean_leftovers(out)
+            check_targets(out, end)
+            existing = archived(out, basename)  # warns once about each record that is not sound
+            earlier = previous(existing, end) if options.output.history else None
+            history = reported(earlier) if earlier else History()
+            briefing = source.briefing(Window(articles, end, start, end, history), settings)
+            briefing = replace(briefing, activity=source.corpus.activity(AboutRule(options.topics, options.ranking), end))
+            renderer.draw(_charts(briefing.activity, existing, end))
+            formats = tuple(dict.fromkeys((*options.formats, "json")))  # the JSON is the archive's record
+            rendered = render_all(briefing, formats, options.output.templates, options.output.site_url, basename, renderer.pdf)
+            swap = swap_in(out, end, basename, {f"{basename}.{fmt}": data for fmt, data in rendered.items()})
+            try:
+                update_links(out, basename, options.output.templates, options.output.site_url)
+            except BaseException:  # the pages could not follow: the date goes back to what it was too
+                swap.undo()
+                raise
+            swap.finish()
     paths = [p for p in swap.paths if p.suffix[1:] in options.formats]
     log.info("wrote %s (%s)", out / end.isoformat(), briefing.coverage)
     return DailyResult(briefing, paths, articles, source.corpus.problems)
+
+
+def _charts(activity: Activity | None, existing: list[ArchivedBriefing], end: dt.date) -> list[Activity]:
+    """The coverage charts the run will draw: the briefing's, and the index's as it will be once
+    the briefing is archived (:func:`briefgen.web.pages.index_html`: the counts of every archived
+    briefing, newest first, merged). One the run draws after all (the archive changed) is drawn then."""
+    by_date = {b.date: b.briefing.activity for b in existing}
+    by_date[end] = activity
+    span = merge(a for _, a in sorted(by_date.items(), reverse=True) if a is not None)
+    return list(dict.fromkeys(a for a in (activity, span) if a is not None and a.days and a.topics))
 
 
 def _window_articles(source: Source, corpus: Path, options: Options, today: dt.date, date: dt.date | str | None,

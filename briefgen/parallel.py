@@ -54,7 +54,7 @@ def iter_items(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1, progress
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=bind_to_parent, initargs=(os.getpid(),))
     try:
-        with _signals_held():  # the workers start here: see _signals_held
+        with signals_held():  # the workers start here: see signals_held
             results = pool.map(fn, items, chunksize=chunk)
         yield from progress(results, len(items)) if progress else results
     except BaseException:
@@ -68,7 +68,7 @@ _STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back while the workers are forked, and deliver them after: an
     exception a handler raises while Python runs its fork hooks is printed and dropped ("Exception
     ignored"), and the run would go on. Each worker starts with them held too, until

@@ -482,10 +482,11 @@ def main() -> int:
     chart_share = (count_seconds + draw_seconds) / largest["seconds_j1"]
     checks = [
         (f"ranking 800 sentences: {speedup:.0f}x faster than sumy LexRank (floor {FLOORS['speedup']:.0f}x)", speedup >= FLOORS["speedup"]),
-        (f"daily, {int(largest['articles'])} articles, with the relevance model: {largest['seconds_j1']:.1f} s wall "
-         f"(floor {FLOORS['seconds_2000']:g} s)", largest["seconds_j1"] <= FLOORS["seconds_2000"]),
-        (f"daily, {int(largest['articles'])} articles, with the relevance model: {largest['memory_mb_j1']:.0f} MB peak "
-         f"(floor {FLOORS['memory_mb']:.0f} MB)", largest["memory_mb_j1"] <= FLOORS["memory_mb"]),
+        *((f"daily, {int(largest['articles'])} articles, with the relevance model, --jobs {j}: {largest[f'seconds_j{j}']:.1f} s wall "
+           f"(floor {FLOORS['seconds_2000']:g} s)", largest[f"seconds_j{j}"] <= FLOORS["seconds_2000"]) for j in (1, 2)),
+        *((f"daily, {int(largest['articles'])} articles, with the relevance model, --jobs {j}: {largest[f'memory_mb_j{j}']:.0f} MB peak "
+           f"{'' if j == 1 else 'of the largest process '}(floor {FLOORS['memory_mb']:.0f} MB)",
+           largest[f"memory_mb_j{j}"] <= FLOORS["memory_mb"]) for j in (1, 2)),
         (f"daily, {int(largest['articles'])} articles, the terms alone: {model['terms_seconds']:.1f} s wall "
          f"(floor {FLOORS['seconds_2000']:g} s)", model["terms_seconds"] <= FLOORS["seconds_2000"]),
         (f"daily, {int(largest['articles'])} articles, the terms alone: {model['terms_memory_mb']:.0f} MB peak "
@@ -556,8 +557,11 @@ Python, so their time grows with the square of the sentence count).
 A corpus of N articles (categories interleaved; dates assigned over 2026-11-23..29, so every article
 is in the 7-day window), run as `briefgen daily --days 7 --format md,json,pdf --jobs J` in a fresh
 process: loading, splitting, scoring, ranking, selection and all three renderings, interpreter
-start-up included. Wall time is the best of 3 runs; peak memory is the process's maximum resident
-set size, the largest of the 3. The runs share an output folder, so the first builds the corpus
+start-up included. With --jobs 2 the articles are also loaded and split by 2 worker processes, and
+a render process, forked at the start, imports WeasyPrint and matplotlib while the briefing is
+made, then makes the PDF and the coverage chart (README, `--jobs`). Wall time is the best of 3
+runs; peak memory is the process's maximum resident set size (with --jobs 2, of the largest of
+its processes), the largest of the 3. The runs share an output folder, so the first builds the corpus
 index (`OUT/.briefgen`) and the others read through it, as a daily run does.
 
 | articles | wall, --jobs 1 | peak memory | wall, --jobs 2 | peak memory (largest process) |

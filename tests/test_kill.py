@@ -1,5 +1,6 @@
-"""A run killed while its worker pool runs (``kill -9``, SIGTERM) leaves no worker process and
-no lock behind: the next run takes the lock at once.
+"""A run killed while its worker pool runs (``kill -9``, SIGTERM) leaves no worker process, no
+render process (:mod:`briefgen.output.renderer`: the run draws the coverage chart) and no lock
+behind: the next run takes the lock at once.
 
 Each run here is a real ``briefgen daily --jobs 2`` process. Its workers are held at their first
 article (the stage function is wrapped to wait for a file that never comes), so the kill always
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -99,7 +101,7 @@ def setup(tmp_path: Path) -> Iterator[tuple[Path, Path, Path]]:
 def start(corpus: Path, out: Path, stage: str, hold: Path, *extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOLD": str(hold), "STAGE": stage}
     command = [sys.executable, "-c", HELD_RUN, "daily", "--corpus", str(corpus), "--out", str(out), "--date", "latest",
-               "--jobs", "2", "--format", "md,json", "--quiet", *extra]
+               "--jobs", "2", "--format", "md,json", "--quiet", "--log-file", str(hold.with_name("run.log")), *extra]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
@@ -112,10 +114,12 @@ def test_a_killed_run_leaves_no_worker_and_no_lock(setup: tuple[Path, Path, Path
     run = start(corpus, out, stage, tmp_path / "never", *extra)
     try:
         lock = out / (".briefgen/corpus.sqlite.lock" if stage == "index" else ".briefgen.lock")
-        # the pool is running and the run holds the lock (the output lock's file names its holder)
-        until(lambda: len(children(run.pid)) >= 2 and lock.exists()
+        # the render process and the pool are running and the run holds the lock (the output lock's file names its holder)
+        until(lambda: len(children(run.pid)) >= 3 and lock.exists()
               and (stage == "index" or lock.read_text().strip() == str(run.pid)), "the workers to start")
         workers = children(run.pid)
+        render = re.findall(r"render process (\d+) started", (tmp_path / "run.log").read_text())
+        assert len(render) == 1 and int(render[0]) in workers
         os.kill(run.pid, how)  # the parent alone, as `timeout`, `docker stop` or the OOM killer do
         _, stderr = run.communicate(timeout=PATIENCE)
         until(lambda: not any(alive(w) for w in workers), "the workers to end")

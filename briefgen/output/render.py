@@ -25,6 +25,7 @@ article says can make the renderer read a file or the network.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from briefgen import styles
@@ -148,9 +149,10 @@ def _refusing_fetcher(weasyprint: Any, refused: list[str]) -> Any:
 
 
 def render_all(briefing: Briefing, formats: tuple[str, ...], templates: str = "", site_url: str = "",
-               basename: str = "briefing") -> dict[str, bytes]:
+               basename: str = "briefing", pdf: Callable[[Briefing, str], bytes] | None = None) -> dict[str, bytes]:
     """Every requested format, as bytes keyed by its extension; the HTML (the PDF's too) is made
-    once (``site_url`` and ``basename``: :func:`to_html`'s)."""
+    once (``site_url`` and ``basename``: :func:`to_html`'s), the PDF by ``pdf`` (default:
+    :func:`to_pdf` here; a render process's: :meth:`briefgen.output.renderer.Renderer.pdf`)."""
     html_text = to_html(briefing, templates=templates, site_url=site_url, basename=basename) if {"html", "pdf"} & set(formats) else ""
     out: dict[str, bytes] = {}
     for fmt in formats:
@@ -161,5 +163,5 @@ def render_all(briefing: Briefing, formats: tuple[str, ...], templates: str = ""
         elif fmt == "json":
             out[fmt] = to_json(briefing).encode()
         elif fmt == "pdf":
-            out[fmt] = to_pdf(briefing, html_text)
+            out[fmt] = pdf(briefing, html_text) if pdf is not None else to_pdf(briefing, html_text)
     return out

@@ -173,13 +173,24 @@ def svg(data: Activity) -> str:
     return re.sub(r"(<svg [^>]*>)", rf"\1<title>{label}</title>", text, count=1)
 
 
+_kept: dict[Activity, str] = {}
+
+
+def keep(drawn: dict[Activity, str]) -> None:
+    """Use these SVGs (drawn by :func:`svg` elsewhere: the render process of
+    :mod:`briefgen.output.renderer`) for these counts from now on, instead of those kept before."""
+    _kept.clear()
+    _kept.update(drawn)
+
+
 def drawn(data: Activity, caption: str) -> dict[str, Any]:
-    """What the template ``chart.html`` shows: the SVG, the caption, and the counts by day, newest
-    first, each day as the axis writes it (``label``)."""
+    """What the template ``chart.html`` shows: the SVG (:func:`svg`'s, or the one given to
+    :func:`keep` for these counts), the caption, and the counts by day, newest first, each day as
+    the axis writes it (``label``)."""
     from briefgen.styles import safe
 
     days = [(i, d, day(data, d, NBSP)) for i, d in enumerate(data.days)]
-    return {"svg": safe(svg(data)), "caption": caption, "activity": data, "days": list(reversed(days))}
+    return {"svg": safe(_kept[data] if data in _kept else svg(data)), "caption": caption, "activity": data, "days": list(reversed(days))}
 
 
 def figure(data: Activity, caption: str, templates: str = "") -> str:
