@@ -122,7 +122,7 @@ class TokenFeatures:
         if len(keys):
             at_pair = (row[1:] == row[:-1]) & self.is_first[tokens[:-1]] & self.is_second[tokens[1:]]
         where = np.flatnonzero(at_pair)
-        key = tokens[where] * size + tokens[where + 1]
+        key = tokens[where].astype(np.int64) * size + tokens[where + 1]  # (int32 tokens: the product in int64)
         slot = np.minimum(np.searchsorted(keys, key), max(len(keys) - 1, 0))
         hit = keys[slot] == key if len(keys) else np.zeros(0, dtype=bool)
         rows = np.concatenate([row[single >= 0], row[where[hit]]])
