@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
@@ -38,6 +38,9 @@ class TermMatrix:
     words: list[list[str]] | None = None
     #: every text's stems as ``vocabulary`` columns, in order, text after text (:func:`column_dtype`; ``None``: not kept)
     tokens: np.ndarray | None = None
+    #: the rows that hold each term asked of :func:`term_rows` so far (the sections' term rule and
+    #: the relevance model ask for the same terms)
+    found: dict[Term, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
 
 def term_matrix(texts: Sequence[str]) -> TermMatrix:
@@ -157,7 +160,16 @@ def compile_topic(topic: Topic) -> CompiledTopic:
 
 
 def term_rows(matrix: TermMatrix, term: Term) -> np.ndarray:
-    """Row indices of the texts that hold the term (a word or a phrase, or an inflection of it)."""
+    """Row indices of the texts that hold the term (a word or a phrase, or an inflection of it),
+    found once a matrix (kept in :attr:`TermMatrix.found`; read only)."""
+    rows = matrix.found.get(term)
+    if rows is None:
+        rows = matrix.found[term] = _term_rows(matrix, term)
+        rows.flags.writeable = False
+    return rows
+
+
+def _term_rows(matrix: TermMatrix, term: Term) -> np.ndarray:
     seq = term.stems
     if any(s not in matrix.vocabulary for s in seq):
         return np.empty(0, dtype=np.int64)
