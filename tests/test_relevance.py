@@ -246,3 +246,12 @@ def test_the_model_features_are_found_alike_when_the_window_has_more_columns_tha
     fast, plain = matrix_tfidf(matrix, vocabulary, idf, pair_columns(vocabulary)), tfidf(texts, vocabulary, idf)
     assert fast.indptr.tolist() == plain.indptr.tolist() and fast.indices.tolist() == plain.indices.tolist()
     assert fast.data.tobytes() == plain.data.tobytes() and fast.nnz > 50
+
+
+def test_the_pairs_of_a_vocabulary_are_its_terms_of_two_stems_each_split_at_the_space() -> None:
+    vocabulary = {"tariff": 0, "steel tariff": 1, "port": 2, "steel port": 3, "port steel": 4, "a b c": 5}
+    pairs = pair_columns(vocabulary)
+    assert [(pairs.stems[a], pairs.stems[b]) for a, b in zip(pairs.first, pairs.second, strict=True)] == [
+        ("steel", "tariff"), ("steel", "port"), ("port", "steel"), ("a", "b c")]
+    assert pairs.column.tolist() == [1, 3, 4, 5] and len(pairs.stems) == len(set(pairs.stems))
+    assert pair_columns({"tariff": 0}).column.tolist() == []
