@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -119,8 +120,14 @@ def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
                 sentences.append(sentence)
                 owner.append(index)
                 words.append(its_words)
-    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [list(map(stem, one)) for one in words], keys,
-                words)
+    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), stem_lists(words), keys, words)
+
+
+def stem_lists(words: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Each list of ``words`` as its stems (:func:`briefgen.text.words.stem`), each distinct
+    word stemmed once: a window's hundreds of thousands of words are tens of thousands of spellings."""
+    get = {word: stem(word) for word in set(chain.from_iterable(words))}.__getitem__
+    return [list(map(get, one)) for one in words]
 
 
 def frequencies(part: Part) -> Frequencies:
