@@ -26,7 +26,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,7 +45,7 @@ from briefgen.score import (
 )
 from briefgen.stories import StorySettings, article_key
 from briefgen.text.split import Split
-from briefgen.text.words import stem
+from briefgen.text.words import stem_lists
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +120,6 @@ def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
                 owner.append(index)
                 words.append(its_words)
     return Part(list(articles), sentences, np.array(owner, dtype=np.int64), stem_lists(words), keys, words)
-
-
-def stem_lists(words: Sequence[Sequence[str]]) -> list[list[str]]:
-    """Each list of ``words`` as its stems (:func:`briefgen.text.words.stem`), each distinct
-    word stemmed once: a window's hundreds of thousands of words are tens of thousands of spellings."""
-    get = {word: stem(word) for word in set(chain.from_iterable(words))}.__getitem__
-    return [list(map(get, one)) for one in words]
 
 
 def frequencies(part: Part) -> Frequencies:

@@ -31,7 +31,7 @@ from briefgen.stages import (
     split_part,
     standalone_at,
 )
-from briefgen.text.words import stems
+from briefgen.text.words import stem, stem_lists, stems
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article
 
 DAY = dt.date(2026, 11, 24)
@@ -265,3 +265,13 @@ def test_a_scored_part_keeps_its_term_matrix_without_the_columns_the_relevance_m
     scored = score_part(part, 0, 0, vocabulary([stem_frequencies(part.stems)]), settings, dt.date(2026, 11, 29), [])
     assert scored.matrix.tokens is None
     assert scored.matrix.counts.shape[0] == len(part.sentences) > 0 and scored.matrix.tfidf.nnz > 0
+
+
+def test_a_parts_words_are_stemmed_as_one_by_one() -> None:
+    """:func:`stem_lists` (each distinct word stemmed once) gives each word's :func:`stem`, in
+    order, on generated lists: repeated words, inflections, empty lists."""
+    rng = np.random.default_rng(3)
+    vocabulary = ["tariffs", "tariff", "trading", "traded", "ports", "port", "seized", "seizure", "rail", "railways", "steel"]
+    lists = [list(rng.choice(vocabulary, size=int(rng.integers(0, 15)))) for _ in range(200)] + [[]]
+    assert stem_lists(lists) == [[stem(w) for w in one] for one in lists]
+    assert stem_lists(iter([["ports"], []])) == [["port"], []]
