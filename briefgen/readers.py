@@ -30,13 +30,14 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import ArticleError
 from briefgen.text.layout import BY_ALONE as _BY_ALONE
 from briefgen.text.layout import paragraphs
+
+if TYPE_CHECKING:  # PyYAML is imported where front matter is read: a corpus without any never loads it
+    import yaml
 
 Meta = dict[str, object]
 
@@ -196,7 +197,6 @@ def txt_title(text: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------- Markdown
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: How much YAML aliases (``*name``, which repeat what ``&name`` marks) may add to front matter, in
 #: characters of its values once expanded: a few hundred bytes of aliases of aliases can stand for
 #: gigabytes (an alias bomb), which is refused before anything is built from it.
@@ -269,6 +269,8 @@ def front_matter(text: str, origin: str) -> tuple[Meta, str]:
     if len(match.group(1)) > MAX_FRONT_MATTER:
         raise ArticleError(origin, f"front matter of {len(match.group(1)):,} characters, over the {MAX_FRONT_MATTER:,} "
                            "briefgen reads", "move the article's text below the closing --- line, or shorten the front matter")
+    import yaml
+
     try:
         loaded = _load_yaml(match.group(1), origin)
     except yaml.YAMLError as exc:
@@ -285,7 +287,9 @@ def _load_yaml(text: str, origin: str) -> Any:
     would expand it by more than :data:`ALIAS_BUDGET` characters, or refer to themselves. The
     document is parsed into nodes first (an alias is the node it names, not a copy), and their
     expanded size is counted before any value is built."""
-    loader = _YAML_LOADER(text)
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -305,6 +309,8 @@ def _yaml_sizes(root: yaml.Node) -> tuple[int, int | None]:
     often as aliases repeat it); a node counts 1, a scalar also its length. The expanded size
     is ``None`` for a graph with a cycle (an alias inside what it names). No recursion: nesting
     as deep as the parser allows costs no stack."""
+    import yaml
+
     expanded: dict[int, int] = {}
     written = 0
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -332,6 +338,8 @@ def _yaml_sizes(root: yaml.Node) -> tuple[int, int | None]:
 
 
 def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []

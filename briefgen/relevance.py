@@ -122,7 +122,7 @@ class TokenFeatures:
         if len(keys):
             at_pair = (row[1:] == row[:-1]) & self.is_first[tokens[:-1]] & self.is_second[tokens[1:]]
         where = np.flatnonzero(at_pair)
-        key = tokens[where] * size + tokens[where + 1]
+        key = tokens[where].astype(np.int64) * size + tokens[where + 1]  # (int32 tokens: the product in int64)
         slot = np.minimum(np.searchsorted(keys, key), max(len(keys) - 1, 0))
         hit = keys[slot] == key if len(keys) else np.zeros(0, dtype=bool)
         rows = np.concatenate([row[single >= 0], row[where[hit]]])
@@ -141,8 +141,8 @@ def token_features(matrix: TermMatrix, vocabulary: dict[str, int], pairs: PairCo
     own = np.full(size, -1, dtype=np.int64)
     own[np.fromiter(matrix.vocabulary.values(), dtype=np.int64, count=len(matrix.vocabulary))] = np.fromiter(
         map(lambda stem: vocabulary.get(stem, -1), matrix.vocabulary), dtype=np.int64, count=len(matrix.vocabulary))
-    firsts = np.fromiter(map(lambda stem: matrix.vocabulary.get(stem, -1), pairs.first), dtype=np.int64, count=len(pairs.first))
-    seconds = np.fromiter(map(lambda stem: matrix.vocabulary.get(stem, -1), pairs.second), dtype=np.int64, count=len(pairs.second))
+    at = np.fromiter(map(lambda stem: matrix.vocabulary.get(stem, -1), pairs.stems), dtype=np.int64, count=len(pairs.stems))
+    firsts, seconds = at[pairs.first], at[pairs.second]
     known = (firsts >= 0) & (seconds >= 0)
     keys = firsts[known] * size + seconds[known]
     order = np.argsort(keys)
@@ -154,17 +154,26 @@ def token_features(matrix: TermMatrix, vocabulary: dict[str, int], pairs: PairCo
 
 @dataclass(frozen=True)
 class PairColumns:
-    """The features of a vocabulary that are pairs of stems: each pair's first and second stem and its column."""
+    """The features of a vocabulary that are pairs of stems: each pair's first and second stem
+    (as indexes into ``stems``, the distinct stems of the pairs: a few thousand where the pairs
+    are tens of thousands) and its column."""
 
-    first: list[str]
-    second: list[str]
+    stems: list[str]
+    first: np.ndarray
+    second: np.ndarray
     column: np.ndarray
 
 
 def pair_columns(vocabulary: dict[str, int]) -> PairColumns:
     """The pairs of stems (``"a b"``) among the features of ``vocabulary``."""
-    pairs = [(term.partition(" "), column) for term, column in vocabulary.items() if " " in term]
-    return PairColumns([a for (a, _, _), _ in pairs], [b for (_, _, b), _ in pairs], np.array([c for _, c in pairs], dtype=np.int64))
+    terms = [term for term in vocabulary if " " in term]
+    halves = " ".join(terms).split(" ")  # first, second, first, ...: a stem holds no space
+    if len(halves) != 2 * len(terms):  # a term of more spaces: its first stem, and the rest
+        halves = [half for term in terms for half in term.partition(" ")[::2]]
+    number = {stem: k for k, stem in enumerate(dict.fromkeys(halves))}
+    first = np.fromiter(map(number.__getitem__, halves[0::2]), dtype=np.int64, count=len(terms))
+    second = np.fromiter(map(number.__getitem__, halves[1::2]), dtype=np.int64, count=len(terms))
+    return PairColumns(list(number), first, second, np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.int64, count=len(terms)))
 
 
 def term_counts(matrix: TermMatrix, topics: Sequence[CompiledTopic]) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
@@ -36,8 +36,11 @@ class TermMatrix:
     by_term: sp.csc_matrix  #: ``counts`` by column, to find the texts holding a term
     #: each text's content words, one a stem (terms match them as words); ``None``: stems only
     words: list[list[str]] | None = None
-    #: every text's stems as ``vocabulary`` columns, in order, text after text (``None``: not kept)
+    #: every text's stems as ``vocabulary`` columns, in order, text after text (:func:`column_dtype`; ``None``: not kept)
     tokens: np.ndarray | None = None
+    #: the rows that hold each term asked of :func:`term_rows` so far (the sections' term rule and
+    #: the relevance model ask for the same terms)
+    found: dict[Term, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
 
 def term_matrix(texts: Sequence[str]) -> TermMatrix:
@@ -84,12 +87,19 @@ def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.
     ``idf``: :func:`vocabulary`) that holds all their stems; ``words``, the texts' content words
     (one a stem), lets terms match as words."""
     lengths = np.fromiter(map(len, text_stems), dtype=np.int64, count=len(text_stems))
-    tokens = np.fromiter(map(columns.__getitem__, chain.from_iterable(text_stems)), dtype=np.int64, count=int(lengths.sum()))
+    tokens = np.fromiter(map(columns.__getitem__, chain.from_iterable(text_stems)), dtype=column_dtype(len(idf)),
+                         count=int(lengths.sum()))
     indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     counts = sp.csr_matrix((np.ones(len(tokens), dtype=np.float64), tokens.copy(), indptr), shape=(len(text_stems), len(idf)))
     counts.sum_duplicates()
     return TermMatrix(counts, weigh(counts, idf), idf, columns, list(text_stems), counts.tocsc(),
                       None if words is None else list(words), tokens)
+
+
+def column_dtype(width: int) -> type[np.signedinteger]:
+    """The narrowest of int32 and int64 that holds a column of a ``width``-column vocabulary (as
+    scipy picks its sparse matrices' index type): a window's tokens in half the memory."""
+    return np.int32 if width <= np.iinfo(np.int32).max else np.int64
 
 
 def weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -150,7 +160,16 @@ def compile_topic(topic: Topic) -> CompiledTopic:
 
 
 def term_rows(matrix: TermMatrix, term: Term) -> np.ndarray:
-    """Row indices of the texts that hold the term (a word or a phrase, or an inflection of it)."""
+    """Row indices of the texts that hold the term (a word or a phrase, or an inflection of it),
+    found once a matrix (kept in :attr:`TermMatrix.found`; read only)."""
+    rows = matrix.found.get(term)
+    if rows is None:
+        rows = matrix.found[term] = _term_rows(matrix, term)
+        rows.flags.writeable = False
+    return rows
+
+
+def _term_rows(matrix: TermMatrix, term: Term) -> np.ndarray:
     seq = term.stems
     if any(s not in matrix.vocabulary for s in seq):
         return np.empty(0, dtype=np.int64)

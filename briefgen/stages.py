@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,7 +45,7 @@ from briefgen.score import (
 )
 from briefgen.stories import StorySettings, article_key
 from briefgen.text.split import Split
-from briefgen.text.words import stem
+from briefgen.text.words import stem_lists
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +119,7 @@ def split_part(articles: Sequence[Article], settings: Settings, jobs: int = 1,
                 sentences.append(sentence)
                 owner.append(index)
                 words.append(its_words)
-    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), [list(map(stem, one)) for one in words], keys,
-                words)
+    return Part(list(articles), sentences, np.array(owner, dtype=np.int64), stem_lists(words), keys, words)
 
 
 def frequencies(part: Part) -> Frequencies:
@@ -189,6 +188,7 @@ def score_part(part: Part, offset: int, article_offset: int, weights: tuple[dict
     candidates (:func:`candidate_mask`), similarity to the ``history``."""
     matrix = matrix_of(part.stems, *weights, words=part.words)
     scores = topic_scores(matrix, [compile_topic(t) for t in settings.topics], settings.ranking, part.articles, part.owner)
+    matrix = replace(matrix, tokens=None)  # read by the relevance model alone: not kept for the rest of the run
     candidate = candidate_mask(scores)
     standalone = standalone_at(part.sentences, np.flatnonzero(candidate.any(axis=1)))
     positions = np.array([s.position for s in part.sentences], dtype=np.float64)

@@ -228,3 +228,30 @@ def test_a_window_is_scored_alike_by_the_model_with_and_without_the_columns_kept
     model = default_model()
     topics = load_options().topics
     np.testing.assert_array_equal(model.probabilities(matrix, topics), model.probabilities(replace(matrix, tokens=None), topics))
+
+
+def test_the_model_features_are_found_alike_when_the_window_has_more_columns_than_int32_pairs_can_number() -> None:
+    """The window's stems are kept as int32 columns; a pair of columns of a window of over 46,341
+    stems numbers past int32 (column × size + column): the pairs the model knows are still found,
+    the same matrix to the byte as :func:`tfidf`."""
+    rng = np.random.default_rng(11)
+    filler = [f"w{k}" for k in range(60_000)]  # makes the window's vocabulary wider than int32 pair keys reach
+    late = [f"z{k}" for k in range(10)]  # stems whose columns come after the filler's
+    features = [*late, *(f"{a} {b}" for a, b in rng.choice(late, size=(40, 2)))]
+    vocabulary = {f: k for k, f in enumerate(dict.fromkeys(features))}
+    idf = rng.uniform(1.0, 4.0, len(vocabulary))
+    texts = [filler, *(list(rng.choice(late, size=int(rng.integers(2, 10)))) for _ in range(50))]
+    matrix = matrix_of(texts, *vocabulary_of([stem_frequencies(texts)]))
+    assert matrix.tokens is not None and matrix.tokens.dtype == np.int32 and len(matrix.vocabulary) ** 2 > 2**31
+    fast, plain = matrix_tfidf(matrix, vocabulary, idf, pair_columns(vocabulary)), tfidf(texts, vocabulary, idf)
+    assert fast.indptr.tolist() == plain.indptr.tolist() and fast.indices.tolist() == plain.indices.tolist()
+    assert fast.data.tobytes() == plain.data.tobytes() and fast.nnz > 50
+
+
+def test_the_pairs_of_a_vocabulary_are_its_terms_of_two_stems_each_split_at_the_space() -> None:
+    vocabulary = {"tariff": 0, "steel tariff": 1, "port": 2, "steel port": 3, "port steel": 4, "a b c": 5}
+    pairs = pair_columns(vocabulary)
+    assert [(pairs.stems[a], pairs.stems[b]) for a, b in zip(pairs.first, pairs.second, strict=True)] == [
+        ("steel", "tariff"), ("steel", "port"), ("port", "steel"), ("a", "b c")]
+    assert pairs.column.tolist() == [1, 3, 4, 5] and len(pairs.stems) == len(set(pairs.stems))
+    assert pair_columns({"tariff": 0}).column.tolist() == []

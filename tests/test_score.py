@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from briefgen.models import Topic
 from briefgen.score import compile_topic, relevance, term_matrix
@@ -42,3 +43,20 @@ def test_a_term_matrix_keeps_each_texts_stems_as_its_columns_in_order() -> None:
     assert matrix.tokens is not None
     assert matrix.tokens.tolist() == [matrix.vocabulary[s] for one in matrix.stems for s in one]
     assert matrix.counts[0, matrix.vocabulary["cotton"]] == 2
+
+
+def test_a_terms_rows_are_found_once_a_matrix_and_are_the_same_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sections' term rule and the relevance model ask for the same terms of a window: each
+    is looked for once; a second matrix looks for itself."""
+    import briefgen.score as score
+
+    found: list[tuple[str, ...]] = []
+    plain = score._term_rows
+    monkeypatch.setattr(score, "_term_rows", lambda matrix, term: found.append(term.stems) or plain(matrix, term))
+    topic = compile_topic(Topic("trade", "Trade", ("tariffs", "cotton exports")))
+    matrix = term_matrix(["Cotton tariffs fell, and cotton exports rose.", "", "Tariffs on cotton."])
+    first = [score.term_rows(matrix, term).tolist() for term in topic.terms]
+    again = [score.term_rows(matrix, term).tolist() for term in topic.terms]
+    assert first == again == [[0, 2], [0]] and len(found) == 2
+    assert [score.term_rows(term_matrix(["Cotton exports rose."]), term).tolist() for term in topic.terms] == [[], [0]]
+    assert len(found) == 4

@@ -31,7 +31,7 @@ from briefgen.stages import (
     split_part,
     standalone_at,
 )
-from briefgen.text.words import stems
+from briefgen.text.words import stem, stem_lists, stems
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article
 
 DAY = dt.date(2026, 11, 24)
@@ -254,3 +254,24 @@ def test_a_daily_run_leaves_the_garbage_collector_as_it_found_it() -> None:
     with pytest.raises(KeyError), fewer_collections():
         raise KeyError("a failed run")
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_a_scored_part_keeps_its_term_matrix_without_the_columns_the_relevance_model_read(settings: Settings) -> None:
+    """The window's stems as columns (``TermMatrix.tokens``) serve the relevance model alone: a
+    scored part, kept for the rest of the run, holds its matrix without them (less memory), the
+    counts and weights it is read for still there."""
+    articles = [make_article(TRADE_TEXT)]
+    part = split_part(articles, settings)
+    scored = score_part(part, 0, 0, vocabulary([stem_frequencies(part.stems)]), settings, dt.date(2026, 11, 29), [])
+    assert scored.matrix.tokens is None
+    assert scored.matrix.counts.shape[0] == len(part.sentences) > 0 and scored.matrix.tfidf.nnz > 0
+
+
+def test_a_parts_words_are_stemmed_as_one_by_one() -> None:
+    """:func:`stem_lists` (each distinct word stemmed once) gives each word's :func:`stem`, in
+    order, on generated lists: repeated words, inflections, empty lists."""
+    rng = np.random.default_rng(3)
+    vocabulary = ["tariffs", "tariff", "trading", "traded", "ports", "port", "seized", "seizure", "rail", "railways", "steel"]
+    lists = [list(rng.choice(vocabulary, size=int(rng.integers(0, 15)))) for _ in range(200)] + [[]]
+    assert stem_lists(lists) == [[stem(w) for w in one] for one in lists]
+    assert stem_lists(iter([["ports"], []])) == [["port"], []]

@@ -346,3 +346,19 @@ def test_the_grouping_made_in_runs_and_blocks_is_the_same_to_the_bit() -> None:
     apart = story_labels([], days, StorySettings(), vectors, weigh)
     assert apart.tolist() == story_labels(texts, days).tolist()
     assert len(blocks) >= 3 and len(set(apart.tolist())) < len(texts) * 0.8  # several blocks and levels; stories merged
+
+
+def test_keys_lose_their_day_words_alike_with_and_without_the_quick_look_for_them() -> None:
+    """A key's stems are those of its text with each day word made a space (the pattern applied
+    to every key), whether the text is scanned or passed over for holding neither "day" nor
+    "ght": generated keys of day words in any case, glued to other letters, with apostrophes,
+    among words that hold neither."""
+    from briefgen.stories import DAY_WORDS, key_stems
+    from briefgen.text.words import content_words, stem
+
+    rng = np.random.default_rng(5)
+    pieces = ["Monday", "TUESDAYS", "wednesday's", "Sundays", "yesterday", "ToDay", "tonight", "Overnight", "overnights",
+              "daylight", "midday", "night", "eight", "Fridayx", "tariffs", "port", "steel", "rose", "—", "'", ",", "Straße"]
+    texts = [" ".join(rng.choice(pieces, size=int(rng.integers(0, 9)))) for _ in range(400)] + ["", "tariffs rose"]
+    assert key_stems(texts) == [[stem(w) for w in content_words(DAY_WORDS.sub(" ", text))] for text in texts]
+    assert key_stems(["Talks resume on Monday", "Talks resume"]) == [["talk", "resum"], ["talk", "resum"]]

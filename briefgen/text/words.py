@@ -5,7 +5,9 @@ from __future__ import annotations
 import pkgutil
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 import snowballstemmer
 
@@ -32,6 +34,14 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
+
+
+def stem_lists(words: Iterable[Sequence[str]]) -> list[list[str]]:
+    """Each list of ``words`` as its stems (:func:`stem`), each distinct word stemmed once: a
+    window's hundreds of thousands of words are tens of thousands of spellings."""
+    words = list(words)
+    get = {word: stem(word) for word in set(chain.from_iterable(words))}.__getitem__
+    return [list(map(get, one)) for one in words]
 
 
 def stems(text: str, keep_stop_words: bool = False) -> list[str]:
