@@ -164,6 +164,35 @@ def test_the_driver_holds_no_article_text(scheduler: str, tmp_path: Path) -> Non
     assert result.briefing.sections and any(s.items for s in result.briefing.sections)
 
 
+@pytest.mark.skipif(not (EVAL / "bbc-news-summary").is_dir() or not (EVAL / "reuters21578").is_dir(),
+                    reason=f"the shared evaluation data is not at {EVAL}")
+def test_the_story_levels_are_linked_on_the_workers(scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each story level's graph is joined and linked by a worker (the largest thing the grouping
+    holds never reaches the driver): a driver whose average link fails still makes the very
+    briefing of a run on one machine, whose stories take several levels."""
+    from briefgen import stories
+
+    corpus = eval_corpus(tmp_path / "corpus", per_source=150)
+    levels: list[int] = []
+
+    def counted(graph: Any, *args: Any, **kwargs: Any) -> np.ndarray:
+        levels.append(graph.shape[0])
+        return average_link(graph, *args, **kwargs)
+
+    average_link = stories.average_link
+    monkeypatch.setattr(stories, "average_link", counted)
+    local = brief(corpus, tmp_path / "local", "latest", "7", "--no-history")
+    assert len(levels) >= 2 and levels[-1] < levels[0]  # groups merged, level after level
+
+    def refused(*args: Any, **kwargs: Any) -> np.ndarray:
+        raise AssertionError("a story level linked on the driver")
+
+    monkeypatch.setattr(stories, "average_link", refused)
+    remote = brief(corpus, tmp_path / "cluster", "latest", "7", "--no-history", "--scheduler", scheduler)
+    assert remote.exit_code == local.exit_code == 0
+    assert files(tmp_path / "cluster") == files(tmp_path / "local")
+
+
 # --- the corpus index on the cluster: the driver keeps it, the workers read only what changed ----------------
 
 def engine_log(log_file: Path) -> tuple[int, int, int]:

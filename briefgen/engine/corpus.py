@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 FILES_PER_PART = 250  #: files a loading task reads
 ARTICLES_PER_PART = 1000  #: window articles a briefing task works on
+GATHERED_AT_ONCE = 16  #: loading partitions whose metadata the driver takes in at once
 
 Where = tuple[int, tuple[int, int]]  #: (partition, (file in it, article in the file))
 
@@ -51,12 +52,23 @@ _CPU = {"mark": time.process_time()}  #: the driver's CPU time at the last stage
 
 
 def stage(name: str, started: float, what: str) -> None:
-    """Log how long a stage took (``engine stage NAME: S s (WHAT; driver CPU C s)``, read by
-    ``make bench``): wall seconds since ``started``, and the CPU seconds the driver process (all
-    its threads, the Dask client's too) spent since the previous stage ended."""
+    """Log how long a stage took (``engine stage NAME: S s (WHAT; driver CPU C s, peak P MB)``,
+    read by ``make bench``): wall seconds since ``started``, the CPU seconds the driver process
+    (all its threads, the Dask client's too) spent since the previous stage ended, and the
+    driver's peak resident memory so far."""
     now = time.process_time()
-    log.info("engine stage %s: %.3f s (%s; driver CPU %.3f s)", name, time.perf_counter() - started, what, now - _CPU["mark"])
+    log.info("engine stage %s: %.3f s (%s; driver CPU %.3f s, peak %.0f MB)", name, time.perf_counter() - started, what,
+             now - _CPU["mark"], _peak_mb())
     _CPU["mark"] = now
+
+
+def _peak_mb() -> float:
+    """The driver process's peak resident memory so far, in MB (0 where the system does not say)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def holding_on(cluster: Cluster, parts: Sequence[Any], ids: Sequence[str], where: Callable[[int], tuple[int, Any]],
@@ -95,14 +107,17 @@ class ClusterCorpus:
         metas: list[ArticleMeta] = []
         self._where: list[Where] = []
         signed = [cluster.submit(part_meta, part) for part in self.parts]  # the signatures stay on the workers
+        kept: list[Any] = [cluster.submit(files_of, s) for s in signed]
         counts = []
-        for p, found in enumerate(cluster.gather([cluster.submit(files_of, s) for s in signed])):
-            counts.append(sum(len(file_metas) for file_metas, _, _ in found))
-            for f, (file_metas, problems, warnings) in enumerate(found):
-                metas.extend(file_metas)
-                self._where.extend((p, (f, k)) for k in range(len(file_metas)))
-                self.problems.extend(problems)
-                self.warnings.extend(warnings)
+        for start in range(0, len(kept), GATHERED_AT_ONCE):  # a few at a time: never every partition's results at once
+            for p, found in enumerate(cluster.gather(kept[start:start + GATHERED_AT_ONCE]), start):
+                kept[p] = None
+                counts.append(sum(len(file_metas) for file_metas, _, _ in found))
+                for f, (file_metas, problems, warnings) in enumerate(found):
+                    metas.extend(file_metas)
+                    self._where.extend((p, (f, k)) for k in range(len(file_metas)))
+                    self.problems.extend(problems)
+                    self.warnings.extend(warnings)
         self._metas = metas
         stage("load", started, f"{len(paths)} files, {len(metas)} articles, {len(self.parts)} tasks")
         started = time.perf_counter()
