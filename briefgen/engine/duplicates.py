@@ -32,11 +32,12 @@ import numpy as np
 
 from briefgen.dedupe import BANDS, THRESHOLD, WINDOW, agreeing, band_keys, jaccard, shingles
 from briefgen.engine.cluster import Cluster
+from briefgen.engine.tasks import Loaded
 from briefgen.load import FileResult
 
 PARTITIONS_PER_RUN = 8  #: loading partitions whose band keys one emitting task computes
 ARTICLES_PER_SHARD = 25_000  #: articles (with words) a shard of band keys is made for
-Signed = tuple[list[Any], np.ndarray]  #: what :func:`briefgen.engine.tasks.part_meta` leaves on a worker
+Signed = tuple[Loaded, np.ndarray]  #: what :func:`briefgen.engine.tasks.part_meta` leaves on a worker
 PartPair = tuple[int, int]
 
 
@@ -51,7 +52,7 @@ def emitted(shard: int, shards: int, offsets: Sequence[int], *signed: Signed) ->
     falls to ``shard`` of ``shards``; and the numbers and signature rows of those articles."""
     bands, keys, members, rows, numbers = [], [], [], [], []
     for offset, (found, signature) in zip(offsets, signed, strict=True):
-        words = np.array([m.words for metas, _, _ in found for m in metas], dtype=bool)
+        words = found.words
         present = np.flatnonzero(words)
         used = np.zeros(len(words), dtype=bool)
         for band in range(BANDS):

@@ -191,7 +191,7 @@ class IndexedOnCluster(IndexedCorpus):
         by the workers that hold the texts (:func:`briefgen.engine.corpus.holding_on`)."""
         if isinstance(self._whole, ClusterCorpus):
             return self._whole.holding(pairs)
-        return holding_on(self.cluster, self._parts, self._ids,
+        return holding_on(self.cluster, self._parts, {i: m for m, i in enumerate(self._ids)},
                           lambda m: (self._held[int(self._file_of[m])][0], self._place(m)), pairs)
 
     def window_parts(self) -> list[tuple[Any, int]]:
