@@ -164,6 +164,48 @@ def test_the_driver_holds_no_article_text(scheduler: str, tmp_path: Path) -> Non
     assert result.briefing.sections and any(s.items for s in result.briefing.sections)
 
 
+def test_the_driver_keeps_columns_and_asks_only_for_the_windows_fields(scheduler: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver keeps no object an article of the corpus (its numbers are columns), and asks
+    the workers for the title, link, path… of the window's articles and their copies only (the
+    window of one day, out of a week's corpus), counted where it submits the tasks."""
+    from briefgen.config import load_options
+    from briefgen.daily import run_daily
+    from briefgen.engine import corpus as engine_corpus
+    from briefgen.engine.cluster import Cluster
+    from briefgen.engine.tasks import FIELDS, fields_of
+    from briefgen.load import load_corpus
+
+    asked: list[tuple[tuple[str, ...], int]] = []
+    corpora: list[Any] = []
+    submit, in_window = Cluster.submit, engine_corpus.ClusterCorpus.in_window
+
+    def counted(self: Cluster, function: Any, *args: Any) -> Any:
+        if function is fields_of:
+            asked.append((tuple(args[2]), len(args[1])))
+        return submit(self, function, *args)
+
+    def kept(self: Any, start: dt.date, end: dt.date) -> Any:
+        corpora.append(self)
+        return in_window(self, start, end)
+
+    monkeypatch.setattr(Cluster, "submit", counted)
+    monkeypatch.setattr(engine_corpus.ClusterCorpus, "in_window", kept)
+    corpus = eval_corpus(tmp_path / "corpus", per_source=60) if (EVAL / "reuters21578").is_dir() else BUNDLED
+    options = load_options().with_overrides(formats=("md",))
+    result = run_daily(corpus, tmp_path / "out", options, today=dt.date(2026, 11, 29), date="latest", days=1,
+                       scheduler=scheduler)  # no cache: the corpus read whole on the workers
+    whole = load_corpus(corpus)
+    assert result.articles and len(result.articles) < len(whole.articles) / 3
+    window = sum(1 + len(a.also_in) for a in result.articles)
+    assert sum(count for names, count in asked if names == FIELDS) == window  # the window's articles and copies, once each
+    assert all(names in (FIELDS, ("source", "digest")) for names, _ in asked)
+    n = len(whole.articles) + whole.duplicates  # the articles loaded
+    for name, value in vars(corpora[0]).items():  # columns, and lists and maps of a partition, a problem or the window
+        if isinstance(value, (list, dict)):
+            assert len(value) < n / 3, name
+
+
 @pytest.mark.skipif(not (EVAL / "bbc-news-summary").is_dir() or not (EVAL / "reuters21578").is_dir(),
                     reason=f"the shared evaluation data is not at {EVAL}")
 def test_the_story_levels_are_linked_on_the_workers(scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
