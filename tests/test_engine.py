@@ -276,11 +276,14 @@ def test_the_index_on_the_cluster_reads_only_new_and_changed_files(scheduler: st
     assert indexed("2026-11-21", "1") == (files_in_corpus + 1, 3, 4)  # the new file, the changed one and empty.md
 
 
-def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tmp_path: Path) -> None:
+def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Every question of the run, answered through the index on the cluster (the chart's topics
-    by another rule than the index's judged on the workers), as the corpus loaded whole answers
-    it (the window's articles without their text); a file changed during the run makes it read
-    the whole corpus on the workers, with a warning, and brief it all the same."""
+    by another rule than the index's judged on the workers, the likely copies' words compared
+    there too: the driver makes no shingles), as the corpus loaded whole answers it (the
+    window's articles without their text); a file changed during the run makes it read the
+    whole corpus on the workers, with a warning, and brief it all the same."""
+    from briefgen.corpus_index import window
     from dataclasses import replace
 
     from briefgen.about import AboutRule
@@ -298,6 +301,12 @@ def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tm
     whole = load_corpus(corpus)
     options = load_options()
     chart = AboutRule(options.topics, options.ranking)
+
+    def on_the_driver(*args: Any) -> Any:
+        raise AssertionError("a likely pair's words compared on the driver")
+
+    monkeypatch.setattr(window, "jaccard", on_the_driver)
+    monkeypatch.setattr(window, "shingles", on_the_driver)
     with connected(scheduler, 10, 10) as cluster:
         for _ in range(2):  # building the index, then from it
             found = open_indexed(cluster, corpus, tmp_path / "index", 5_000_000, 10, None, AboutRule())
