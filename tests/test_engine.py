@@ -284,11 +284,11 @@ def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tm
     there too: the driver makes no shingles), as the corpus loaded whole answers it (the
     window's articles without their text); a file changed during the run makes it read the
     whole corpus on the workers, with a warning, and brief it all the same."""
-    from briefgen.corpus_index import window
     from dataclasses import replace
 
     from briefgen.about import AboutRule
     from briefgen.config import load_options
+    from briefgen.corpus_index import window
     from briefgen.engine import connected
     from briefgen.engine.corpus import ClusterCorpus
     from briefgen.engine.indexed import IndexedOnCluster, open_indexed
