@@ -247,6 +247,7 @@ class ClusterCorpus:
         """The coverage chart's counts up to ``end`` (as :func:`briefgen.corpora.chart_heads`
         chooses them, from the dates of the articles that speak for their groups); whether each
         article is about each topic is judged on the workers."""
+        started = time.perf_counter()
         heads = self._heads()
         days = self._days[heads]
         dated = days != NO_DATE
@@ -262,7 +263,9 @@ class ClusterCorpus:
                  for p, ms in by_part.items()]
         for ms, found in zip(by_part.values(), self.cluster.gather(tasks), strict=True):
             about[[row[m] for m in ms]] = found
-        return counted(span, [dt.date.fromordinal(int(self._days[m])) for m in chosen], about, rule.topics)
+        activity = counted(span, [dt.date.fromordinal(int(self._days[m])) for m in chosen], about, rule.topics)
+        stage("chart", started, f"{len(chosen)} articles judged on the workers")
+        return activity
 
     def holding(self, pairs: Sequence[tuple[str, str]]) -> list[bool]:
         """Whether each article (its id in the corpus: one of the last window's, or of a copy

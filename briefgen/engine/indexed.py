@@ -45,7 +45,7 @@ from briefgen.engine.corpus import (
 )
 from briefgen.engine.tasks import about_articles, window_articles
 from briefgen.load import FileResult
-from briefgen.models import Article
+from briefgen.models import Activity, Article
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,13 @@ class IndexedOnCluster(IndexedCorpus):
         if self._whole is None:
             stage("window", started, f"{len(articles)} articles, {self.parsed} files parsed on the workers")
         return articles
+
+    def activity(self, rule: AboutRule, end: dt.date) -> Activity:
+        started = time.perf_counter()
+        activity = super().activity(rule, end)
+        if self._whole is None:
+            stage("chart", started, f"{self.parsed} files parsed on the workers in all")
+        return activity
 
     def _in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         chosen = self._window_members(start, end)
