@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -146,9 +146,16 @@ class ClusterCorpus:
         return p, m - int(self._offsets[p])
 
     def _ask(self, members: np.ndarray | Sequence[int], names: Sequence[str]) -> list[tuple[Any, ...]]:
-        """The fields ``names`` of the articles ``members``, in that order, from the workers
-        that hold them (:func:`briefgen.engine.tasks.fields_of`): a task a partition, gathered a
-        few partitions at a time."""
+        """The fields ``names`` of the articles ``members``, in that order (:meth:`_asked`)."""
+        found: list[tuple[Any, ...]] = [()] * len(members)
+        for k, one in self._asked(members, names):
+            found[k] = one
+        return found
+
+    def _asked(self, members: np.ndarray | Sequence[int], names: Sequence[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """The fields ``names`` of each article of ``members`` (its place in ``members``, and
+        them), from the workers that hold them (:func:`briefgen.engine.tasks.fields_of`): a
+        task a partition, gathered a few partitions at a time, in no particular order."""
         members = np.asarray(members, dtype=np.int64)
         part = np.searchsorted(self._offsets, members, side="right") - 1
         order = np.argsort(part, kind="stable")
@@ -156,13 +163,11 @@ class ClusterCorpus:
         runs = np.split(order, firsts[1:]) if len(order) else []
         tasks: list[Any] = [self.cluster.submit(fields_of, self.parts[p], (members[run] - self._offsets[p]).tolist(), tuple(names))
                             for p, run in zip(used.tolist(), runs, strict=True)]
-        found: list[tuple[Any, ...]] = [()] * len(members)
         for start in range(0, len(tasks), GATHERED_AT_ONCE):
-            for run, got in zip(runs[start:start + GATHERED_AT_ONCE], self.cluster.gather(tasks[start:start + GATHERED_AT_ONCE]),
-                                strict=True):
-                for k, one in zip(run.tolist(), got, strict=True):
-                    found[k] = one
-        return found
+            got = self.cluster.gather(tasks[start:start + GATHERED_AT_ONCE])
+            tasks[start:start + GATHERED_AT_ONCE] = [None] * len(got)
+            for run, answers in zip(runs[start:start + GATHERED_AT_ONCE], got, strict=True):
+                yield from zip(run.tolist(), answers, strict=True)
 
     def _unique_ids(self, keys: np.ndarray) -> dict[int, str]:
         """The articles whose id :func:`briefgen.load.unique_ids` changes (``keys``: each id
@@ -201,12 +206,19 @@ class ClusterCorpus:
         np.minimum.at(first, labels, np.arange(n, dtype=np.int64))
         self._head = first[labels]
         shared = self._ordered(np.bincount(labels)[labels] > 1)
-        found = self._ask(shared, ("source", "digest"))
+        outlets: dict[str, int] = {}  #: each outlet as written, numbered: few distinct ones
+        outlet = np.zeros(len(shared), dtype=np.int32)
+        digests: dict[int, bytes] = {}  #: of the members without an outlet only
+        for k, (source, digest) in self._asked(shared, ("source", "digest")):
+            outlet[k] = outlets.setdefault(source, len(outlets))
+            if not source:
+                digests[k] = digest
+        written = list(outlets)
         heads = self._head[shared]
         for run in np.split(np.arange(len(shared)), np.flatnonzero(heads[1:] != heads[:-1]) + 1):
-            sources = [found[k][0] for k in run.tolist()]
-            digests = [found[k][1] for k in run.tolist()]
-            kept = kept_members(range(len(run)), sources, digests.__getitem__)
+            places = run.tolist()  # a digest is compared only between two members without an outlet
+            kept = kept_members(range(len(places)), [written[code] for code in outlet[run].tolist()],
+                                [digests.get(k, b"") for k in places].__getitem__)
             dropped = np.ones(len(run), dtype=bool)
             dropped[kept] = False
             self._kept[shared[run[dropped]]] = False
