@@ -272,23 +272,30 @@ def weigh_here(blocks: Iterable[LevelBlock], within: float, time_scale: float, f
     return (block_pairs(block, within, time_scale, floor) for block in blocks)
 
 
-def _level_pairs(rare: sp.csr_matrix, shared: sp.csr_matrix | None, when: np.ndarray, size: np.ndarray, within: float,
-                 time_scale: float, floor: float, weigh: Weigher = weigh_here) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """A level's pairs of groups (``i < j``) and their weights: the dot product of the groups'
-    summed vectors (the ``rare`` stems that pair them, plus the ``shared`` common ones), decayed
-    over their mean days apart; only those whose average (weight over the product of the sizes)
-    is at least ``floor``. Weighed block by block (:func:`block_pairs`, by ``weigh``), so that
-    only the kept pairs are held. The last value says whether any pair was left out."""
+#: links a level (here :func:`link_level` of the weighed blocks; or on a Dask cluster's workers): its blocks, ``within``,
+#: ``time_scale``, the pruning floor, the bar and the groups' sizes → each group's number in the
+#: next level, and whether a pair was left out
+Linker = Callable[[Iterable[LevelBlock], float, float, float, float, np.ndarray], tuple[np.ndarray, bool]]
+
+
+def link_level(weighed: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]], threshold: float,
+               size: np.ndarray) -> tuple[np.ndarray, bool]:
+    """A level's groups (``size``: each one's articles) merged: the kept pairs of its blocks
+    (``weighed``: :func:`block_pairs` of each, in block order) joined into the level's graph,
+    :func:`average_link` on it at ``threshold``. Each group's number in the next level (in the
+    order of their first group), and whether a pair was left out."""
     left_out = False
 
     def kept() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         nonlocal left_out
-        for i, j, weight, pruned in weigh(level_blocks(rare, shared, when, size, within), within, time_scale, floor):
+        for i, j, weight, pruned in weighed:
             left_out = left_out or pruned
             yield i, j, weight
 
     i, j, weight = _joined(kept())
-    return i, j, weight, left_out
+    graph = _symmetric(i, j, weight, len(size))
+    del i, j, weight
+    return np.unique(average_link(graph, threshold, size, FLOOR), return_inverse=True)[1], left_out
 
 
 def _symmetric(i: np.ndarray, j: np.ndarray, weights: np.ndarray, n: int) -> sp.csr_matrix:
@@ -365,7 +372,8 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
 
 
 def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings = StorySettings(),
-                 vectors: sp.csr_matrix | None = None, weigh: Weigher = weigh_here) -> np.ndarray:
+                 vectors: sp.csr_matrix | None = None, weigh: Weigher = weigh_here,
+                 link: Linker | None = None) -> np.ndarray:
     """The story of each text (its title and lead), given each one's day (a float: days may
     carry a time of day): the smallest index of the texts of its story.
 
@@ -387,7 +395,9 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
 
     ``vectors``: the texts' :func:`key_vectors`, when made elsewhere (by the workers of a Dask
     cluster); ``weigh``: where each level's blocks are weighed (:func:`block_pairs`, here by
-    default; on the workers of a Dask cluster, the same numbers)."""
+    default; on the workers of a Dask cluster, the same numbers); ``link``: where a level's
+    weighed blocks are joined and linked (:func:`link_level` of ``weigh``'s pairs, here by
+    default; on a Dask cluster's worker, so that its graph never reaches the driver)."""
     n = len(texts) if vectors is None else vectors.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -404,11 +414,12 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
         rare.eliminate_zeros()
         shared = vectors @ sp.diags(common.astype(np.float64))
         shared.eliminate_zeros()
-        i, j, weight, pruned = _level_pairs(rare, shared if common.any() else None, when, size, within,
-                                            settings.time_scale, PRUNE * threshold, weigh)
-        graph = _symmetric(i, j, weight, m)
-        del i, j, weight
-        merged = np.unique(average_link(graph, threshold, size, FLOOR), return_inverse=True)[1]
+        blocks = level_blocks(rare, shared if common.any() else None, when, size, within)
+        if link is None:
+            merged, pruned = link_level(weigh(blocks, within, settings.time_scale, PRUNE * threshold), threshold, size)
+        else:
+            merged, pruned = link(blocks, within, settings.time_scale, PRUNE * threshold, threshold, size)
+        del blocks
         k = int(merged.max()) + 1
         if k < m:
             members = sp.csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(k, m))
@@ -426,20 +437,20 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
 
 def group_articles(articles: Sequence[Article], settings: StorySettings = StorySettings(),
                    keys: Sequence[str] | None = None, vectors: sp.csr_matrix | None = None,
-                   weigh: Weigher = weigh_here) -> list[list[int]]:
+                   weigh: Weigher = weigh_here, link: Linker | None = None) -> list[list[int]]:
     """The articles' indices grouped into stories, each in article order, the stories in the
     order of their first article. Every article is in exactly one story; an undated article
     counts as reported on the window's last dated day. ``keys``: the articles'
     :func:`article_key`, when made elsewhere; or their ``vectors`` (:func:`key_vectors`) made by
-    the workers of a Dask cluster, which then weigh the levels' blocks too (``weigh``:
-    :func:`story_labels`)."""
+    the workers of a Dask cluster, which then weigh and link the levels' blocks too (``weigh``,
+    ``link``: :func:`story_labels`)."""
     if not articles:
         return []
     dated = [a.date.toordinal() for a in articles if a.date is not None]
     last = max(dated) if dated else 0
     days = np.array([a.date.toordinal() if a.date is not None else last for a in articles], dtype=np.float64)
     texts = [] if vectors is not None else list(keys) if keys is not None else [article_key(a) for a in articles]
-    labels = story_labels(texts, days, settings, vectors, weigh)
+    labels = story_labels(texts, days, settings, vectors, weigh, link)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         groups.setdefault(label, []).append(index)

@@ -20,10 +20,14 @@
    run without it, and whether the briefings are byte-identical.
 9. Scale-out on Dask: a 7-day briefing of 10,000 and 100,000 articles (Reuters-21578 and BBC,
    mixed into distinct texts) on this machine and on a LocalCluster of 2 worker processes: time,
-   peak memory of the driver and of a worker, each stage's time, and byte identity.
+   peak memory of the driver and of a worker, each stage's time, byte identity, and the driver's
+   share of the work: its CPU seconds over its stages against the workers' compute seconds.
+10. The driver of a large corpus on Dask: a one-day briefing (`--days 1`) out of 1,000,000
+   generated articles over 7 days (the texts of section 9), with `--scheduler` on a LocalCluster
+   of 2 workers: the driver's peak memory, and its peak at the end of each stage.
 
 Usage: python scripts/bench.py EVAL_DIR [--out docs/performance.md] [--quick] [--index-files N]
-       [--cluster-sizes N,N]
+       [--cluster-sizes N,N] [--day-sizes N,N]
 """
 
 from __future__ import annotations
@@ -65,8 +69,8 @@ END = dt.date(2026, 11, 29)
 SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 3.0, "memory_mb": 200.0, "exponent": 1.2, "pdf_seconds": 2.0,
           "split_ratio": 4.8, "help_ratio": 12.0, "stories_seconds": 5.0, "stories_ratio": 6.0,
-          "chart_share": 0.35, "index_time_ratio": 1.3, "index_memory_ratio": 1.3, "index_build_seconds": 30.0, "driver_memory_mb": 1024.0,
-          "model_share": 0.15}
+          "chart_share": 0.35, "index_time_ratio": 1.3, "index_memory_ratio": 1.3, "index_build_seconds": 30.0, "driver_memory_mb": 500.0,
+          "model_share": 0.15, "driver_share": 0.20, "day_driver_memory_mb": 1024.0}
 STORY_SIZES = (5000, 20000)
 
 
@@ -377,6 +381,26 @@ def driver_cpu_times(log_file: Path) -> dict[str, float]:
     return found
 
 
+def driver_peaks(log_file: Path) -> dict[str, float]:
+    """The driver's peak memory in MB at the end of each stage (``engine stage NAME: … peak P MB)``)."""
+    found = {}
+    for line in log_file.read_text(encoding="utf-8").splitlines():
+        match = re.search(r"engine stage (.+?): [0-9.]+ s .*peak ([0-9.]+) MB\)", line)
+        if match:
+            found[match[1]] = float(match[2])
+    return found
+
+
+def driver_share(driver_cpu: dict[str, float], workers: dict[str, float]) -> float:
+    """The driver's share of a cluster run's work: its CPU seconds over its stages, against those
+    plus the workers' compute seconds. Not a share of the wall time: on a shared machine the
+    wall time says how busy the machine was, and the driver mostly waits on the workers; what
+    bounds a cluster's speed-up is the work that stays serial on the driver (Amdahl)."""
+    mine = sum(driver_cpu.values())
+    total = mine + sum(workers.values())
+    return mine / total if total else 0.0
+
+
 def worker_seconds(stream: Sequence[dict[str, Any]]) -> dict[str, float]:
     """The workers' compute seconds by task function, from a Dask task stream."""
     found: dict[str, float] = {}
@@ -416,9 +440,39 @@ def cluster_bench(eval_dir: Path, work: Path, sizes: Sequence[int]) -> list[dict
                      "driver_memory_mb": remote[1], "worker_memory_mb": worker_mb, "identical": same,
                      "index_build_seconds": built[0], "indexed_seconds": reused[0], "indexed_driver_memory_mb": reused[1],
                      "stages": stage_times(log_file), "driver_cpu": driver_cpu_times(log_file),
-                     "worker_seconds": worker_seconds(stream.data)})
+                     "worker_seconds": worker_seconds(stream.data), "driver_peaks": driver_peaks(log_file)})
+        rows[-1]["driver_share"] = driver_share(rows[-1]["driver_cpu"], rows[-1]["worker_seconds"])
         print(f"cluster {n}: " + ", ".join(f"{k} {v}" for k, v in rows[-1].items()), flush=True)
         shutil.rmtree(corpus)
+    return rows
+
+
+def day_bench(eval_dir: Path, work: Path, sizes: Sequence[int], days: int = 7) -> list[dict[str, Any]]:
+    """Section 10: the driver of a one-day briefing out of ``sizes`` generated articles over
+    ``days`` days (:func:`cluster_corpus`) on a LocalCluster of 2 worker processes: its peak
+    memory, its peak at each stage's end, each stage's wall and driver CPU seconds. The whole
+    corpus is loaded, signed and checked for near-duplicates (the driver holds every article's
+    metadata: what grows with the corpus), the briefing made of the day's articles (what grows
+    with the window). One run each, without the index (`--no-cache`)."""
+    from distributed import Client, LocalCluster, get_task_stream
+
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        corpus = work / f"day-corpus{n}"
+        cluster_corpus(eval_dir, n, days, corpus)
+        log_file = work / f"day{n}.log"
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client, get_task_stream(client) as stream:
+            seconds, driver_mb = measured(["daily", "--corpus", str(corpus), "--date", END.isoformat(), "--days", "1",
+                                           "--format", "md,json", "--no-history", "--no-cache", "--out", str(work / f"day-out{n}"),
+                                           "--scheduler", cluster.scheduler_address, "--log-file", str(log_file)])
+        shutil.rmtree(corpus)
+        row = {"articles": n, "days": days, "seconds": seconds, "driver_memory_mb": driver_mb, "stages": stage_times(log_file),
+               "driver_cpu": driver_cpu_times(log_file), "driver_peaks": driver_peaks(log_file),
+               "worker_seconds": worker_seconds(stream.data)}
+        row["driver_share"] = driver_share(row["driver_cpu"], row["worker_seconds"])
+        rows.append(row)
+        print(f"day of {n}: " + ", ".join(f"{k} {v}" for k, v in row.items()), flush=True)
     return rows
 
 
@@ -451,6 +505,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--index-files", type=int, default=20_000, help="files of the corpus index measure (section 8)")
     parser.add_argument("--cluster-sizes", default="10000,100000", help="articles of the Dask measures (section 9)")
+    parser.add_argument("--day-sizes", default="1000000", help="articles of the one-day Dask measures (section 10)")
     args = parser.parse_args()
     paths = article_paths(args.eval_dir / "bbc-news-summary")
     ranking = ranking_bench(paths, args.quick)
@@ -474,6 +529,8 @@ def main() -> int:
         index = index_bench(args.eval_dir, Path(tmp), args.index_files, max(1, args.index_files // 50))
     with tempfile.TemporaryDirectory() as tmp:
         scale = cluster_bench(args.eval_dir, Path(tmp), [int(n) for n in args.cluster_sizes.split(",")])
+    with tempfile.TemporaryDirectory() as tmp:
+        day = day_bench(args.eval_dir, Path(tmp), [int(n) for n in args.day_sizes.split(",")])
 
     largest = daily[-1]
     growth = exponent(daily, "seconds_j1")
@@ -519,6 +576,12 @@ def main() -> int:
         *((f"Dask, {r['articles']:,} articles: briefing byte-identical to the local run", bool(r["identical"])) for r in scale),
         (f"Dask, {scale[-1]['articles']:,} articles: the driver's peak memory {scale[-1]['driver_memory_mb']:.0f} MB "
          f"(floor {FLOORS['driver_memory_mb']:.0f} MB)", scale[-1]["driver_memory_mb"] <= FLOORS["driver_memory_mb"]),
+        (f"the same with the index: the driver's peak memory {scale[-1]['indexed_driver_memory_mb']:.0f} MB "
+         f"(floor {FLOORS['driver_memory_mb']:.0f} MB)", scale[-1]["indexed_driver_memory_mb"] <= FLOORS["driver_memory_mb"]),
+        (f"Dask, {scale[-1]['articles']:,} articles: the driver's stages {scale[-1]['driver_share']:.1%} of the run's work "
+         f"(its CPU against the workers' compute; floor {FLOORS['driver_share']:.0%})", scale[-1]["driver_share"] <= FLOORS["driver_share"]),
+        (f"Dask, a one-day briefing out of {day[-1]['articles']:,} articles: the driver's peak memory {day[-1]['driver_memory_mb']:.0f} MB "
+         f"(floor {FLOORS['day_driver_memory_mb']:.0f} MB)", day[-1]["driver_memory_mb"] <= FLOORS["day_driver_memory_mb"]),
     ]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -660,14 +723,33 @@ on a `distributed.LocalCluster` of 2 worker processes (one thread each) on the s
 started afresh for each size; one run each. The driver is the `briefgen` process; a worker's
 peak is the larger of the two.
 
-| articles | local | local peak | cluster | driver peak | worker peak | identical |
-|---|---|---|---|---|---|---|
-{chr(10).join(f"| {r['articles']:,} | {r['local_seconds']:.1f} s | {r['local_memory_mb']:.0f} MB | {r['cluster_seconds']:.1f} s | {r['driver_memory_mb']:.0f} MB | {r['worker_memory_mb']:.0f} MB | {'yes' if r['identical'] else '**no**'} |" for r in scale)}
+| articles | local | local peak | cluster | driver peak | worker peak | driver CPU | workers' compute | driver's share | identical |
+|---|---|---|---|---|---|---|---|---|---|
+{chr(10).join(f"| {r['articles']:,} | {r['local_seconds']:.1f} s | {r['local_memory_mb']:.0f} MB | {r['cluster_seconds']:.1f} s | {r['driver_memory_mb']:.0f} MB | {r['worker_memory_mb']:.0f} MB | {sum(r['driver_cpu'].values()):.1f} s | {sum(r['worker_seconds'].values()):.1f} s | {r['driver_share']:.1%} | {'yes' if r['identical'] else '**no**'} |" for r in scale)}
+
+The driver's share is its CPU seconds over its stages (from the run's log) against those plus
+the workers' compute seconds (from Dask's task stream): the work that stays serial on the driver
+whatever the cluster's size, which bounds what more workers can gain. Wall time is not used: on
+a shared machine it says how busy the machine was.
 
 With the corpus index on the cluster (`--cache DIR` instead of `--no-cache`; the driver keeps the
 index, the workers read the files): {'; '.join(f"{r['articles']:,} articles: {r['index_build_seconds']:.1f} s building it, {r['indexed_seconds']:.1f} s the next run (no file read again; every article in the window, parsed on the workers), driver peak {r['indexed_driver_memory_mb']:.0f} MB" for r in scale)}; "identical" covers these runs too.
 
 Stages on the cluster (seconds, from the run's log): {'; '.join(f"{r['articles']:,} articles: " + ', '.join(f"{k} {v:.2f}" for k, v in r['stages'].items()) for r in scale)}.
+The driver's peak at each stage's end (MB): {'; '.join(f"{r['articles']:,} articles: " + ', '.join(f"{k} {v:.0f}" for k, v in r['driver_peaks'].items()) for r in scale)}.
+
+## 10. The driver of a large corpus on Dask
+
+A one-day briefing (`--days 1 --no-cache`) out of N generated articles dated over 7 days (the
+texts of section 9), with `--scheduler` on a LocalCluster of 2 worker processes: the workers
+load, sign and pair the whole corpus, the driver holds every article's metadata and briefs the
+day's seventh.
+
+| articles | run | driver peak | driver CPU | workers' compute | driver's share |
+|---|---|---|---|---|---|
+{chr(10).join(f"| {r['articles']:,} | {r['seconds']:.0f} s | {r['driver_memory_mb']:.0f} MB | {sum(r['driver_cpu'].values()):.1f} s | {sum(r['worker_seconds'].values()):.0f} s | {r['driver_share']:.1%} |" for r in day)}
+
+The driver's peak at each stage's end (MB): {'; '.join(f"{r['articles']:,} articles: " + ', '.join(f"{k} {v:.0f}" for k, v in r['driver_peaks'].items()) for r in day)}.
 [docs/scale-out.md](scale-out.md) turns these into a sizing plan.
 
 ## Reproduce
@@ -680,7 +762,7 @@ make bench            # or: .venv/bin/python scripts/bench.py ../shared/eval
                                                            "exponent": growth, "exponent_above_fixed_cost": net_growth, "fixed_cost_seconds": base,
                                                            "startup": startup, "stories": grouping,
                                                            "chart_seconds": {"counting": count_seconds, "counting_alone": alone_seconds, "drawing": draw_seconds},
-                                                           "relevance_model": model, "index": index, "scale_out": scale},
+                                                           "relevance_model": model, "index": index, "scale_out": scale, "large_day": day},
                                                           indent=2) + "\n")
     return finish(args.out, report, checks)
 

@@ -137,6 +137,7 @@ def test_near_duplicates_across_partitions_and_shards_and_stories_in_runs(schedu
     monkeypatch.setattr(engine_corpus, "ARTICLES_PER_PART", 90)
     monkeypatch.setattr(duplicates, "PARTITIONS_PER_RUN", 3)
     monkeypatch.setattr(duplicates, "ARTICLES_PER_SHARD", 70)
+    monkeypatch.setattr(duplicates, "CHECKS_AT_ONCE", 2)  # the pairs of partitions checked a few tasks at a time
     found: list[Any] = []
 
     def spied(cluster: Any, parts: Any, signed: Any, counts: Any, present: int) -> Any:
@@ -162,6 +163,77 @@ def test_the_driver_holds_no_article_text(scheduler: str, tmp_path: Path) -> Non
                        scheduler=scheduler)
     assert result.articles and all(a.text == "" for a in result.articles)  # what the driver kept of the window
     assert result.briefing.sections and any(s.items for s in result.briefing.sections)
+
+
+def test_the_driver_keeps_columns_and_asks_only_for_the_windows_fields(scheduler: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver keeps no object an article of the corpus (its numbers are columns), and asks
+    the workers for the title, link, path… of the window's articles and their copies only (the
+    window of one day, out of a week's corpus), counted where it submits the tasks."""
+    from briefgen.config import load_options
+    from briefgen.daily import run_daily
+    from briefgen.engine import corpus as engine_corpus
+    from briefgen.engine.cluster import Cluster
+    from briefgen.engine.tasks import FIELDS, fields_of
+    from briefgen.load import load_corpus
+
+    asked: list[tuple[tuple[str, ...], int]] = []
+    corpora: list[Any] = []
+    submit, in_window = Cluster.submit, engine_corpus.ClusterCorpus.in_window
+
+    def counted(self: Cluster, function: Any, *args: Any) -> Any:
+        if function is fields_of:
+            asked.append((tuple(args[2]), len(args[1])))
+        return submit(self, function, *args)
+
+    def kept(self: Any, start: dt.date, end: dt.date) -> Any:
+        corpora.append(self)
+        return in_window(self, start, end)
+
+    monkeypatch.setattr(Cluster, "submit", counted)
+    monkeypatch.setattr(engine_corpus.ClusterCorpus, "in_window", kept)
+    corpus = eval_corpus(tmp_path / "corpus", per_source=60) if (EVAL / "reuters21578").is_dir() else BUNDLED
+    options = load_options().with_overrides(formats=("md",))
+    result = run_daily(corpus, tmp_path / "out", options, today=dt.date(2026, 11, 29), date="latest", days=1,
+                       scheduler=scheduler)  # no cache: the corpus read whole on the workers
+    whole = load_corpus(corpus)
+    assert result.articles and len(result.articles) < len(whole.articles) / 3
+    window = sum(1 + len(a.also_in) for a in result.articles)
+    assert sum(count for names, count in asked if names == FIELDS) == window  # the window's articles and copies, once each
+    assert all(names in (FIELDS, ("source", "digest")) for names, _ in asked)
+    n = len(whole.articles) + whole.duplicates  # the articles loaded
+    for name, value in vars(corpora[0]).items():  # columns, and lists and maps of a partition, a problem or the window
+        if isinstance(value, (list, dict)):
+            assert len(value) < n / 3, name
+
+
+@pytest.mark.skipif(not (EVAL / "bbc-news-summary").is_dir() or not (EVAL / "reuters21578").is_dir(),
+                    reason=f"the shared evaluation data is not at {EVAL}")
+def test_the_story_levels_are_linked_on_the_workers(scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each story level's graph is joined and linked by a worker (the largest thing the grouping
+    holds never reaches the driver): a driver whose average link fails still makes the very
+    briefing of a run on one machine, whose stories take several levels."""
+    from briefgen import stories
+
+    corpus = eval_corpus(tmp_path / "corpus", per_source=150)
+    levels: list[int] = []
+
+    def counted(graph: Any, *args: Any, **kwargs: Any) -> np.ndarray:
+        levels.append(graph.shape[0])
+        return average_link(graph, *args, **kwargs)
+
+    average_link = stories.average_link
+    monkeypatch.setattr(stories, "average_link", counted)
+    local = brief(corpus, tmp_path / "local", "latest", "7", "--no-history")
+    assert len(levels) >= 2 and levels[-1] < levels[0]  # groups merged, level after level
+
+    def refused(*args: Any, **kwargs: Any) -> np.ndarray:
+        raise AssertionError("a story level linked on the driver")
+
+    monkeypatch.setattr(stories, "average_link", refused)
+    remote = brief(corpus, tmp_path / "cluster", "latest", "7", "--no-history", "--scheduler", scheduler)
+    assert remote.exit_code == local.exit_code == 0
+    assert files(tmp_path / "cluster") == files(tmp_path / "local")
 
 
 # --- the corpus index on the cluster: the driver keeps it, the workers read only what changed ----------------
@@ -205,15 +277,18 @@ def test_the_index_on_the_cluster_reads_only_new_and_changed_files(scheduler: st
     assert indexed("2026-11-21", "1") == (files_in_corpus + 1, 3, 4)  # the new file, the changed one and empty.md
 
 
-def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tmp_path: Path) -> None:
+def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Every question of the run, answered through the index on the cluster (the chart's topics
-    by another rule than the index's judged on the workers), as the corpus loaded whole answers
-    it (the window's articles without their text); a file changed during the run makes it read
-    the whole corpus on the workers, with a warning, and brief it all the same."""
+    by another rule than the index's judged on the workers, the likely copies' words compared
+    there too: the driver makes no shingles), as the corpus loaded whole answers it (the
+    window's articles without their text); a file changed during the run makes it read the
+    whole corpus on the workers, with a warning, and brief it all the same."""
     from dataclasses import replace
 
     from briefgen.about import AboutRule
     from briefgen.config import load_options
+    from briefgen.corpus_index import window
     from briefgen.engine import connected
     from briefgen.engine.corpus import ClusterCorpus
     from briefgen.engine.indexed import IndexedOnCluster, open_indexed
@@ -227,6 +302,12 @@ def test_the_index_on_the_cluster_answers_as_the_whole_corpus(scheduler: str, tm
     whole = load_corpus(corpus)
     options = load_options()
     chart = AboutRule(options.topics, options.ranking)
+
+    def on_the_driver(*args: Any) -> Any:
+        raise AssertionError("a likely pair's words compared on the driver")
+
+    monkeypatch.setattr(window, "jaccard", on_the_driver)
+    monkeypatch.setattr(window, "shingles", on_the_driver)
     with connected(scheduler, 10, 10) as cluster:
         for _ in range(2):  # building the index, then from it
             found = open_indexed(cluster, corpus, tmp_path / "index", 5_000_000, 10, None, AboutRule())

@@ -14,9 +14,11 @@ driver — the ``briefgen`` process — joins the confirmed pairs of near-duplic
 itself, :mod:`~briefgen.engine.indexed`), reduces the window's term statistics, merges the runs'
 candidates, runs average link on each story level's kept pairs, ranks, selects and renders
 (:func:`briefgen.pipeline.brief_parts`, as a run on one machine does; the tasks submitted by
-:mod:`~briefgen.engine.briefing`). It never holds the articles' text: only metadata, the TF-IDF
-row of each window article's title and lead (for the stories), and the text of the candidates
-(and, with the index, a signature an article). The briefing is the same, to the byte, as
+:mod:`~briefgen.engine.briefing`). It never holds the articles' text: of the corpus only a few
+numbers an article, as columns (its date, its group of near-duplicates, whether it is kept in
+it), and the title, outlet, link and path of the window's articles, asked of the workers; the
+TF-IDF row of each window article's title and lead (for the stories), and the text of the
+candidates (and, with the index, the index's columns, a signature an article among them). The briefing is the same, to the byte, as
 a run on one machine. The corpus folder must be readable by every worker at the same path (a
 shared file system). Needs the ``dask`` extra: ``pip install 'briefgen[dask]'``.
 

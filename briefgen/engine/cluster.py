@@ -118,8 +118,12 @@ class Cluster:
         self._none_since: float | None = None
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Any:
-        """A future of ``function(*args)`` run on a worker (never taken from a cache: pure=False)."""
-        return self.client.submit(function, *args, pure=False)
+        """A future of ``function(*args)`` run on a worker (never taken from a cache: pure=False).
+        Arguments that are data (a story level's block of rows) travel in the task, without
+        Dask's warning about a large graph on the terminal: they are what the task is made of."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            return self.client.submit(function, *args, pure=False)
 
     def share(self, value: Any) -> Any:
         """A future of ``value`` that every task may take: a task that returns it, not data

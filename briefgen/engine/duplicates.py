@@ -15,7 +15,9 @@ nor a candidate pair (:func:`duplicate_pairs`):
    ``WINDOW`` of its bucket, the pairs whose signatures agree kept, by the two partitions that
    hold their texts; the driver asks each shard only which partition pairs it has;
 3. **check** (:func:`checked_pairs`): for each pair of partitions, the words of its likely pairs
-   compared (Jaccard ≥ :data:`~briefgen.dedupe.THRESHOLD`) on a worker that holds both.
+   compared (Jaccard ≥ :data:`~briefgen.dedupe.THRESHOLD`) on a worker that holds both; the
+   driver submits :data:`CHECKS_AT_ONCE` of these tasks at a time (a corpus whose copies are
+   spread over every partition has a task for most pairs of partitions: tens of thousands).
 
 Only the confirmed pairs reach the driver, which joins them into groups
 (:func:`briefgen.dedupe.join_groups`). A group does not depend on the order its pairs come in
@@ -32,11 +34,13 @@ import numpy as np
 
 from briefgen.dedupe import BANDS, THRESHOLD, WINDOW, agreeing, band_keys, jaccard, shingles
 from briefgen.engine.cluster import Cluster
+from briefgen.engine.tasks import Loaded
 from briefgen.load import FileResult
 
 PARTITIONS_PER_RUN = 8  #: loading partitions whose band keys one emitting task computes
 ARTICLES_PER_SHARD = 25_000  #: articles (with words) a shard of band keys is made for
-Signed = tuple[list[Any], np.ndarray]  #: what :func:`briefgen.engine.tasks.part_meta` leaves on a worker
+CHECKS_AT_ONCE = 1000  #: tasks comparing the words of a pair of partitions submitted (and gathered) at once
+Signed = tuple[Loaded, np.ndarray]  #: what :func:`briefgen.engine.tasks.part_meta` leaves on a worker
 PartPair = tuple[int, int]
 
 
@@ -51,7 +55,7 @@ def emitted(shard: int, shards: int, offsets: Sequence[int], *signed: Signed) ->
     falls to ``shard`` of ``shards``; and the numbers and signature rows of those articles."""
     bands, keys, members, rows, numbers = [], [], [], [], []
     for offset, (found, signature) in zip(offsets, signed, strict=True):
-        words = np.array([m.words for metas, _, _ in found for m in metas], dtype=bool)
+        words = found.words
         present = np.flatnonzero(words)
         used = np.zeros(len(words), dtype=bool)
         for band in range(BANDS):
@@ -142,6 +146,9 @@ def duplicate_pairs(cluster: Cluster, parts: Sequence[Any], signed: Sequence[Any
     for shard, keys in zip(paired, cluster.gather([cluster.submit(part_pairs, s) for s in paired]), strict=True):
         for key in keys:
             having.setdefault(key, []).append(shard)
-    checks = [cluster.submit(checked_pairs, parts[a], parts[b], (int(offsets[a]), int(offsets[b])), (a, b), *shard_list)
-              for (a, b), shard_list in sorted(having.items())]
-    return np.concatenate([np.zeros((0, 2), dtype=np.int64)] + cluster.gather(checks))
+    todo = sorted(having.items())
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    for start in range(0, len(todo), CHECKS_AT_ONCE):  # the driver holds a bounded number of tasks and results at once
+        found += cluster.gather([cluster.submit(checked_pairs, parts[a], parts[b], (int(offsets[a]), int(offsets[b])), (a, b),
+                                                *shard_list) for (a, b), shard_list in todo[start:start + CHECKS_AT_ONCE]])
+    return np.concatenate(found)

@@ -10,9 +10,10 @@ run of :data:`~briefgen.engine.corpus.FILES_PER_PART` files), which send back th
 answers the run as :class:`~briefgen.corpus_index.IndexedCorpus` does, from the stored columns,
 but parses on the workers the files it needs (the window's, and those of their likely copies):
 the parsed files stay there, for the briefing's tasks (:meth:`IndexedOnCluster.window_parts`),
-and the driver gets each parsed article without its text, and the shingles of the articles that
-have a likely copy, to compare their words (:func:`briefgen.dedupe.jaccard`) as the local run
-does. The briefing is the same, to the byte, as on one machine, with or without the index.
+and the driver gets each parsed article without its text. The words of the likely pairs it
+follows are compared (:func:`briefgen.dedupe.jaccard`, the local run's test) on the workers, a
+task a pair of runs of parsed files (:func:`similar_in`): the texts' shingles never reach the
+driver. The briefing is the same, to the byte, as on one machine, with or without the index.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from briefgen.corpora import merged
 from briefgen.corpus_index import Indexed, IndexedCorpus, indexed_files
 from briefgen.corpus_index.scan import Job, Outcome, read_batch
 from briefgen.corpus_index.window import parse_job
-from briefgen.dedupe import shingles
+from briefgen.dedupe import THRESHOLD, jaccard, shingles
 from briefgen.engine.cluster import Cluster
 from briefgen.engine.corpus import (
     ARTICLES_PER_PART,
@@ -44,7 +45,7 @@ from briefgen.engine.corpus import (
 )
 from briefgen.engine.tasks import about_articles, window_articles
 from briefgen.load import FileResult
-from briefgen.models import Article
+from briefgen.models import Activity, Article
 
 log = logging.getLogger(__name__)
 
@@ -93,19 +94,26 @@ def parse_part(jobs: Sequence[tuple[Path, bytes, Path, int, float]]) -> Parsed:
     return [parse_job(job) for job in jobs]
 
 
-def parsed_meta(part: Parsed, compared: Sequence[Sequence[int]]) -> list[tuple[list[Article], list[np.ndarray]] | None]:
-    """Of each file of ``part``: its articles without their text, and the shingles
-    (:func:`briefgen.dedupe.shingles`) of those at the places ``compared`` (the articles that
-    have a likely copy); ``None`` for a file that is not what the index holds."""
-    out: list[tuple[list[Article], list[np.ndarray]] | None] = []
-    for found, seqs in zip(part, compared, strict=True):
-        if found is None:
-            out.append(None)
-            continue
-        articles = found.articles
-        out.append(([replace(a, text="") for a in articles],
-                    [shingles([articles[s].text]).of(0) for s in seqs if s < len(articles)]))
-    return out
+def parsed_meta(part: Parsed) -> list[list[Article] | None]:
+    """Of each file of ``part``: its articles without their text; ``None`` for a file that is
+    not what the index holds."""
+    return [[replace(a, text="") for a in found.articles] if found is not None else None for found in part]
+
+
+def similar_in(first: Parsed, second: Parsed, pairs: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[bool]:
+    """Whether the words of each pair of articles (a place in ``first``, one in ``second``: file
+    in the run, article in the file) are near-duplicates (:func:`briefgen.dedupe.jaccard` of
+    their shingles at least :data:`~briefgen.dedupe.THRESHOLD`), judged where their texts are."""
+    cache: dict[tuple[int, tuple[int, int]], np.ndarray] = {}
+
+    def shingled(side: int, at: tuple[int, int]) -> np.ndarray:
+        if (side, at) not in cache:
+            found = (first, second)[side][at[0]]
+            assert found is not None
+            cache[(side, at)] = shingles([found.articles[at[1]].text]).of(0)
+        return cache[(side, at)]
+
+    return [jaccard(shingled(0, i), shingled(1, j)) >= THRESHOLD for i, j in pairs]
 
 
 class IndexedOnCluster(IndexedCorpus):
@@ -122,6 +130,7 @@ class IndexedOnCluster(IndexedCorpus):
         self._parts: list[Any] = []  #: futures of runs of files parsed (:data:`Parsed`)
         self._held: dict[int, tuple[int, int]] = {}  #: each parsed file's run, and place in it
         self._window: list[tuple[int, int, str]] = []  #: the window's articles: file, place in it, id
+        self._judged: dict[tuple[int, int], bool] = {}  #: the likely pairs last judged (:meth:`_compare`)
 
     def _load_whole(self) -> ClusterCorpus:
         return ClusterCorpus(self.cluster, self.folder, self._max_bytes)
@@ -133,40 +142,54 @@ class IndexedOnCluster(IndexedCorpus):
             stage("window", started, f"{len(articles)} articles, {self.parsed} files parsed on the workers")
         return articles
 
+    def activity(self, rule: AboutRule, end: dt.date) -> Activity:
+        started = time.perf_counter()
+        activity = super().activity(rule, end)
+        if self._whole is None:
+            stage("chart", started, f"{self.parsed} files parsed on the workers in all")
+        return activity
+
     def _in_window(self, start: dt.date, end: dt.date) -> list[Article]:
         chosen = self._window_members(start, end)
         self._window = [(int(self._file_of[d[0]]), self._seq_of[d[0]], self._ids[d[0]]) for d in chosen]
         return [merged([self._article(m) for m in dated]) for dated in chosen]
 
-    def _shingles(self, m: int) -> np.ndarray:
-        return self._shingled[m]  # sent with the article's file (:meth:`_parse`): every compared one has a likely copy
+    def _compare(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Judge the likely ``pairs`` on the workers that hold their parsed files (a task a pair
+        of runs, :func:`similar_in`), for :meth:`_similar`: the texts' shingles never reach the
+        driver."""
+        by_runs: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for k, (i, j) in enumerate(pairs):
+            by_runs[(self._held[int(self._file_of[i])][0], self._held[int(self._file_of[j])][0])].append(k)
+        tasks = [self.cluster.submit(similar_in, self._parts[a], self._parts[b],
+                                     [(self._place(pairs[k][0]), self._place(pairs[k][1])) for k in ks])
+                 for (a, b), ks in by_runs.items()]
+        self._judged = {}
+        for ks, answers in zip(by_runs.values(), self.cluster.gather(tasks), strict=True):
+            self._judged.update((pairs[k], answer) for k, answer in zip(ks, answers, strict=True))
+
+    def _similar(self, i: int, j: int) -> bool:
+        return self._judged[(i, j)]
 
     def _parse(self, files: Iterable[int]) -> None:
         """Parse ``files`` (not parsed yet) on the workers, a task a run of them; keep each
-        article without its text, and the shingles of those that have a likely copy.
-        :class:`~briefgen.corpus_index.window.Stale` when one is not what the index holds."""
+        article without its text (the parsed files stay on the workers, for the likely pairs'
+        words, :meth:`_compare`, and the briefing). :class:`~briefgen.corpus_index.window.Stale`
+        when one is not what the index holds."""
         todo = sorted({int(f) for f in files} - set(self._parsed))
         if not todo:
             return
-        if self._neighbours is None:
-            self._link()
-        graph = self._neighbours
-        assert graph is not None
         chunks = [todo[k:k + FILES_PER_PART] for k in range(0, len(todo), FILES_PER_PART)]
-        compared = [[[m - int(self._first[f]) for m in range(self._first[f], self._first[f + 1])
-                      if graph.indptr[m] < graph.indptr[m + 1]] for f in chunk] for chunk in chunks]
         metas = []
-        for chunk, wanted in zip(chunks, compared, strict=True):
+        for chunk in chunks:
             jobs = [(Path(self._paths[f]), self._sha256[f], self.folder, self._max_bytes, self._max_seconds) for f in chunk]
             part = self.cluster.submit(parse_part, jobs)
-            metas.append(self.cluster.submit(parsed_meta, part, wanted))
+            metas.append(self.cluster.submit(parsed_meta, part))
             self._held.update((f, (len(self._parts), k)) for k, f in enumerate(chunk))
             self._parts.append(part)
-        for chunk, wanted, found in zip(chunks, compared, self.cluster.gather(metas), strict=True):
-            for f, seqs, one in zip(chunk, wanted, found, strict=True):
-                self._keep(f, one[0] if one is not None else None)
-                assert one is not None
-                self._shingled.update((int(self._first[f]) + s, row) for s, row in zip(seqs, one[1], strict=True))
+        for chunk, found in zip(chunks, self.cluster.gather(metas), strict=True):
+            for f, one in zip(chunk, found, strict=True):
+                self._keep(f, one)
         self.parsed += len(todo)
 
     def _about_of(self, rule: AboutRule, members: list[int]) -> np.ndarray:
@@ -191,7 +214,7 @@ class IndexedOnCluster(IndexedCorpus):
         by the workers that hold the texts (:func:`briefgen.engine.corpus.holding_on`)."""
         if isinstance(self._whole, ClusterCorpus):
             return self._whole.holding(pairs)
-        return holding_on(self.cluster, self._parts, self._ids,
+        return holding_on(self.cluster, self._parts, {i: m for m, i in enumerate(self._ids)},
                           lambda m: (self._held[int(self._file_of[m])][0], self._place(m)), pairs)
 
     def window_parts(self) -> list[tuple[Any, int]]:

@@ -9,9 +9,11 @@ heavy steps as Dask tasks), the same groups, to the bit, as on one machine.
 2. Each level of the grouping cuts the groups, in time order, into blocks of the horizon's days
    (:func:`briefgen.stories.level_blocks`); a task a block weighs and prunes the pairs of the
    block's groups with those of the block and the next (:func:`briefgen.stories.block_pairs`:
-   the sparse products, most of the grouping's work). The driver joins the blocks' kept pairs,
-   in block order, into the level's graph, runs average link on it and merges the groups
-   (:func:`briefgen.stories.story_labels`), level after level.
+   the sparse products, most of the grouping's work). One more task (:func:`linked`) joins the
+   blocks' kept pairs, in block order, into the level's graph and runs average link on it
+   (:func:`briefgen.stories.link_level`): the graph, the largest thing the grouping holds, stays
+   on the workers, and the driver gets back each group's number in the next level, merges the
+   groups' rows (:func:`briefgen.stories.story_labels`) and cuts the next level's blocks.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from briefgen.stories import (
     group_articles,
     key_rows,
     key_stems,
+    link_level,
 )
 
 
@@ -62,8 +65,16 @@ def cluster_stories(cluster: Cluster, split: Sequence[Any], articles: Sequence[A
     weights = cluster.share(vocabulary(cluster.gather([cluster.submit(counts_of, s) for s in stemmed])))
     vectors = sp.vstack(cluster.gather([cluster.submit(rows_of_keys, s, weights) for s in stemmed]), format="csr")
 
-    def weigh(blocks: Iterable[LevelBlock], within: float, time_scale: float,
-              floor: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
-        return cluster.gather([cluster.submit(block_pairs, block, within, time_scale, floor) for block in blocks])
+    def link(blocks: Iterable[LevelBlock], within: float, time_scale: float, floor: float, threshold: float,
+             size: np.ndarray) -> tuple[np.ndarray, bool]:
+        weighed = [cluster.submit(block_pairs, block, within, time_scale, floor) for block in blocks]
+        return cluster.gather([cluster.submit(linked, threshold, size, *weighed)])[0]
 
-    return group_articles(articles, settings, vectors=vectors, weigh=weigh)
+    return group_articles(articles, settings, vectors=vectors, link=link)
+
+
+def linked(threshold: float, size: np.ndarray, *weighed: tuple[np.ndarray, np.ndarray, np.ndarray, bool]) -> tuple[np.ndarray, bool]:
+    """A level linked on a worker (:func:`briefgen.stories.link_level`): the blocks' ``weighed``
+    pairs, in block order, joined into the level's graph, average link on it; only each group's
+    number in the next level goes back to the driver."""
+    return link_level(weighed, threshold, size)
