@@ -70,7 +70,8 @@ SIZES = (250, 500, 1000, 2000)
 FLOORS = {"speedup": 100.0, "seconds_2000": 3.0, "memory_mb": 200.0, "exponent": 1.2, "pdf_seconds": 2.0,
           "split_ratio": 4.8, "help_ratio": 12.0, "stories_seconds": 5.0, "stories_ratio": 6.0,
           "chart_share": 0.35, "index_time_ratio": 1.3, "index_memory_ratio": 1.3, "index_build_seconds": 30.0, "driver_memory_mb": 500.0,
-          "model_share": 0.15, "driver_share": 0.20, "day_driver_memory_mb": 1024.0}
+          "model_share": 0.15, "driver_share": 0.20, "day_driver_memory_mb": 1024.0,
+          "local_memory_mb": 1536.0}
 STORY_SIZES = (5000, 20000)
 
 
@@ -345,8 +346,11 @@ def index_bench(eval_dir: Path, work: Path, files: int = 20_000, days: int = 400
 
 def cluster_corpus(eval_dir: Path, n: int, days: int, folder: Path) -> None:
     """``n`` articles over ``days`` days ending on END: the real articles of :func:`real_articles`
-    first, then texts made of the first half of one and the second half of another (so that
-    every text is distinct and no two are near-duplicates by construction)."""
+    first, then texts made of the first half of one and the second half of another. Each text is
+    distinct, but the partner repeats every ``len(base)`` texts, so past twice the real articles
+    (about 35,000) a text is a near-duplicate of the one ``len(base)`` before it, differing in its
+    opening line: at 100,000 about three in five are merged copies. The measures are of this
+    corpus, copies included (a corpus of distinct pairs is the next bench's)."""
     base = list(real_articles(eval_dir))
     folder.mkdir(parents=True)
     for i in range(n):
@@ -530,7 +534,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         scale = cluster_bench(args.eval_dir, Path(tmp), [int(n) for n in args.cluster_sizes.split(",")])
     with tempfile.TemporaryDirectory() as tmp:
-        day = day_bench(args.eval_dir, Path(tmp), [int(n) for n in args.day_sizes.split(",")])
+        day = day_bench(args.eval_dir, Path(tmp), [int(n) for n in args.day_sizes.split(",") if n.strip()])
 
     largest = daily[-1]
     growth = exponent(daily, "seconds_j1")
@@ -580,8 +584,12 @@ def main() -> int:
          f"(floor {FLOORS['driver_memory_mb']:.0f} MB)", scale[-1]["indexed_driver_memory_mb"] <= FLOORS["driver_memory_mb"]),
         (f"Dask, {scale[-1]['articles']:,} articles: the driver's stages {scale[-1]['driver_share']:.1%} of the run's work "
          f"(its CPU against the workers' compute; floor {FLOORS['driver_share']:.0%})", scale[-1]["driver_share"] <= FLOORS["driver_share"]),
+        (f"the local run of {scale[-1]['articles']:,} articles: {scale[-1]['local_memory_mb']:.0f} MB peak "
+         f"(floor {FLOORS['local_memory_mb']:.0f} MB)", scale[-1]["local_memory_mb"] <= FLOORS["local_memory_mb"]),
         (f"Dask, a one-day briefing out of {day[-1]['articles']:,} articles: the driver's peak memory {day[-1]['driver_memory_mb']:.0f} MB "
-         f"(floor {FLOORS['day_driver_memory_mb']:.0f} MB)", day[-1]["driver_memory_mb"] <= FLOORS["day_driver_memory_mb"]),
+         f"(floor {FLOORS['day_driver_memory_mb']:.0f} MB)", day[-1]["driver_memory_mb"] <= FLOORS["day_driver_memory_mb"]) if day else
+        (f"Dask, a one-day briefing out of 1,000,000 articles: not measured in this run (--day-sizes empty; floor "
+         f"{FLOORS['day_driver_memory_mb']:.0f} MB for the driver)", False),
     ]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
@@ -718,7 +726,9 @@ without one is a group alone, unread). The chart's counts come from the topics s
 
 A 7-day briefing (`--days 7 --format md,json --no-history --no-cache`) of N articles, one `.txt`
 file each, dated over the 7 days: the real articles of section 8 first, then texts made of
-the first half of one and the second half of another. On this machine, then with `--scheduler`
+the first half of one and the second half of another (the partner repeats every round of the real
+articles, so past about 35,000 a text is a near-duplicate of one a round before: at 100,000 about
+three in five are merged copies, and the window briefs the rest). On this machine, then with `--scheduler`
 on a `distributed.LocalCluster` of 2 worker processes (one thread each) on the same machine,
 started afresh for each size; one run each. The driver is the `briefgen` process; a worker's
 peak is the larger of the two.
@@ -747,7 +757,7 @@ day's seventh.
 
 | articles | run | driver peak | driver CPU | workers' compute | driver's share |
 |---|---|---|---|---|---|
-{chr(10).join(f"| {r['articles']:,} | {r['seconds']:.0f} s | {r['driver_memory_mb']:.0f} MB | {sum(r['driver_cpu'].values()):.1f} s | {sum(r['worker_seconds'].values()):.0f} s | {r['driver_share']:.1%} |" for r in day)}
+{chr(10).join(f"| {r['articles']:,} | {r['seconds']:.0f} s | {r['driver_memory_mb']:.0f} MB | {sum(r['driver_cpu'].values()):.1f} s | {sum(r['worker_seconds'].values()):.0f} s | {r['driver_share']:.1%} |" for r in day) or "| not measured in this run (`--day-sizes` empty) | | | | | |"}
 
 The driver's peak at each stage's end (MB): {'; '.join(f"{r['articles']:,} articles: " + ', '.join(f"{k} {v:.0f}" for k, v in r['driver_peaks'].items()) for r in day)}.
 [docs/scale-out.md](scale-out.md) turns these into a sizing plan.
