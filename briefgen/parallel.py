@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -26,6 +28,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Progress = Callable[[Iterable[R], int], Iterator[R]]  #: wraps a stream of results, given its length
+
+log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1  #: from <linux/prctl.h>
 _WATCH_EVERY = 0.5  #: seconds between a worker's checks that its parent is alive (where there is no prctl)
@@ -86,7 +90,14 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     The work items whose futures are already cancelled (the interrupted ``map`` cancels what it
     did not reach) are dropped first: the pool's manager thread marks every pending item broken
     when its workers die, and on Python 3.11 a cancelled one raises ``InvalidStateError`` there,
-    printed as a traceback under the user's ``Error: interrupted``."""
+    printed as a traceback under the user's ``Error: interrupted``. Dropping races with the
+    manager thread's own bookkeeping (a ``KeyError`` one run in a few dozen), so what that thread
+    raises from now on goes to the log (:func:`_quiet_when_stopped`), not to the terminal."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        _stopped_managers.add(manager)
+        if threading.excepthook is not _quiet_when_stopped:
+            threading.excepthook = _quiet_when_stopped
     pending = getattr(pool, "_pending_work_items", None) or {}
     for key, item in list(pending.items()):
         if item.future.cancelled():
@@ -95,6 +106,21 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     for process in list(processes.values()):
         with contextlib.suppress(Exception):
             process.kill()
+
+
+_stopped_managers: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_default_excepthook = threading.excepthook
+
+
+def _quiet_when_stopped(args: threading.ExceptHookArgs) -> None:
+    """What a stopped pool's manager thread raises while its workers are killed under it (its
+    bookkeeping races with :func:`_stop`'s: a ``KeyError`` for a dropped item, an
+    ``InvalidStateError``) is logged for the log file, not printed under the user's error; any
+    other thread's exception is printed as Python would."""
+    if args.thread is not None and args.thread in _stopped_managers:
+        log.debug("the stopped worker pool's manager thread ended with %s: %s", args.exc_type.__name__, args.exc_value)
+        return
+    _default_excepthook(args)
 
 
 def bind_to_parent(parent: int) -> None:

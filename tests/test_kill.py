@@ -11,11 +11,13 @@ index is built, the output folder's while the articles are split.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,3 +144,31 @@ def test_a_killed_run_leaves_no_worker_and_no_lock(setup: tuple[Path, Path, Path
     assert done.returncode == 0, done.stderr
     assert "another briefgen run" not in done.stderr
     assert (out / "latest" / "briefing.md").is_file()
+
+
+def test_what_a_stopped_pools_manager_thread_raises_is_logged_and_other_threads_print(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race behind a rare traceback under "Error: terminated (SIGTERM)" (the manager thread
+    of a pool being stopped looks up a work item :func:`briefgen.parallel._stop` dropped)."""
+    from briefgen import parallel
+
+    def lookup() -> None:
+        raise KeyError(1)
+
+    printed: list[str] = []  # what Python's own hook is handed
+    monkeypatch.setattr(parallel, "_default_excepthook", lambda args: printed.append(repr(args.exc_value)))
+    before = threading.excepthook
+    try:
+        manager = threading.Thread(target=lookup)
+        parallel._stopped_managers.add(manager)
+        threading.excepthook = parallel._quiet_when_stopped
+        with caplog.at_level(logging.DEBUG, logger="briefgen.parallel"):
+            manager.start()
+            manager.join()
+            other = threading.Thread(target=lookup)
+            other.start()
+            other.join()
+    finally:
+        threading.excepthook = before
+    assert caplog.messages == ["the stopped worker pool's manager thread ended with KeyError: 1"]
+    assert printed == ["KeyError(1)"]  # the other thread's, printed as Python prints it
