@@ -365,34 +365,30 @@ def cluster_corpus(eval_dir: Path, n: int, days: int, folder: Path) -> None:
         (folder / f"{day.isoformat()}-{name}.txt").write_text(text, encoding="utf-8")
 
 
-def stage_times(log_file: Path) -> dict[str, float]:
-    """The seconds of each ``engine stage NAME: S s`` line of a run's log."""
+def _stage_values(log_file: Path, pattern: str) -> dict[str, float]:
+    """Each stage's number that ``pattern`` (groups: the stage's name, the number) finds in the
+    ``engine stage`` lines of a run's log."""
     found = {}
     for line in log_file.read_text(encoding="utf-8").splitlines():
-        match = re.search(r"engine stage (.+?): ([0-9.]+) s", line)
+        match = re.search(pattern, line)
         if match:
             found[match[1]] = float(match[2])
     return found
+
+
+def stage_times(log_file: Path) -> dict[str, float]:
+    """The seconds of each ``engine stage NAME: S s`` line of a run's log."""
+    return _stage_values(log_file, r"engine stage (.+?): ([0-9.]+) s")
 
 
 def driver_cpu_times(log_file: Path) -> dict[str, float]:
     """The driver's CPU seconds of each stage (``engine stage NAME: S s (…; driver CPU C s)``)."""
-    found = {}
-    for line in log_file.read_text(encoding="utf-8").splitlines():
-        match = re.search(r"engine stage (.+?): [0-9.]+ s .*driver CPU ([0-9.]+) s", line)
-        if match:
-            found[match[1]] = float(match[2])
-    return found
+    return _stage_values(log_file, r"engine stage (.+?): [0-9.]+ s .*driver CPU ([0-9.]+) s")
 
 
 def driver_peaks(log_file: Path) -> dict[str, float]:
     """The driver's peak memory in MB at the end of each stage (``engine stage NAME: … peak P MB)``)."""
-    found = {}
-    for line in log_file.read_text(encoding="utf-8").splitlines():
-        match = re.search(r"engine stage (.+?): [0-9.]+ s .*peak ([0-9.]+) MB\)", line)
-        if match:
-            found[match[1]] = float(match[2])
-    return found
+    return _stage_values(log_file, r"engine stage (.+?): [0-9.]+ s .*peak ([0-9.]+) MB\)")
 
 
 def driver_share(driver_cpu: dict[str, float], workers: dict[str, float]) -> float:
