@@ -35,7 +35,7 @@ from briefgen.score import (
     vocabulary,
 )
 from briefgen.text.split import Split
-from briefgen.text.words import stem
+from briefgen.text.words import stem_lists
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def articles_about(articles: Sequence[Article], topics: Sequence[Topic], ranking
                 owner.append(index)
     if not words or not topics:
         return np.zeros((len(articles), len(topics)), dtype=bool)
-    stems = [list(map(stem, one)) for one in words]
+    stems = stem_lists(words)
     columns, idf = vocabulary([stem_frequencies(stems)])
     matrix = matrix_of(stems, columns, np.ones_like(idf), words=words)
     owners = np.array(owner, dtype=np.int64)

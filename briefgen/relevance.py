@@ -242,9 +242,9 @@ class RelevanceModel:
         time: a row's features and probabilities depend on its text alone, so these are the
         numbers of all of them at once, without every text's features held together."""
         rows = matrix.counts.shape[0]
-        found = np.zeros((rows, len(self.classes)))
+        result = np.zeros((rows, len(self.classes)))
         if not rows:
-            return found
+            return result
         counts = self.term_counts(matrix, topics) if counts is None else counts
         mapped = self._found(matrix) if matrix.tokens is not None else None
         for first in range(0, rows, ROWS_AT_ONCE):
@@ -252,8 +252,8 @@ class RelevanceModel:
             logits = np.asarray(self._features(matrix, counts[first:last], slice(first, last), mapped) @ self.coef) + self.intercept
             logits -= logits.max(axis=1, keepdims=True)
             odds = np.exp(logits)
-            found[first:last] = odds / odds.sum(axis=1, keepdims=True)
-        return found
+            result[first:last] = odds / odds.sum(axis=1, keepdims=True)
+        return result
 
     def topic_probabilities(self, matrix: TermMatrix, topics: Sequence[Topic], counts: np.ndarray | None = None) -> np.ndarray:
         """texts × ``topics``: the probability of each configured topic the model knows (the sum

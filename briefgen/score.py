@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefgen.models import Topic
-from briefgen.text.words import content_words, same_word, stem, stems
+from briefgen.text.words import content_words, same_word, stem, stem_lists, stems
 
 RELATED_WEIGHT = 0.5
 
@@ -47,7 +47,7 @@ def term_matrix(texts: Sequence[str]) -> TermMatrix:
     """The count and TF-IDF matrices of ``texts``: the map and reduce steps of a window's term
     weights (:func:`stem_frequencies`, :func:`vocabulary`) on one part that holds them all."""
     all_words = [content_words(text) for text in texts]
-    all_stems = [list(map(stem, one)) for one in all_words]
+    all_stems = stem_lists(all_words)
     return matrix_of(all_stems, *vocabulary([stem_frequencies(all_stems)]), words=all_words)
 
 
