@@ -32,7 +32,16 @@ from typing import Any
 
 import numpy as np
 
-from briefgen.dedupe import BANDS, THRESHOLD, WINDOW, agreeing, band_keys, jaccard, shingles
+from briefgen.dedupe import (
+    BANDS,
+    THRESHOLD,
+    WINDOW,
+    agreeing,
+    band_keys,
+    jaccard,
+    shingles,
+    unique_pairs,
+)
 from briefgen.engine.cluster import Cluster
 from briefgen.engine.tasks import Loaded
 from briefgen.load import FileResult
@@ -90,7 +99,7 @@ def shard_pairs(offsets: np.ndarray, *pieces: tuple[np.ndarray, ...]) -> dict[Pa
         if not same.any():
             break
         found.append(np.stack((member[:-distance][same], member[distance:][same]), axis=1))
-    pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+    pairs = unique_pairs(np.concatenate(found))
     if not len(pairs):
         return {}
     numbers = np.concatenate([p[3] for p in pieces])
@@ -117,7 +126,7 @@ def checked_pairs(first: list[FileResult], second: list[FileResult], starts: tup
     """The likely pairs of the partitions ``parts`` (held by ``first`` and ``second``, whose first
     articles are numbered ``starts``) that ``shards`` found, those whose words are near-duplicates
     (:func:`briefgen.dedupe.duplicate_groups`'s test): article numbers in the corpus."""
-    pairs = np.unique(np.concatenate([np.zeros((0, 2), dtype=np.int64)] + [s[parts] for s in shards if parts in s]), axis=0)
+    pairs = unique_pairs(np.concatenate([np.zeros((0, 2), dtype=np.int64)] + [s[parts] for s in shards if parts in s]))
     texts = ([a.text for f in first for a in f.articles], [a.text for f in second for a in f.articles])
     cache: dict[tuple[int, int], np.ndarray] = {}
 
