@@ -346,23 +346,35 @@ def index_bench(eval_dir: Path, work: Path, files: int = 20_000, days: int = 400
 
 def cluster_corpus(eval_dir: Path, n: int, days: int, folder: Path) -> None:
     """``n`` articles over ``days`` days ending on END: the real articles of :func:`real_articles`
-    first, then texts made of the first half of one and the second half of another. Each text is
-    distinct, but the partner repeats every ``len(base)`` texts, so past twice the real articles
-    (about 35,000) a text is a near-duplicate of the one ``len(base)`` before it, differing in its
-    opening line: at 100,000 about three in five are merged copies. The measures are of this
-    corpus, copies included (a corpus of distinct pairs is the next bench's)."""
+    first, then texts each made of four quarters of four of them: in round ``r`` (the ``r``-th
+    ``len(base)`` texts), text ``i`` takes the first quarter of ``base[i % len(base)]`` and the
+    ``k``-th quarter of an article that a permutation of its own (:data:`_QUARTERS`) shifted by
+    ``r`` picks, so a real article's quarter is used once a round. Two texts that share a quarter
+    have a Jaccard similarity of about 1/7 (two texts of the same first article share no other
+    quarter, up to ``len(base) / 3`` rounds), far from a near-duplicate: the near-duplicates
+    merged are, nearly all, those among the real articles, as in a corpus of distinct reports. Each generated text opens with a line
+    of its own (the first word of its first quarter and its number)."""
     base = list(real_articles(eval_dir))
     folder.mkdir(parents=True)
+    split = [text.split() for _, text in base]
     for i in range(n):
         name, text = base[i % len(base)]
         if i >= len(base):
-            other = base[(i * 7919 + 13) % len(base)][1].split()
-            words = text.split()
-            text = " ".join(words[:max(1, len(words) // 2)] + other[len(other) // 2:])
-            text = f"{words[0] if words else 'Story'} {i}\n\n{text}"
+            r, a = divmod(i, len(base))
+            parts = []
+            for k, (times, plus) in enumerate(_QUARTERS):
+                words = split[(a * times + plus + r * k) % len(base)]
+                quarter = len(words) // 4
+                parts.extend(words[k * quarter:(k + 1) * quarter if k < 3 else len(words)])
+            text = f"{parts[0] if parts else 'Story'} {i}\n\n{' '.join(parts)}"
             name = f"{name}-{i}"
         day = END - dt.timedelta(days=i % days)
         (folder / f"{day.isoformat()}-{name}.txt").write_text(text, encoding="utf-8")
+
+
+#: of each quarter of a generated text (:func:`cluster_corpus`), the permutation of the real
+#: articles that picks its source: ``(a * times + plus) % len(base)``, before the round's shift
+_QUARTERS = ((1, 0), (7919, 13), (104729, 101), (15485863, 7))
 
 
 def _stage_values(log_file: Path, pattern: str) -> dict[str, float]:
@@ -722,9 +734,9 @@ without one is a group alone, unread). The chart's counts come from the topics s
 
 A 7-day briefing (`--days 7 --format md,json --no-history --no-cache`) of N articles, one `.txt`
 file each, dated over the 7 days: the real articles of section 8 first, then texts made of
-the first half of one and the second half of another (the partner repeats every round of the real
-articles, so past about 35,000 a text is a near-duplicate of one a round before: at 100,000 about
-three in five are merged copies, and the window briefs the rest). On this machine, then with `--scheduler`
+four quarters of four of them (`cluster_corpus`: each a real article's quarter once a round, so
+two texts share at most about a seventh of their shingles and the near-duplicates are those among
+the real articles; the window briefs them all). On this machine, then with `--scheduler`
 on a `distributed.LocalCluster` of 2 worker processes (one thread each) on the same machine,
 started afresh for each size; one run each. The driver is the `briefgen` process; a worker's
 peak is the larger of the two.
