@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article as loaded from the corpus.
 
@@ -34,7 +34,7 @@ SentenceKind = Literal["body", "heading", "dateline", "byline", "caption", "boil
 SENTENCE_KINDS: tuple[SentenceKind, ...] = ("body", "heading", "dateline", "byline", "caption", "boilerplate")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of an article, with its place in it."""
 
