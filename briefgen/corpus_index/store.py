@@ -205,31 +205,69 @@ class Fixed(Sequence[bytes]):
         return self.data[k * self.width:(k + 1) * self.width]
 
 
+class Texts(Sequence[str]):
+    """Strings stored end to end in ``data`` (UTF-8, NUL between two; a column of the snapshot:
+    paths, titles, links), each decoded only when asked for: a run holds the bytes and one
+    offset a string, not a string object an article."""
+
+    __slots__ = ("data", "ends")
+
+    def __init__(self, data: bytes, n: int) -> None:
+        self.data = data
+        found = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0) if n else np.zeros(0, dtype=np.int64)
+        if len(found) != max(n - 1, 0):
+            raise Damaged("its snapshot's columns do not fit together")
+        self.ends = np.append(found, len(data)) if n else found  #: where each string ends (its NUL, or the end)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[str]: ...
+
+    def __getitem__(self, k: int | slice) -> str | list[str]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = operator.index(k)
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        start = int(self.ends[k - 1]) + 1 if k else 0
+        return self.data[start:int(self.ends[k])].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data.decode("utf-8", "surrogatepass").split(_SEPARATOR) if len(self) else [])
+
+
 FILE_COLUMNS = ("path", "size", "mtime_ns", "stamp", "seen_ns", "notes", "count", "sha256")
 ARTICLE_COLUMNS = ("seq", "id", "title", "source", "date", "url", "digest", "signature", "words", "about")
 
 
 class Held:
-    """What the index holds of its files, a column (a list) a field: the files' fields
+    """What the index holds of its files, a column (a sequence) a field: the files' fields
     (:data:`FILE_COLUMNS`: those of :class:`Entry`, ``notes`` its problems and warnings as JSON,
     ``""`` when it has none, ``count`` its articles), and their articles' (:data:`ARTICLE_COLUMNS`:
     those of :class:`Record`), each file's together, files in the same order. A run reads it
     whole from the snapshot (:func:`_snapshot`), without an object made for each file or article."""
 
-    path: list[str]
+    path: Sequence[str]
     size: list[int]
     mtime_ns: list[int]
-    stamp: list[str]
+    stamp: Sequence[str]
     seen_ns: list[int]
-    notes: list[str]
+    notes: Sequence[str]
     count: list[int]
     sha256: Sequence[bytes]
     seq: list[int]
-    id: list[str]
-    title: list[str]
-    source: list[str]
-    date: list[str | None]
-    url: list[str]
+    id: Sequence[str]
+    title: Sequence[str]
+    source: Sequence[str]
+    date: Sequence[str | None]
+    url: Sequence[str]
     digest: Sequence[bytes]
     signature: Sequence[bytes]
     words: list[int]
@@ -702,6 +740,8 @@ def _column(name: str, values: list[Any]) -> tuple[str, str, bytes]:
     joined, anything else (a string holding NUL, a number past int64, ``None``) as JSON."""
     if isinstance(values, Fixed):
         return name, f"bytes{values.width}", values.data
+    if isinstance(values, Texts):
+        return name, "text", values.data
     if all(type(v) is int for v in values) and all(-2**63 <= v < 2**63 for v in values):
         return name, "int64", np.array(values, dtype=np.int64).tobytes()
     if all(type(v) is str for v in values):
@@ -719,14 +759,14 @@ def _values(kind: str, data: bytes, n: int) -> Sequence[Any]:
     if kind == "int64":
         values: list[Any] = np.frombuffer(data, dtype=np.int64).tolist() if len(data) % 8 == 0 else []
     elif kind == "text":
-        values = data.decode("utf-8", "surrogatepass").split(_SEPARATOR) if n else []
+        values = Texts(data, n)  # type: ignore[assignment]  # a sequence, decoded when asked
     elif kind.startswith("bytes") and kind[5:].isdigit() and int(kind[5:]) > 0:
         values = Fixed(data, int(kind[5:]))  # type: ignore[assignment]  # a sequence, sliced when asked
     elif kind == "json":
         values = json.loads(data)
     else:
         raise Damaged(f"its snapshot holds a column of an unknown kind {kind!r}")
-    if not isinstance(values, list | Fixed) or len(values) != n or (isinstance(values, Fixed) and len(data) % values.width):
+    if not isinstance(values, list | Fixed | Texts) or len(values) != n or (isinstance(values, Fixed) and len(data) % values.width):
         raise Damaged("its snapshot's columns do not fit together")
     return values
 
