@@ -394,6 +394,21 @@ def test_a_changed_row_is_caught_by_its_checksum(indexed, where: str) -> None:
     assert files(out) == expected
 
 
+@pytest.mark.parametrize("values", [["Kabul talks", "", "Тегеран: ĳ ✓", "lone \udc80 surrogate", ""], [""]])
+def test_a_text_column_of_the_snapshot_reads_back_as_written(values: list[str]) -> None:
+    name, kind, data = store_module._column("title", values)
+    assert kind == "text"
+    column = store_module._values(kind, data, len(values))
+    assert isinstance(column, store_module.Texts)  # held as bytes, each string decoded when asked
+    assert len(column) == len(values) and list(column) == values and column[:] == values
+    assert [column[k] for k in range(len(values))] == values and [column[-1 - k] for k in range(len(values))] == values[::-1]
+    with pytest.raises(IndexError):
+        column[len(values)]
+    assert store_module._column("title", column) == (name, kind, data)  # written back without a string made
+    with pytest.raises(store_module.Damaged, match="do not fit together"):
+        store_module._values(kind, data, len(values) + 1)
+
+
 @pytest.mark.e2e
 def test_a_damaged_page_of_texts_is_found_when_read_and_the_index_rebuilt_next_run(indexed) -> None:
     corpus, out, expected = indexed  # SQLite's check of every run covers the snapshot, not the texts
