@@ -43,6 +43,7 @@ from briefgen.stages import (
     pool,
     rows_of,
     score_part,
+    split_of,
     split_part,
 )
 from briefgen.stories import StorySettings, group_articles
@@ -182,6 +183,7 @@ def brief_parts(mapper: Mapper, parts: Sequence[Any], window: Window, settings: 
     started = time.perf_counter()
     split = mapper.split(parts, settings)
     weighed = _weighed(mapper, split, window, settings)
+    split = [mapper.submit(split_of, part) for part in weighed.scored]  # as the scored parts keep them: the split's own go
     mapper.stage("split", started, f"{len(window.articles)} articles, {weighed.total} sentences, {weighed.stems} stems, "
                                    f"{len(split)} tasks")
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
 import numpy as np
@@ -33,7 +33,7 @@ class TermMatrix:
     idf: np.ndarray
     vocabulary: dict[str, int]
     stems: list[list[str]]  #: each text's stems, in order (for phrase matching)
-    by_term: sp.csc_matrix  #: ``counts`` by column, to find the texts holding a term
+    by_term: sp.csc_matrix | None  #: ``counts`` by column, to find the texts holding a term (``None``: :meth:`weights_only`)
     #: each text's content words, one a stem (terms match them as words); ``None``: stems only
     words: list[list[str]] | None = None
     #: every text's stems as ``vocabulary`` columns, in order, text after text (:func:`column_dtype`; ``None``: not kept)
@@ -41,6 +41,13 @@ class TermMatrix:
     #: the rows that hold each term asked of :func:`term_rows` so far (the sections' term rule and
     #: the relevance model ask for the same terms)
     found: dict[Term, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def weights_only(self) -> TermMatrix:
+        """The matrix without what finding terms reads (its texts' stems, words and tokens, its
+        counts by column, the rows found): its counts and weights alone, as a scored part keeps
+        it for the rest of a run (a window's stems and counts by column are hundreds of bytes a
+        sentence). Terms cannot be found in it."""
+        return replace(self, stems=[], by_term=None, words=None, tokens=None, found={})
 
 
 def term_matrix(texts: Sequence[str]) -> TermMatrix:
@@ -184,6 +191,8 @@ def _term_rows(matrix: TermMatrix, term: Term) -> np.ndarray:
 
 def _column_rows(matrix: TermMatrix, column: int) -> np.ndarray:
     by_term = matrix.by_term
+    if by_term is None:
+        raise ValueError("terms are found in a matrix before it is kept with its weights only")
     return by_term.indices[by_term.indptr[column]:by_term.indptr[column + 1]]
 
 

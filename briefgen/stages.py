@@ -188,7 +188,7 @@ def score_part(part: Part, offset: int, article_offset: int, weights: tuple[dict
     candidates (:func:`candidate_mask`), similarity to the ``history``."""
     matrix = matrix_of(part.stems, *weights, words=part.words)
     scores = topic_scores(matrix, [compile_topic(t) for t in settings.topics], settings.ranking, part.articles, part.owner)
-    matrix = replace(matrix, tokens=None)  # read by the relevance model alone: not kept for the rest of the run
+    matrix = matrix.weights_only()  # the rest reads its weights alone: kept so for the rest of the run
     candidate = candidate_mask(scores)
     standalone = standalone_at(part.sentences, np.flatnonzero(candidate.any(axis=1)))
     positions = np.array([s.position for s in part.sentences], dtype=np.float64)
@@ -196,8 +196,13 @@ def score_part(part: Part, offset: int, article_offset: int, weights: tuple[dict
            if len(part.owner) else np.zeros(0))
     prior, lead = sentence_priors(positions, standalone, age, [s.text for s in part.sentences], part.owner, settings.ranking)
     best = np.array([scores[candidate[:, j], j].max() if candidate[:, j].any() else 0.0 for j in range(scores.shape[1])])
-    return ScoredPart(part, offset, article_offset, matrix, scores, prior, lead, standalone,
-                      history_similarity(matrix, history), candidate, best)
+    return ScoredPart(replace(part, stems=[]), offset, article_offset, matrix, scores, prior, lead, standalone,
+                      history_similarity(matrix, history), candidate, best)  # the part without the stems scored
+
+
+def split_of(part: ScoredPart) -> Part:
+    """The part a scored part was scored from, as it keeps it (without its stems)."""
+    return part.split
 
 
 def best_of(part: ScoredPart) -> np.ndarray:

@@ -168,7 +168,7 @@ def similarity_graph(texts: Sequence[str], days: np.ndarray, time_scale: float,
     tfidf = key_vectors(texts)
     days = np.asarray(days, dtype=np.float64)
     i, j, dot = _joined(_close_pairs(tfidf, days, within))
-    return _symmetric(i, j, dot * np.exp(-np.abs(days[i] - days[j]) / time_scale), len(texts))
+    return _symmetric((i, j, dot * np.exp(-np.abs(days[i] - days[j]) / time_scale)), len(texts))
 
 
 def _close_pairs(vectors: sp.csr_matrix, days: np.ndarray, within: float) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -292,14 +292,18 @@ def link_level(weighed: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]
             left_out = left_out or pruned
             yield i, j, weight
 
-    i, j, weight = _joined(kept())
-    graph = _symmetric(i, j, weight, len(size))
-    del i, j, weight
+    graph = _symmetric(_joined(kept()), len(size))
     return np.unique(average_link(graph, threshold, size, FLOOR), return_inverse=True)[1], left_out
 
 
-def _symmetric(i: np.ndarray, j: np.ndarray, weights: np.ndarray, n: int) -> sp.csr_matrix:
-    return sp.csr_matrix((np.concatenate([weights, weights]), (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n))
+def _symmetric(pairs: tuple[np.ndarray, np.ndarray, np.ndarray], n: int) -> sp.csr_matrix:
+    """The graph of ``n`` nodes whose edges are the ``pairs`` (firsts, seconds, weights; each
+    pair once), both ways. The pairs are let go once read (a caller that keeps no other
+    reference frees them), and the graph is made as the sum of its two halves: the edges are
+    many, and no copy of them is made twice."""
+    upper = sp.csr_matrix((pairs[2], (pairs[0], pairs[1])), shape=(n, n))
+    del pairs
+    return (upper + upper.T).tocsr()
 
 
 def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | None = None,
@@ -342,12 +346,16 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
         if floor > 0:  # of the pairs over the threshold, those under floor / sqrt(a × b) are no candidates
             over = np.flatnonzero(average >= threshold)
             average[over[average[over] * np.sqrt(size[rows[over]] * size[sums.indices[over]]) < floor]] = -np.inf
+            del over
         linked = np.flatnonzero(degree)
         starts = sums.indptr[linked]
         top = np.full(m, -np.inf)
         top[linked] = np.maximum.reduceat(average, starts)
         best = np.full(m, m)
-        best[linked] = np.minimum.reduceat(np.where(average == top[rows], sums.indices, m), starts)
+        at = np.flatnonzero(average == top[rows])  # each row's edges of its top average (ties: the lowest neighbour)
+        del average  # a value an edge: the largest of what a round holds
+        np.minimum.at(best, rows[at], sums.indices[at])
+        del at
         i = np.flatnonzero(top >= threshold)
         j = best[i]
         mutual = (best[j] == i) & (i < j)
@@ -360,9 +368,14 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
         alive[j] = False
         target = (np.cumsum(alive) - 1)[target].astype(sums.indices.dtype)
         k = int(alive.sum())
-        r, c = target[rows], target[sums.indices]
+        r = target[rows]
+        del rows
+        c = target[sums.indices]
         keep = r != c
-        sums = sp.csr_matrix((sums.data[keep], (r[keep], c[keep])), shape=(k, k))
+        data, r, c = sums.data[keep], r[keep], c[keep]
+        del keep, sums  # the graph contracted from the edges kept alone
+        sums = sp.csr_matrix((data, (r, c)), shape=(k, k))
+        del data, r, c
         sums.sum_duplicates()
         size = np.bincount(target, weights=size, minlength=k)
         label = target[label]

@@ -16,7 +16,7 @@ from briefgen.config import Options
 from briefgen.models import History, Sentence, Topic
 from briefgen.pipeline import Here, Window, brief_parts, build_briefing
 from briefgen.rank import points_back
-from briefgen.score import compile_topic, stem_frequencies, term_matrix, vocabulary
+from briefgen.score import compile_topic, stem_frequencies, term_matrix, term_rows, vocabulary
 from briefgen.stages import (
     POINTING_BACK,
     Settings,
@@ -256,15 +256,23 @@ def test_a_daily_run_leaves_the_garbage_collector_as_it_found_it() -> None:
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
 
 
-def test_a_scored_part_keeps_its_term_matrix_without_the_columns_the_relevance_model_read(settings: Settings) -> None:
-    """The window's stems as columns (``TermMatrix.tokens``) serve the relevance model alone: a
-    scored part, kept for the rest of the run, holds its matrix without them (less memory), the
-    counts and weights it is read for still there."""
+def test_a_scored_part_keeps_its_term_weights_alone(settings: Settings) -> None:
+    """What finding terms reads (the stems, words and tokens of the sentences, the counts by
+    column) serves the scoring alone: a scored part, kept for the rest of the run, holds its
+    matrix's counts and weights without them (less memory), and its part without the stems; a
+    term asked of that matrix is an error, not an empty answer."""
     articles = [make_article(TRADE_TEXT)]
     part = split_part(articles, settings)
     scored = score_part(part, 0, 0, vocabulary([stem_frequencies(part.stems)]), settings, dt.date(2026, 11, 29), [])
-    assert scored.matrix.tokens is None
-    assert scored.matrix.counts.shape[0] == len(part.sentences) > 0 and scored.matrix.tfidf.nnz > 0
+    matrix = scored.matrix
+    assert matrix.tokens is None and matrix.by_term is None and matrix.words is None and matrix.stems == [] and not matrix.found
+    assert scored.split.stems == [] and part.stems  # the part given is left as it was
+    assert scored.split.sentences == part.sentences and scored.split.keys == part.keys
+    assert matrix.counts.shape[0] == len(part.sentences) > 0 and matrix.tfidf.nnz > 0
+    held = [t for t in compile_topic(settings.topics[0]).terms if all(s in matrix.vocabulary for s in t.stems)]
+    assert held  # a trade term the text holds
+    with pytest.raises(ValueError, match="before it is kept with its weights only"):
+        term_rows(matrix, held[0])
 
 
 def test_a_parts_words_are_stemmed_as_one_by_one() -> None:
