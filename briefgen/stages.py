@@ -168,7 +168,7 @@ def standalone_at(sentences: Sequence[Sentence], rows: np.ndarray) -> np.ndarray
 class ScoredPart:
     """A part's sentences weighed with the whole window's vocabulary and IDF, and scored."""
 
-    split: Part
+    split: Part  #: the part scored, without its stems (read by the scoring alone)
     offset: int  #: the row of its first sentence in the whole window
     article_offset: int  #: the index of its first article in the window
     matrix: TermMatrix

@@ -299,8 +299,8 @@ def link_level(weighed: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]
 def _symmetric(pairs: tuple[np.ndarray, np.ndarray, np.ndarray], n: int) -> sp.csr_matrix:
     """The graph of ``n`` nodes whose edges are the ``pairs`` (firsts, seconds, weights; each
     pair once), both ways. The pairs are let go once read (a caller that keeps no other
-    reference frees them), and the graph is made as the sum of its two halves: the edges are
-    many, and no copy of them is made twice."""
+    reference frees them), and the graph is the sum of its upper half and that half turned
+    over, not built from the pairs written out twice: the edges are many."""
     upper = sp.csr_matrix((pairs[2], (pairs[0], pairs[1])), shape=(n, n))
     del pairs
     return (upper + upper.T).tocsr()

@@ -351,8 +351,10 @@ def cluster_corpus(eval_dir: Path, n: int, days: int, folder: Path) -> None:
     ``k``-th quarter of an article that a permutation of its own (:data:`_QUARTERS`) shifted by
     ``r`` picks, so a real article's quarter is used once a round. Two texts that share a quarter
     have a Jaccard similarity of about 1/7 (two texts of the same first article share no other
-    quarter, up to ``len(base) / 3`` rounds), far from a near-duplicate: the near-duplicates
-    merged are, nearly all, those among the real articles, as in a corpus of distinct reports. Each generated text opens with a line
+    quarter, up to ``len(base) / 3`` rounds), more where quarters follow one template (Reuters'
+    earnings reports: 0.3 to 0.7, likely pairs the near-duplicate stage checks), far from a
+    near-duplicate: those merged are, nearly all, among the real articles (20,990 of them, so a
+    million texts use each in about 48 rounds). Each generated text opens with a line
     of its own (the first word of its first quarter and its number)."""
     base = list(real_articles(eval_dir))
     folder.mkdir(parents=True)
@@ -735,8 +737,9 @@ without one is a group alone, unread). The chart's counts come from the topics s
 A 7-day briefing (`--days 7 --format md,json --no-history --no-cache`) of N articles, one `.txt`
 file each, dated over the 7 days: the real articles of section 8 first, then texts made of
 four quarters of four of them (`cluster_corpus`: each a real article's quarter once a round, so
-two texts share at most about a seventh of their shingles and the near-duplicates are those among
-the real articles; the window briefs them all). On this machine, then with `--scheduler`
+two texts that share a quarter share about a seventh of their shingles, more where the quarters
+follow one template, as Reuters' earnings reports do, and the near-duplicates merged are those
+among the real articles; the window briefs them all). On this machine, then with `--scheduler`
 on a `distributed.LocalCluster` of 2 worker processes (one thread each) on the same machine,
 started afresh for each size; one run each. The driver is the `briefgen` process; a worker's
 peak is the larger of the two.

@@ -47,7 +47,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
@@ -56,6 +56,8 @@ from briefgen.files import flock_waiting, printable
 from briefgen.relevance import MODEL_RESOURCE
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 SCHEMA = 4  #: the layout of the tables below; an index of another layout is rebuilt
 FILE_NAME = "corpus.sqlite"
@@ -176,7 +178,34 @@ def checksum(fields: Iterable[object]) -> bytes:
     return hashlib.blake2b(pickle.dumps(tuple(fields), protocol=5), digest_size=16).digest()
 
 
-class Fixed(Sequence[bytes]):
+class Packed(Sequence[T]):
+    """Values stored end to end in one ``bytes`` (a column of the snapshot), each made only
+    when asked for (:meth:`at`): a run holds the bytes, not an object a value."""
+
+    __slots__ = ()
+
+    def at(self, k: int) -> T:
+        """The ``k``-th value (``0 <= k < len(self)``)."""
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, k: int) -> T: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[T]: ...
+
+    def __getitem__(self, k: int | slice) -> T | list[T]:
+        if isinstance(k, slice):
+            return [self.at(i) for i in range(*k.indices(len(self)))]
+        k = operator.index(k)
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self.at(k)
+
+
+class Fixed(Packed[bytes]):
     """Byte strings of one ``width`` stored end to end in ``data`` (a column of the snapshot:
     hashes, digests, signatures), each sliced out only when asked for."""
 
@@ -188,24 +217,11 @@ class Fixed(Sequence[bytes]):
     def __len__(self) -> int:
         return len(self.data) // self.width
 
-    @overload
-    def __getitem__(self, k: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[bytes]: ...
-
-    def __getitem__(self, k: int | slice) -> bytes | list[bytes]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        k = operator.index(k)
-        if k < 0:
-            k += len(self)
-        if not 0 <= k < len(self):
-            raise IndexError(k)
+    def at(self, k: int) -> bytes:
         return self.data[k * self.width:(k + 1) * self.width]
 
 
-class Texts(Sequence[str]):
+class Texts(Packed[str]):
     """Strings stored end to end in ``data`` (UTF-8, NUL between two; a column of the snapshot:
     paths, titles, links), each decoded only when asked for: a run holds the bytes and one
     offset a string, not a string object an article."""
@@ -222,20 +238,7 @@ class Texts(Sequence[str]):
     def __len__(self) -> int:
         return len(self.ends)
 
-    @overload
-    def __getitem__(self, k: int) -> str: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[str]: ...
-
-    def __getitem__(self, k: int | slice) -> str | list[str]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        k = operator.index(k)
-        if k < 0:
-            k += len(self)
-        if not 0 <= k < len(self):
-            raise IndexError(k)
+    def at(self, k: int) -> str:
         start = int(self.ends[k - 1]) + 1 if k else 0
         return self.data[start:int(self.ends[k])].decode("utf-8", "surrogatepass")
 
