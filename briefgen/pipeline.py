@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +27,7 @@ from briefgen.config import Options
 from briefgen.models import Article, Briefing, History, Item, Section, Sentence
 from briefgen.parallel import Progress
 from briefgen.rank import centrality, ranked
-from briefgen.score import vocabulary
+from briefgen.score import Frequencies, vocabulary
 from briefgen.select import Pick, Ranking, Selector, on_topic, select
 from briefgen.stages import (
     Found,
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Here", "Mapper", "Selection", "Window", "brief_parts", "build_briefing", "finish"]
 
+GATHERED_AT_ONCE = 16  #: parts' results a reduction takes in at once (:func:`gathered`)
 SECOND_BULLET_FROM = 3  # articles a story needs for a second bullet (one with a figure the first lacks)
 HOME_SHARE = 0.2  #: share of an article's sentences on its story's home topic, in one article at least (:func:`story_homes`)
 
@@ -216,10 +217,16 @@ class _Weighed:
 def _weighed(mapper: Mapper, split: Sequence[Any], window: Window, settings: Settings) -> _Weighed:
     """The window's vocabulary and IDF reduced from the parts' stem frequencies, and each part
     scored with them (:func:`briefgen.stages.score_part`)."""
-    counted = mapper.gather([mapper.submit(frequencies, part) for part in split])
-    columns, idf = vocabulary(counted)
+    texts: list[int] = []  # of each part, as its counts are folded in
+
+    def counted() -> Iterator[Frequencies]:
+        for found in gathered(mapper.gather, [mapper.submit(frequencies, part) for part in split]):
+            texts.append(found.texts)
+            yield found
+
+    columns, idf = vocabulary(counted())
     weights = mapper.share((columns, idf))
-    offsets = np.concatenate(([0], np.cumsum([c.texts for c in counted]))).astype(np.int64)
+    offsets = np.concatenate(([0], np.cumsum(texts))).astype(np.int64)
     article_offsets = np.cumsum([0] + mapper.gather([mapper.submit(owner_count, part) for part in split]))
     scored = [mapper.submit(score_part, part, int(offsets[k]), int(article_offsets[k]), weights, settings, window.end,
                             list(window.history.sentences)) for k, part in enumerate(split)]
@@ -276,6 +283,17 @@ def _selection(mapper: Mapper, split: Sequence[Any], weighed: _Weighed, pooled: 
     sentences = dict(zip(fetched.rows.tolist(), fetched.sentences, strict=True))
     sentences.update(met)
     return Selection(rankings, sentences, article_index, standalone, topic_of, seen, tfidf, close, share, about, groups)
+
+
+def gathered(gather: Callable[[Sequence[Any]], list[Any]], handles: list[Any], at_once: int = GATHERED_AT_ONCE) -> Iterator[Any]:
+    """The results of ``handles`` (a list the caller gives up) in order, ``gather``-ed
+    ``at_once`` at a time, each handle let go once its result is handed on: on a cluster, the
+    driver holds a few parts' results at a time, not all of them (their stems: hundreds of
+    kilobytes a part)."""
+    for start in range(0, len(handles), at_once):
+        got = gather(handles[start:start + at_once])
+        handles[start:start + len(got)] = [None] * len(got)
+        yield from got
 
 
 def owner_count(part: Any) -> int:

@@ -11,7 +11,7 @@ a sentence relevant alone; an ``exclude`` term sets the sentence's relevance to 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 
@@ -74,18 +74,20 @@ def stem_frequencies(text_stems: Sequence[Sequence[str]]) -> Frequencies:
     return Frequencies(len(text_stems), order, np.fromiter(map(held.__getitem__, order), dtype=np.int64, count=len(order)))
 
 
-def vocabulary(parts: Sequence[Frequencies]) -> tuple[dict[str, int], np.ndarray]:
+def vocabulary(parts: Iterable[Frequencies]) -> tuple[dict[str, int], np.ndarray]:
     """The reduce step of the term weights: the vocabulary of all ``parts`` (stems in the order
-    they first appear, part after part) and each stem's IDF, ``log((1 + n) / (1 + df)) + 1``."""
+    they first appear, part after part) and each stem's IDF, ``log((1 + n) / (1 + df)) + 1``.
+    The parts are folded in one at a time, so that a caller may hand them over as they come."""
     columns: dict[str, int] = {}
-    placed = []
+    df = np.zeros(1, dtype=np.int64)
+    total = 0
     for part in parts:
-        placed.append((np.array([columns.setdefault(s, len(columns)) for s in part.stems], dtype=np.int64), part.df))
-    df = np.zeros(max(len(columns), 1), dtype=np.int64)
-    for where, counts in placed:
-        df[where] += counts
-    total = sum(part.texts for part in parts)
-    return columns, np.log((1 + total) / (1 + df)) + 1.0
+        where = np.array([columns.setdefault(s, len(columns)) for s in part.stems], dtype=np.int64)
+        if len(columns) > len(df):  # grown by doubling
+            df = np.concatenate([df, np.zeros(max(len(columns), 2 * len(df)) - len(df), dtype=np.int64)])
+        df[where] += part.df  # a part's stems are distinct
+        total += part.texts
+    return columns, np.log((1 + total) / (1 + df[:max(len(columns), 1)])) + 1.0
 
 
 def matrix_of(text_stems: Sequence[list[str]], columns: dict[str, int], idf: np.ndarray,

@@ -2,6 +2,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from briefgen.config import Options
@@ -9,7 +10,9 @@ from briefgen.evaluation.standalone import pointing_back_share
 from briefgen.load import load_corpus
 from briefgen.models import Briefing, History
 from briefgen.output.render import to_markdown
-from briefgen.pipeline import build_briefing
+from briefgen.pipeline import build_briefing, gathered
+from briefgen.score import stem_frequencies, vocabulary
+from briefgen.text.words import stems
 from tests.conftest import OFF_TOPIC_TEXT, RECOGNITION_TEXT, SECURITY_TEXT, TRADE_TEXT, make_article
 
 DAY = dt.date(2026, 11, 24)
@@ -279,3 +282,21 @@ def test_a_big_story_may_have_a_second_bullet_only_for_a_figure_the_first_lacks(
         assert len(b.key_points) == 1  # a story is one key point
     alone = brief([make_article(f"{CHECKPOINT[0][1]} {figure}", id="c", title="Kunduz checkpoint attacked")], options)
     assert len(all_items(alone)) == 1  # one article: one bullet, figure or not
+
+
+def test_the_window_vocabulary_is_the_same_folded_in_a_few_parts_at_a_time() -> None:
+    """The driver reduces the parts' stem counts as they come, a few at a time (:func:`gathered`):
+    the vocabulary and IDF are those of all the parts at once, each handle let go once read."""
+    texts = [TRADE_TEXT, SECURITY_TEXT, RECOGNITION_TEXT, OFF_TOPIC_TEXT] * 5
+    parts = [stem_frequencies([stems(t) for t in texts[k:k + 3]]) for k in range(0, len(texts), 3)]
+    whole = vocabulary([stem_frequencies([stems(t) for t in texts])])
+    calls: list[int] = []
+    handles: list[object] = list(parts)
+
+    def gather(some: list[object]) -> list[object]:
+        calls.append(len(some))
+        return list(some)
+
+    columns, idf = vocabulary(gathered(gather, handles, at_once=2))
+    assert columns == whole[0] and np.array_equal(idf, whole[1])
+    assert calls == [2, 2, 2, 1] and handles == [None] * len(parts)

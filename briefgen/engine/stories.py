@@ -26,6 +26,7 @@ import scipy.sparse as sp
 
 from briefgen.engine.cluster import Cluster
 from briefgen.models import Article
+from briefgen.pipeline import gathered
 from briefgen.score import Frequencies, stem_frequencies, vocabulary
 from briefgen.stages import keys_of
 from briefgen.stories import (
@@ -62,7 +63,7 @@ def cluster_stories(cluster: Cluster, split: Sequence[Any], articles: Sequence[A
     if not articles:
         return []
     stemmed = [cluster.submit(stemmed_keys, part) for part in split]
-    weights = cluster.share(vocabulary(cluster.gather([cluster.submit(counts_of, s) for s in stemmed])))
+    weights = cluster.share(vocabulary(gathered(cluster.gather, [cluster.submit(counts_of, s) for s in stemmed])))
     vectors = sp.vstack(cluster.gather([cluster.submit(rows_of_keys, s, weights) for s in stemmed]), format="csr")
 
     def link(blocks: Iterable[LevelBlock], within: float, time_scale: float, floor: float, threshold: float,
