@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Here", "Mapper", "Selection", "Window", "brief_parts", "build_briefing", "finish"]
 
-GATHERED_AT_ONCE = 16  #: parts' results a reduction takes in at once (:func:`gathered`)
+GATHERED_AT_ONCE = 16  #: tasks' results the driver takes in at once (:func:`gathered`)
 SECOND_BULLET_FROM = 3  # articles a story needs for a second bullet (one with a figure the first lacks)
 HOME_SHARE = 0.2  #: share of an article's sentences on its story's home topic, in one article at least (:func:`story_homes`)
 
@@ -287,9 +287,9 @@ def _selection(mapper: Mapper, split: Sequence[Any], weighed: _Weighed, pooled: 
 
 def gathered(gather: Callable[[Sequence[Any]], list[Any]], handles: list[Any], at_once: int = GATHERED_AT_ONCE) -> Iterator[Any]:
     """The results of ``handles`` (a list the caller gives up) in order, ``gather``-ed
-    ``at_once`` at a time, each handle let go once its result is handed on: on a cluster, the
-    driver holds a few parts' results at a time, not all of them (their stems: hundreds of
-    kilobytes a part)."""
+    ``at_once`` at a time, each handle let go once gathered: on a cluster, the driver holds a
+    few tasks' results at a time, not all of them (a part's stem counts, a loading partition's
+    metadata: hundreds of kilobytes each)."""
     for start in range(0, len(handles), at_once):
         got = gather(handles[start:start + at_once])
         handles[start:start + len(got)] = [None] * len(got)

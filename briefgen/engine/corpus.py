@@ -48,12 +48,12 @@ from briefgen.engine.tasks import (
 from briefgen.errors import ArticleError
 from briefgen.load import SUFFIXES, corpus_names, kept_members, unique_ids
 from briefgen.models import Activity, Article
+from briefgen.pipeline import gathered
 
 log = logging.getLogger(__name__)
 
 FILES_PER_PART = 250  #: files a loading task reads
 ARTICLES_PER_PART = 1000  #: window articles a briefing task works on
-GATHERED_AT_ONCE = 16  #: loading partitions whose metadata the driver takes in at once
 
 _CPU = {"mark": time.process_time()}  #: the driver's CPU time at the last stage's end
 
@@ -115,15 +115,13 @@ class ClusterCorpus:
         signed = [cluster.submit(part_meta, part) for part in self.parts]  # the signatures stay on the workers
         taken: list[Any] = [cluster.submit(columns_of, s) for s in signed]
         days, keys, counts, present = [], [], [], 0
-        for start in range(0, len(taken), GATHERED_AT_ONCE):  # a few at a time: never every partition's results at once
-            for p, loaded in enumerate(cluster.gather(taken[start:start + GATHERED_AT_ONCE]), start):
-                taken[p] = None
-                days.append(loaded.days)
-                keys.append(loaded.keys)
-                counts.append(len(loaded.days))
-                present += int(loaded.words.sum())
-                self.problems.extend(loaded.problems)
-                self.warnings.extend(loaded.warnings)
+        for loaded in gathered(cluster.gather, taken):  # a few at a time: never every partition's results at once
+            days.append(loaded.days)
+            keys.append(loaded.keys)
+            counts.append(len(loaded.days))
+            present += int(loaded.words.sum())
+            self.problems.extend(loaded.problems)
+            self.warnings.extend(loaded.warnings)
         self._days = np.concatenate([np.zeros(0, dtype=np.int32), *days])  #: each article's date, an ordinal (NO_DATE: none)
         self._offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)  #: each partition's first article, and the count
         n = len(self._days)
@@ -163,11 +161,8 @@ class ClusterCorpus:
         runs = np.split(order, firsts[1:]) if len(order) else []
         tasks: list[Any] = [self.cluster.submit(fields_of, self.parts[p], (members[run] - self._offsets[p]).tolist(), tuple(names))
                             for p, run in zip(used.tolist(), runs, strict=True)]
-        for start in range(0, len(tasks), GATHERED_AT_ONCE):
-            got = self.cluster.gather(tasks[start:start + GATHERED_AT_ONCE])
-            tasks[start:start + GATHERED_AT_ONCE] = [None] * len(got)
-            for run, answers in zip(runs[start:start + GATHERED_AT_ONCE], got, strict=True):
-                yield from zip(run.tolist(), answers, strict=True)
+        for run, answers in zip(runs, gathered(self.cluster.gather, tasks), strict=True):
+            yield from zip(run.tolist(), answers, strict=True)
 
     def _unique_ids(self, keys: np.ndarray) -> dict[int, str]:
         """The articles whose id :func:`briefgen.load.unique_ids` changes (``keys``: each id
