@@ -137,7 +137,7 @@ def test_near_duplicates_across_partitions_and_shards_and_stories_in_runs(schedu
     monkeypatch.setattr(engine_corpus, "ARTICLES_PER_PART", 90)
     monkeypatch.setattr(duplicates, "PARTITIONS_PER_RUN", 3)
     monkeypatch.setattr(duplicates, "ARTICLES_PER_SHARD", 70)
-    monkeypatch.setattr(duplicates, "CHECKS_AT_ONCE", 2)  # the pairs of partitions checked a few tasks at a time
+    monkeypatch.setattr(duplicates, "SHARDS_AT_ONCE", 2)  # the shards submitted a few at a time
     found: list[Any] = []
 
     def spied(cluster: Any, parts: Any, signed: Any, counts: Any, present: int) -> Any:

@@ -1,27 +1,31 @@
 """The corpus's near-duplicates found on the workers: the MinHash band keys of each run of
-partitions, shuffled by key, each shard's buckets paired, the pairs checked where the texts are.
+partitions, shuffled by key, each shard's buckets paired, the pairs' texts shuffled to the shard
+and checked there.
 
 :func:`briefgen.dedupe.duplicate_groups` on one machine puts every text in one bucket a band
 (:func:`~briefgen.dedupe.band_keys`), pairs each with the next :data:`~briefgen.dedupe.WINDOW`
 texts of its bucket, keeps the pairs whose signatures agree enough and compares their words. On
-the cluster the same happens in three steps of tasks, and the driver sees neither a signature
-nor a candidate pair (:func:`duplicate_pairs`):
+the cluster the same happens in four steps of tasks, and the driver sees neither a signature,
+nor a candidate pair, nor a text (:func:`duplicate_pairs`):
 
 1. **emit** (:func:`emitted`): for a run of loading partitions and a shard, every (band,
    bucket, article) of the run whose bucket falls to that shard, with the signatures of those
    articles: the shuffle's map side, one task a run and shard;
 2. **pair** (:func:`shard_pairs`): a shard's buckets, gathered from every run, sorted by band,
    bucket and article (the order of the one-machine sort), each article paired with the next
-   ``WINDOW`` of its bucket, the pairs whose signatures agree kept, by the two partitions that
-   hold their texts; the driver asks each shard only which partition pairs it has;
-3. **check** (:func:`checked_pairs`): for each pair of partitions, the words of its likely pairs
-   compared (Jaccard ≥ :data:`~briefgen.dedupe.THRESHOLD`) on a worker that holds both; the
-   driver submits :data:`CHECKS_AT_ONCE` of these tasks at a time (a corpus whose copies are
-   spread over every partition has a task for most pairs of partitions: tens of thousands).
+   ``WINDOW`` of its bucket, the pairs whose signatures agree kept: one task a shard;
+3. **shingle** (:func:`shingled`): for a run of partitions and a shard, the word shingles of the
+   run's articles that the shard's pairs name: the join's map side, one task a run and shard;
+4. **check** (:func:`checked`): a shard's pairs whose words are near-duplicates (Jaccard ≥
+   :data:`~briefgen.dedupe.THRESHOLD`), from the shingles of every run: one task a shard.
 
-Only the confirmed pairs reach the driver, which joins them into groups
-(:func:`briefgen.dedupe.join_groups`). A group does not depend on the order its pairs come in
-nor on which of its pairs are asked about, so the groups are those of the run on one machine.
+The tasks number twice the runs times the shards, whatever the pairs: a corpus whose likely
+pairs are spread over every pair of partitions (a million articles: millions of such pairs)
+costs no more tasks than one whose copies sit side by side. The driver submits
+:data:`SHARDS_AT_ONCE` shards' tasks at a time and gathers only their confirmed pairs, which it
+joins into groups (:func:`briefgen.dedupe.join_groups`). A pair two shards both find is checked
+twice and kept once; a group does not depend on the order its pairs come in nor on which of
+its pairs are asked about, so the groups are those of the run on one machine.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from briefgen.dedupe import (
     BANDS,
     THRESHOLD,
     WINDOW,
+    Shingles,
     agreeing,
     band_keys,
     jaccard,
@@ -48,9 +53,8 @@ from briefgen.load import FileResult
 
 PARTITIONS_PER_RUN = 8  #: loading partitions whose band keys one emitting task computes
 ARTICLES_PER_SHARD = 25_000  #: articles (with words) a shard of band keys is made for
-CHECKS_AT_ONCE = 1000  #: tasks comparing the words of a pair of partitions submitted (and gathered) at once
+SHARDS_AT_ONCE = 4  #: shards whose tasks the driver submits (and whose confirmed pairs it gathers) at once
 Signed = tuple[Loaded, np.ndarray]  #: what :func:`briefgen.engine.tasks.part_meta` leaves on a worker
-PartPair = tuple[int, int]
 
 
 def shards_for(articles: int) -> int:
@@ -82,12 +86,12 @@ def emitted(shard: int, shards: int, offsets: Sequence[int], *signed: Signed) ->
             np.concatenate([np.zeros((0, width), dtype=np.uint64), *rows]))
 
 
-def shard_pairs(offsets: np.ndarray, *pieces: tuple[np.ndarray, ...]) -> dict[PartPair, np.ndarray]:
+def shard_pairs(*pieces: tuple[np.ndarray, ...]) -> np.ndarray:
     """The shuffle's reduce side: a shard's ``pieces`` (one from each run, :func:`emitted`)
     joined by band and bucket key; each article paired with the next ``WINDOW`` articles of its
     bucket (in article order, as :func:`briefgen.dedupe.candidate_pairs` pairs them), the pairs
-    whose signatures agree (:func:`briefgen.dedupe.agreeing`) kept, by the partitions of the two
-    articles (``offsets``: each partition's first article, and the number of articles last)."""
+    whose signatures agree (:func:`briefgen.dedupe.agreeing`) kept: article numbers in the corpus,
+    each pair once, in order (:func:`briefgen.dedupe.unique_pairs`)."""
     band = np.concatenate([p[0] for p in pieces])
     key = np.concatenate([p[1] for p in pieces])
     member = np.concatenate([p[2] for p in pieces])
@@ -101,42 +105,41 @@ def shard_pairs(offsets: np.ndarray, *pieces: tuple[np.ndarray, ...]) -> dict[Pa
         found.append(np.stack((member[:-distance][same], member[distance:][same]), axis=1))
     pairs = unique_pairs(np.concatenate(found))
     if not len(pairs):
-        return {}
+        return pairs
     numbers = np.concatenate([p[3] for p in pieces])
     rows = np.concatenate([p[4] for p in pieces])
     at = np.argsort(numbers)
     numbers, rows = numbers[at], rows[at]
     first, second = rows[np.searchsorted(numbers, pairs[:, 0])], rows[np.searchsorted(numbers, pairs[:, 1])]
-    pairs = pairs[agreeing(first, second, THRESHOLD)]
-    part = np.searchsorted(offsets, pairs, side="right") - 1
-    by: dict[PartPair, np.ndarray] = {}
-    for key_pair in np.unique(part, axis=0).tolist():
-        mine = (part[:, 0] == key_pair[0]) & (part[:, 1] == key_pair[1])
-        by[(key_pair[0], key_pair[1])] = pairs[mine]
-    return by
+    return pairs[agreeing(first, second, THRESHOLD)]
 
 
-def part_pairs(found: dict[PartPair, np.ndarray]) -> list[PartPair]:
-    """Which pairs of partitions a shard's likely pairs fall in (all the driver asks of it)."""
-    return sorted(found)
+def shingled(starts: Sequence[int], pairs: np.ndarray, *loaded: list[FileResult]) -> tuple[np.ndarray, Shingles]:
+    """The join's map side: the articles of a run of partitions (``loaded``; ``starts``: the
+    number in the corpus of each one's first article, and of the article after the run last)
+    that ``pairs`` name, in order: their numbers and word shingles (:func:`briefgen.dedupe.shingles`)."""
+    wanted = np.unique(pairs)
+    wanted = wanted[(wanted >= starts[0]) & (wanted < starts[-1])]
+    part = np.searchsorted(starts, wanted, side="right") - 1
+    texts: list[str] = []
+    for p in np.unique(part).tolist():
+        articles = [a.text for f in loaded[p] for a in f.articles]
+        texts += [articles[m - starts[p]] for m in wanted[part == p].tolist()]
+    return wanted, shingles(texts)
 
 
-def checked_pairs(first: list[FileResult], second: list[FileResult], starts: tuple[int, int], parts: PartPair,
-                  *shards: dict[PartPair, np.ndarray]) -> np.ndarray:
-    """The likely pairs of the partitions ``parts`` (held by ``first`` and ``second``, whose first
-    articles are numbered ``starts``) that ``shards`` found, those whose words are near-duplicates
-    (:func:`briefgen.dedupe.duplicate_groups`'s test): article numbers in the corpus."""
-    pairs = unique_pairs(np.concatenate([np.zeros((0, 2), dtype=np.int64)] + [s[parts] for s in shards if parts in s]))
-    texts = ([a.text for f in first for a in f.articles], [a.text for f in second for a in f.articles])
-    cache: dict[tuple[int, int], np.ndarray] = {}
-
-    def shingled(side: int, number: int) -> np.ndarray:
-        if (side, number) not in cache:
-            cache[(side, number)] = shingles([texts[side][number - starts[side]]]).of(0)
-        return cache[(side, number)]
-
-    same = [jaccard(shingled(0, i), shingled(1, j)) >= THRESHOLD for i, j in pairs.tolist()]
-    return pairs[np.array(same, dtype=bool)] if len(pairs) else pairs
+def checked(pairs: np.ndarray, *pieces: tuple[np.ndarray, Shingles]) -> np.ndarray:
+    """The join's reduce side: the ``pairs`` of a shard whose words are near-duplicates
+    (:func:`briefgen.dedupe.duplicate_groups`'s test), from the shingles of their articles
+    (``pieces``: :func:`shingled` of every run, in the runs' order)."""
+    if not len(pairs):
+        return pairs
+    numbers = np.concatenate([n for n, _ in pieces])
+    values = np.concatenate([s.values for _, s in pieces])
+    bounds = np.concatenate(([0], np.cumsum(np.concatenate([np.diff(s.bounds) for _, s in pieces]))))
+    found, at = Shingles(values, bounds), np.searchsorted(numbers, pairs)
+    same = [jaccard(found.of(i), found.of(j)) >= THRESHOLD for i, j in at.tolist()]
+    return pairs[np.array(same, dtype=bool)]
 
 
 def duplicate_pairs(cluster: Cluster, parts: Sequence[Any], signed: Sequence[Any], counts: Sequence[int],
@@ -147,17 +150,14 @@ def duplicate_pairs(cluster: Cluster, parts: Sequence[Any], signed: Sequence[Any
     workers."""
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     shards = shards_for(present)
-    runs = range(0, len(parts), PARTITIONS_PER_RUN)
-    pieces = [[cluster.submit(emitted, shard, shards, offsets[k:min(k + PARTITIONS_PER_RUN, len(parts))].tolist(),
-                              *signed[k:k + PARTITIONS_PER_RUN]) for k in runs] for shard in range(shards)]
-    paired = [cluster.submit(shard_pairs, offsets, *mine) for mine in pieces]
-    having: dict[PartPair, list[Any]] = {}
-    for shard, keys in zip(paired, cluster.gather([cluster.submit(part_pairs, s) for s in paired]), strict=True):
-        for key in keys:
-            having.setdefault(key, []).append(shard)
-    todo = sorted(having.items())
+    runs = [(k, min(k + PARTITIONS_PER_RUN, len(parts))) for k in range(0, len(parts), PARTITIONS_PER_RUN)]
     found = [np.zeros((0, 2), dtype=np.int64)]
-    for start in range(0, len(todo), CHECKS_AT_ONCE):  # the driver holds a bounded number of tasks and results at once
-        found += cluster.gather([cluster.submit(checked_pairs, parts[a], parts[b], (int(offsets[a]), int(offsets[b])), (a, b),
-                                                *shard_list) for (a, b), shard_list in todo[start:start + CHECKS_AT_ONCE]])
-    return np.concatenate(found)
+    for first in range(0, shards, SHARDS_AT_ONCE):  # the driver holds a few shards' tasks and results at once
+        checks = []
+        for shard in range(first, min(first + SHARDS_AT_ONCE, shards)):
+            pieces = [cluster.submit(emitted, shard, shards, offsets[a:b].tolist(), *signed[a:b]) for a, b in runs]
+            pairs = cluster.submit(shard_pairs, *pieces)
+            texts = [cluster.submit(shingled, offsets[a:b + 1].tolist(), pairs, *parts[a:b]) for a, b in runs]
+            checks.append(cluster.submit(checked, pairs, *texts))
+        found += cluster.gather(checks)
+    return unique_pairs(np.concatenate(found))
