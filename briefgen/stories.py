@@ -219,21 +219,52 @@ class LevelBlock:
 Weigher = Callable[[Iterable[LevelBlock], float, float, float], Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]]
 
 
-def level_blocks(rare: sp.csr_matrix, shared: sp.csr_matrix | None, when: np.ndarray, size: np.ndarray,
-                 within: float) -> Iterator[LevelBlock]:
-    """A level's groups in time order cut in blocks of ``within`` days (the blocks of
-    :func:`_close_pairs`), each with the next block: what :func:`block_pairs` weighs."""
-    order = np.argsort(when, kind="stable")
-    sorted_when = when[order]
-    span = sorted_when[-1] - sorted_when[0]
-    width = within if math.isfinite(within) and within > 0 and span > within else max(span, 1.0) * 2
-    block = np.floor((sorted_when - sorted_when[0]) / width).astype(np.int64)
-    bounds = np.searchsorted(block, np.arange(block[-1] + 3))
-    for start, middle, stop in zip(bounds[:-2].tolist(), bounds[1:-1].tolist(), bounds[2:].tolist(), strict=True):
-        if middle == start:
-            continue
-        ids = order[start:stop]
-        yield LevelBlock(rare[ids], None if shared is None else shared[ids], when[ids], size[ids], ids, middle - start)
+@dataclass(frozen=True)
+class Level:
+    """A level's groups (rows: at the first level, articles): the sum of each one's key vectors,
+    which stems are common (held by more than :data:`COMMON_STEM` groups: they weigh a pair but
+    do not make one), each group's mean day and size. Its blocks (:meth:`blocks`) are cut from
+    the rows when asked, so that a Dask worker holding the level cuts its own blocks."""
+
+    vectors: sp.csr_matrix  #: groups × stems
+    common: np.ndarray  #: a flag a stem
+    when: np.ndarray  #: the groups' mean days
+    size: np.ndarray  #: the groups' sizes (articles)
+
+    @classmethod
+    def of(cls, vectors: sp.csr_matrix, when: np.ndarray, size: np.ndarray) -> Level:
+        """The level of the groups ``vectors``, their stems counted."""
+        return cls(vectors, np.bincount(vectors.indices, minlength=vectors.shape[1]) > COMMON_STEM, when, size)
+
+    def cuts(self, within: float) -> Iterator[tuple[np.ndarray, int]]:
+        """The groups in time order cut in blocks of ``within`` days (the blocks of
+        :func:`_close_pairs`): each block's groups and those of the next (their rows), and how
+        many are the block's own."""
+        order = np.argsort(self.when, kind="stable")
+        sorted_when = self.when[order]
+        span = sorted_when[-1] - sorted_when[0]
+        width = within if math.isfinite(within) and within > 0 and span > within else max(span, 1.0) * 2
+        block = np.floor((sorted_when - sorted_when[0]) / width).astype(np.int64)
+        bounds = np.searchsorted(block, np.arange(block[-1] + 3))
+        for start, middle, stop in zip(bounds[:-2].tolist(), bounds[1:-1].tolist(), bounds[2:].tolist(), strict=True):
+            if middle > start:
+                yield order[start:stop], middle - start
+
+    def block(self, ids: np.ndarray, middle: int) -> LevelBlock:
+        """What :func:`block_pairs` weighs of the groups ``ids`` (a cut of :meth:`cuts`): their
+        rows split into rare and common stems."""
+        rows = self.vectors[ids]
+        rare = rows @ sp.diags((~self.common).astype(np.float64))
+        rare.eliminate_zeros()
+        shared = None
+        if self.common.any():
+            shared = rows @ sp.diags(self.common.astype(np.float64))
+            shared.eliminate_zeros()
+        return LevelBlock(rare, shared, self.when[ids], self.size[ids], ids, middle)
+
+    def blocks(self, within: float) -> Iterator[LevelBlock]:
+        """Every block of :meth:`cuts`, in time order: what :func:`block_pairs` weighs."""
+        return (self.block(ids, middle) for ids, middle in self.cuts(within))
 
 
 def block_pairs(block: LevelBlock, within: float, time_scale: float, floor: float
@@ -272,10 +303,10 @@ def weigh_here(blocks: Iterable[LevelBlock], within: float, time_scale: float, f
     return (block_pairs(block, within, time_scale, floor) for block in blocks)
 
 
-#: links a level (here :func:`link_level` of the weighed blocks; or on a Dask cluster's workers): its blocks, ``within``,
-#: ``time_scale``, the pruning floor, the bar and the groups' sizes → each group's number in the
-#: next level, and whether a pair was left out
-Linker = Callable[[Iterable[LevelBlock], float, float, float, float, np.ndarray], tuple[np.ndarray, bool]]
+#: links a level (here :func:`link_level` of its weighed blocks; or on a Dask cluster's workers): the level, ``within``,
+#: ``time_scale``, the pruning floor and the bar → each group's number in the next level, and
+#: whether a pair was left out
+Linker = Callable[[Level, float, float, float, float], tuple[np.ndarray, bool]]
 
 
 def link_level(weighed: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]], threshold: float,
@@ -422,17 +453,13 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
     within = horizon(threshold, settings.time_scale)
     while True:
         m = vectors.shape[0]
-        common = np.bincount(vectors.indices, minlength=vectors.shape[1]) > COMMON_STEM
-        rare = vectors @ sp.diags((~common).astype(np.float64))
-        rare.eliminate_zeros()
-        shared = vectors @ sp.diags(common.astype(np.float64))
-        shared.eliminate_zeros()
-        blocks = level_blocks(rare, shared if common.any() else None, when, size, within)
+        level = Level.of(vectors, when, size)
         if link is None:
-            merged, pruned = link_level(weigh(blocks, within, settings.time_scale, PRUNE * threshold), threshold, size)
+            merged, pruned = link_level(weigh(level.blocks(within), within, settings.time_scale, PRUNE * threshold), threshold, size)
         else:
-            merged, pruned = link(blocks, within, settings.time_scale, PRUNE * threshold, threshold, size)
-        del blocks
+            merged, pruned = link(level, within, settings.time_scale, PRUNE * threshold, threshold)
+        common = level.common
+        del level
         k = int(merged.max()) + 1
         if k < m:
             members = sp.csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(k, m))

@@ -6,19 +6,21 @@ heavy steps as Dask tasks), the same groups, to the bit, as on one machine.
    :func:`briefgen.score.vocabulary`); the driver reduces the counts to the keys' vocabulary and
    IDF, and each run weighs its rows with them (:func:`briefgen.stories.key_rows`): the keys'
    text never reaches the driver, only their TF-IDF rows.
-2. Each level of the grouping cuts the groups, in time order, into blocks of the horizon's days
-   (:func:`briefgen.stories.level_blocks`); a task a block weighs and prunes the pairs of the
-   block's groups with those of the block and the next (:func:`briefgen.stories.block_pairs`:
-   the sparse products, most of the grouping's work). One more task (:func:`linked`) joins the
-   blocks' kept pairs, in block order, into the level's graph and runs average link on it
-   (:func:`briefgen.stories.link_level`): the graph, the largest thing the grouping holds, stays
-   on the workers, and the driver gets back each group's number in the next level, merges the
-   groups' rows (:func:`briefgen.stories.story_labels`) and cuts the next level's blocks.
+2. Each level of the grouping (:class:`briefgen.stories.Level`: the groups' rows, sent once to
+   the cluster) cuts the groups, in time order, into blocks of the horizon's days; a task a
+   block takes its groups' rows and those of the next block from the level, and weighs and
+   prunes their pairs (:func:`weighed_block`, :func:`briefgen.stories.block_pairs`: the sparse
+   products, most of the grouping's work); the driver sends only each block's row numbers. One
+   more task (:func:`linked`) joins the blocks' kept pairs, in block order, into the level's
+   graph and runs average link on it (:func:`briefgen.stories.link_level`): the graph, the
+   largest thing the grouping holds, stays on the workers, and the driver gets back each
+   group's number in the next level, merges the groups' rows
+   (:func:`briefgen.stories.story_labels`) and cuts the next level's blocks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -30,7 +32,7 @@ from briefgen.pipeline import gathered
 from briefgen.score import Frequencies, stem_frequencies, vocabulary
 from briefgen.stages import keys_of
 from briefgen.stories import (
-    LevelBlock,
+    Level,
     StorySettings,
     block_pairs,
     group_articles,
@@ -66,12 +68,20 @@ def cluster_stories(cluster: Cluster, split: Sequence[Any], articles: Sequence[A
     weights = cluster.share(vocabulary(gathered(cluster.gather, [cluster.submit(counts_of, s) for s in stemmed])))
     vectors = sp.vstack(cluster.gather([cluster.submit(rows_of_keys, s, weights) for s in stemmed]), format="csr")
 
-    def link(blocks: Iterable[LevelBlock], within: float, time_scale: float, floor: float, threshold: float,
-             size: np.ndarray) -> tuple[np.ndarray, bool]:
-        weighed = [cluster.submit(block_pairs, block, within, time_scale, floor) for block in blocks]
-        return cluster.gather([cluster.submit(linked, threshold, size, *weighed)])[0]
+    def link(level: Level, within: float, time_scale: float, floor: float, threshold: float) -> tuple[np.ndarray, bool]:
+        held = cluster.share(level)  # sent once: each task cuts its block's rows from it
+        weighed = [cluster.submit(weighed_block, held, ids, middle, within, time_scale, floor)
+                   for ids, middle in level.cuts(within)]
+        return cluster.gather([cluster.submit(linked, threshold, level.size, *weighed)])[0]
 
     return group_articles(articles, settings, vectors=vectors, link=link)
+
+
+def weighed_block(level: Level, ids: np.ndarray, middle: int, within: float, time_scale: float, floor: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """:func:`briefgen.stories.block_pairs` of the block ``ids`` (``middle`` of them its own) of
+    ``level``, cut on the worker (:meth:`briefgen.stories.Level.block`)."""
+    return block_pairs(level.block(ids, middle), within, time_scale, floor)
 
 
 def linked(threshold: float, size: np.ndarray, *weighed: tuple[np.ndarray, np.ndarray, np.ndarray, bool]) -> tuple[np.ndarray, bool]:
