@@ -62,6 +62,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -219,6 +220,21 @@ class LevelBlock:
 Weigher = Callable[[Iterable[LevelBlock], float, float, float], Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]]
 
 
+def time_blocks(when: np.ndarray, within: float) -> Iterator[tuple[np.ndarray, int]]:
+    """Groups (their mean days ``when``) in time order cut in blocks of ``within`` days (the
+    blocks of :func:`_close_pairs`): each block's groups and those of the next (their rows), and
+    how many are the block's own."""
+    order = np.argsort(when, kind="stable")
+    sorted_when = when[order]
+    span = sorted_when[-1] - sorted_when[0]
+    width = within if math.isfinite(within) and within > 0 and span > within else max(span, 1.0) * 2
+    block = np.floor((sorted_when - sorted_when[0]) / width).astype(np.int64)
+    bounds = np.searchsorted(block, np.arange(block[-1] + 3))
+    for start, middle, stop in zip(bounds[:-2].tolist(), bounds[1:-1].tolist(), bounds[2:].tolist(), strict=True):
+        if middle > start:
+            yield order[start:stop], middle - start
+
+
 @dataclass(frozen=True)
 class Level:
     """A level's groups (rows: at the first level, articles): the sum of each one's key vectors,
@@ -237,18 +253,8 @@ class Level:
         return cls(vectors, np.bincount(vectors.indices, minlength=vectors.shape[1]) > COMMON_STEM, when, size)
 
     def cuts(self, within: float) -> Iterator[tuple[np.ndarray, int]]:
-        """The groups in time order cut in blocks of ``within`` days (the blocks of
-        :func:`_close_pairs`): each block's groups and those of the next (their rows), and how
-        many are the block's own."""
-        order = np.argsort(self.when, kind="stable")
-        sorted_when = self.when[order]
-        span = sorted_when[-1] - sorted_when[0]
-        width = within if math.isfinite(within) and within > 0 and span > within else max(span, 1.0) * 2
-        block = np.floor((sorted_when - sorted_when[0]) / width).astype(np.int64)
-        bounds = np.searchsorted(block, np.arange(block[-1] + 3))
-        for start, middle, stop in zip(bounds[:-2].tolist(), bounds[1:-1].tolist(), bounds[2:].tolist(), strict=True):
-            if middle > start:
-                yield order[start:stop], middle - start
+        """Its groups cut in blocks (:func:`time_blocks`)."""
+        return time_blocks(self.when, within)
 
     def block(self, ids: np.ndarray, middle: int) -> LevelBlock:
         """What :func:`block_pairs` weighs of the groups ``ids`` (a cut of :meth:`cuts`): their
@@ -301,12 +307,6 @@ def weigh_here(blocks: Iterable[LevelBlock], within: float, time_scale: float, f
                ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
     """:data:`Weigher` of this process: :func:`block_pairs` of each block, one after the other."""
     return (block_pairs(block, within, time_scale, floor) for block in blocks)
-
-
-#: links a level (here :func:`link_level` of its weighed blocks; or on a Dask cluster's workers): the level, ``within``,
-#: ``time_scale``, the pruning floor and the bar → each group's number in the next level, and
-#: whether a pair was left out
-Linker = Callable[[Level, float, float, float, float], tuple[np.ndarray, bool]]
 
 
 def link_level(weighed: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray, bool]], threshold: float,
@@ -415,9 +415,54 @@ def average_link(graph: sp.csr_matrix, threshold: float, sizes: np.ndarray | Non
     return first[label]
 
 
+class Levels(Protocol):
+    """Where a grouping's levels are held (:func:`story_labels`): the groups' summed vectors,
+    which the driver of the grouping never needs to see. :class:`LevelsHere` holds them in
+    this process; :class:`briefgen.engine.stories.LevelsOnCluster` on a Dask cluster's worker."""
+
+    def threshold(self, settings: StorySettings) -> float:
+        """The window's bar (:func:`window_threshold` of the first level's vectors)."""
+
+    def link(self, when: np.ndarray, size: np.ndarray, within: float, time_scale: float, floor: float,
+             threshold: float) -> tuple[np.ndarray, bool, bool]:
+        """The level's groups linked (:func:`link_level` of its blocks' :func:`block_pairs`; ``when``,
+        ``size``: its groups' mean days and sizes): each group's number in the next level,
+        whether a pair was left out, and whether a stem was common (:class:`Level`)."""
+
+    def merge(self, merged: np.ndarray, groups: int) -> None:
+        """Make the next level: the groups' vectors summed by their number in it (``merged``)."""
+
+
+class LevelsHere:
+    """:class:`Levels` held in this process, the blocks weighed by ``weigh`` (one after the
+    other by default)."""
+
+    def __init__(self, vectors: sp.csr_matrix, weigh: Weigher = weigh_here) -> None:
+        self.vectors = vectors
+        self.weigh = weigh
+
+    def threshold(self, settings: StorySettings) -> float:
+        return window_threshold(self.vectors, settings)
+
+    def link(self, when: np.ndarray, size: np.ndarray, within: float, time_scale: float, floor: float,
+             threshold: float) -> tuple[np.ndarray, bool, bool]:
+        level = Level.of(self.vectors, when, size)
+        return (*link_level(self.weigh(level.blocks(within), within, time_scale, floor), threshold, size),
+                bool(level.common.any()))
+
+    def merge(self, merged: np.ndarray, groups: int) -> None:
+        self.vectors = merged_rows(self.vectors, merged, groups)
+
+
+def merged_rows(vectors: sp.csr_matrix, merged: np.ndarray, groups: int) -> sp.csr_matrix:
+    """The rows of ``vectors`` summed by their group (``merged``: each row's, ``groups`` in all)."""
+    m = vectors.shape[0]
+    members = sp.csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(groups, m))
+    return (members @ vectors).tocsr()
+
+
 def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings = StorySettings(),
-                 vectors: sp.csr_matrix | None = None, weigh: Weigher = weigh_here,
-                 link: Linker | None = None) -> np.ndarray:
+                 levels: Levels | None = None) -> np.ndarray:
     """The story of each text (its title and lead), given each one's day (a float: days may
     carry a time of day): the smallest index of the texts of its story.
 
@@ -437,38 +482,31 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
     Pairs made by a level number at most ``COMMON_STEM ×`` its stems held, so the work grows
     about linearly with the articles.
 
-    ``vectors``: the texts' :func:`key_vectors`, when made elsewhere (by the workers of a Dask
-    cluster); ``weigh``: where each level's blocks are weighed (:func:`block_pairs`, here by
-    default; on the workers of a Dask cluster, the same numbers); ``link``: where a level's
-    weighed blocks are joined and linked (:func:`link_level` of ``weigh``'s pairs, here by
-    default; on a Dask cluster's worker, so that its graph never reaches the driver)."""
-    n = len(texts) if vectors is None else vectors.shape[0]
+    ``levels``: where the levels are held (the texts' :func:`key_vectors` and the groups' sums
+    made from them), when not here (:class:`LevelsHere` of ``texts``): the texts are then
+    not needed, only each one's day. On a Dask cluster the vectors, the levels' blocks and
+    their graphs stay on the workers; this function keeps each group's day and size, and
+    each article's group."""
+    n = len(days)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    vectors = key_vectors(texts) if vectors is None else vectors
-    threshold = window_threshold(vectors, settings)
+    levels = LevelsHere(key_vectors(texts)) if levels is None else levels
+    threshold = levels.threshold(settings)
     when = np.asarray(days, dtype=np.float64).copy()
     size = np.ones(n)
-    label = np.arange(n)  # article → its group, a row of ``vectors``
+    label = np.arange(n)  # article → its group, a row of the level
     within = horizon(threshold, settings.time_scale)
     while True:
-        m = vectors.shape[0]
-        level = Level.of(vectors, when, size)
-        if link is None:
-            merged, pruned = link_level(weigh(level.blocks(within), within, settings.time_scale, PRUNE * threshold), threshold, size)
-        else:
-            merged, pruned = link(level, within, settings.time_scale, PRUNE * threshold, threshold)
-        common = level.common
-        del level
+        m = len(size)
+        merged, pruned, common = levels.link(when, size, within, settings.time_scale, PRUNE * threshold, threshold)
         k = int(merged.max()) + 1
         if k < m:
-            members = sp.csr_matrix((np.ones(m), (merged, np.arange(m))), shape=(k, m))
-            vectors = (members @ vectors).tocsr()
+            levels.merge(merged, k)
             when = np.bincount(merged, weights=when * size, minlength=k).astype(np.float64)
             size = np.bincount(merged, weights=size, minlength=k).astype(np.float64)
             when /= size
             label = merged[label]
-        if k == m or not (common.any() or pruned):
+        if k == m or not (common or pruned):
             break
     first = np.full(len(size), n)
     np.minimum.at(first, label, np.arange(n))
@@ -476,21 +514,19 @@ def story_labels(texts: Sequence[str], days: np.ndarray, settings: StorySettings
 
 
 def group_articles(articles: Sequence[Article], settings: StorySettings = StorySettings(),
-                   keys: Sequence[str] | None = None, vectors: sp.csr_matrix | None = None,
-                   weigh: Weigher = weigh_here, link: Linker | None = None) -> list[list[int]]:
+                   keys: Sequence[str] | None = None, levels: Levels | None = None) -> list[list[int]]:
     """The articles' indices grouped into stories, each in article order, the stories in the
     order of their first article. Every article is in exactly one story; an undated article
     counts as reported on the window's last dated day. ``keys``: the articles'
-    :func:`article_key`, when made elsewhere; or their ``vectors`` (:func:`key_vectors`) made by
-    the workers of a Dask cluster, which then weigh and link the levels' blocks too (``weigh``,
-    ``link``: :func:`story_labels`)."""
+    :func:`article_key`, when made elsewhere; or ``levels`` held on the workers of a Dask
+    cluster, made there from the keys (:func:`story_labels`)."""
     if not articles:
         return []
     dated = [a.date.toordinal() for a in articles if a.date is not None]
     last = max(dated) if dated else 0
     days = np.array([a.date.toordinal() if a.date is not None else last for a in articles], dtype=np.float64)
-    texts = [] if vectors is not None else list(keys) if keys is not None else [article_key(a) for a in articles]
-    labels = story_labels(texts, days, settings, vectors, weigh, link)
+    texts = [] if levels is not None else list(keys) if keys is not None else [article_key(a) for a in articles]
+    labels = story_labels(texts, days, settings, levels)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         groups.setdefault(label, []).append(index)

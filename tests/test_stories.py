@@ -343,7 +343,7 @@ def test_the_grouping_made_in_runs_and_blocks_is_the_same_to_the_bit() -> None:
             blocks.append(block.middle)
             yield stories.block_pairs(pickle.loads(pickle.dumps(block)), within, time_scale, floor)
 
-    apart = story_labels([], days, StorySettings(), vectors, weigh)
+    apart = story_labels([], days, StorySettings(), stories.LevelsHere(vectors, weigh))
     assert apart.tolist() == story_labels(texts, days).tolist()
     assert len(blocks) >= 3 and len(set(apart.tolist())) < len(texts) * 0.8  # several blocks and levels; stories merged
 

@@ -119,8 +119,9 @@ class Cluster:
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Any:
         """A future of ``function(*args)`` run on a worker (never taken from a cache: pure=False).
-        Arguments that are data (a story level's block of rows) travel in the task, without
-        Dask's warning about a large graph on the terminal: they are what the task is made of."""
+        Arguments that are data (a story level's groups' days and sizes, a block's row numbers)
+        travel in the task, without Dask's warning about a large graph on the terminal: they are
+        what the task is made of."""
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
             return self.client.submit(function, *args, pure=False)

@@ -5,17 +5,19 @@ heavy steps as Dask tasks), the same groups, to the bit, as on one machine.
    (:func:`briefgen.stories.key_stems`) and counts the stems (the map step of
    :func:`briefgen.score.vocabulary`); the driver reduces the counts to the keys' vocabulary and
    IDF, and each run weighs its rows with them (:func:`briefgen.stories.key_rows`): the keys'
-   text never reaches the driver, only their TF-IDF rows.
-2. Each level of the grouping (:class:`briefgen.stories.Level`: the groups' rows, sent once to
-   the cluster) cuts the groups, in time order, into blocks of the horizon's days; a task a
-   block takes its groups' rows and those of the next block from the level, and weighs and
-   prunes their pairs (:func:`weighed_block`, :func:`briefgen.stories.block_pairs`: the sparse
-   products, most of the grouping's work); the driver sends only each block's row numbers. One
-   more task (:func:`linked`) joins the blocks' kept pairs, in block order, into the level's
-   graph and runs average link on it (:func:`briefgen.stories.link_level`): the graph, the
-   largest thing the grouping holds, stays on the workers, and the driver gets back each
-   group's number in the next level, merges the groups' rows
-   (:func:`briefgen.stories.story_labels`) and cuts the next level's blocks.
+   text never reaches the driver, nor do their rows.
+2. The levels of the grouping are held on the workers (:class:`LevelsOnCluster`): the runs'
+   rows are stacked there into the first level (:func:`stacked`), whose bar a task computes
+   (:func:`briefgen.stories.window_threshold`). At each level the driver cuts the groups, in
+   time order, into blocks of the horizon's days from their mean days, which it keeps
+   (:func:`briefgen.stories.time_blocks`); a task a block cuts its groups' rows and those of
+   the next block from the level and weighs and prunes their pairs (:func:`weighed_block`,
+   :func:`briefgen.stories.block_pairs`: the sparse products, most of the grouping's work).
+   One more task (:func:`linked`) joins the blocks' kept pairs, in block order, into the
+   level's graph and runs average link on it (:func:`briefgen.stories.link_level`); the driver
+   gets back each group's number in the next level, and a task sums the groups' rows into the
+   next level (:func:`briefgen.stories.merged_rows`). The driver holds no row of a key: only
+   each group's day and size, and each article's group.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ from briefgen.stories import (
     key_rows,
     key_stems,
     link_level,
+    merged_rows,
+    time_blocks,
+    window_threshold,
 )
 
 
@@ -61,20 +66,43 @@ def rows_of_keys(stemmed: tuple[list[list[str]], Frequencies], weights: tuple[di
 def cluster_stories(cluster: Cluster, split: Sequence[Any], articles: Sequence[Article],
                     settings: StorySettings) -> list[list[int]]:
     """The stories of the window's ``articles`` (``split``: futures of its runs, in order), grouped
-    with the key rows and each level's blocks made on the workers."""
+    with the key rows and every level held and linked on the workers (:class:`LevelsOnCluster`)."""
     if not articles:
         return []
     stemmed = [cluster.submit(stemmed_keys, part) for part in split]
     weights = cluster.share(vocabulary(gathered(cluster.gather, [cluster.submit(counts_of, s) for s in stemmed])))
-    vectors = sp.vstack(cluster.gather([cluster.submit(rows_of_keys, s, weights) for s in stemmed]), format="csr")
+    levels = LevelsOnCluster(cluster, [cluster.submit(rows_of_keys, s, weights) for s in stemmed])
+    return group_articles(articles, settings, levels=levels)
 
-    def link(level: Level, within: float, time_scale: float, floor: float, threshold: float) -> tuple[np.ndarray, bool]:
-        held = cluster.share(level)  # sent once: each task cuts its block's rows from it
-        weighed = [cluster.submit(weighed_block, held, ids, middle, within, time_scale, floor)
-                   for ids, middle in level.cuts(within)]
-        return cluster.gather([cluster.submit(linked, threshold, level.size, *weighed)])[0]
 
-    return group_articles(articles, settings, vectors=vectors, link=link)
+class LevelsOnCluster:
+    """:class:`briefgen.stories.Levels` held on the workers of ``cluster``: the first level's
+    vectors stacked on a worker from the runs' key ``rows`` (futures, in order), each next level
+    summed there; the driver sends each level's groups' days and sizes and its blocks' row
+    numbers, and gets back the groups' numbers in the next level."""
+
+    def __init__(self, cluster: Cluster, rows: Sequence[Any]) -> None:
+        self.cluster = cluster
+        self.vectors = cluster.submit(stacked, *rows)  #: a future of the level's summed vectors
+
+    def threshold(self, settings: StorySettings) -> float:
+        return float(self.cluster.gather([self.cluster.submit(window_threshold, self.vectors, settings)])[0])
+
+    def link(self, when: np.ndarray, size: np.ndarray, within: float, time_scale: float, floor: float,
+             threshold: float) -> tuple[np.ndarray, bool, bool]:
+        level = self.cluster.submit(Level.of, self.vectors, when, size)
+        weighed = [self.cluster.submit(weighed_block, level, ids, middle, within, time_scale, floor)
+                   for ids, middle in time_blocks(when, within)]
+        merged, pruned, common = self.cluster.gather([self.cluster.submit(linked, threshold, level, *weighed)])[0]
+        return merged, pruned, common
+
+    def merge(self, merged: np.ndarray, groups: int) -> None:
+        self.vectors = self.cluster.submit(merged_rows, self.vectors, merged, groups)
+
+
+def stacked(*rows: sp.csr_matrix) -> sp.csr_matrix:
+    """The runs' key rows, one matrix (on a worker)."""
+    return sp.vstack(rows, format="csr")
 
 
 def weighed_block(level: Level, ids: np.ndarray, middle: int, within: float, time_scale: float, floor: float
@@ -84,8 +112,10 @@ def weighed_block(level: Level, ids: np.ndarray, middle: int, within: float, tim
     return block_pairs(level.block(ids, middle), within, time_scale, floor)
 
 
-def linked(threshold: float, size: np.ndarray, *weighed: tuple[np.ndarray, np.ndarray, np.ndarray, bool]) -> tuple[np.ndarray, bool]:
+def linked(threshold: float, level: Level, *weighed: tuple[np.ndarray, np.ndarray, np.ndarray, bool]
+           ) -> tuple[np.ndarray, bool, bool]:
     """A level linked on a worker (:func:`briefgen.stories.link_level`): the blocks' ``weighed``
     pairs, in block order, joined into the level's graph, average link on it; only each group's
-    number in the next level goes back to the driver."""
-    return link_level(weighed, threshold, size)
+    number in the next level goes back to the driver, whether a pair was left out and whether
+    the level had a common stem."""
+    return (*link_level(weighed, threshold, level.size), bool(level.common.any()))
