@@ -126,6 +126,12 @@ class Cluster:
             warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
             return self.client.submit(function, *args, pure=False)
 
+    def holders(self, futures: Sequence[Any]) -> list[str]:
+        """The worker that holds each of ``futures`` (computed ones), the first when several do
+        ("" when none does now): to group tasks by where their data is."""
+        held = self.client.who_has(list(futures))
+        return [min(held.get(f.key, ()), default="") for f in futures]
+
     def share(self, value: Any) -> Any:
         """A future of ``value`` that every task may take: a task that returns it, not data
         scattered to the workers, so that Dask can make it again when the workers that held it

@@ -15,11 +15,14 @@ nor a candidate pair, nor a text (:func:`duplicate_pairs`):
    bucket and article (the order of the one-machine sort), each article paired with the next
    ``WINDOW`` of its bucket, the pairs whose signatures agree kept: one task a shard;
 3. **shingle** (:func:`shingled`): for a run of partitions and a shard, the word shingles of the
-   run's articles that the shard's pairs name: the join's map side, one task a run and shard;
+   run's articles that the shard's pairs name (:func:`named`, once a shard): the join's map
+   side, one task a run and shard;
 4. **check** (:func:`checked`): a shard's pairs whose words are near-duplicates (Jaccard ≥
    :data:`~briefgen.dedupe.THRESHOLD`), from the shingles of every run: one task a shard.
 
-The tasks number twice the runs times the shards, whatever the pairs: a corpus whose likely
+A run is made of partitions one worker holds (:func:`held_runs`), so that its tasks read
+them where they are: a partition's parsed files are many Python objects, slow to send between
+workers. The tasks number twice the runs times the shards, whatever the pairs: a corpus whose likely
 pairs are spread over every pair of partitions (a million articles: millions of such pairs)
 costs no more tasks than one whose copies sit side by side. The driver submits
 :data:`SHARDS_AT_ONCE` shards' tasks at a time and gathers only their confirmed pairs, which it
@@ -114,18 +117,26 @@ def shard_pairs(*pieces: tuple[np.ndarray, ...]) -> np.ndarray:
     return pairs[agreeing(first, second, THRESHOLD)]
 
 
-def shingled(starts: Sequence[int], pairs: np.ndarray, *loaded: list[FileResult]) -> tuple[np.ndarray, Shingles]:
-    """The join's map side: the articles of a run of partitions (``loaded``; ``starts``: the
-    number in the corpus of each one's first article, and of the article after the run last)
-    that ``pairs`` name, in order: their numbers and word shingles (:func:`briefgen.dedupe.shingles`)."""
-    wanted = np.unique(pairs)
-    wanted = wanted[(wanted >= starts[0]) & (wanted < starts[-1])]
-    part = np.searchsorted(starts, wanted, side="right") - 1
-    texts: list[str] = []
-    for p in np.unique(part).tolist():
-        articles = [a.text for f in loaded[p] for a in f.articles]
-        texts += [articles[m - starts[p]] for m in wanted[part == p].tolist()]
-    return wanted, shingles(texts)
+def named(pairs: np.ndarray) -> np.ndarray:
+    """The articles a shard's ``pairs`` name, in order (once a shard, for every run's :func:`shingled`)."""
+    return np.unique(pairs)
+
+
+def shingled(spans: Sequence[tuple[int, int]], wanted: np.ndarray, *loaded: list[FileResult]) -> tuple[np.ndarray, Shingles]:
+    """The join's map side: the articles of a run of partitions (``loaded``; ``spans``: the
+    numbers in the corpus of each one's first article and of the one after its last) that a
+    shard wants (``wanted``: :func:`named`), in the order of their numbers: their numbers and
+    word shingles (:func:`briefgen.dedupe.shingles`)."""
+    numbers, texts = [], []
+    for (start, stop), found in zip(spans, loaded, strict=True):
+        mine = wanted[np.searchsorted(wanted, start):np.searchsorted(wanted, stop)]
+        if len(mine):
+            articles = [a.text for f in found for a in f.articles]
+            numbers.append(mine)
+            texts += [articles[m - start] for m in mine.tolist()]
+    number = np.concatenate([np.zeros(0, dtype=np.int64), *numbers])
+    order = np.argsort(number, kind="stable")
+    return number[order], shingles([texts[k] for k in order.tolist()])
 
 
 def checked(pairs: np.ndarray, *pieces: tuple[np.ndarray, Shingles]) -> np.ndarray:
@@ -136,9 +147,16 @@ def checked(pairs: np.ndarray, *pieces: tuple[np.ndarray, Shingles]) -> np.ndarr
         return pairs
     numbers = np.concatenate([n for n, _ in pieces])
     values = np.concatenate([s.values for _, s in pieces])
-    bounds = np.concatenate(([0], np.cumsum(np.concatenate([np.diff(s.bounds) for _, s in pieces]))))
-    found, at = Shingles(values, bounds), np.searchsorted(numbers, pairs)
-    same = [jaccard(found.of(i), found.of(j)) >= THRESHOLD for i, j in at.tolist()]
+    lengths = np.concatenate([np.diff(s.bounds) for _, s in pieces])
+    order = np.argsort(numbers, kind="stable")  # the runs need not follow each other in the corpus
+    starts = np.concatenate(([0], np.cumsum(lengths)))[:-1][order]
+    numbers, lengths = numbers[order], lengths[order]
+    at = np.searchsorted(numbers, pairs)
+
+    def of(k: int) -> np.ndarray:
+        return values[starts[k]:starts[k] + lengths[k]]
+
+    same = [jaccard(of(i), of(j)) >= THRESHOLD for i, j in at.tolist()]
     return pairs[np.array(same, dtype=bool)]
 
 
@@ -150,14 +168,27 @@ def duplicate_pairs(cluster: Cluster, parts: Sequence[Any], signed: Sequence[Any
     workers."""
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     shards = shards_for(present)
-    runs = [(k, min(k + PARTITIONS_PER_RUN, len(parts))) for k in range(0, len(parts), PARTITIONS_PER_RUN)]
+    runs = held_runs(cluster.holders(parts))
     found = [np.zeros((0, 2), dtype=np.int64)]
     for first in range(0, shards, SHARDS_AT_ONCE):  # the driver holds a few shards' tasks and results at once
         checks = []
         for shard in range(first, min(first + SHARDS_AT_ONCE, shards)):
-            pieces = [cluster.submit(emitted, shard, shards, offsets[a:b].tolist(), *signed[a:b]) for a, b in runs]
+            pieces = [cluster.submit(emitted, shard, shards, offsets[run].tolist(), *[signed[p] for p in run]) for run in runs]
             pairs = cluster.submit(shard_pairs, *pieces)
-            texts = [cluster.submit(shingled, offsets[a:b + 1].tolist(), pairs, *parts[a:b]) for a, b in runs]
+            wanted = cluster.submit(named, pairs)
+            texts = [cluster.submit(shingled, list(zip(offsets[run].tolist(), offsets[run + 1].tolist(), strict=True)), wanted,
+                                    *[parts[p] for p in run]) for run in runs]
             checks.append(cluster.submit(checked, pairs, *texts))
         found += cluster.gather(checks)
     return unique_pairs(np.concatenate(found))
+
+
+def held_runs(holders: Sequence[str]) -> list[np.ndarray]:
+    """The loading partitions in runs of :data:`PARTITIONS_PER_RUN` held by one worker (``holders``:
+    each one's), so that a run's tasks read their partitions where they are, none sent
+    between workers; in order within a worker."""
+    by: dict[str, list[int]] = {}
+    for p, holder in enumerate(holders):
+        by.setdefault(holder, []).append(p)
+    return [np.array(held[k:k + PARTITIONS_PER_RUN], dtype=np.int64) for held in by.values()
+            for k in range(0, len(held), PARTITIONS_PER_RUN)]
