@@ -154,6 +154,33 @@ def test_near_duplicates_across_partitions_and_shards_and_stories_in_runs(schedu
     assert shards >= 4 and across.sum() >= 10  # the copies, found across partitions through the shards
 
 
+def test_a_shards_pairs_are_checked_from_runs_in_any_order_and_held_by_one_worker() -> None:
+    """The join of near-duplicates without a cluster: the runs a worker holds need not follow
+    each other in the corpus, a run may hold none of a shard's articles, and the pairs kept are
+    those whose words pass the one-machine test (Jaccard of shingles at least the threshold)."""
+    from briefgen import dedupe
+    from briefgen.engine import duplicates
+    from briefgen.load import FileResult
+    from briefgen.models import Article
+
+    base = "the council met in kabul on monday to discuss the new transit corridor and its tariffs for traders"
+    texts = [base, "a storm closed the salang pass for two days", base + " again", "wheat prices rose in herat",
+             base + " as planned", "an unrelated report on cricket in kandahar"]
+    parts = [[FileResult([Article(id=str(k), title="t", source="", date=None, url="", path=f"{k}.txt", text=texts[k])
+                         for k in range(start, start + 2)])]
+             for start in (0, 2, 4)]  # three partitions of two articles, one file each
+    assert duplicates.held_runs(["b", "a", "b"]) and [r.tolist() for r in duplicates.held_runs(["b", "a", "b"])] == [[0, 2], [1]]
+    pairs = np.array([[0, 2], [0, 4], [0, 1], [3, 5]])
+    wanted = duplicates.named(pairs)
+    runs = [duplicates.shingled([(4, 6), (0, 2)], wanted, parts[2], parts[0]), duplicates.shingled([(2, 4)], wanted, parts[1])]
+    kept = duplicates.checked(pairs, *runs)
+    expected = [[i, j] for i, j in pairs.tolist()
+                if dedupe.jaccard(dedupe.shingles([texts[i]]).of(0), dedupe.shingles([texts[j]]).of(0)) >= dedupe.THRESHOLD]
+    assert kept.tolist() == expected == [[0, 2], [0, 4]]
+    nothing = duplicates.shingled([(2, 4)], duplicates.named(np.array([[0, 4]])), parts[1])
+    assert len(nothing[0]) == 0 and len(nothing[1].bounds) == 1  # a run none of whose articles the shard names
+
+
 def test_the_driver_holds_no_article_text(scheduler: str, tmp_path: Path) -> None:
     from briefgen.config import load_options
     from briefgen.daily import run_daily
