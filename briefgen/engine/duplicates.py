@@ -22,9 +22,9 @@ nor a candidate pair, nor a text (:func:`duplicate_pairs`):
 
 A run is made of partitions one worker holds (:func:`held_runs`), so that its tasks read
 them where they are: a partition's parsed files are many Python objects, slow to send between
-workers. The tasks number twice the runs times the shards, whatever the pairs: a corpus whose likely
-pairs are spread over every pair of partitions (a million articles: millions of such pairs)
-costs no more tasks than one whose copies sit side by side. The driver submits
+workers. The tasks number twice the runs times the shards, whatever the pairs: a corpus
+whose likely pairs are spread over every pair of partitions (a million articles: millions of
+such pairs) costs no more tasks than one whose copies sit side by side. The driver submits
 :data:`SHARDS_AT_ONCE` shards' tasks at a time and gathers only their confirmed pairs, which it
 joins into groups (:func:`briefgen.dedupe.join_groups`). A pair two shards both find is checked
 twice and kept once; a group does not depend on the order its pairs come in nor on which of
@@ -142,7 +142,7 @@ def shingled(spans: Sequence[tuple[int, int]], wanted: np.ndarray, *loaded: list
 def checked(pairs: np.ndarray, *pieces: tuple[np.ndarray, Shingles]) -> np.ndarray:
     """The join's reduce side: the ``pairs`` of a shard whose words are near-duplicates
     (:func:`briefgen.dedupe.duplicate_groups`'s test), from the shingles of their articles
-    (``pieces``: :func:`shingled` of every run, in the runs' order)."""
+    (``pieces``: :func:`shingled` of every run, in any order)."""
     if not len(pairs):
         return pairs
     numbers = np.concatenate([n for n, _ in pieces])

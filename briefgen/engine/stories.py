@@ -90,7 +90,7 @@ class LevelsOnCluster:
 
     def link(self, when: np.ndarray, size: np.ndarray, within: float, time_scale: float, floor: float,
              threshold: float) -> tuple[np.ndarray, bool, bool]:
-        level = self.cluster.submit(Level.of, self.vectors, when, size)
+        level = self.cluster.submit(level_of, self.vectors, when, size)
         weighed = [self.cluster.submit(weighed_block, level, ids, middle, within, time_scale, floor)
                    for ids, middle in time_blocks(when, within)]
         merged, pruned, common = self.cluster.gather([self.cluster.submit(linked, threshold, level, *weighed)])[0]
@@ -98,6 +98,11 @@ class LevelsOnCluster:
 
     def merge(self, merged: np.ndarray, groups: int) -> None:
         self.vectors = self.cluster.submit(merged_rows, self.vectors, merged, groups)
+
+
+def level_of(vectors: sp.csr_matrix, when: np.ndarray, size: np.ndarray) -> Level:
+    """The level of the groups ``vectors`` (:meth:`briefgen.stories.Level.of`), made on a worker."""
+    return Level.of(vectors, when, size)
 
 
 def stacked(*rows: sp.csr_matrix) -> sp.csr_matrix:
