@@ -54,8 +54,14 @@ from briefgen.engine.cluster import Cluster
 from briefgen.engine.tasks import Loaded
 from briefgen.load import FileResult
 
-PARTITIONS_PER_RUN = 8  #: loading partitions whose band keys one emitting task computes
-ARTICLES_PER_SHARD = 25_000  #: articles (with words) a shard of band keys is made for
+#: loading partitions (of one worker) in a run: its tasks (one a run and a shard, twice) emit the
+#: band keys and the shingles of 8,000 articles. Few large runs: a task's inputs wait for the
+#: worker that holds them to be free, so the stage's time goes with the tasks more than the bytes
+PARTITIONS_PER_RUN = 32
+#: articles (with words) a shard of band keys is made for: a shard's task holds its band keys
+#: and the signatures of nearly every article that has one (about 300 bytes each; 1 − (1 − 1/s)¹²
+#: of the corpus with s shards), so more shards send more signatures in all
+ARTICLES_PER_SHARD = 250_000
 SHARDS_AT_ONCE = 4  #: shards whose tasks the driver submits (and whose confirmed pairs it gathers) at once
 Signed = tuple[Loaded, np.ndarray]  #: what :func:`briefgen.engine.tasks.part_meta` leaves on a worker
 
