@@ -55,7 +55,7 @@ from briefgen.engine.tasks import Loaded
 from briefgen.load import FileResult
 
 #: loading partitions (of one worker) in a run: its tasks (one a run and a shard, twice) emit the
-#: band keys and the shingles of 8,000 articles. Few large runs: a task's inputs wait for the
+#: band keys and the shingles of 8,000 files' articles. Few large runs: a task's inputs wait for the
 #: worker that holds them to be free, so the stage's time goes with the tasks more than the bytes
 PARTITIONS_PER_RUN = 32
 #: articles (with words) a shard of band keys is made for: a shard's task holds its band keys
