@@ -59,8 +59,8 @@ from briefgen.load import FileResult
 #: worker that holds them to be free, so the stage's time goes with the tasks more than the bytes
 PARTITIONS_PER_RUN = 32
 #: articles (with words) a shard of band keys is made for: a shard's task holds its band keys
-#: and the signatures of nearly every article that has one (about 300 bytes each; 1 − (1 − 1/s)¹²
-#: of the corpus with s shards), so more shards send more signatures in all
+#: and the signature of every article with a key in it (about 300 bytes each; 1 − (1 − 1/s)¹² of
+#: the corpus with s shards: nearly all with few), so more shards send more signatures in all
 ARTICLES_PER_SHARD = 250_000
 SHARDS_AT_ONCE = 4  #: shards whose tasks the driver submits (and whose confirmed pairs it gathers) at once
 Signed = tuple[Loaded, np.ndarray]  #: what :func:`briefgen.engine.tasks.part_meta` leaves on a worker
